@@ -1,0 +1,41 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "curate",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "curate", targets: ["curate"]),
+        .library(name: "CurateCore", targets: ["CurateCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .target(
+            name: "CurateStore",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "CurateCore",
+            dependencies: [
+                "CurateStore",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "curate",
+            dependencies: [
+                "CurateCore",
+                "CurateStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "CurateStoreTests", dependencies: ["CurateStore"]),
+        .testTarget(name: "CurateCoreTests", dependencies: ["CurateCore", "CurateStore"]),
+        .testTarget(name: "CurateCLITests", dependencies: ["CurateCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

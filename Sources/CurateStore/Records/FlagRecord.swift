@@ -1,0 +1,77 @@
+import Foundation
+import GRDB
+
+/// A row of `flag`: a finding a stage attached to one task revision (lint rule, filter drop, contamination hit).
+///
+/// Flags are never deleted; when a stage re-evaluates a revision its earlier flags get `supersededAt`.
+public struct FlagRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "flag"
+
+    public enum Severity: String, Codable, Sendable, DatabaseValueConvertible, CaseIterable {
+        /// A measurement or remark that never excludes a task.
+        case info
+        /// A finding an editor should look at.
+        case warning
+        /// A finding that drops the task from releases unless overridden.
+        case error
+    }
+
+    public var id: Int64?
+    public var revisionID: Int64
+    public var taskID: String
+    /// The stage that raised it: `lint`, `validate`, `stability`, `ambiguity`, `dedup`, `contamination`, …
+    public var stage: String
+    /// Stable machine code, e.g. `lint/no-print`, `nondeterministic`, `contaminated:ngram`.
+    public var code: String
+    public var severity: Severity
+    public var message: String
+    /// JSON evidence a reviewer can read.
+    public var evidence: String?
+    public var createdAt: Date
+    public var supersededAt: Date?
+
+    public init(
+        id: Int64? = nil, revisionID: Int64, taskID: String, stage: String, code: String, severity: Severity,
+        message: String, evidence: String? = nil, createdAt: Date, supersededAt: Date? = nil
+    ) {
+        self.id = id
+        self.revisionID = revisionID
+        self.taskID = taskID
+        self.stage = stage
+        self.code = code
+        self.severity = severity
+        self.message = message
+        self.evidence = evidence
+        self.createdAt = createdAt
+        self.supersededAt = supersededAt
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A row of `flagOverride`: an editor's audited decision to dismiss or reinstate a flag.
+public struct FlagOverrideRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "flagOverride"
+
+    public enum Action: String, Codable, Sendable, DatabaseValueConvertible {
+        case dismiss, reinstate
+    }
+
+    public var id: Int64?
+    public var flagID: Int64
+    public var editor: String
+    public var action: Action
+    public var reason: String
+    public var createdAt: Date
+
+    public init(id: Int64? = nil, flagID: Int64, editor: String, action: Action, reason: String, createdAt: Date) {
+        self.id = id
+        self.flagID = flagID
+        self.editor = editor
+        self.action = action
+        self.reason = reason
+        self.createdAt = createdAt
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}

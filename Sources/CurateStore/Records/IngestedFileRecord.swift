@@ -1,0 +1,31 @@
+import Foundation
+import GRDB
+
+/// A row of `ingestedFile`: one ingest of one input file, with its hash and what was accepted.
+public struct IngestedFileRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "ingestedFile"
+    public var id: Int64?
+    public var path: String
+    public var sha256: String
+    public var format: String
+    public var dataset: String
+    public var accepted: Int
+    public var rejected: Int
+    public var createdAt: Date
+
+    public init(
+        id: Int64? = nil, path: String, sha256: String, format: String, dataset: String, accepted: Int,
+        rejected: Int, createdAt: Date
+    ) {
+        self.id = id
+        self.path = path
+        self.sha256 = sha256
+        self.format = format
+        self.dataset = dataset
+        self.accepted = accepted
+        self.rejected = rejected
+        self.createdAt = createdAt
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import GRDB
+
+/// A row of `stageRun`: one run of a pipeline stage, keyed by a fingerprint of its inputs and parameters.
+public struct StageRunRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "stageRun"
+
+    public enum Status: String, Codable, Sendable, DatabaseValueConvertible {
+        case running, succeeded, failed
+    }
+
+    public var id: Int64?
+    public var pipeline: String
+    public var stage: String
+    /// sha256 over the stage's inputs (store state it reads, files) and parameters.
+    public var fingerprint: String
+    public var status: Status
+    /// JSON summary (counts per reason, timings).
+    public var summary: String?
+    public var startedAt: Date
+    public var finishedAt: Date?
+
+    public init(
+        id: Int64? = nil, pipeline: String, stage: String, fingerprint: String, status: Status,
+        summary: String? = nil, startedAt: Date, finishedAt: Date? = nil
+    ) {
+        self.id = id
+        self.pipeline = pipeline
+        self.stage = stage
+        self.fingerprint = fingerprint
+        self.status = status
+        self.summary = summary
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}

@@ -1,0 +1,78 @@
+import GRDB
+
+/// The store's schema, as named migrations applied in order. A shipped migration is never edited: add a new one.
+public enum StoreMigrations {
+    public static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-tasks-and-revisions") { db in
+            try db.create(table: "task") { t in
+                t.primaryKey("id", .text)
+                t.column("dataset", .text).notNull().indexed()
+                t.column("sourceID", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "taskRevision") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("taskID", .text).notNull().references("task", onDelete: .restrict).indexed()
+                t.column("number", .integer).notNull()
+                t.column("contentHash", .text).notNull().indexed()
+                t.column("content", .text).notNull()
+                t.column("origin", .text).notNull()
+                t.column("author", .text).notNull()
+                t.column("note", .text)
+                t.column("sourcePath", .text)
+                t.column("sourceLocation", .text)
+                t.column("rawSHA256", .text)
+                t.column("createdAt", .datetime).notNull()
+                t.uniqueKey(["taskID", "number"])
+            }
+            try db.create(table: "ingestedFile") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("path", .text).notNull()
+                t.column("sha256", .text).notNull()
+                t.column("format", .text).notNull()
+                t.column("dataset", .text).notNull()
+                t.column("accepted", .integer).notNull()
+                t.column("rejected", .integer).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+        }
+        migrator.registerMigration("v1-flags") { db in
+            try db.create(table: "flag") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("revisionID", .integer).notNull().references("taskRevision", onDelete: .restrict).indexed()
+                t.column("taskID", .text).notNull().indexed()
+                t.column("stage", .text).notNull()
+                t.column("code", .text).notNull()
+                t.column("severity", .text).notNull()
+                t.column("message", .text).notNull()
+                t.column("evidence", .text)
+                t.column("createdAt", .datetime).notNull()
+                t.column("supersededAt", .datetime)
+            }
+            try db.create(index: "flag_active", on: "flag", columns: ["stage", "code", "supersededAt"])
+            try db.create(table: "flagOverride") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("flagID", .integer).notNull().references("flag", onDelete: .restrict).indexed()
+                t.column("editor", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+        }
+        migrator.registerMigration("v1-stage-runs") { db in
+            try db.create(table: "stageRun") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("pipeline", .text).notNull()
+                t.column("stage", .text).notNull()
+                t.column("fingerprint", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("summary", .text)
+                t.column("startedAt", .datetime).notNull()
+                t.column("finishedAt", .datetime)
+            }
+            try db.create(index: "stageRun_lookup", on: "stageRun", columns: ["pipeline", "stage", "fingerprint", "status"])
+        }
+        return migrator
+    }
+}
