@@ -8,6 +8,7 @@ struct Curate: AsyncParsableCommand {
         abstract: "Build, audit and release code-synthesis benchmark datasets.",
         version: CurateVersion.string,
         subcommands: [
+            BenchCommand.self,
         ]
     )
 }

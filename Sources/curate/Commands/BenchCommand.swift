@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `curate bench …`: measurements of speed and memory on real data (never timed unit tests).
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks on the bundled real data.",
+        subcommands: [
+        ]
+    )
+}
