@@ -122,25 +122,35 @@ public actor ExecutionPool {
         let slot = await acquire(seed: seed)
         guard slot >= 0 else { throw ExecutionError.poolShutDown }
         defer { release(slot) }
-        let worker: SandboxWorker
-        if let current = workers[slot], current.hashSeed == seed {
-            worker = current
-        } else {
-            workers[slot]?.terminate()
-            workers[slot] = nil
-            let python = pythonPath, launch = launch, uid = configuration.sandboxUIDBase + UInt32(slot)
-            worker = try await lanes[slot].run { try Self.start(python: python, launch: launch, hashSeed: seed, uid: uid) }
-            workers[slot] = worker
-        }
         let frame = Self.frame(for: request, seed: seed, keptOutput: configuration.keptOutputBytes)
-        let deadline = Date().addingTimeInterval(request.limits.timeoutSeconds + 15)
-        do {
-            let reply = try await lanes[slot].run { try worker.execute(frame, deadline: deadline) }
-            return VerdictBuilder.verdict(for: request, reply: reply)
-        } catch let failure as WorkerFailure {
-            workers[slot] = nil
-            return Self.lostWorkerVerdict(request, failure: failure)
+        for attempt in 0..<2 {
+            let worker = try await worker(slot: slot, seed: seed)
+            let deadline = Date().addingTimeInterval(request.limits.timeoutSeconds + 15)
+            do {
+                let reply = try await lanes[slot].run { try worker.execute(frame, deadline: deadline) }
+                return VerdictBuilder.verdict(for: request, reply: reply)
+            } catch WorkerFailure.notDelivered where attempt == 0 {
+                workers[slot] = nil
+            } catch let failure as WorkerFailure {
+                workers[slot] = nil
+                return Self.lostWorkerVerdict(request, failure: failure)
+            }
         }
+        return Self.lostWorkerVerdict(request, failure: .notDelivered)
+    }
+
+    /// Host pids of the live workers (the `unshare` or Python processes the pool started), for diagnostics.
+    public var workerProcessIDs: [Int32] { workers.compactMap { $0?.pid } }
+
+    /// The slot's worker for this hash seed, started (or restarted after a death) when needed.
+    private func worker(slot: Int, seed: Int) async throws -> SandboxWorker {
+        if let current = workers[slot], current.hashSeed == seed, current.isAlive { return current }
+        workers[slot]?.terminate()
+        workers[slot] = nil
+        let python = pythonPath, launch = launch, uid = configuration.sandboxUIDBase + UInt32(slot)
+        let worker = try await lanes[slot].run { try Self.start(python: python, launch: launch, hashSeed: seed, uid: uid) }
+        workers[slot] = worker
+        return worker
     }
 
     /// Runs every request (at most `jobs` at once) and returns verdicts in input order; `progress(done, total)`.

@@ -32,6 +32,8 @@ enum WorkerLaunch: Sendable, Hashable {
 /// Why talking to a worker failed.
 enum WorkerFailure: Error, Sendable {
     case launchFailed(String)
+    /// The request could not even be written: the worker was already gone, so the request never ran.
+    case notDelivered
     case died
     case unresponsive
 }
@@ -47,6 +49,7 @@ final class SandboxWorker: @unchecked Sendable {
     private let scratchRoot: String?
     private let lock = NSLock()
     private var terminated = false
+    private var exited = false
 
     private init(pid: pid_t, hashSeed: Int, hello: WorkerHello, toWorker: Int32, fromWorker: Int32, scratchRoot: String?) {
         self.pid = pid
@@ -122,7 +125,11 @@ final class SandboxWorker: @unchecked Sendable {
     /// Sends one request and waits for the reply until `deadline`; kills the worker if it never answers.
     func execute(_ request: Data, deadline: Date) throws -> WorkerReply {
         do {
-            try Frames.send(request, to: toWorker)
+            do {
+                try Frames.send(request, to: toWorker)
+            } catch {
+                throw WorkerFailure.notDelivered
+            }
             let reply = try Frames.receive(from: fromWorker, deadline: deadline)
             return try JSONDecoder().decode(WorkerReply.self, from: reply)
         } catch let failure as WorkerFailure {
@@ -134,17 +141,29 @@ final class SandboxWorker: @unchecked Sendable {
         }
     }
 
+    /// False once the worker process has exited (checked without blocking) or was terminated.
+    var isAlive: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if terminated || exited { return false }
+        var status: Int32 = 0
+        exited = waitpid(pid, &status, WNOHANG) != 0
+        return !exited
+    }
+
     /// Ends the worker (closing its input, then SIGKILL) and reaps it; idempotent.
     func terminate() {
         lock.lock()
-        let already = terminated
+        let already = terminated, reaped = exited
         terminated = true
         lock.unlock()
         guard !already else { return }
         close(toWorker)
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        if !reaped {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        }
         close(fromWorker)
         if let scratchRoot { try? FileManager.default.removeItem(atPath: scratchRoot) }
     }

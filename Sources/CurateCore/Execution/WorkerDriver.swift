@@ -449,12 +449,6 @@ def execute(body):
                 records.append(json.loads(text[len(nonce):]))
             except ValueError:
                 pass
-    try:
-        os.rmdir(SCRATCH)
-    except OSError:
-        shutil.rmtree(SCRATCH, onerror=force_remove)
-    for directory in PRIVATE_DIRS:
-        wipe(directory)
     return {
         "exit": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
         "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
@@ -470,6 +464,17 @@ def execute(body):
         "records": records,
         "survivors": survivors,
     }
+
+
+def clean_up():
+    """Removes the scratch directory and whatever the program left in the private temporary directories; runs
+    after the reply is sent, while the pool digests it, and always before the next request starts."""
+    try:
+        os.rmdir(SCRATCH)
+    except OSError:
+        shutil.rmtree(SCRATCH, onerror=force_remove)
+    for directory in PRIVATE_DIRS:
+        wipe(directory)
 
 
 def main():
@@ -493,6 +498,7 @@ def main():
         if body is None:
             break
         send(execute(body))
+        clean_up()
 
 
 ZYGOTE_PID, ZYGOTE = start_zygote()

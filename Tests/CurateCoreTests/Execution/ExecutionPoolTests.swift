@@ -87,6 +87,20 @@ struct ExecutionPoolTests {
         #expect(counter.last.map { [$0.0, $0.1] } == [20, 20])
     }
 
+    @Test func deadWorkersAreReplaced() async throws {
+        let pool = try await ExecutionPool(configuration: .init(jobs: 1))
+        let request = ExecutionRequest(solution: Self.add, tests: ["assert add(1, 2) == 3"])
+        #expect(try await pool.run(request).passed)
+        let before = await pool.workerProcessIDs
+        for pid in before { kill(pid, SIGKILL) }
+        try await Task.sleep(nanoseconds: 100_000_000)
+        #expect(try await pool.run(request).passed)
+        let after = await pool.workerProcessIDs
+        #expect(after.count == 1 && after != before)
+        await pool.shutdown()
+        await #expect(throws: ExecutionError.poolShutDown) { try await pool.run(request) }
+    }
+
     @Test func keyCoversEverythingThatDecidesTheResult() {
         let base = ExecutionRequest(solution: "x = 1", tests: ["assert x == 1"], pythonVersion: "3.11.2")
         var changed = [base, base, base, base, base, base]
