@@ -78,9 +78,10 @@ struct ValidateCommand: AsyncParsableCommand {
 /// The human summary of a validation run.
 enum ValidationText {
     static func render(_ report: ValidationReport) -> String {
+        let ran = report.executed == 0 ? "0 run" : String(format: "%d run (%.0f executions/s)", report.executed, report.executionsPerSecond)
         var lines = [String(
-            format: "validated %d task(s) with Python %@ (%d jobs) in %.2f s: %d run (%.0f executions/s), %d reused from the store",
-            report.tasks, report.pythonVersion, report.jobs, report.wallSeconds, report.executed, report.executionsPerSecond, report.reused)]
+            format: "validated %d task(s) with Python %@ (%d jobs) in %.2f s: %@, %d reused from the store",
+            report.tasks, report.pythonVersion, report.jobs, report.wallSeconds, ran, report.reused)]
         if report.retriedTimeouts > 0 {
             lines.append("\(report.retriedTimeouts) timeout(s) re-run alone, \(report.recoveredTimeouts) of them finished in time")
         }

@@ -101,6 +101,20 @@ struct ExecutionPoolTests {
         await #expect(throws: ExecutionError.poolShutDown) { try await pool.run(request) }
     }
 
+    @Test func withoutNamespacesThePoolSaysSoAndStillKillsLeftovers() async throws {
+        let pool = try await ExecutionPool(configuration: .init(jobs: 1, isolation: .none, sandboxUIDBase: 1_700_000))
+        #expect(!pool.isolation.pidNamespace)
+        #expect(pool.isolation.warnings.contains { $0.contains("namespaces") || $0.contains("network") })
+        let daemon = try await pool.run(ExecutionRequest(
+            solution: "import os, time\nif os.fork() == 0:\n    os.setsid()\n    time.sleep(1000)\n    os._exit(0)",
+            tests: ["assert True"], limits: ExecutionLimits(timeoutSeconds: 2)))
+        #expect(daemon.passed)
+        #expect(daemon.survivorsKilled >= 1)
+        let loop = try await pool.run(ExecutionRequest(solution: "x = sum(range(10 ** 12))", tests: ["assert True"], limits: ExecutionLimits(timeoutSeconds: 0.5)))
+        #expect(loop.status == .timeout)
+        await pool.shutdown()
+    }
+
     @Test func keyCoversEverythingThatDecidesTheResult() {
         let base = ExecutionRequest(solution: "x = 1", tests: ["assert x == 1"], pythonVersion: "3.11.2")
         var changed = [base, base, base, base, base, base]
