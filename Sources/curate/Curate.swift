@@ -12,6 +12,10 @@ struct Curate: AsyncParsableCommand {
             ListCommand.self,
             ShowCommand.self,
             StatsCommand.self,
+            SplitCommand.self,
+            ReleaseCommand.self,
+            DiffCommand.self,
+            RunCommand.self,
             BenchCommand.self,
         ]
     )
