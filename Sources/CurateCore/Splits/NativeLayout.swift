@@ -102,6 +102,26 @@ public enum NativeLayout: String, Sendable, Codable, CaseIterable {
         return .canonical
     }
 
+    /// Column names and Hugging Face feature types, in record order, declared in the dataset card so every split
+    /// loads with one schema (an empty list would otherwise infer as `list<null>`).
+    public var features: [(name: String, type: String)] {
+        switch self {
+        case .mbpp:
+            return [("text", "string"), ("code", "string"), ("task_id", "int64"), ("test_setup_code", "string"),
+                    ("test_list", "[string]"), ("challenge_test_list", "[string]")]
+        case .sanitizedMBPP:
+            return [("source_file", "string"), ("task_id", "int64"), ("prompt", "string"), ("code", "string"),
+                    ("test_imports", "[string]"), ("test_list", "[string]")]
+        case .humaneval:
+            return [("task_id", "string"), ("prompt", "string"), ("canonical_solution", "string"), ("test", "string"), ("entry_point", "string")]
+        case .mathqaPython:
+            return [("text", "string"), ("code", "string"), ("dsl_code", "string"), ("reasoning", "string"), ("answer", "float64"), ("task_id", "int64")]
+        case .canonical:
+            return [("task_id", "string"), ("description", "string"), ("code", "string"), ("test_setup_code", "string"),
+                    ("test_list", "[string]"), ("challenge_test_list", "[string]"), ("entry_point", "string"), ("metadata", "string")]
+        }
+    }
+
     /// One released record.
     public func record(sourceID: String, content c: TaskContent) -> OrderedJSON {
         let numericID: OrderedJSON = Int(sourceID).map { .int($0) } ?? .string(sourceID)
@@ -128,7 +148,7 @@ public enum NativeLayout: String, Sendable, Codable, CaseIterable {
                 ("test", .string(c.testSetup)), ("entry_point", .string(c.entryPoint ?? "")),
             ])
         case .mathqaPython:
-            let answer: OrderedJSON = c.metadata["answer"].flatMap(Double.init).map { .double($0) } ?? .string(c.metadata["answer"] ?? "")
+            let answer: OrderedJSON = c.metadata["answer"].flatMap(Double.init).map { .double($0) } ?? .null
             return .object([
                 ("text", .string(c.metadata["text"] ?? c.description)), ("code", .string(c.solution)),
                 ("dsl_code", .string(c.metadata["dsl_code"] ?? "")), ("reasoning", .string(c.metadata["reasoning"] ?? "")),
@@ -139,7 +159,7 @@ public enum NativeLayout: String, Sendable, Codable, CaseIterable {
                 ("task_id", .string(sourceID)), ("description", .string(c.description)), ("code", .string(c.solution)),
                 ("test_setup_code", .string(c.testSetup)), ("test_list", strings(c.tests)),
                 ("challenge_test_list", strings(c.challengeTests)), ("entry_point", c.entryPoint.map { .string($0) } ?? .null),
-                ("metadata", .object(c.metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+                ("metadata", .string(OrderedJSON.object(c.metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }).serialized)),
             ])
         }
     }

@@ -187,7 +187,8 @@ public struct ReleaseBuilder: Sendable {
         var manifestData = CanonicalJSON.encode(manifest, pretty: true)
         manifestData.append(0x0A)
         files.append(("manifest.json", manifestData))
-        files.append(("README.md", Data(DatasetCard.render(manifest, license: Self.license(contents.values)).utf8)))
+        let sizes = Dictionary(uniqueKeysWithValues: files.map { ($0.0, $0.1.count) })
+        files.append(("README.md", Data(DatasetCard.render(manifest, layout: config.layout, sizes: sizes, license: Self.license(contents.values)).utf8)))
         return (files, manifest)
     }
 
@@ -236,12 +237,21 @@ public struct ReleaseBuilder: Sendable {
 
 /// The `README.md` dataset card, with Hugging Face `configs`/`data_files` front matter so `load_dataset` reads the folder.
 enum DatasetCard {
-    static func render(_ m: ReleaseManifest, license: String?) -> String {
+    static func render(_ m: ReleaseManifest, layout: NativeLayout, sizes: [String: Int], license: String?) -> String {
         var lines = ["---"]
         if let license { lines.append("license: \(license)") }
         lines += ["pretty_name: \(m.dataset) \(m.version)", "configs:", "- config_name: default", "  data_files:"]
         for split in m.splits {
             lines += ["  - split: \(split)", "    path: \(split).jsonl"]
+        }
+        lines += ["dataset_info:", "  features:"]
+        for feature in layout.features {
+            lines.append("  - name: \(feature.name)")
+            lines.append(feature.type.hasPrefix("[") ? "    sequence: \(feature.type.dropFirst().dropLast())" : "    dtype: \(feature.type)")
+        }
+        lines += ["  splits:"]
+        for split in m.splits {
+            lines += ["  - name: \(split)", "    num_bytes: \(sizes["\(split).jsonl"] ?? 0)", "    num_examples: \(m.counts[split] ?? 0)"]
         }
         lines += ["---", "", "# \(m.dataset) \(m.version)", "",
                   "Built by \(m.tool)\(m.python.map { " with Python \($0)" } ?? "") in the `\(m.layout)` record layout.", "",
