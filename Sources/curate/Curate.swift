@@ -13,6 +13,10 @@ struct Curate: AsyncParsableCommand {
             ShowCommand.self,
             StatsCommand.self,
             ValidateCommand.self,
+            SplitCommand.self,
+            ReleaseCommand.self,
+            DiffCommand.self,
+            RunCommand.self,
             BenchCommand.self,
         ]
     )
