@@ -117,26 +117,87 @@ public actor ExecutionPool {
 
     /// Runs one request in a fresh child of a warm worker and returns its verdict.
     public func run(_ request: ExecutionRequest) async throws -> ExecutionVerdict {
-        guard !isShutDown else { throw ExecutionError.poolShutDown }
         let seed = request.hashSeed ?? configuration.defaultHashSeed
+        let frame = Self.frame(for: request, seed: seed, keptOutput: configuration.keptOutputBytes)
+        return try await runBatch([request], frames: [frame], seed: seed, progress: nil)[0]
+    }
+
+    /// Runs every request (at most `jobs` at once) and returns verdicts in input order; `progress(done, total)`.
+    ///
+    /// Consecutive requests with the same hash seed go to a worker in small batches written at once, so a worker
+    /// starts its next program as soon as it has answered the last one; batches shrink towards the end so one slow
+    /// program does not hold others back.
+    public func runAll(_ requests: [ExecutionRequest], progress: (@Sendable (Int, Int) -> Void)?) async throws -> [ExecutionVerdict] {
+        let seeds = requests.map { $0.hashSeed ?? configuration.defaultHashSeed }
+        let frames = zip(requests, seeds).map { Self.frame(for: $0, seed: $1, keptOutput: configuration.keptOutputBytes) }
+        let batches = Self.batches(seeds: seeds, sizes: frames.map(\.count), jobs: configuration.jobs)
+        let counter = DoneCounter(total: requests.count, progress: progress)
+        var verdicts = [ExecutionVerdict?](repeating: nil, count: requests.count)
+        try await withThrowingTaskGroup(of: (Range<Int>, [ExecutionVerdict]).self) { group in
+            var next = 0
+            func addNext() {
+                let range = batches[next]
+                next += 1
+                group.addTask {
+                    let done = try await self.runBatch(
+                        Array(requests[range]), frames: Array(frames[range]), seed: seeds[range.lowerBound],
+                        progress: { counter.add($0) })
+                    return (range, done)
+                }
+            }
+            while next < min(batches.count, configuration.jobs * 2) { addNext() }
+            for try await (range, done) in group {
+                for (index, verdict) in zip(range, done) { verdicts[index] = verdict }
+                if next < batches.count { addNext() }
+            }
+        }
+        return verdicts.map { $0! }
+    }
+
+    /// Splits request indices into runs of equal seed, at most 16 requests and 32 KiB of frames each (so writing a
+    /// batch never blocks on a full pipe), and about a quarter of each worker's remaining share.
+    static func batches(seeds: [Int], sizes: [Int], jobs: Int) -> [Range<Int>] {
+        var batches: [Range<Int>] = []
+        var start = 0
+        while start < seeds.count {
+            let limit = max(1, min(16, (seeds.count - start) / (jobs * 4)))
+            var end = start + 1, bytes = sizes[start]
+            while end < seeds.count, end - start < limit, seeds[end] == seeds[start], bytes + sizes[end] <= 32 << 10 {
+                bytes += sizes[end]
+                end += 1
+            }
+            batches.append(start..<end)
+            start = end
+        }
+        return batches
+    }
+
+    /// Runs requests of one hash seed, in order, on one worker; a worker that dies is replaced: the request it was
+    /// running gets a lost-worker verdict and the rest run on the new worker.
+    private func runBatch(_ requests: [ExecutionRequest], frames: [Data], seed: Int, progress: (@Sendable (Int) -> Void)?) async throws -> [ExecutionVerdict] {
+        guard !isShutDown else { throw ExecutionError.poolShutDown }
         let slot = await acquire(seed: seed)
         guard slot >= 0 else { throw ExecutionError.poolShutDown }
         defer { release(slot) }
-        let frame = Self.frame(for: request, seed: seed, keptOutput: configuration.keptOutputBytes)
-        for attempt in 0..<2 {
+        var verdicts: [ExecutionVerdict] = []
+        var retried = false
+        while verdicts.count < requests.count {
             let worker = try await worker(slot: slot, seed: seed)
-            let deadline = Date().addingTimeInterval(request.limits.timeoutSeconds + 15)
-            do {
-                let reply = try await lanes[slot].run { try worker.execute(frame, deadline: deadline) }
-                return VerdictBuilder.verdict(for: request, reply: reply)
-            } catch WorkerFailure.notDelivered where attempt == 0 {
-                workers[slot] = nil
-            } catch let failure as WorkerFailure {
-                workers[slot] = nil
-                return Self.lostWorkerVerdict(request, failure: failure)
+            let pending = Array(frames[verdicts.count...])
+            let timeouts = requests[verdicts.count...].map(\.limits.timeoutSeconds)
+            let (replies, failure) = try await lanes[slot].run { worker.execute(pending, timeouts: timeouts, onReply: progress) }
+            for reply in replies { verdicts.append(VerdictBuilder.verdict(for: requests[verdicts.count], reply: reply)) }
+            guard let failure else { break }
+            workers[slot] = nil
+            if case .notDelivered = failure, replies.isEmpty, !retried {
+                retried = true
+                continue
             }
+            retried = false
+            verdicts.append(Self.lostWorkerVerdict(requests[verdicts.count], failure: failure))
+            progress?(1)
         }
-        return Self.lostWorkerVerdict(request, failure: .notDelivered)
+        return verdicts
     }
 
     /// Host pids of the live workers (the `unshare` or Python processes the pool started), for diagnostics.
@@ -151,28 +212,6 @@ public actor ExecutionPool {
         let worker = try await lanes[slot].run { try Self.start(python: python, launch: launch, hashSeed: seed, uid: uid) }
         workers[slot] = worker
         return worker
-    }
-
-    /// Runs every request (at most `jobs` at once) and returns verdicts in input order; `progress(done, total)`.
-    public func runAll(_ requests: [ExecutionRequest], progress: (@Sendable (Int, Int) -> Void)?) async throws -> [ExecutionVerdict] {
-        var verdicts = [ExecutionVerdict?](repeating: nil, count: requests.count)
-        try await withThrowingTaskGroup(of: (Int, ExecutionVerdict).self) { group in
-            var next = 0
-            func addNext() {
-                let index = next
-                next += 1
-                group.addTask { (index, try await self.run(requests[index])) }
-            }
-            while next < min(requests.count, configuration.jobs * 2) { addNext() }
-            var done = 0
-            for try await (index, verdict) in group {
-                verdicts[index] = verdict
-                done += 1
-                progress?(done, requests.count)
-                if next < requests.count { addNext() }
-            }
-        }
-        return verdicts.map { $0! }
     }
 
     /// Stops every worker (killing whatever they run) and their threads; later calls throw `poolShutDown`.
@@ -276,5 +315,26 @@ public actor ExecutionPool {
 
     private static func ignoreSIGPIPE() {
         signal(SIGPIPE, SIG_IGN)
+    }
+}
+
+/// Counts finished executions across concurrent batches and reports `progress(done, total)`.
+private final class DoneCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = 0
+    private let total: Int
+    private let progress: (@Sendable (Int, Int) -> Void)?
+
+    init(total: Int, progress: (@Sendable (Int, Int) -> Void)?) {
+        self.total = total
+        self.progress = progress
+    }
+
+    func add(_ count: Int) {
+        lock.lock()
+        done += count
+        let now = done
+        lock.unlock()
+        progress?(now, total)
     }
 }

@@ -122,23 +122,27 @@ final class SandboxWorker: @unchecked Sendable {
         }
     }
 
-    /// Sends one request and waits for the reply until `deadline`; kills the worker if it never answers.
-    func execute(_ request: Data, deadline: Date) throws -> WorkerReply {
+    /// Writes the request frames at once, then reads one reply per frame, each within its timeout plus 15 s from
+    /// when the worker can start it; on a failure the worker is terminated and the replies so far are returned.
+    func execute(_ frames: [Data], timeouts: [Double], onReply: (@Sendable (Int) -> Void)?) -> (replies: [WorkerReply], failure: WorkerFailure?) {
         do {
-            do {
-                try Frames.send(request, to: toWorker)
-            } catch {
-                throw WorkerFailure.notDelivered
-            }
-            let reply = try Frames.receive(from: fromWorker, deadline: deadline)
-            return try JSONDecoder().decode(WorkerReply.self, from: reply)
-        } catch let failure as WorkerFailure {
-            terminate()
-            throw failure
+            try Frames.send(frames, to: toWorker)
         } catch {
             terminate()
-            throw WorkerFailure.died
+            return ([], .notDelivered)
         }
+        var replies: [WorkerReply] = []
+        for timeout in timeouts {
+            do {
+                let data = try Frames.receive(from: fromWorker, deadline: Date().addingTimeInterval(timeout + 15))
+                replies.append(try JSONDecoder().decode(WorkerReply.self, from: data))
+                onReply?(1)
+            } catch {
+                terminate()
+                return (replies, error as? WorkerFailure ?? .died)
+            }
+        }
+        return (replies, nil)
     }
 
     /// False once the worker process has exited (checked without blocking) or was terminated.
@@ -234,10 +238,13 @@ enum Spawn {
 
 /// Length-prefixed (4-byte big-endian) frames over pipes, with a deadline on reads.
 enum Frames {
-    static func send(_ payload: Data, to fd: Int32) throws {
-        var length = UInt32(payload.count).bigEndian
-        var frame = Data(bytes: &length, count: 4)
-        frame.append(payload)
+    static func send(_ payloads: [Data], to fd: Int32) throws {
+        var frame = Data()
+        for payload in payloads {
+            var length = UInt32(payload.count).bigEndian
+            frame.append(Data(bytes: &length, count: 4))
+            frame.append(payload)
+        }
         try frame.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
