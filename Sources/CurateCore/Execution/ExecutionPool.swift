@@ -6,6 +6,9 @@ import Darwin
 #endif
 
 /// A warm pool of fork-server workers (one long-lived Python per job) that run requests in isolated children.
+///
+/// PYTHONHASHSEED is fixed when an interpreter starts, so a request whose `hashSeed` differs from every free
+/// worker's restarts one of them with that seed; give `runAll` requests grouped by seed.
 public actor ExecutionPool {
     /// How the pool isolates the worker processes.
     public enum IsolationMode: String, Sendable, Hashable, Codable, CaseIterable {
@@ -27,7 +30,8 @@ public actor ExecutionPool {
         /// PYTHONHASHSEED of requests whose `hashSeed` is nil.
         public var defaultHashSeed: Int
         /// Children of worker slot N run as uid/gid `sandboxUIDBase + N` (when the pool runs as root), so
-        /// RLIMIT_NPROC binds per slot and a program owns nothing outside its scratch directory.
+        /// RLIMIT_NPROC binds per slot and a program owns nothing outside its scratch directory. Without namespaces
+        /// the pool adds a random multiple of 256 so that its survivor sweep (by uid) never touches another pool's.
         public var sandboxUIDBase: UInt32
         /// How much of each of stdout and stderr a verdict keeps.
         public var keptOutputBytes: Int
@@ -63,6 +67,7 @@ public actor ExecutionPool {
     public nonisolated let isolation: IsolationReport
 
     private let launch: WorkerLaunch
+    private let uidBase: UInt32
     private let lanes: [BlockingLane]
     private var workers: [SandboxWorker?]
     private var busy: [Bool]
@@ -75,10 +80,12 @@ public actor ExecutionPool {
         let python = try PythonLocator.resolve(configuration.python)
         let lanes = (0..<configuration.jobs).map { BlockingLane(name: "curate-exec-\($0)") }
         let seed = configuration.defaultHashSeed
-        let base = configuration.sandboxUIDBase
+        let sharedBase = configuration.sandboxUIDBase
+        let plainBase = sharedBase + UInt32.random(in: 1..<65_536) * 256
         let (launch, first, fallbackReason) = try await lanes[0].run {
-            try Self.firstWorker(python: python, mode: configuration.isolation, hashSeed: seed, uid: base)
+            try Self.firstWorker(python: python, mode: configuration.isolation, hashSeed: seed, uids: (sharedBase, plainBase))
         }
+        let base = launch == .plain ? plainBase : sharedBase
         var workers: [SandboxWorker?] = [first]
         try await withThrowingTaskGroup(of: (Int, SandboxWorker).self) { group in
             for slot in 1..<max(1, configuration.jobs) {
@@ -110,6 +117,7 @@ public actor ExecutionPool {
             networkIsolated: hello.network_isolated, pidNamespace: hello.pid_namespace, privateTmp: hello.private_tmp,
             dropsPrivileges: hello.drops_privileges, warnings: warnings)
         self.launch = launch
+        self.uidBase = base
         self.lanes = lanes
         self.workers = workers
         self.busy = [Bool](repeating: false, count: configuration.jobs)
@@ -208,7 +216,7 @@ public actor ExecutionPool {
         if let current = workers[slot], current.hashSeed == seed, current.isAlive { return current }
         workers[slot]?.terminate()
         workers[slot] = nil
-        let python = pythonPath, launch = launch, uid = configuration.sandboxUIDBase + UInt32(slot)
+        let python = pythonPath, launch = launch, uid = uidBase + UInt32(slot)
         let worker = try await lanes[slot].run { try Self.start(python: python, launch: launch, hashSeed: seed, uid: uid) }
         workers[slot] = worker
         return worker
@@ -254,7 +262,7 @@ public actor ExecutionPool {
 
     // MARK: Workers
 
-    private static func firstWorker(python: String, mode: IsolationMode, hashSeed: Int, uid: UInt32) throws -> (WorkerLaunch, SandboxWorker, String?) {
+    private static func firstWorker(python: String, mode: IsolationMode, hashSeed: Int, uids: (namespaced: UInt32, plain: UInt32)) throws -> (WorkerLaunch, SandboxWorker, String?) {
         var reason: String?
         if mode != .none {
             if geteuid() != 0 {
@@ -262,7 +270,7 @@ public actor ExecutionPool {
             } else if let unshare = ["/usr/bin/unshare", "/bin/unshare"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) {
                 do {
                     let launch = WorkerLaunch.namespaces(unshare: unshare)
-                    return (launch, try start(python: python, launch: launch, hashSeed: hashSeed, uid: uid), nil)
+                    return (launch, try start(python: python, launch: launch, hashSeed: hashSeed, uid: uids.namespaced), nil)
                 } catch ExecutionError.workerLaunchFailed(_, let why) {
                     reason = why
                 }
@@ -271,7 +279,7 @@ public actor ExecutionPool {
             }
             if mode == .required { throw ExecutionError.isolationUnavailable(reason: reason ?? "unknown") }
         }
-        return (.plain, try start(python: python, launch: .plain, hashSeed: hashSeed, uid: uid), reason)
+        return (.plain, try start(python: python, launch: .plain, hashSeed: hashSeed, uid: uids.plain), reason)
     }
 
     private static func start(python: String, launch: WorkerLaunch, hashSeed: Int, uid: UInt32) throws -> SandboxWorker {
