@@ -226,7 +226,7 @@ def compile_phases(req):
             phases.append((kind, index, code, None))
         except BaseException as error:
             phases.append((kind, index, None, error))
-    return phases
+    return tuple(phases)
 
 
 def zygote(sock):
