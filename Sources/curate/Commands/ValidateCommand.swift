@@ -4,7 +4,7 @@ import Foundation
 
 /// Options shared by `curate validate` and `curate bench validate`: the sandbox pool and the reference-run limits.
 struct SandboxOptions: ParsableArguments {
-    @Option(help: "Executions at once, one warm Python worker each (default: the number of cores).")
+    @Option(help: "Executions at once, one warm Python worker each; defaults to the number of cores.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Wall-clock limit of a reference run in seconds; later stages get a limit calibrated from it.")
     var timeout: Double = ExecutionLimits.default.timeoutSeconds
