@@ -9,6 +9,8 @@ struct Curate: AsyncParsableCommand {
         version: CurateVersion.string,
         subcommands: [
             BenchCommand.self,
+            DedupCommand.self,
+            OverrideCommand.self,
         ]
     )
 }
