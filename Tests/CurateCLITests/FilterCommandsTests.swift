@@ -5,20 +5,8 @@ import Testing
 
 /// End-to-end runs of the built `curate` binary for the filter commands.
 @Suite struct FilterCommandsTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static func curate(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = packageRoot.appendingPathComponent(".build/debug/curate")
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    static func curate(_ arguments: [String]) throws -> CLIRunner.Result {
+        try CLIRunner().run(arguments)
     }
 
     /// A store with MBPP tasks 2 (prompt split) and 700 (train split, a re-typed copy of 2) and 3.
