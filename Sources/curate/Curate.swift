@@ -15,6 +15,8 @@ struct Curate: AsyncParsableCommand {
             BenchCommand.self,
             DedupCommand.self,
             OverrideCommand.self,
+            StabilityCommand.self,
+            AmbiguityCommand.self,
         ]
     )
 }

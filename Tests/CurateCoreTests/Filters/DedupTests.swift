@@ -66,10 +66,25 @@ import Testing
         #expect(decoded.matches.count == 2)
     }
 
-    @Test(arguments: [(threshold: 0.95, pairs: 1), (threshold: 0.61, pairs: 1), (threshold: 0.6, pairs: 3), (threshold: 0.05, pairs: 3)])
-    func thresholdIsHonoured(threshold: Double, pairs: Int) throws {
-        let finder = try DuplicateFinder(options: DedupOptions(threshold: threshold))
-        #expect(finder.pairs(Self.items()).count == pairs)
+    @Test func thresholdIsHonouredAtTheExactJaccard() throws {
+        let sets = [Self.similar, Self.reworded].map { content in
+            DedupField.allCases.reduce(into: Set<UInt64>()) { set, field in
+                set.formUnion(Shingler.shingles(DedupNormalizer.tokens(field, of: content), size: 3, salt: field.rawValue))
+            }
+        }
+        let near = jaccard(sets[0], sets[1])
+        #expect(near > 0.5 && near < 0.9)
+        for (threshold, pairs) in [(0.95, 1), (near + 0.001, 1), (near, 3), (0.05, 3)] {
+            let finder = try DuplicateFinder(options: DedupOptions(threshold: threshold))
+            #expect(finder.pairs(Self.items()).count == pairs, "threshold \(threshold)")
+        }
+    }
+
+    @Test func repeatedShinglesCount() {
+        let four = Shingler.shingles(DedupNormalizer.codeTokens("return j*j*j*j"), size: 3)
+        let five = Shingler.shingles(DedupNormalizer.codeTokens("return j*j*j*j*j"), size: 3)
+        #expect(jaccard(four, five) < 1)
+        #expect(jaccard(four, four) == 1)
     }
 
     @Test func crossSplitPairsAreMarked() throws {
@@ -86,6 +101,7 @@ import Testing
 
     @Test func lshFindsWhatAllPairsComparisonFinds() throws {
         let lines = try String(contentsOfFile: Self.mbppSample, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 42)
         var items: [DedupItem] = []
         for (index, line) in lines.enumerated() {
             let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
@@ -109,6 +125,8 @@ import Testing
             }
             #expect(found == expected, "threshold \(threshold)")
         }
+        let strict = try DuplicateFinder(options: DedupOptions(threshold: 0.8)).pairs(items).map { "\($0.earlier)>\($0.later)" }
+        #expect(strict == ["mbpp/49>mbpp/154", "mbpp/199>mbpp/388", "mbpp/248>mbpp/704"])
     }
 
     static let mbppSample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

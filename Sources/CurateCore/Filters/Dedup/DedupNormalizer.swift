@@ -78,18 +78,20 @@ public enum DedupNormalizer {
     }
 }
 
-/// Hashed token k-grams ("shingles") of a token stream; a stream shorter than k gives one shingle of all of it.
+/// Hashed token k-grams ("shingles") of a token stream, as a multiset: the n-th repeat of a k-gram is its own
+/// shingle, so `j*j*j*j` and `j*j*j*j*j` differ. A stream shorter than k gives one shingle of all of it.
 public enum Shingler {
     public static func shingles(_ tokens: [String], size: Int, salt: String = "") -> Set<UInt64> {
         guard !tokens.isEmpty else { return [] }
         let k = max(1, size)
+        if tokens.count <= k { return [fnv1a(salt, tokens[...])] }
         var result = Set<UInt64>()
-        if tokens.count <= k {
-            result.insert(fnv1a(salt, tokens[...]))
-            return result
-        }
+        var seen: [UInt64: UInt64] = [:]
         for start in 0...(tokens.count - k) {
-            result.insert(fnv1a(salt, tokens[start..<(start + k)]))
+            let hash = fnv1a(salt, tokens[start..<(start + k)])
+            var repeatIndex = seen[hash, default: 0]
+            seen[hash] = repeatIndex + 1
+            result.insert(repeatIndex == 0 ? hash : hash ^ MinHasher.splitmix(&repeatIndex))
         }
         return result
     }

@@ -1,0 +1,95 @@
+import ArgumentParser
+import CurateCore
+import Foundation
+
+/// `curate stability`: runs reference solutions K times under perturbations and flags order/state/seed dependence.
+struct StabilityCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stability",
+        abstract: "Flag nondeterministic and timing-sensitive tasks by re-running their reference solutions under perturbations.",
+        discussion: """
+            Run 0 is the task as validation runs it. Every later run changes PYTHONHASHSEED, the random seed, the clock \
+            and the working directory, and runs the tests in another order in one program; the last run runs each test \
+            as a program of its own. A test whose outcome differs between runs makes the task nondeterministic.
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var pool: FilterPoolOptions
+
+    @Option(name: .customLong("dataset"), help: "Dataset to check (repeatable); all datasets when omitted.")
+    var datasets: [String] = []
+
+    @Option(help: "Runs per task (2 or more).")
+    var runs: Int = 5
+
+    @Option(name: .customLong("timing-fraction"), help: "Flag timing-sensitive when a run reaches this fraction of the time limit.")
+    var timingFraction: Double = 0.5
+
+    @Flag(name: .customLong("dry-run"), help: "Report without recording flags.")
+    var dryRun = false
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    func run() async throws {
+        let store = try storeOptions.open()
+        let executionPool = try await pool.start()
+        let bar = ProgressBar("stability")
+        let report: StabilityReport
+        do {
+            report = try await StabilityStage.run(
+                store: store, datasets: datasets, pool: executionPool,
+                options: StabilityOptions(runs: runs, limits: pool.limits, timingFraction: timingFraction),
+                record: !dryRun, progress: { bar.update($0, of: $1) })
+        } catch {
+            bar.finish()
+            await executionPool.shutdown()
+            throw error
+        }
+        bar.finish()
+        await executionPool.shutdown()
+        if json {
+            print(CanonicalJSON.string(report, pretty: true))
+            return
+        }
+        print("Ran \(report.summary.judged) tasks × \(runs) runs (\(report.executions) programs) in \(String(format: "%.1f", report.seconds)) s\(dryRun ? " (dry run, nothing recorded)" : "").")
+        FilterFindingsTable.print(report.findings)
+        print(FilterSummaryTable.render(report.summary))
+    }
+}
+
+/// Execution settings shared by the filters that run code: interpreter, parallelism and time limit.
+struct FilterPoolOptions: ParsableArguments {
+    @Option(help: "Python interpreter (default: /usr/bin/python3, else python3 on PATH).")
+    var python: String?
+
+    @Option(help: "Programs run at once (default: the number of CPUs).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Wall-clock limit per program, in seconds.")
+    var timeout: Double = ExecutionLimits.default.timeoutSeconds
+
+    var limits: ExecutionLimits { ExecutionLimits(timeoutSeconds: timeout) }
+
+    func validate() throws {
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if timeout <= 0 { throw ValidationError("--timeout must be positive") }
+    }
+
+    /// Starts the pool and prints its isolation warnings once.
+    func start() async throws -> ExecutionPool {
+        let pool = try await ExecutionPool(configuration: .init(python: python, jobs: jobs))
+        for warning in pool.isolation.warnings { Terminal.error("warning: \(warning)") }
+        return pool
+    }
+}
+
+/// Flagged tasks as a table: task, code and one-line message.
+enum FilterFindingsTable {
+    static func print(_ findings: [FilterFinding]) {
+        guard !findings.isEmpty else { return }
+        Swift.print("")
+        Swift.print(Terminal.table(["task", "flag", "why"], findings.map { [$0.taskID, $0.code, $0.message] }))
+        Swift.print("")
+    }
+}
