@@ -34,21 +34,12 @@ struct AmbiguityCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try storeOptions.open()
-        let executionPool = try await pool.start()
-        let bar = ProgressBar("samples")
-        let report: AmbiguityReport
-        do {
-            report = try await AmbiguityStage.run(
-                store: store, samplesPath: samples, datasets: datasets, pool: executionPool,
-                options: AmbiguityOptions(minSamples: minSamples, limits: pool.limits), record: !dryRun,
-                progress: { bar.update($0, of: $1) })
-        } catch {
-            bar.finish()
-            await executionPool.shutdown()
-            throw error
+        let options = AmbiguityOptions(minSamples: minSamples, limits: pool.limits)
+        let report = try await pool.withPool(label: "samples") { executionPool, progress in
+            try await AmbiguityStage.run(
+                store: store, samplesPath: samples, datasets: datasets, pool: executionPool, options: options,
+                record: !dryRun, progress: progress)
         }
-        bar.finish()
-        await executionPool.shutdown()
         for diagnostic in report.diagnostics { Terminal.error(diagnostic.description) }
         if json {
             print(CanonicalJSON.string(report, pretty: true))

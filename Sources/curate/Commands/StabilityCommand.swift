@@ -33,21 +33,11 @@ struct StabilityCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try storeOptions.open()
-        let executionPool = try await pool.start()
-        let bar = ProgressBar("stability")
-        let report: StabilityReport
-        do {
-            report = try await StabilityStage.run(
-                store: store, datasets: datasets, pool: executionPool,
-                options: StabilityOptions(runs: runs, limits: pool.limits, timingFraction: timingFraction),
-                record: !dryRun, progress: { bar.update($0, of: $1) })
-        } catch {
-            bar.finish()
-            await executionPool.shutdown()
-            throw error
+        let options = StabilityOptions(runs: runs, limits: pool.limits, timingFraction: timingFraction)
+        let report = try await pool.withPool(label: "stability") { executionPool, progress in
+            try await StabilityStage.run(
+                store: store, datasets: datasets, pool: executionPool, options: options, record: !dryRun, progress: progress)
         }
-        bar.finish()
-        await executionPool.shutdown()
         if json {
             print(CanonicalJSON.string(report, pretty: true))
             return
@@ -81,6 +71,24 @@ struct FilterPoolOptions: ParsableArguments {
         let pool = try await ExecutionPool(configuration: .init(python: python, jobs: jobs))
         for warning in pool.isolation.warnings { Terminal.error("warning: \(warning)") }
         return pool
+    }
+
+    /// Runs `body` with a started pool and a progress bar labelled `label`, shutting both down however it ends.
+    func withPool<T: Sendable>(
+        label: String, _ body: (ExecutionPool, @escaping @Sendable (Int, Int) -> Void) async throws -> T
+    ) async throws -> T {
+        let pool = try await start()
+        let bar = ProgressBar(label)
+        do {
+            let result = try await body(pool, { bar.update($0, of: $1) })
+            bar.finish()
+            await pool.shutdown()
+            return result
+        } catch {
+            bar.finish()
+            await pool.shutdown()
+            throw error
+        }
     }
 }
 
