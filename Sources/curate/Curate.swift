@@ -12,6 +12,7 @@ struct Curate: AsyncParsableCommand {
             ListCommand.self,
             ShowCommand.self,
             StatsCommand.self,
+            ValidateCommand.self,
             BenchCommand.self,
             DedupCommand.self,
             OverrideCommand.self,

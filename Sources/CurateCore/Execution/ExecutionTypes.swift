@@ -31,7 +31,8 @@ public struct ExecutionLimits: Sendable, Hashable, Codable {
     public static let `default` = ExecutionLimits()
 }
 
-/// One program to run: setup, then solution, then each test statement, all in one child process.
+/// One program to run: the solution, then the test setup (which may use the solution's definitions, as in MBPP's own
+/// harness), then each test statement, all in one child process.
 public struct ExecutionRequest: Sendable, Hashable, Codable {
     public var solution: String
     public var testSetup: String

@@ -2,15 +2,17 @@
 ///
 /// It is Python because it runs inside the target interpreter: it reads length-prefixed JSON requests on fd 0,
 /// forks one child per request (new session, rlimits, unprivileged uid, scrubbed environment, fresh scratch
-/// directory, stdin from /dev/null, stdout/stderr into capped pipes), runs setup, solution and each test in the
+/// directory, stdin from /dev/null, stdout/stderr into capped pipes), runs solution, test setup and each test in the
 /// child, reports outcomes over a private nonce-tagged pipe, enforces the wall-clock limit by killing the child's
 /// process group from outside, kills every survivor, removes the scratch directory and replies with raw facts.
 /// `VerdictBuilder` turns those facts into an `ExecutionVerdict` on the Swift side.
 enum WorkerDriver {
     /// Bumped whenever the driver's behaviour changes, so cached verdicts keyed by `ExecutionRequest.key` expire.
-    static let version = "1"
+    static let version = "2"
 
     static let source = #"""
+import gc
+gc.disable()
 import builtins, errno, json, math, os, resource, secrets, select, shutil, signal, socket, struct, sys, time
 
 CONFIG = json.loads(sys.argv[1])
@@ -25,7 +27,9 @@ UID = CONFIG["uid"]
 GID = CONFIG["gid"]
 PRIVATE_DIRS = [d for d in CONFIG.get("private_dirs", []) if os.path.isdir(d)]
 SCRATCH_ROOT = CONFIG["scratch_root"]
-PRELOAD = ("re", "math", "collections", "itertools", "heapq", "functools", "random", "datetime", "string",
+SCRATCH = os.path.join(SCRATCH_ROOT, "run")
+os.environ.update({"HOME": SCRATCH, "TMPDIR": SCRATCH})
+PRELOAD = ("tempfile", "re", "math", "collections", "itertools", "heapq", "functools", "random", "datetime", "string",
            "bisect", "operator", "typing", "sys", "copy", "fractions", "decimal", "statistics", "cmath", "array")
 for _name in PRELOAD:
     try:
@@ -90,8 +94,6 @@ def child_main(req, scratch, out_w, err_w, res_w, nonce):
     os.setsid()
     os.dup2(out_w, 1)
     os.dup2(err_w, 2)
-    fd_in = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(fd_in, 0)
     res_fd = 3
     os.dup2(res_w, res_fd)
     os.closerange(res_fd + 1, 1 << 20)
@@ -100,7 +102,11 @@ def child_main(req, scratch, out_w, err_w, res_w, nonce):
     def report(obj):
         if _getpid() != me:
             _exit(0)
-        data = (nonce + _dumps(obj) + "\n").encode("utf-8", "backslashreplace")
+        if obj.get("o") == "pass":
+            line = '%s{"k": "%s", "i": %d, "o": "pass"}\n' % (nonce, obj["k"], obj["i"])
+        else:
+            line = nonce + _dumps(obj) + "\n"
+        data = line.encode("utf-8", "backslashreplace")
         view = memoryview(data)
         try:
             while view:
@@ -122,17 +128,7 @@ def child_main(req, scratch, out_w, err_w, res_w, nonce):
         os.setuid(UID)
     os.umask(0o077)
     os.chdir(scratch)
-    os.environ.clear()
-    os.environ.update({"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": scratch, "TMPDIR": scratch,
-                       "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
-                       "PYTHONHASHSEED": str(req["hash_seed"])})
-    import tempfile
-    tempfile.tempdir = None
     sys.argv = [""]
-    sys.stdin = open(0, "r", closefd=False)
-    sys.stdout = open(1, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
-    sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
-    sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
     streams = (sys.stdout, sys.stderr)
 
     def flush():
@@ -171,7 +167,7 @@ def child_main(req, scratch, out_w, err_w, res_w, nonce):
         report(record)
         return record["o"] == "pass"
 
-    if run("setup", -1, req["setup"]) and run("solution", -1, req["solution"]):
+    if run("solution", -1, req["solution"]) and run("setup", -1, req["setup"]):
         for index, test in enumerate(req["tests"]):
             run("test", index, test)
     report({"k": "done"})
@@ -262,6 +258,8 @@ def wipe(path, keep_self):
         return
     for entry in entries:
         full = os.path.join(path, entry)
+        if full == SCRATCH_ROOT:
+            continue
         if os.path.isdir(full) and not os.path.islink(full):
             shutil.rmtree(full, onerror=force_remove)
         else:
@@ -292,15 +290,19 @@ def execute(req):
     cap = req["max_output"]
     keep = min(cap, req["keep_output"])
     nonce = secrets.token_hex(16)
-    scratch = os.path.join(SCRATCH_ROOT, "run-" + secrets.token_hex(8))
+    scratch = SCRATCH
+    if os.path.lexists(scratch):
+        shutil.rmtree(scratch, onerror=force_remove)
     os.mkdir(scratch, 0o700)
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     res_r, res_w = os.pipe()
     start = time.monotonic()
+    gc.freeze()
     pid = os.fork()
     if pid == 0:
         try:
+            gc.enable()
             os.close(PROTO_IN)
             os.close(PROTO_OUT)
             child_main(req, scratch, out_w, err_w, res_w, nonce)
@@ -393,11 +395,12 @@ def execute(req):
                 records.append(json.loads(text[len(nonce):]))
             except ValueError:
                 pass
-    shutil.rmtree(scratch, onerror=force_remove)
+    try:
+        os.rmdir(scratch)
+    except OSError:
+        shutil.rmtree(scratch, onerror=force_remove)
     for directory in PRIVATE_DIRS:
         wipe(directory, True)
-    if not os.path.isdir(SCRATCH_ROOT):
-        os.makedirs(SCRATCH_ROOT, 0o711, exist_ok=True)
     return {
         "exit": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
         "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,

@@ -44,11 +44,11 @@ struct ExecutionPoolTests {
         #expect(!verdict.passed)
     }
 
-    @Test func setupRunsBeforeSolutionAndTests() async throws {
+    @Test func setupRunsAfterTheSolutionAndBeforeTheTests() async throws {
         let pool = try await SharedPool.get()
         let verdict = try await pool.run(ExecutionRequest(
-            solution: "def root(x):\n    return math.isqrt(x)", testSetup: "import math\nDATA = [4, 9]",
-            tests: ["assert [root(x) for x in DATA] == [2, 3]"]))
+            solution: "import math\nclass Node:\n    def __init__(self, v):\n        self.v = v", testSetup: "ROOT = Node(math.isqrt(16))",
+            tests: ["assert ROOT.v == 4"]))
         #expect(verdict.passed)
     }
 

@@ -1,0 +1,106 @@
+import ArgumentParser
+import CurateCore
+import Foundation
+
+/// Options shared by `curate validate` and `curate bench validate`: the sandbox pool and the reference-run limits.
+struct SandboxOptions: ParsableArguments {
+    @Option(help: "Executions at once, one warm Python worker each (default: the number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Wall-clock limit of a reference run in seconds; later stages get a limit calibrated from it.")
+    var timeout: Double = ExecutionLimits.default.timeoutSeconds
+    @Option(help: "Address-space limit per execution in MiB.")
+    var memory: Int = ExecutionLimits.default.memoryMB
+    @Option(help: "Python interpreter (default: /usr/bin/python3, else python3 on PATH resolved past shims).")
+    var python: String?
+
+    var limits: ExecutionLimits {
+        var limits = ExecutionLimits.default
+        limits.timeoutSeconds = timeout
+        limits.memoryMB = memory
+        return limits
+    }
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        guard memory >= 32 else { throw ValidationError("--memory must be at least 32 (MiB)") }
+    }
+
+    /// Starts the pool and says once what isolation is missing.
+    func startPool() async throws -> ExecutionPool {
+        let pool = try await ExecutionPool(configuration: .init(python: python, jobs: jobs))
+        for warning in pool.isolation.warnings { Terminal.error("warning: \(warning)") }
+        return pool
+    }
+}
+
+struct ValidateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Run each task's reference solution against its tests in the sandbox and store the verdicts.",
+        discussion: """
+            Each task runs in its own child of a warm Python worker: own session, rlimits (address space, CPU, \
+            processes, file size, open files), an unprivileged uid, a fresh scratch directory, no network. Verdicts \
+            are stored against the revision, keyed by a hash of code, tests, limits and Python version, so an \
+            unchanged task is not run again. Failing tasks get an error flag (validate/failed, validate/timeout, …).
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var sandbox: SandboxOptions
+    @Option(help: "Only this dataset.") var dataset: String?
+    @Option(parsing: .upToNextOption, help: "Only these task ids (space or comma separated).") var ids: [String] = []
+    @Flag(help: "Also run the challenge tests.") var challenge = false
+    @Flag(help: "Run again even when a verdict with the same key is stored.") var force = false
+    @Flag(help: "Print the report as JSON.") var json = false
+
+    func run() async throws {
+        let store = try storeOptions.open()
+        let pool = try await sandbox.startPool()
+        let options = ValidationOptions(
+            dataset: dataset, ids: ids.flatMap { $0.split(separator: ",").map(String.init) }, limits: sandbox.limits,
+            includeChallengeTests: challenge, force: force)
+        let bar = ProgressBar("validate")
+        let started = Date()
+        let report = try await Validator(store: store, pool: pool).validate(options: options) { done, total in
+            let rate = Double(done) / max(Date().timeIntervalSince(started), 1e-3)
+            bar.update(done, of: total, suffix: String(format: "%.0f/s", rate))
+        }
+        bar.finish()
+        await pool.shutdown()
+        if json {
+            print(CanonicalJSON.string(report, pretty: true))
+        } else {
+            print(ValidationText.render(report))
+        }
+    }
+}
+
+/// The human summary of a validation run.
+enum ValidationText {
+    static func render(_ report: ValidationReport) -> String {
+        var lines = [String(
+            format: "validated %d task(s) with Python %@ (%d jobs) in %.2f s: %d run (%.0f executions/s), %d reused from the store",
+            report.tasks, report.pythonVersion, report.jobs, report.wallSeconds, report.executed, report.executionsPerSecond, report.reused)]
+        if report.retriedTimeouts > 0 {
+            lines.append("\(report.retriedTimeouts) timeout(s) re-run alone, \(report.recoveredTimeouts) of them finished in time")
+        }
+        lines.append("")
+        let rows = VerdictCategory.allCases.compactMap { category -> [String]? in
+            guard let count = report.counts[category], count > 0 else { return nil }
+            return [category.rawValue, "\(count)"]
+        }
+        lines.append(Terminal.table(["verdict", "tasks"], rows))
+        if !report.failures.isEmpty {
+            lines.append("")
+            lines.append(Terminal.table(["task", "verdict", "first failure", "outcome"], report.failures.map { failure in
+                [failure.taskID, failure.category.rawValue, oneLine(failure.statement, 70), oneLine(failure.outcome, 90)]
+            }))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func oneLine(_ text: String, _ limit: Int) -> String {
+        let flat = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ⏎ ")
+        return flat.count > limit ? String(flat.prefix(limit - 1)) + "…" : flat
+    }
+}

@@ -1,0 +1,87 @@
+import CurateCore
+import CurateStore
+import Foundation
+import Testing
+
+/// `Validator`: verdicts and flags in the store, reuse by key, calibrated limits.
+struct ValidatorTests {
+    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../Fixtures/execution/mbpp-sample.jsonl").standardizedFileURL.path
+
+    static func store() throws -> TaskStore {
+        let store = try TaskStore()
+        let report = Ingestor(store: store).ingest(paths: [fixture], options: IngestOptions(dataset: "mbpp"))
+        #expect(!report.hasRejections)
+        return store
+    }
+
+    static let options = ValidationOptions(dataset: "mbpp", limits: ExecutionLimits(timeoutSeconds: 1))
+
+    @Test func validatesStoresAndReuses() async throws {
+        let store = try Self.store()
+        let pool = try await SharedPool.get()
+        let validator = Validator(store: store, pool: pool)
+        let report = try await validator.validate(options: Self.options)
+        #expect(report.tasks == 5)
+        #expect(report.executed == 5)
+        #expect(report.counts[.passed] == 3)
+        #expect(report.counts[.failed] == 1)
+        #expect(report.counts[.timeout] == 1)
+        #expect(report.retriedTimeouts == 1)
+        #expect(report.failures.map(\.taskID) == ["mbpp/9001", "mbpp/9002"])
+        let wrong = try #require(report.failures.first)
+        #expect(wrong.statement == "assert is_not_prime(10) == False")
+        #expect(wrong.outcome == "AssertionError")
+        #expect(report.failures[1].statement == "while True: pass")
+
+        let heads = Dictionary(uniqueKeysWithValues: try store.heads(dataset: "mbpp").map { ($0.task.id, $0.revision.id!) })
+        let flags = try store.activeFlags(revisionIDs: Array(heads.values))
+        #expect(flags[heads["mbpp/9001"]!]?.filter { $0.stage == "validate" }.map(\.code) == ["validate/failed"])
+        #expect(flags[heads["mbpp/9002"]!]?.filter { $0.stage == "validate" }.map(\.code) == ["validate/timeout"])
+        #expect(flags[heads["mbpp/2"]!]?.filter { $0.stage == "validate" } ?? [] == [])
+
+        let stored = try #require(try Validator.latestVerdict(store: store, revisionID: heads["mbpp/367"]!))
+        #expect(stored.verdict.passed)
+        #expect(stored.pythonVersion == pool.pythonVersion)
+        let calibrated = try #require(stored.calibratedTimeoutSeconds)
+        #expect(calibrated >= TimeLimitPolicy.default.floorSeconds && calibrated <= 1)
+        #expect(try Validator.latestVerdict(store: store, revisionID: heads["mbpp/9002"]!)?.calibratedTimeoutSeconds == nil)
+
+        let again = try await validator.validate(options: Self.options)
+        #expect(again.executed == 0)
+        #expect(again.reused == 5)
+        #expect(again.counts == report.counts)
+        let validateFlags = try store.read { db in try FlagRecord.filter(sql: "stage = 'validate'").fetchCount(db) }
+        #expect(validateFlags == 2)
+    }
+
+    @Test func selectsIdsAndRejectsUnknownOnes() async throws {
+        let store = try Self.store()
+        let validator = Validator(store: store, pool: try await SharedPool.get())
+        var options = Self.options
+        options.ids = ["mbpp/3", "mbpp/2"]
+        let report = try await validator.validate(options: options)
+        #expect(report.tasks == 2)
+        #expect(report.counts[.passed] == 2)
+        options.ids = ["mbpp/404"]
+        await #expect(throws: StoreError.unknownTask("mbpp/404")) { try await validator.validate(options: options) }
+    }
+
+    @Test(arguments: [(0.01, 1.0), (0.3, 2.0), (5.0, 10.0)])
+    func timeLimitPolicy(_ reference: Double, _ expected: Double) {
+        #expect(TimeLimitPolicy.default.limit(referenceWallSeconds: reference, ceiling: 10) == expected)
+    }
+
+    @Test func categoriesFollowStatusThenFirstFailure() {
+        func verdict(_ status: RunStatus, _ tests: [TestOutcome], error: ProgramError? = nil) -> ExecutionVerdict {
+            ExecutionVerdict(status: status, tests: tests, cpuSeconds: 0, wallSeconds: 0, peakMemoryKB: 0, stdout: "", stderr: "", programError: error)
+        }
+        #expect(VerdictCategory(verdict(.ok, [.passed])) == .passed)
+        #expect(VerdictCategory(verdict(.ok, [.passed, .assertionFailed(message: "")])) == .failed)
+        #expect(VerdictCategory(verdict(.ok, [.error(type: "TypeError", message: "x")])) == .error)
+        #expect(VerdictCategory(verdict(.ok, [.notReached], error: ProgramError(phase: "solution", type: "SyntaxError", message: ""))) == .error)
+        #expect(VerdictCategory(verdict(.timeout, [.passed, .notReached])) == .timeout)
+        #expect(VerdictCategory(verdict(.crashed, [.notReached])).flagCode == "validate/crashed")
+        #expect(VerdictCategory(verdict(.memoryLimit, [.notReached])).flagCode == "validate/memory-limit")
+    }
+}
