@@ -20,6 +20,9 @@ struct BenchStabilityCommand: AsyncParsableCommand {
     @Flag(help: "Print the measurements as JSON.")
     var json = false
 
+    @Flag(name: .customLong("no-reuse"), help: "Also time stability without reusing validation's verdicts for run 0.")
+    var alsoWithoutReuse = false
+
     struct Measurement: Codable {
         var tasks: Int
         var runs: Int
@@ -27,8 +30,11 @@ struct BenchStabilityCommand: AsyncParsableCommand {
         var validationPrograms: Int
         var validationSeconds: Double
         var stabilityPrograms: Int
+        var reusedVerdicts: Int
         var stabilitySeconds: Double
         var ratio: Double
+        var withoutReuseSeconds: Double?
+        var withoutReuseRatio: Double?
         var flags: [String: Int]
     }
 
@@ -40,42 +46,40 @@ struct BenchStabilityCommand: AsyncParsableCommand {
         if ingest.files.contains(where: \.fileRejected) || ingest.files.allSatisfy({ $0.accepted == 0 }) {
             throw ValidationError("could not ingest '\(input)': \(ingest.diagnostics.first?.description ?? "no tasks")")
         }
-        let subjects = try FilterSubject.heads(of: store, datasets: [])
-        let executionPool = try await pool.start()
-        let requests = subjects.map { subject in
-            ExecutionRequest(
-                solution: subject.content.solution, testSetup: subject.content.testSetup, tests: subject.content.tests,
-                limits: pool.limits, pythonVersion: executionPool.pythonVersion)
+        let options = StabilityOptions(runs: runs, limits: pool.limits)
+        let measurement = try await pool.withPool(label: "bench") { executionPool, progress in
+            let validation = try await Validator(store: store, pool: executionPool).validate(
+                options: ValidationOptions(limits: pool.limits), progress: progress)
+            let report = try await StabilityStage.run(store: store, datasets: [], pool: executionPool, options: options, progress: progress)
+            var withoutReuse: Double?
+            if alsoWithoutReuse {
+                let started = Date()
+                _ = try await StabilityStage.evaluate(
+                    try FilterSubject.heads(of: store, datasets: []), pool: executionPool, options: options, progress: progress)
+                withoutReuse = Date().timeIntervalSince(started)
+            }
+            return Measurement(
+                tasks: validation.tasks, runs: runs, jobs: pool.jobs, validationPrograms: validation.executed,
+                validationSeconds: validation.wallSeconds, stabilityPrograms: report.executions, reusedVerdicts: report.reusedVerdicts,
+                stabilitySeconds: report.seconds, ratio: report.seconds / validation.wallSeconds,
+                withoutReuseSeconds: withoutReuse, withoutReuseRatio: withoutReuse.map { $0 / validation.wallSeconds },
+                flags: report.summary.dropsByReason)
         }
-        let bar = ProgressBar("validation")
-        var started = Date()
-        _ = try await executionPool.runAll(requests, progress: { bar.update($0, of: $1) })
-        let validationSeconds = Date().timeIntervalSince(started)
-        bar.finish()
-        let stabilityBar = ProgressBar("stability")
-        started = Date()
-        let (outcomes, executions) = try await StabilityStage.evaluate(
-            subjects, pool: executionPool, options: StabilityOptions(runs: runs, limits: pool.limits),
-            progress: { stabilityBar.update($0, of: $1) })
-        let stabilitySeconds = Date().timeIntervalSince(started)
-        stabilityBar.finish()
-        await executionPool.shutdown()
-        let summary = FilterSummary(stage: "stability", outcomes: outcomes)
-        let measurement = Measurement(
-            tasks: subjects.count, runs: runs, jobs: pool.jobs, validationPrograms: requests.count, validationSeconds: validationSeconds,
-            stabilityPrograms: executions, stabilitySeconds: stabilitySeconds, ratio: stabilitySeconds / validationSeconds,
-            flags: summary.dropsByReason)
         if json {
             print(CanonicalJSON.string(measurement, pretty: true))
             return
         }
-        print(Terminal.table(["measure", "value"], [
+        var rows = [
             ["tasks", "\(measurement.tasks)"],
             ["jobs", "\(measurement.jobs)"],
-            ["validation (1 run)", String(format: "%.2f s, %d programs", validationSeconds, requests.count)],
-            ["stability (\(runs) runs)", String(format: "%.2f s, %d programs", stabilitySeconds, executions)],
+            ["validation (1 run)", String(format: "%.2f s, %d programs", measurement.validationSeconds, measurement.validationPrograms)],
+            ["stability (\(runs) runs)", String(format: "%.2f s, %d programs, %d run-0 verdicts reused", measurement.stabilitySeconds, measurement.stabilityPrograms, measurement.reusedVerdicts)],
             ["ratio", String(format: "%.2f× (target ≤ 5×)", measurement.ratio)],
-            ["flags", summary.dropsByReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")],
-        ]))
+        ]
+        if let seconds = measurement.withoutReuseSeconds, let ratio = measurement.withoutReuseRatio {
+            rows.append(["stability, no reuse", String(format: "%.2f s (%.2f×)", seconds, ratio)])
+        }
+        rows.append(["flags", measurement.flags.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")])
+        print(Terminal.table(["measure", "value"], rows))
     }
 }

@@ -132,8 +132,9 @@ import Testing
                 description: fixture.description, solution: fixture.solution, testSetup: fixture.testSetup ?? "", tests: fixture.tests))
         }
         let pool = try await Self.pool.value
-        let (outcomes, executions) = try await StabilityStage.evaluate(subjects, pool: pool, options: StabilityOptions())
+        let (outcomes, executions, reused) = try await StabilityStage.evaluate(subjects, pool: pool, options: StabilityOptions())
         #expect(executions == fixtures.reduce(0) { $0 + 4 + $1.tests.count })
+        #expect(reused == 0)
         for (fixture, outcome) in zip(fixtures, outcomes) {
             let codes = outcome.decisions.compactMap { decision -> String? in
                 if case .drop(let reason, _, _) = decision { return reason.code }
@@ -141,5 +142,21 @@ import Testing
             }
             #expect(codes == (fixture.expect == "keep" ? [] : [fixture.expect]), "\(fixture.id): \(outcome.decisions)")
         }
+    }
+
+    @Test func runZeroIsValidationsRequestAndItsStoredVerdictIsReused() async throws {
+        let fixture = try Self.fixtures()[0]
+        let content = TaskContent(description: fixture.description, solution: fixture.solution, tests: fixture.tests)
+        let pool = try await Self.pool.value
+        let validation = Validator.request(for: content, options: ValidationOptions(), pythonVersion: pool.pythonVersion)
+        let plans = StabilityPlanner.plans(runs: 5, testCount: content.tests.count)
+        let runZero = StabilityPlanner.requests(for: content, plan: plans[0], limits: .default, pythonVersion: pool.pythonVersion)
+        #expect(runZero == [validation])
+        let verdict = try await pool.run(validation)
+        let subject = FilterSubject(taskID: "mbpp/2", revisionID: 1, content: content)
+        let (outcomes, executions, reused) = try await StabilityStage.evaluate(
+            [subject], pool: pool, options: StabilityOptions(), stored: { keys in keys.contains(validation.key) ? [validation.key: verdict] : [:] })
+        #expect((executions, reused) == (3 + content.tests.count, 1))
+        #expect(outcomes[0].kept)
     }
 }

@@ -41,7 +41,7 @@ public enum StabilityClass: Sendable, Hashable, Codable, CustomStringConvertible
 public struct StabilityObservation: Sendable, Hashable, Codable {
     public var run: Int
     public var hashSeed: Int
-    public var randomSeed: Int
+    public var randomSeed: Int?
     public var clockOffsetSeconds: Double?
     /// Position of the test in the run's order (0 = first), and whether it ran in a program of its own.
     public var position: Int

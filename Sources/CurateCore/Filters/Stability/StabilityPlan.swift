@@ -6,7 +6,8 @@ public struct StabilityRunPlan: Sendable, Hashable, Codable {
     public var run: Int
     /// PYTHONHASHSEED (nil = the pool default, 0: string hashing unrandomized).
     public var hashSeed: Int?
-    public var randomSeed: Int
+    /// `random.seed` (nil: seeded by the OS).
+    public var randomSeed: Int?
     public var clockOffsetSeconds: Double?
     /// Test indices in the order they run (indices into the task's tests).
     public var order: [Int]
@@ -16,10 +17,11 @@ public struct StabilityRunPlan: Sendable, Hashable, Codable {
     public var workingDirectory: String?
 }
 
-/// Builds the runs of `curate stability`: run 0 is the task as validation runs it; later runs each change every
+/// Builds the runs of `curate stability`: run 0 is the task exactly as validation runs it (same request key, so a
+/// stored validation verdict stands in for it); later runs each change every
 /// perturbation at once, rotate or reverse the test order in one program, and the last run has one program per test.
 public enum StabilityPlanner {
-    /// Seed of run 0's `random`; run i uses `baseRandomSeed + i`.
+    /// Run i > 0 seeds `random` with `baseRandomSeed + i`; run 0 leaves it to the OS, as validation does.
     public static let baseRandomSeed = 20_240_601
     /// Clock shift per run: 3 days 7 h 13 min 17.25 s, so weekday, hour, minute and second all move.
     public static let clockStepSeconds = 285_197.25
@@ -30,7 +32,7 @@ public enum StabilityPlanner {
         return (0..<runs).map { run in
             if run == 0 {
                 return StabilityRunPlan(
-                    run: 0, hashSeed: nil, randomSeed: baseRandomSeed, clockOffsetSeconds: nil, order: identity,
+                    run: 0, hashSeed: nil, randomSeed: nil, clockOffsetSeconds: nil, order: identity,
                     separatePrograms: false, workingDirectory: nil)
             }
             let separate = run == runs - 1

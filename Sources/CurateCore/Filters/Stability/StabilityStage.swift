@@ -46,17 +46,21 @@ public struct StabilityReport: Sendable, Hashable, Codable {
     public var findings: [FilterFinding]
     /// Programs executed (one-program runs count 1, per-test runs count one per test).
     public var executions: Int
+    /// Run-0 programs not executed because validation's verdict for the same request key was stored.
+    public var reusedVerdicts: Int
     public var seconds: Double
 }
 
 /// The stability filter: runs each reference solution K times under perturbations and flags disagreement.
 public enum StabilityStage {
     /// Judges `subjects` with `pool`; every request of every task goes to the pool in one batch, grouped by hash
-    /// seed so workers are restarted as rarely as possible.
+    /// seed so workers are restarted as rarely as possible. `stored` returns verdicts already known for request
+    /// keys (validation's, for run 0); those requests are not run again.
     public static func evaluate(
         _ subjects: [FilterSubject], pool: ExecutionPool, options: StabilityOptions,
+        stored: ([String]) throws -> [String: ExecutionVerdict] = { _ in [:] },
         progress: (@Sendable (Int, Int) -> Void)? = nil
-    ) async throws -> (outcomes: [FilterOutcome], executions: Int) {
+    ) async throws -> (outcomes: [FilterOutcome], executions: Int, reused: Int) {
         guard options.runs >= 2 else { throw FilterError.badRuns(options.runs) }
         struct Slot { var subject: Int; var run: Int; var program: Int }
         var requests: [ExecutionRequest] = []
@@ -73,10 +77,16 @@ public enum StabilityStage {
                 }
             }
         }
-        let order = requests.indices.sorted { (requests[$0].hashSeed ?? 0, $0) < (requests[$1].hashSeed ?? 0, $1) }
+        let baselineKeys = requests.indices.filter { slots[$0].run == 0 }.map { requests[$0].key }
+        let known = try stored(baselineKeys)
+        var unsorted = [ExecutionVerdict?](repeating: nil, count: requests.count)
+        var pending: [Int] = []
+        for index in requests.indices {
+            if slots[index].run == 0, let verdict = known[requests[index].key] { unsorted[index] = verdict } else { pending.append(index) }
+        }
+        let order = pending.sorted { (requests[$0].hashSeed ?? 0, $0) < (requests[$1].hashSeed ?? 0, $1) }
         let sortedVerdicts = try await pool.runAll(order.map { requests[$0] }, progress: progress)
         var verdicts: [[[ExecutionVerdict]]] = plansBySubject.map { Array(repeating: [], count: $0.count) }
-        var unsorted = [ExecutionVerdict?](repeating: nil, count: requests.count)
         for (position, index) in order.enumerated() { unsorted[index] = sortedVerdicts[position] }
         for (index, slot) in slots.enumerated() { verdicts[slot.subject][slot.run].append(unsorted[index]!) }
         let outcomes = subjects.enumerated().map { index, subject in
@@ -85,7 +95,7 @@ public enum StabilityStage {
                 decisions: plansBySubject[index].isEmpty ? [.keep] : StabilityAnalyzer.decisions(
                     content: subject.content, plans: plansBySubject[index], verdicts: verdicts[index], options: options))
         }
-        return (outcomes, requests.count)
+        return (outcomes, order.count, requests.count - order.count)
     }
 
     /// Judges the newest revisions of `datasets` and (unless `record` is false) records the flags.
@@ -95,13 +105,23 @@ public enum StabilityStage {
     ) async throws -> StabilityReport {
         let subjects = try FilterSubject.heads(of: store, datasets: datasets)
         let started = Date()
-        let (outcomes, executions) = try await evaluate(subjects, pool: pool, options: options, progress: progress)
+        let (outcomes, executions, reused) = try await evaluate(
+            subjects, pool: pool, options: options,
+            stored: { keys in try storedVerdicts(store, keys: keys) }, progress: progress)
         let seconds = Date().timeIntervalSince(started)
         let stage = FilterReason.nondeterministic.stage
         let summary = record
             ? try FilterRecorder.record(stage: stage, outcomes: outcomes, in: store)
             : FilterSummary(stage: stage, outcomes: outcomes)
-        return StabilityReport(options: options, summary: summary, findings: findings(outcomes), executions: executions, seconds: seconds)
+        return StabilityReport(
+            options: options, summary: summary, findings: findings(outcomes), executions: executions, reusedVerdicts: reused, seconds: seconds)
+    }
+
+    /// Validation verdicts stored under these request keys.
+    public static func storedVerdicts(_ store: TaskStore, keys: [String]) throws -> [String: ExecutionVerdict] {
+        try store.executions(keys: keys).compactMapValues { record in
+            try? JSONDecoder().decode(ExecutionVerdict.self, from: Data(record.verdict.utf8))
+        }
     }
 
     /// The drops of `outcomes`, as report rows.
