@@ -21,7 +21,8 @@ import Testing
         copy.solution = original.solution.replacingOccurrences(of: "\r\n", with: "\n")
         let other = TaskContent(
             description: "Write a python function to identify non-prime numbers.",
-            solution: "def is_not_prime(n):\n    return any(n % i == 0 for i in range(2, n))", tests: ["assert is_not_prime(10) == True"])
+            solution: "def is_not_prime(n):\n    return any(n % i == 0 for i in range(2, n))",
+            tests: ["assert is_not_prime(2) == False", "assert is_not_prime(10) == True"])
         _ = try store.store([("2", original), ("3", other), ("700", copy)].map { id, content in
             IncomingRevision(
                 taskID: "mbpp/\(id)", dataset: "mbpp", sourceID: id, contentHash: content.contentHash,
@@ -61,5 +62,39 @@ import Testing
         let missing = try Self.curate(["override", "99999", "--store", path, "--editor", "ana", "--reason", "x"])
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("no flag #99999"))
+    }
+
+    @Test func stabilityFlagsStateCarriedBetweenTestsAndKeepsTheRest() throws {
+        let path = try Self.makeStore()
+        let store = try TaskStore(path: path)
+        let stateful = TaskContent(
+            description: "Count calls.", solution: "seen = []\ndef add(x):\n    seen.append(x)\n    return len(seen)\n",
+            tests: ["assert add(5) == 1", "assert add(6) == 2"])
+        _ = try store.store([IncomingRevision(
+            taskID: "mbpp/900", dataset: "mbpp", sourceID: "900", contentHash: stateful.contentHash,
+            content: String(decoding: stateful.canonicalJSON(), as: UTF8.self), origin: .ingest, author: "test")])
+        let json = try Self.curate(["stability", "--store", path, "--jobs", "2", "--runs", "3", "--json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let report = try JSONDecoder().decode(StabilityReport.self, from: Data(json.stdout.utf8))
+        #expect(report.findings.map { "\($0.taskID) \($0.code)" } == ["mbpp/900 nondeterministic"])
+        #expect(report.summary.judged == 4)
+        let text = try Self.curate(["stability", "--store", path, "--jobs", "2", "--dry-run"])
+        #expect(text.stdout.contains("stability/nondeterministic  1"))
+        #expect(text.stdout.contains("mbpp/900  nondeterministic"))
+        let bad = try Self.curate(["stability", "--store", path, "--runs", "1"])
+        #expect(bad.status != 0 && bad.stderr.contains("Pass --runs 2 or more"))
+    }
+
+    @Test func ambiguityPrintsPassAtKAndSaysWhenItIsUndefined() throws {
+        let path = try Self.makeStore()
+        let result = try Self.curate([
+            "ambiguity", "--store", path, "--jobs", "2", "--samples", CLIRunner.fixture("filters/samples.jsonl"), "--min-samples", "3",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let row = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("mbpp/2 ") })
+        #expect(row.contains("0.750") && row.contains("undefined") && row.contains("1,3,4"))
+        let three = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("mbpp/3 ") })
+        #expect(three.contains("ambiguous-or-too-hard"))
+        #expect(result.stderr.contains("no task 'mbpp/4'") || result.stderr.contains("no task '4'"))
     }
 }

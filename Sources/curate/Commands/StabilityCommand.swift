@@ -42,7 +42,8 @@ struct StabilityCommand: AsyncParsableCommand {
             print(CanonicalJSON.string(report, pretty: true))
             return
         }
-        print("Ran \(report.summary.judged) tasks × \(runs) runs (\(report.executions) programs) in \(String(format: "%.1f", report.seconds)) s\(dryRun ? " (dry run, nothing recorded)" : "").")
+        let reused = report.reusedVerdicts > 0 ? ", run 0 of \(report.reusedVerdicts) tasks taken from validation" : ""
+        print("Ran \(report.summary.judged) tasks × \(runs) runs (\(report.executions) programs\(reused)) in \(String(format: "%.1f", report.seconds)) s\(dryRun ? " (dry run, nothing recorded)" : "").")
         FilterFindingsTable.print(report.findings)
         print(FilterSummaryTable.render(report.summary))
     }
