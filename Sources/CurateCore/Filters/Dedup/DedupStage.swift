@@ -40,7 +40,8 @@ public enum DedupStage {
     /// Compares the tasks of `datasets` (all datasets, in name order, when empty); earlier datasets in the list
     /// and lower ids win. With `record` false nothing is written (dry run).
     public static func run(
-        store: TaskStore, datasets: [String], options: DedupOptions, splits: SplitAssignment, record: Bool = true
+        store: TaskStore, datasets: [String], options: DedupOptions, splits: SplitAssignment, record: Bool = true,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> DedupReport {
         let names = datasets.isEmpty ? try store.datasets() : datasets
         var items: [DedupItem] = []
@@ -56,7 +57,7 @@ public enum DedupStage {
         }
         if items.isEmpty { throw FilterError.noTasks(dataset: nil) }
         let finder = try DuplicateFinder(options: options)
-        let pairs = finder.pairs(items)
+        let pairs = finder.pairs(items, progress: progress)
         let outcomes = finder.outcomes(items, pairs: pairs)
         let summary = record
             ? try FilterRecorder.record(stage: FilterReason.duplicate.stage, outcomes: outcomes, in: store)

@@ -74,7 +74,8 @@ public struct DuplicateFinder: Sendable {
     }
 
     /// All pairs at or above the threshold, ordered by the later task; items must be given earliest first.
-    public func pairs(_ items: [DedupItem]) -> [DuplicatePair] {
+    /// `progress(done, total)` is called as signatures are computed.
+    public func pairs(_ items: [DedupItem], progress: (@Sendable (Int, Int) -> Void)? = nil) -> [DuplicatePair] {
         let fieldSets: [[DedupField: Set<UInt64>]] = items.map { item in
             Dictionary(uniqueKeysWithValues: options.fields.map { field in
                 (field, Shingler.shingles(DedupNormalizer.tokens(field, of: item.content), size: options.shingleSize, salt: field.rawValue))
@@ -83,7 +84,12 @@ public struct DuplicateFinder: Sendable {
         let pooled = fieldSets.map { sets in sets.values.reduce(into: Set<UInt64>()) { $0.formUnion($1) } }
         let normalized = items.map { item in options.fields.map { DedupNormalizer.tokens($0, of: item.content) } }
         let hasher = MinHasher(permutations: options.permutations, threshold: options.threshold)
-        let signatures = pooled.map(hasher.signature)
+        var signatures: [[UInt64]] = []
+        signatures.reserveCapacity(pooled.count)
+        for (index, set) in pooled.enumerated() {
+            signatures.append(hasher.signature(set))
+            if index % 64 == 63 || index == pooled.count - 1 { progress?(index + 1, pooled.count) }
+        }
         var exactGroups: [[[String]]: [Int]] = [:]
         for (index, tokens) in normalized.enumerated() where !pooled[index].isEmpty { exactGroups[tokens, default: []].append(index) }
         var candidates = hasher.candidatePairs(signatures)
