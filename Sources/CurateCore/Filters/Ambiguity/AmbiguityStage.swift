@@ -107,12 +107,12 @@ public enum AmbiguityStage {
     /// n, c, pass@k and the special-casing suspicion of one task's samples, given which ones passed.
     public static func measure(subject: FilterSubject, samples: [ModelSample], passed: [ModelSample], options: AmbiguityOptions) -> TaskSampleResult {
         let n = samples.count, c = passed.count
-        let literals = SpecialCasing.assertedLiterals(subject.content.tests)
+        let cases = SpecialCasing.assertedCases(subject.content.tests)
         return TaskSampleResult(
             taskID: subject.taskID, revisionID: subject.revisionID, n: n, c: c,
             passAt1: PassAtK.estimate(n: n, c: c, k: 1), passAt10: PassAtK.estimate(n: n, c: c, k: 10),
             passAt100: PassAtK.estimate(n: n, c: c, k: 100), passedSamples: passed.map(\.line),
-            suspectedSpecialCasing: passed.filter { SpecialCasing.spellsOut(literals, in: $0.completion) }.map(\.line),
+            suspectedSpecialCasing: passed.filter { SpecialCasing.spellsOut(cases, in: $0.completion) }.map(\.line),
             flagged: n >= options.minSamples && c == 0)
     }
 
@@ -155,24 +155,47 @@ public enum AmbiguityStage {
     }
 }
 
-/// Spots passing samples that may special-case the tests: they contain the asserted call arguments or expected
-/// values verbatim (ignoring spaces), e.g. `if a == (3, 4, 5, 6): return (4, 5)`.
+/// Spots passing samples that may special-case the tests: for at least two asserts (or the only one) they spell out
+/// an asserted argument and the expected value verbatim (ignoring spaces), e.g. `if a == (3, 4, 5, 6): return (4, 5)`.
 public enum SpecialCasing {
-    /// The argument lists and expected values of `assert f(ARGS) == EXPECTED` statements, spaces removed,
-    /// keeping only those long enough (4+ characters) to be telling.
-    public static func assertedLiterals(_ tests: [String]) -> [String] {
-        var literals: [String] = []
-        for test in tests {
+    /// One `assert f(ARGS) == EXPECTED` statement's telling literals, spaces removed.
+    public struct AssertedCase: Sendable, Hashable {
+        /// The whole argument list and each top-level argument, when telling.
+        public var arguments: [String]
+        /// The expected value, nil when it is not telling (`True`, `3`).
+        public var expected: String?
+    }
+
+    /// The telling literals of each assert that compares a call with `==`.
+    public static func assertedCases(_ tests: [String]) -> [AssertedCase] {
+        tests.compactMap { test in
             let compact = test.filter { !$0.isWhitespace }
-            guard compact.hasPrefix("assert"), let open = compact.firstIndex(of: "("), let equals = compact.range(of: "==") else { continue }
+            guard compact.hasPrefix("assert"), let open = compact.firstIndex(of: "("), let equals = compact.range(of: "==") else { return nil }
             let expected = String(compact[equals.upperBound...])
             let call = compact[compact.index(after: open)..<equals.lowerBound]
-            let arguments = call.hasSuffix(")") ? String(call.dropLast()) : String(call)
-            for literal in [arguments, expected] + topLevelParts(arguments) where literal.count >= 4 && !literals.contains(literal) {
-                literals.append(literal)
-            }
+            let whole = call.hasSuffix(")") ? String(call.dropLast()) : String(call)
+            var arguments: [String] = []
+            for literal in [whole] + topLevelParts(whole) where isTelling(literal) && !arguments.contains(literal) { arguments.append(literal) }
+            guard !arguments.isEmpty else { return nil }
+            return AssertedCase(arguments: arguments, expected: isTelling(expected) ? expected : nil)
         }
-        return literals
+    }
+
+    /// True when the completion spells out an argument and the expected value of two asserts, or of the only one.
+    public static func spellsOut(_ cases: [AssertedCase], in completion: String) -> Bool {
+        guard !cases.isEmpty else { return false }
+        let compact = completion.filter { !$0.isWhitespace }
+        let spelled = cases.filter { item in
+            item.arguments.contains { compact.contains($0) } && (item.expected.map { compact.contains($0) } ?? true)
+        }
+        return spelled.count >= min(2, cases.count)
+    }
+
+    /// Long enough (4+ characters) and not a bare name such as `True`, `None` or a variable, which any code may contain.
+    static func isTelling(_ literal: String) -> Bool {
+        guard literal.count >= 4 else { return false }
+        let isName = literal.allSatisfy { $0 == "_" || $0.isLetter || $0.isNumber } && !(literal.first?.isNumber ?? true)
+        return !isName
     }
 
     /// `a,(b,c),[d]` → `a`, `(b,c)`, `[d]`: splits at commas outside brackets and quotes.
