@@ -22,6 +22,7 @@ let package = Package(
             name: "CurateCore",
             dependencies: [
                 "CurateStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
