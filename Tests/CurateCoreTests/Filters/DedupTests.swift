@@ -143,6 +143,11 @@ import Testing
         let assignment = SplitAssignment.ranges(.mbpp, forDatasetsWithPrefix: "mbpp")
         #expect(assignment.splitOf("mbpp-sanitized", "600") == "validation")
         #expect(assignment.splitOf("humaneval", "600") == nil)
+        let policy = try SplitAssignment.policy(
+            .ranges(SplitRanges.mbpp.ranges), tasks: [SplitCandidate(id: "mbpp/7", sourceID: "7"), SplitCandidate(id: "mbpp/700", sourceID: "700")])
+        #expect(policy.splitOf("mbpp", "7") == "prompt")
+        #expect(policy.splitOf("mbpp", "700") == "train")
+        #expect(policy.splitOf("mbpp", "8") == nil)
     }
 
     @Test func stageRecordsFlagsAndSupersedesThemOnRerun() throws {

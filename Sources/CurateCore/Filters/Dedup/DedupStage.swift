@@ -17,6 +17,11 @@ public struct SplitAssignment: Sendable {
         SplitAssignment { dataset, sourceID in splits[TaskID.make(dataset: dataset, sourceID: sourceID)] }
     }
 
+    /// The splits a split policy gives `tasks` (as `curate split` assigns them), keyed by full task id.
+    public static func policy(_ policy: SplitPolicy, tasks: [SplitCandidate]) throws -> SplitAssignment {
+        dictionary(try Splitter.assign(tasks, policy: policy))
+    }
+
     /// `ranges` for datasets whose name starts with `prefix` (e.g. MBPP's ranges for `mbpp*`), none for others.
     public static func ranges(_ ranges: SplitRanges, forDatasetsWithPrefix prefix: String) -> SplitAssignment {
         SplitAssignment { dataset, sourceID in dataset.lowercased().hasPrefix(prefix) ? ranges.split(sourceID: sourceID) : nil }
