@@ -19,7 +19,8 @@ struct WorkerHello: Codable, Sendable, Hashable {
 
 /// How a worker process is started.
 enum WorkerLaunch: Sendable, Hashable {
-    /// Inside fresh network, pid and mount namespaces (`unshare`), with private tmpfs over world-writable dirs.
+    /// Inside fresh network, pid and mount namespaces (`unshare`), with its own /proc and private tmpfs over
+    /// world-writable dirs.
     case namespaces(unshare: String)
     /// Directly; isolation is limited to rlimits, the unprivileged uid and process-group/session kills.
     case plain
@@ -70,7 +71,7 @@ final class SandboxWorker: @unchecked Sendable {
                 for d in \(privateDirs.joined(separator: " ")); do if [ -d "$d" ]; then \
                 mount -t tmpfs -o size=1g,mode=1777 curate-private "$d" || exit 97; fi; done; exec "$@"
                 """
-            argv = [unshare, "--net", "--pid", "--fork", "--kill-child", "--mount", "--propagation", "private",
+            argv = [unshare, "--net", "--pid", "--fork", "--kill-child", "--mount", "--propagation", "private", "--mount-proc",
                     "/bin/sh", "-c", mounts, "sh", python]
         case .plain:
             let root = FileManager.default.temporaryDirectory

@@ -252,16 +252,6 @@ public struct Validator: Sendable {
     }
 
     private static func failure(head: TaskHead, request: ExecutionRequest, verdict: ExecutionVerdict, category: VerdictCategory) -> ValidationFailure {
-        var statement = "<run>", outcome = verdict.detail
-        if let error = verdict.programError {
-            statement = "<\(error.phase)>"
-            outcome = TestOutcome.error(type: error.type, message: error.message).summary
-        } else if let first = verdict.firstFailure {
-            statement = request.tests[first.index]
-            outcome = first.outcome == .notReached && !verdict.detail.isEmpty ? verdict.detail : first.outcome.summary
-        }
-        return ValidationFailure(
-            taskID: head.task.id, revisionID: head.revision.id!, category: category, statement: statement, outcome: outcome,
-            detail: verdict.detail)
+        ValidationFailure.describe(taskID: head.task.id, revisionID: head.revision.id!, request: request, verdict: verdict, category: category)
     }
 }

