@@ -15,7 +15,7 @@ struct AmbiguityCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var pool: FilterPoolOptions
+    @OptionGroup var pool: SandboxOptions
 
     @Option(help: "Samples file (.jsonl or .json).")
     var samples: String

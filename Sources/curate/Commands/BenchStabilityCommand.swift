@@ -9,7 +9,7 @@ struct BenchStabilityCommand: AsyncParsableCommand {
         commandName: "stability",
         abstract: "Time `curate stability` on MBPP against a single validation pass (target: at most about 5×).")
 
-    @OptionGroup var pool: FilterPoolOptions
+    @OptionGroup var pool: SandboxOptions
 
     @Option(help: "Tasks file to ingest into a scratch store.")
     var input: String = "raw/mbpp/mbpp.jsonl"

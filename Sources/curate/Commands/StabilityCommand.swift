@@ -14,7 +14,7 @@ struct StabilityCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var pool: FilterPoolOptions
+    @OptionGroup var pool: SandboxOptions
 
     @Option(name: .customLong("dataset"), help: "Dataset to check (repeatable); all datasets when omitted.")
     var datasets: [String] = []
@@ -49,36 +49,12 @@ struct StabilityCommand: AsyncParsableCommand {
     }
 }
 
-/// Execution settings shared by the filters that run code: interpreter, parallelism and time limit.
-struct FilterPoolOptions: ParsableArguments {
-    @Option(help: "Python interpreter (default: /usr/bin/python3, else python3 on PATH).")
-    var python: String?
-
-    @Option(help: "Programs run at once (default: the number of CPUs).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    @Option(help: "Wall-clock limit per program, in seconds.")
-    var timeout: Double = ExecutionLimits.default.timeoutSeconds
-
-    var limits: ExecutionLimits { ExecutionLimits(timeoutSeconds: timeout) }
-
-    func validate() throws {
-        if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if timeout <= 0 { throw ValidationError("--timeout must be positive") }
-    }
-
-    /// Starts the pool and prints its isolation warnings once.
-    func start() async throws -> ExecutionPool {
-        let pool = try await ExecutionPool(configuration: .init(python: python, jobs: jobs))
-        for warning in pool.isolation.warnings { Terminal.error("warning: \(warning)") }
-        return pool
-    }
-
+extension SandboxOptions {
     /// Runs `body` with a started pool and a progress bar labelled `label`, shutting both down however it ends.
     func withPool<T: Sendable>(
         label: String, _ body: (ExecutionPool, @escaping @Sendable (Int, Int) -> Void) async throws -> T
     ) async throws -> T {
-        let pool = try await start()
+        let pool = try await startPool()
         let bar = ProgressBar(label)
         do {
             let result = try await body(pool, { bar.update($0, of: $1) })
