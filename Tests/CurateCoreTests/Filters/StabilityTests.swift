@@ -21,10 +21,15 @@ import Testing
         let plans = StabilityPlanner.plans(runs: 3, testCount: 2)
         let one = StabilityPlanner.requests(for: content, plan: plans[1], limits: .default, pythonVersion: nil)
         #expect(one.count == 1 && one[0].tests == ["assert f() + 1 == 2", "assert f() == 1"])
-        #expect(one[0].testSetup.contains("curate-stability-run-1/cwd"))
+        #expect(one[0].solution.hasSuffix(content.solution) && one[0].solution.contains("curate-stability-run-1/cwd"))
+        var future = content
+        future.solution = "from __future__ import annotations\n" + content.solution
+        let late = StabilityPlanner.requests(for: future, plan: plans[1], limits: .default, pythonVersion: nil)
+        #expect(late[0].solution == future.solution && late[0].testSetup.contains("curate-stability-run-1/cwd"))
         let separate = StabilityPlanner.requests(for: content, plan: plans[2], limits: .default, pythonVersion: nil)
         #expect(separate.map(\.tests) == [["assert f() + 1 == 2"], ["assert f() == 1"]])
-        #expect(StabilityPlanner.requests(for: content, plan: plans[0], limits: .default, pythonVersion: nil)[0].testSetup == "")
+        let runZero = StabilityPlanner.requests(for: content, plan: plans[0], limits: .default, pythonVersion: nil)[0]
+        #expect(runZero.testSetup == "" && runZero.solution == content.solution)
     }
 }
 

@@ -59,13 +59,18 @@ public enum StabilityPlanner {
         return shuffled == identity ? identity.reversed() : shuffled
     }
 
-    /// The requests of one run: one program, or one per test in `plan.order`.
+    /// The requests of one run: one program, or one per test in `plan.order`. The move into the run's working
+    /// directory comes before the solution, so solution and tests share it (after the tests' setup when the
+    /// solution has a `from __future__` import, which must come first).
     public static func requests(for content: TaskContent, plan: StabilityRunPlan, limits: ExecutionLimits, pythonVersion: String?) -> [ExecutionRequest] {
-        let setup = prelude(plan) + content.testSetup
+        let move = prelude(plan)
+        let beforeSolution = !content.solution.contains("from __future__")
+        let solution = beforeSolution ? move + content.solution : content.solution
+        let setup = beforeSolution ? content.testSetup : move + content.testSetup
         let programs: [[Int]] = plan.separatePrograms ? plan.order.map { [$0] } : [plan.order]
         return programs.map { indices in
             ExecutionRequest(
-                solution: content.solution, testSetup: setup, tests: indices.map { content.tests[$0] }, limits: limits,
+                solution: solution, testSetup: setup, tests: indices.map { content.tests[$0] }, limits: limits,
                 hashSeed: plan.hashSeed, randomSeed: plan.randomSeed, clockOffsetSeconds: plan.clockOffsetSeconds,
                 pythonVersion: pythonVersion)
         }
