@@ -18,6 +18,10 @@ struct Curate: AsyncParsableCommand {
             DiffCommand.self,
             RunCommand.self,
             BenchCommand.self,
+            DedupCommand.self,
+            OverrideCommand.self,
+            StabilityCommand.self,
+            AmbiguityCommand.self,
         ]
     )
 }

@@ -91,6 +91,22 @@ public enum StoreMigrations {
                 t.uniqueKey(["revisionID", "key"])
             }
         }
+        migrator.registerMigration("v2-filters-sample-evaluations") { db in
+            try db.create(table: "sampleEvaluation") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("revisionID", .integer).notNull().references("taskRevision", onDelete: .restrict).indexed()
+                t.column("taskID", .text).notNull().indexed()
+                t.column("samplesPath", .text).notNull()
+                t.column("samplesSHA256", .text).notNull()
+                t.column("n", .integer).notNull()
+                t.column("c", .integer).notNull()
+                t.column("passAt1", .double)
+                t.column("passAt10", .double)
+                t.column("passAt100", .double)
+                t.column("passedSamples", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

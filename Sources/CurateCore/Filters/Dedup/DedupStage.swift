@@ -1,0 +1,75 @@
+import CurateStore
+import Foundation
+
+/// Tells which split a task is in; a stand-in for the split policies until they are wired in.
+public struct SplitAssignment: Sendable {
+    public let splitOf: @Sendable (_ dataset: String, _ sourceID: String) -> String?
+
+    public init(_ splitOf: @escaping @Sendable (_ dataset: String, _ sourceID: String) -> String?) {
+        self.splitOf = splitOf
+    }
+
+    /// No task has a known split.
+    public static let none = SplitAssignment { _, _ in nil }
+
+    /// Splits from a dictionary keyed by full task id (`mbpp/11`).
+    public static func dictionary(_ splits: [String: String]) -> SplitAssignment {
+        SplitAssignment { dataset, sourceID in splits[TaskID.make(dataset: dataset, sourceID: sourceID)] }
+    }
+
+    /// The splits a split policy gives `tasks` (as `curate split` assigns them), keyed by full task id.
+    public static func policy(_ policy: SplitPolicy, tasks: [SplitCandidate]) throws -> SplitAssignment {
+        dictionary(try Splitter.assign(tasks, policy: policy))
+    }
+
+    /// `ranges` for datasets whose name starts with `prefix` (e.g. MBPP's ranges for `mbpp*`), none for others.
+    public static func ranges(_ ranges: SplitRanges, forDatasetsWithPrefix prefix: String) -> SplitAssignment {
+        SplitAssignment { dataset, sourceID in dataset.lowercased().hasPrefix(prefix) ? ranges.split(sourceID: sourceID) : nil }
+    }
+}
+
+/// What `curate dedup` found and recorded.
+public struct DedupReport: Sendable, Hashable, Codable {
+    public var datasets: [String]
+    public var options: DedupOptions
+    public var summary: FilterSummary
+    public var pairs: [DuplicatePair]
+    /// Pairs whose tasks land in different splits (train/test leakage); always reported.
+    public var crossSplitPairs: [DuplicatePair]
+    public var exactPairs: Int
+    public var nearPairs: Int
+}
+
+/// The dedup filter over the store: reads the newest revisions, finds duplicates, records `duplicate` flags.
+public enum DedupStage {
+    /// Compares the tasks of `datasets` (all datasets, in name order, when empty); earlier datasets in the list
+    /// and lower ids win. With `record` false nothing is written (dry run).
+    public static func run(
+        store: TaskStore, datasets: [String], options: DedupOptions, splits: SplitAssignment, record: Bool = true,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws -> DedupReport {
+        let names = datasets.isEmpty ? try store.datasets() : datasets
+        var items: [DedupItem] = []
+        for name in names {
+            let heads = try store.heads(dataset: name).sorted { TaskID.naturalLess($0.task.id, $1.task.id) }
+            if heads.isEmpty { throw FilterError.noTasks(dataset: name) }
+            for head in heads {
+                items.append(DedupItem(
+                    taskID: head.task.id, revisionID: head.revision.id!, dataset: name,
+                    content: try TaskContent.decode(head.revision.content),
+                    split: splits.splitOf(name, head.task.sourceID)))
+            }
+        }
+        if items.isEmpty { throw FilterError.noTasks(dataset: nil) }
+        let finder = try DuplicateFinder(options: options)
+        let pairs = finder.pairs(items, progress: progress)
+        let outcomes = finder.outcomes(items, pairs: pairs)
+        let summary = record
+            ? try FilterRecorder.record(stage: FilterReason.duplicate.stage, outcomes: outcomes, in: store)
+            : FilterSummary(stage: FilterReason.duplicate.stage, outcomes: outcomes)
+        return DedupReport(
+            datasets: names, options: options, summary: summary, pairs: pairs,
+            crossSplitPairs: pairs.filter(\.crossSplit), exactPairs: pairs.filter { $0.kind == .exact }.count,
+            nearPairs: pairs.filter { $0.kind == .near }.count)
+    }
+}

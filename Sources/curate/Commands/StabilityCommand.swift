@@ -1,0 +1,80 @@
+import ArgumentParser
+import CurateCore
+import Foundation
+
+/// `curate stability`: runs reference solutions K times under perturbations and flags order/state/seed dependence.
+struct StabilityCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stability",
+        abstract: "Flag nondeterministic and timing-sensitive tasks by re-running their reference solutions under perturbations.",
+        discussion: """
+            Run 0 is the task as validation runs it. Every later run changes PYTHONHASHSEED, the random seed, the clock \
+            and the working directory, and runs the tests in another order in one program; the last run runs each test \
+            as a program of its own. A test whose outcome differs between runs makes the task nondeterministic.
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var pool: SandboxOptions
+
+    @Option(name: .customLong("dataset"), help: "Dataset to check (repeatable); all datasets when omitted.")
+    var datasets: [String] = []
+
+    @Option(help: "Runs per task (2 or more).")
+    var runs: Int = 5
+
+    @Option(name: .customLong("timing-fraction"), help: "Flag timing-sensitive when a run reaches this fraction of the time limit.")
+    var timingFraction: Double = 0.5
+
+    @Flag(name: .customLong("dry-run"), help: "Report without recording flags.")
+    var dryRun = false
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    func run() async throws {
+        let store = try storeOptions.open()
+        let options = StabilityOptions(runs: runs, limits: pool.limits, timingFraction: timingFraction)
+        let report = try await pool.withPool(label: "stability") { executionPool, progress in
+            try await StabilityStage.run(
+                store: store, datasets: datasets, pool: executionPool, options: options, record: !dryRun, progress: progress)
+        }
+        if json {
+            print(CanonicalJSON.string(report, pretty: true))
+            return
+        }
+        let reused = report.reusedVerdicts > 0 ? ", run 0 of \(report.reusedVerdicts) tasks taken from validation" : ""
+        print("Ran \(report.summary.judged) tasks × \(runs) runs (\(report.executions) programs\(reused)) in \(String(format: "%.1f", report.seconds)) s\(dryRun ? " (dry run, nothing recorded)" : "").")
+        FilterFindingsTable.print(report.findings)
+        print(FilterSummaryTable.render(report.summary))
+    }
+}
+
+extension SandboxOptions {
+    /// Runs `body` with a started pool and a progress bar labelled `label`, shutting both down however it ends.
+    func withPool<T: Sendable>(
+        label: String, _ body: (ExecutionPool, @escaping @Sendable (Int, Int) -> Void) async throws -> T
+    ) async throws -> T {
+        let pool = try await startPool()
+        let bar = ProgressBar(label)
+        do {
+            let result = try await body(pool, { bar.update($0, of: $1) })
+            bar.finish()
+            await pool.shutdown()
+            return result
+        } catch {
+            bar.finish()
+            await pool.shutdown()
+            throw error
+        }
+    }
+}
+
+/// Flagged tasks as a table: task, code and one-line message.
+enum FilterFindingsTable {
+    static func print(_ findings: [FilterFinding]) {
+        guard !findings.isEmpty else { return }
+        Swift.print("")
+        Swift.print(Terminal.table(["task", "flag", "why"], findings.map { [$0.taskID, $0.code, $0.message] }))
+        Swift.print("")
+    }
+}
