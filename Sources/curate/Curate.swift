@@ -9,6 +9,7 @@ struct Curate: AsyncParsableCommand {
         version: CurateVersion.string,
         subcommands: [
             BenchCommand.self,
+            ContaminationCommand.self,
         ]
     )
 }

@@ -102,6 +102,7 @@ final class BenchmarkIndex: @unchecked Sendable {
                         let window = GramWindow(starts: gram.starts, ends: gram.ends, head: 0, count: gram.count)
                         scanner.normalized(kind: gram.kind, window: window, buffer: buffer, into: &scratch)
                         if gram.kind == .line && TrivialLine.isTrivial(String(decoding: scratch, as: UTF8.self)) { continue }
+                        if gram.kind == .code && Self.concreteTokens(scratch) < Self.minimumConcreteCodeTokens { continue }
                         let entry = store.entryFor(kind: gram.kind, key: gram.key, normalized: scratch)
                         seen[entry, default: []].insert(field)
                     }
@@ -145,6 +146,14 @@ final class BenchmarkIndex: @unchecked Sendable {
         self.tableMask = tableMask
         self.filterBits = filterBits
         self.filter = filter
+    }
+
+    /// Code n-grams need this many tokens that are not abstracted identifiers (keywords, builtins, numbers);
+    /// runs of placeholders match any prose and carry no structure.
+    static let minimumConcreteCodeTokens = 4
+
+    static func concreteTokens(_ normalized: [UInt8]) -> Int {
+        normalized.split(separator: 0x20).filter { $0 != [0x01] }.count
     }
 
     deinit {

@@ -139,6 +139,9 @@ public struct ContaminationResult: Codable, Sendable, Hashable {
 /// A rank's share of a sharded audit, written atomically with a `.done` marker.
 public struct ContaminationPartial: Codable, Sendable, Hashable {
     public var fingerprint: String
+    /// Dataset audited (nil: all), so `merge` can rebuild the same benchmark index.
+    public var dataset: String?
+    public var options: ContaminationOptions
     public var rank: Int
     public var worldSize: Int
     /// sha256 of the full corpus listing (paths and sizes), identical on every rank.
@@ -215,9 +218,9 @@ public enum ContaminationAudit {
     }
 
     /// Writes a rank's partial atomically (temporary file, rename) and then its `.done` marker.
-    public static func writePartial(_ scan: ContaminationScan, directory: String) throws -> String {
+    public static func writePartial(_ scan: ContaminationScan, dataset: String?, directory: String) throws -> String {
         let partial = ContaminationPartial(
-            fingerprint: scan.fingerprint, rank: scan.rank, worldSize: scan.worldSize, listing: scan.listing,
+            fingerprint: scan.fingerprint, dataset: dataset, options: scan.options, rank: scan.rank, worldSize: scan.worldSize, listing: scan.listing,
             fileCount: scan.files.count, tally: scan.tally)
         let name = "contamination-rank-\(scan.rank)-of-\(scan.worldSize).json"
         let path = (directory as NSString).appendingPathComponent(name)
@@ -237,7 +240,8 @@ public enum ContaminationAudit {
 
     /// Reads completed partials from `directory` (every rank of one world size) and merges them into the tally a
     /// single run would have produced.
-    public static func mergePartials(directory: String, tasks: [BenchmarkTask], options: ContaminationOptions) throws -> ContaminationScan {
+    /// `loadTasks` gets the partials' dataset and returns the benchmark (from the store) to check them against.
+    public static func mergePartials(directory: String, loadTasks: (String?) throws -> [BenchmarkTask]) throws -> ContaminationScan {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         let partialNames = names.filter { $0.hasPrefix("contamination-rank-") && $0.hasSuffix(".json") }.sorted()
         guard let firstName = partialNames.first else { throw ContaminationError.partialMissing(rank: 0, worldSize: 1, directory: directory) }
@@ -251,9 +255,10 @@ public enum ContaminationAudit {
                 throw ContaminationError.partialMismatch(path: path, reason: "unreadable (\(error.localizedDescription))")
             }
         }
-        let index = BenchmarkIndex(tasks: tasks, n: options.n)
-        let fingerprint = index.fingerprint(options: options.fingerprintText)
         let first = partials[0]
+        let options = first.options
+        let index = BenchmarkIndex(tasks: try loadTasks(first.dataset), n: options.n)
+        let fingerprint = index.fingerprint(options: options.fingerprintText)
         let worldSize = first.worldSize
         var tally = ScanTally()
         var ranks = Set<Int>()

@@ -230,7 +230,7 @@ struct CorpusReader {
                 problems += 1
                 if problems <= Self.maxDiagnosticsPerFile {
                     let what = JSONField.extract(field, from: line, into: &text) == .missing
-                        ? "no string field \"\(textField)\" (pass --text-field)" : "invalid JSON"
+                        ? "no field \"\(textField)\" (pass --text-field)" : "invalid JSON or \"\(textField)\" is not a string"
                     outcome.diagnostics.append(Diagnostic(
                         .warning, file: file.path, location: "line \(lineNumber), byte \(lineStartOffset)", "\(what); record skipped"))
                 }
@@ -412,7 +412,8 @@ enum JSONField {
             i += 1
             skipSpace()
             guard i < n else { return .invalid }
-            if keyBytes == key && line[i] == UInt8(ascii: "\"") {
+            if keyBytes == key {
+                guard line[i] == UInt8(ascii: "\"") else { return .invalid }
                 return decodeString(line, &i, into: &out) ? .found : .invalid
             }
             guard skipValue(line, &i) else { return .invalid }
