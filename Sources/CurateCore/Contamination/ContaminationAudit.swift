@@ -48,6 +48,8 @@ public struct ContaminationOptions: Codable, Sendable, Hashable {
     public var ngramThreshold = 0.0
     /// `contaminated:ngram` also when at least this fraction of code-token n-grams is found.
     public var codeThreshold = 0.5
+    /// …and at least this many code-token n-grams are found (short solutions have generic token shapes).
+    public var codeMinimumFound = 10
     /// `contaminated:lines` when more than this fraction of the solution's non-trivial lines is found (MBPP: half).
     public var lineThreshold = 0.5
     /// Worker count (not part of the fingerprint: any job count gives the same result).
@@ -65,7 +67,7 @@ public struct ContaminationOptions: Codable, Sendable, Hashable {
 
     var fingerprintText: String {
         "format=\(format.rawValue);field=\(textField);include=\(include);exclude=\(exclude);maxdf=\(maxDocumentFrequency);"
-            + "evidence=\(evidencePerTask);t=\(ngramThreshold);c=\(codeThreshold);l=\(lineThreshold)"
+            + "evidence=\(evidencePerTask);t=\(ngramThreshold);c=\(codeThreshold)/\(codeMinimumFound);l=\(lineThreshold)"
     }
 }
 
@@ -356,7 +358,7 @@ public struct ContaminationScan: Sendable {
             let text = count(.text), code = count(.code), lines = count(.line)
             var flags: [String] = []
             let textHit = text.found > 0 && text.fraction > options.ngramThreshold
-            let codeHit = code.found > 0 && code.fraction >= options.codeThreshold
+            let codeHit = code.found >= max(1, options.codeMinimumFound) && code.fraction >= options.codeThreshold
             if textHit || codeHit { flags.append("contaminated:ngram") }
             if lines.found > 0 && lines.fraction > options.lineThreshold { flags.append("contaminated:lines") }
             tasks.append(TaskContamination(

@@ -84,16 +84,18 @@ public enum CorpusListing {
         return [UInt8]((try? handle.read(upToCount: 4)) ?? Data())
     }
 
-    /// Format from the name without its compression suffix; XML dumps are told apart by their first kilobytes.
+    /// Format from the name without its compression suffix; `.xml` files are dumps only when their first kilobytes
+    /// show a `<mediawiki>` or `<posts>`/`<row` dump (other XML, such as test data, is scanned as text).
     static func detectFormat(path: String, compression: CorpusCompression) -> CorpusFormat {
         var name = path.lowercased()
         for suffix in [".gz", ".zst", ".zstd"] where name.hasSuffix(suffix) { name.removeLast(suffix.count) }
         if name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson") { return .jsonl }
         if name.hasSuffix(".xml") {
             guard let source = try? ChunkSource(path: path, compression: compression),
-                  let chunk = try? source.next() else { return .posts }
+                  let chunk = try? source.next() else { return .text }
             let head = String(decoding: chunk.prefix(4096), as: UTF8.self)
-            return head.contains("<mediawiki") ? .wiki : .posts
+            if head.contains("<mediawiki") { return .wiki }
+            return head.contains("<posts") || head.contains("<row ") ? .posts : .text
         }
         return .text
     }
@@ -124,14 +126,20 @@ struct FileReadOutcome {
 struct CorpusReader {
     var textField: String
     static let maxDiagnosticsPerFile = 20
-    static let textSlice = 64 << 20
+    static let textSlice = 32 << 20
+    /// Plain files up to this size are memory-mapped whole; larger ones are read in slices so memory stays flat.
+    static let mapLimit = 32 << 20
 
     func read(_ file: CorpusFile, _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void) -> FileReadOutcome {
         var outcome = FileReadOutcome()
         do {
             switch file.format {
             case .text, .auto:
-                if file.compression == .none { try readMapped(file, &outcome, body) } else { try readTextStream(file, &outcome, body) }
+                if file.compression == .none && file.size <= Self.mapLimit {
+                    try readMapped(file, &outcome, body)
+                } else {
+                    try readTextStream(file, &outcome, body)
+                }
             case .jsonl: try readJSONL(file, &outcome, body)
             case .posts, .wiki: try readXML(file, &outcome, body)
             }
@@ -173,7 +181,7 @@ struct CorpusReader {
         outcome.bytes = size
     }
 
-    /// Compressed plain text: one document, delivered in slices cut at line ends.
+    /// Compressed or large plain text: one document, delivered in slices cut at line ends.
     private func readTextStream(_ file: CorpusFile, _ outcome: inout FileReadOutcome, _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void) throws {
         let source = try ChunkSource(path: file.path, compression: file.compression)
         var pending: [UInt8] = []

@@ -69,8 +69,12 @@ public struct ScanTally: Codable, Sendable, Hashable {
 final class ScanWorker: GramSink {
     private let index: BenchmarkIndex
     private let scanner: GramScanner
-    private var lastDocument: [Int]
-    private var counts: [Int]
+    /// Per entry: serial of the last document that counted it, and how many documents did (raw buffers: hot path).
+    private let lastDocument: UnsafeMutablePointer<Int>
+    private let counts: UnsafeMutablePointer<Int>
+    private let entryKinds: UnsafeMutablePointer<UInt8>
+    private let entryNext: UnsafeMutablePointer<Int32>
+    private let entryCount: Int
     private var evidence: [Int32: Evidence] = [:]
     private var scratch: [UInt8] = []
     private var documentSerial = 0
@@ -84,9 +88,25 @@ final class ScanWorker: GramSink {
     init(index: BenchmarkIndex, textField: String) {
         self.index = index
         scanner = GramScanner(n: index.n)
-        lastDocument = Array(repeating: -1, count: index.entryCount)
-        counts = Array(repeating: 0, count: index.entryCount)
+        entryCount = index.entryCount
+        lastDocument = .allocate(capacity: max(1, entryCount))
+        lastDocument.initialize(repeating: -1, count: max(1, entryCount))
+        counts = .allocate(capacity: max(1, entryCount))
+        counts.initialize(repeating: 0, count: max(1, entryCount))
+        entryKinds = .allocate(capacity: max(1, entryCount))
+        entryNext = .allocate(capacity: max(1, entryCount))
+        for e in 0..<entryCount {
+            entryKinds[e] = UInt8(index.entryKind[e].rawValue)
+            entryNext[e] = index.entryNext[e]
+        }
         reader = CorpusReader(textField: textField)
+    }
+
+    deinit {
+        lastDocument.deallocate()
+        counts.deallocate()
+        entryKinds.deallocate()
+        entryNext.deallocate()
     }
 
     /// Reads and scans one file, adding to this worker's counts.
@@ -110,16 +130,17 @@ final class ScanWorker: GramSink {
     func gram(kind: GramKind, key: UInt64, window: GramWindow, buffer: UnsafeBufferPointer<UInt8>) {
         var e = index.firstEntry(key: key)
         var normalizedReady = false
+        let kindCode = UInt8(kind.rawValue)
         while e >= 0 {
             let entry = Int(e)
-            if index.entryKind[entry] == kind && lastDocument[entry] != documentSerial {
+            if entryKinds[entry] == kindCode && lastDocument[entry] != documentSerial {
                 if !normalizedReady {
                     scanner.normalized(kind: kind, window: window, buffer: buffer, into: &scratch)
                     normalizedReady = true
                 }
                 if index.matches(entry, scratch) { record(entry, window: window, buffer: buffer) }
             }
-            e = index.entryNext[entry]
+            e = entryNext[entry]
         }
     }
 
@@ -140,7 +161,7 @@ final class ScanWorker: GramSink {
     /// The worker's findings as a sparse tally.
     func tally() -> ScanTally {
         var result = ScanTally()
-        for (entry, count) in counts.enumerated() where count > 0 { result.documentCounts[Int32(entry)] = count }
+        for entry in 0..<entryCount where counts[entry] > 0 { result.documentCounts[Int32(entry)] = counts[entry] }
         result.evidence = evidence
         result.stats = stats
         result.diagnostics = diagnostics

@@ -32,7 +32,8 @@ public enum GzipError: LocalizedError, Equatable {
 public final class GzipReader: Sequence, IteratorProtocol {
     public let path: String
     private let handle: FileHandle
-    private var stream = z_stream()
+    /// Heap-allocated: zlib keeps a pointer back to the stream, so its address must never change.
+    private let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
     private var input = [UInt8](repeating: 0, count: 1 << 20)
     private var output = [UInt8](repeating: 0, count: 1 << 20)
     private var inputCount = 0
@@ -53,12 +54,17 @@ public final class GzipReader: Sequence, IteratorProtocol {
             throw GzipError.cannotOpen(path: path, reason: "no such file or not readable")
         }
         self.handle = handle
-        let status = inflateInit2_(&stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        stream.initialize(to: z_stream())
+        let status = inflateInit2_(stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else { throw GzipError.cannotOpen(path: path, reason: "zlib init failed (\(status))") }
+        initialized = true
     }
 
+    private var initialized = false
+
     deinit {
-        inflateEnd(&stream)
+        if initialized { inflateEnd(stream) }
+        stream.deallocate()
         try? handle.close()
     }
 
@@ -98,15 +104,15 @@ public final class GzipReader: Sequence, IteratorProtocol {
             var status: Int32 = Z_OK
             input.withUnsafeMutableBufferPointer { inBuf in
                 output.withUnsafeMutableBufferPointer { outBuf in
-                    stream.next_in = inBuf.baseAddress! + inputOffset
-                    stream.avail_in = UInt32(available)
-                    stream.next_out = outBuf.baseAddress!
-                    stream.avail_out = UInt32(outBuf.count)
-                    status = inflate(&stream, Z_NO_FLUSH)
-                    produced = outBuf.count - Int(stream.avail_out)
+                    stream.pointee.next_in = inBuf.baseAddress! + inputOffset
+                    stream.pointee.avail_in = UInt32(available)
+                    stream.pointee.next_out = outBuf.baseAddress!
+                    stream.pointee.avail_out = UInt32(outBuf.count)
+                    status = inflate(stream, Z_NO_FLUSH)
+                    produced = outBuf.count - Int(stream.pointee.avail_out)
                 }
             }
-            let consumed = available - Int(stream.avail_in)
+            let consumed = available - Int(stream.pointee.avail_in)
             inputOffset += consumed
             compressedOffset += consumed
             outputPending = produced == output.count
@@ -115,9 +121,9 @@ public final class GzipReader: Sequence, IteratorProtocol {
                 memberOpen = true
             case Z_STREAM_END:
                 memberOpen = false
-                inflateReset(&stream)
+                inflateReset(stream)
             default:
-                let reason = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
+                let reason = stream.pointee.msg.map { String(cString: $0) } ?? "zlib error \(status)"
                 throw GzipError.corrupt(path: path, offset: compressedOffset, reason: reason)
             }
             if produced > 0 { return Data(output[0..<produced]) }
@@ -138,11 +144,13 @@ public enum Gzip {
 
     /// Decompresses a whole gzip payload (all members), throwing on corrupt or truncated data.
     public static func decompress(_ data: Data) throws -> Data {
-        var stream = z_stream()
-        guard inflateInit2_(&stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        defer { stream.deallocate() }
+        guard inflateInit2_(stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw GzipError.corrupt(path: "<memory>", offset: 0, reason: "zlib init failed")
         }
-        defer { inflateEnd(&stream) }
+        defer { inflateEnd(stream) }
         var result = Data()
         var output = [UInt8](repeating: 0, count: 1 << 16)
         var input = [UInt8](data)
@@ -155,15 +163,15 @@ public enum Gzip {
             let available = input.count - offset
             input.withUnsafeMutableBufferPointer { inBuf in
                 output.withUnsafeMutableBufferPointer { outBuf in
-                    stream.next_in = inBuf.baseAddress! + offset
-                    stream.avail_in = UInt32(available)
-                    stream.next_out = outBuf.baseAddress!
-                    stream.avail_out = UInt32(outBuf.count)
-                    status = inflate(&stream, Z_NO_FLUSH)
-                    produced = outBuf.count - Int(stream.avail_out)
+                    stream.pointee.next_in = inBuf.baseAddress! + offset
+                    stream.pointee.avail_in = UInt32(available)
+                    stream.pointee.next_out = outBuf.baseAddress!
+                    stream.pointee.avail_out = UInt32(outBuf.count)
+                    status = inflate(stream, Z_NO_FLUSH)
+                    produced = outBuf.count - Int(stream.pointee.avail_out)
                 }
             }
-            let consumed = available - Int(stream.avail_in)
+            let consumed = available - Int(stream.pointee.avail_in)
             offset += consumed
             outputPending = produced == output.count
             result.append(contentsOf: output[0..<produced])
@@ -174,9 +182,9 @@ public enum Gzip {
                 if offset == input.count && !outputPending { throw GzipError.truncated(path: "<memory>", offset: offset) }
             case Z_STREAM_END:
                 memberOpen = false
-                inflateReset(&stream)
+                inflateReset(stream)
             default:
-                let reason = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
+                let reason = stream.pointee.msg.map { String(cString: $0) } ?? "zlib error \(status)"
                 throw GzipError.corrupt(path: "<memory>", offset: offset, reason: reason)
             }
         }

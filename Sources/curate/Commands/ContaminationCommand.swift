@@ -71,6 +71,9 @@ struct ContaminationRunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Flag contaminated:ngram when at least this fraction of code-token n-grams is found.")
     var codeThreshold = 0.5
 
+    @Option(name: .long, help: "…and when at least this many code-token n-grams are found.")
+    var codeMinFound = 10
+
     @Option(name: .long, help: "Flag contaminated:lines when more than this fraction of solution lines is found.")
     var lineThreshold = 0.5
 
@@ -97,6 +100,7 @@ struct ContaminationRunCommand: AsyncParsableCommand {
         options.evidencePerTask = evidence
         options.ngramThreshold = ngramThreshold
         options.codeThreshold = codeThreshold
+        options.codeMinimumFound = codeMinFound
         options.lineThreshold = lineThreshold
         options.jobs = jobs
         if worldSize > 1 && partialDir == nil {
