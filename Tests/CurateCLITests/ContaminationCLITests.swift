@@ -28,7 +28,7 @@ import Testing
             Self.fixtures + "/corpus",
         ])
         #expect(run.status == 0, "\(run.err)")
-        #expect(run.out.contains("MB/s/core"))
+        #expect(run.out.contains("MB/CPU-s"))
         #expect(run.out.contains("contaminated:lines"))
         #expect(run.out.contains("mbpp/3"))
     }

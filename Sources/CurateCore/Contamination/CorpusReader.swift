@@ -61,7 +61,8 @@ public enum CorpusListing {
         var files: [CorpusFile] = []
         var seen = Set<String>()
         for (path, size) in found where seen.insert(path).inserted {
-            let head = readHead(path)
+            let known = [".py", ".txt", ".md", ".rst", ".pyi", ".c", ".h", ".js", ".java", ".so", ".pyc"].contains { path.hasSuffix($0) }
+            let head = known ? [] : readHead(path)
             let compression = CorpusCompression.detect(path: path, head: head)
             let resolved = format == .auto ? detectFormat(path: path, compression: compression) : format
             files.append(CorpusFile(index: files.count, path: path, format: resolved, compression: compression, size: size))
