@@ -26,6 +26,7 @@ let package = Package(
                 "CurateStore",
                 "CZlib",
                 "CZstd",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

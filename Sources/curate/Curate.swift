@@ -8,6 +8,14 @@ struct Curate: AsyncParsableCommand {
         abstract: "Build, audit and release code-synthesis benchmark datasets.",
         version: CurateVersion.string,
         subcommands: [
+            IngestCommand.self,
+            ListCommand.self,
+            ShowCommand.self,
+            StatsCommand.self,
+            SplitCommand.self,
+            ReleaseCommand.self,
+            DiffCommand.self,
+            RunCommand.self,
             BenchCommand.self,
             ContaminationCommand.self,
         ]

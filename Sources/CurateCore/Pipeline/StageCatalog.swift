@@ -1,0 +1,162 @@
+import CurateStore
+import Foundation
+
+/// The type a stage parameter must have.
+public enum ParameterKind: Sendable, Hashable {
+    case string, int, number, bool, strings
+    case choice([String])
+    /// A mapping from split name to `[lower, upper]`.
+    case rangeMap
+    /// A mapping from split name to a weight.
+    case ratioMap
+
+    /// Nil when `value` fits, else what was expected.
+    func check(_ value: ParameterValue) -> String? {
+        switch (self, value) {
+        case (.string, .string), (.int, .int), (.number, .int), (.number, .double), (.bool, .bool): return nil
+        case (.strings, .list(let items)): return items.allSatisfy { if case .string = $0 { return true }; return false } ? nil : "a list of strings"
+        case (.strings, .null): return nil
+        case (.choice(let options), .string(let s)): return options.contains(s) ? nil : "one of \(options.joined(separator: ", ")) (got '\(s)')"
+        case (.rangeMap, .map(let entries)):
+            let ok = entries.allSatisfy { entry in
+                if case .list(let bounds) = entry.value, bounds.count == 2, case .int = bounds[0], case .int = bounds[1] { return true }
+                return false
+            }
+            return ok ? nil : "a mapping of split: [lower, upper] with integer bounds"
+        case (.ratioMap, .map(let entries)):
+            let ok = entries.allSatisfy { if case .int = $0.value { return true }; if case .double = $0.value { return true }; return false }
+            return ok ? nil : "a mapping of split: weight"
+        default: return description
+        }
+    }
+
+    var description: String {
+        switch self {
+        case .string: return "a string"
+        case .int: return "an integer"
+        case .number: return "a number"
+        case .bool: return "true or false"
+        case .strings: return "a list of strings"
+        case .choice(let options): return "one of \(options.joined(separator: ", "))"
+        case .rangeMap: return "a mapping of split: [lower, upper]"
+        case .ratioMap: return "a mapping of split: weight"
+        }
+    }
+}
+
+/// One parameter a stage accepts.
+public struct ParameterSpec: Sendable, Hashable {
+    public var name: String
+    public var kind: ParameterKind
+    public var required: Bool
+    public var help: String
+
+    public init(_ name: String, _ kind: ParameterKind, required: Bool = false, _ help: String) {
+        self.name = name
+        self.kind = kind
+        self.required = required
+        self.help = help
+    }
+}
+
+/// Typed access to a declared stage's parameters (already checked against the spec).
+public struct StageParameters: Sendable, Hashable {
+    public let values: [String: ParameterValue]
+    public init(_ values: [String: ParameterValue]) { self.values = values }
+
+    public func string(_ name: String) -> String? { if case .string(let s)? = values[name] { return s }; return nil }
+    public func int(_ name: String) -> Int? { if case .int(let i)? = values[name] { return i }; return nil }
+    public func number(_ name: String) -> Double? {
+        switch values[name] {
+        case .int(let i)?: return Double(i)
+        case .double(let d)?: return d
+        default: return nil
+        }
+    }
+    public func bool(_ name: String) -> Bool? { if case .bool(let b)? = values[name] { return b }; return nil }
+    public func strings(_ name: String) -> [String]? {
+        guard case .list(let items)? = values[name] else { return nil }
+        return items.compactMap { if case .string(let s) = $0 { return s }; return nil }
+    }
+    public func entries(_ name: String) -> [ParameterValue.MapEntry] { if case .map(let e)? = values[name] { return e }; return [] }
+}
+
+/// What a stage did, for the final table.
+public struct StageReport: Sendable, Codable, Hashable {
+    public var tasksIn: Int
+    public var kept: Int
+    /// Flagged or dropped tasks per reason (flag code).
+    public var flagged: [String: Int]
+    public var notes: [String]
+
+    public init(tasksIn: Int = 0, kept: Int = 0, flagged: [String: Int] = [:], notes: [String] = []) {
+        self.tasksIn = tasksIn
+        self.kept = kept
+        self.flagged = flagged
+        self.notes = notes
+    }
+}
+
+/// Everything a running stage may use.
+public struct StageContext: Sendable {
+    public var store: TaskStore
+    public var pipeline: PipelineFile
+    public var parameters: StageParameters
+    /// The split configuration declared by the pipeline's `split` stage, if any.
+    public var split: SplitStageConfiguration?
+    /// Reports progress: done, total.
+    public var progress: @Sendable (Int, Int) -> Void
+    public var dataset: String { pipeline.dataset }
+}
+
+/// A runnable pipeline stage.
+public protocol PipelineStage: Sendable {
+    /// A hash of what the stage reads (files, store state), so an unchanged stage can be skipped.
+    func inputFingerprint(_ context: StageContext) throws -> String
+    /// Does the work; writes are the store's transactions, so an interrupted stage can simply run again.
+    func run(_ context: StageContext) async throws -> StageReport
+    /// False when what the stage writes outside the store is missing, so it must run even if unchanged.
+    func outputsExist(_ context: StageContext) throws -> Bool
+}
+
+extension PipelineStage {
+    public func outputsExist(_ context: StageContext) throws -> Bool { true }
+}
+
+/// A stage's name, parameters and implementation.
+public struct StageSpec: Sendable {
+    public var name: String
+    public var summary: String
+    public var parameters: [ParameterSpec]
+    public var make: @Sendable () -> any PipelineStage
+
+    public init(name: String, summary: String, parameters: [ParameterSpec], make: @escaping @Sendable () -> any PipelineStage) {
+        self.name = name
+        self.summary = summary
+        self.parameters = parameters
+        self.make = make
+    }
+}
+
+/// The stages a pipeline file may use.
+public struct StageCatalog: Sendable {
+    public var specs: [StageSpec]
+    public var names: [String] { specs.map(\.name) }
+    public func spec(_ name: String) -> StageSpec? { specs.first { $0.name == name } }
+
+    /// Checks cross-stage rules (e.g. release needs a split before it).
+    func validateOrder(_ file: PipelineFile) throws {
+        if let release = file.stages.firstIndex(where: { $0.name == "release" }) {
+            guard file.stages[..<release].contains(where: { $0.name == "split" }) else {
+                throw PipelineError.invalid(path: file.path, line: file.stages[release].line, problem: "stage 'release' needs a 'split' stage before it")
+            }
+        }
+        if let split = file.stages.first(where: { $0.name == "split" }) {
+            do {
+                _ = try SplitStageConfiguration(StageParameters(split.parameters), dataset: file.dataset)
+            } catch let error as SplitConfigurationError {
+                throw PipelineError.invalid(path: file.path, line: split.parameterLines[error.parameter] ?? split.line, problem: error.message)
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import CurateStore
+import Foundation
+
+/// `ingest`: reads the declared files into the pipeline's dataset.
+struct IngestStage: PipelineStage {
+    static let spec = StageSpec(
+        name: "ingest", summary: "read task files into the store",
+        parameters: [
+            ParameterSpec("files", .strings, required: true, "input files, relative to the working directory"),
+            ParameterSpec("format", .choice(IngestFormat.allCases.map(\.rawValue)), "input format (default auto)"),
+            ParameterSpec("strict", .bool, "reject a whole file when a record is malformed"),
+        ],
+        make: { IngestStage() })
+
+    func inputFingerprint(_ context: StageContext) throws -> String {
+        var hasher = SHA256()
+        for path in context.parameters.strings("files") ?? [] {
+            hasher.update(Data("\(path)\t".utf8))
+            hasher.update(Data((FileManager.default.fileExists(atPath: path) ? try SHA256.hex(fileAt: URL(fileURLWithPath: path)) : "missing").utf8))
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    func run(_ context: StageContext) async throws -> StageReport {
+        let files = context.parameters.strings("files") ?? []
+        let options = IngestOptions(
+            dataset: context.dataset, format: IngestFormat(rawValue: context.parameters.string("format") ?? "auto") ?? .auto,
+            strict: context.parameters.bool("strict") ?? false)
+        let ingestor = Ingestor(store: context.store)
+        var files_: [IngestFileReport] = []
+        for (index, path) in files.enumerated() {
+            files_.append(contentsOf: ingestor.ingest(paths: [path], options: options).files)
+            context.progress(index + 1, files.count)
+        }
+        let report = IngestReport(files: files_)
+        if report.hasRejections {
+            throw PipelineError.stageFailed(stage: "ingest", reason: report.diagnostics.prefix(10).map(\.description).joined(separator: "\n"))
+        }
+        let records = report.files.reduce(0) { $0 + $1.records }
+        return StageReport(
+            tasksIn: records, kept: report.files.reduce(0) { $0 + $1.accepted },
+            notes: ["\(report.files.reduce(0) { $0 + $1.newRevisions }) new revision(s), \(report.files.reduce(0) { $0 + $1.unchanged }) unchanged"])
+    }
+}
+
+/// `lint`: re-checks every newest revision against the crowdworker guidelines (flags stage `lint`).
+struct LintStage: PipelineStage {
+    static let spec = StageSpec(name: "lint", summary: "check the MBPP crowdworker guidelines", parameters: [], make: { LintStage() })
+
+    func inputFingerprint(_ context: StageContext) throws -> String {
+        try DatasetState.contentFingerprint(context.store, dataset: context.dataset)
+    }
+
+    func run(_ context: StageContext) async throws -> StageReport {
+        let heads = try context.store.heads(dataset: context.dataset)
+        var flags: [(revisionID: Int64, taskID: String, flag: NewFlag)] = []
+        var counts: [String: Int] = [:]
+        for head in heads {
+            for finding in GuidelineLint.findings(for: try TaskContent.decode(head.revision.content)) {
+                flags.append((head.revision.id!, head.task.id, NewFlag(stage: "lint", code: finding.rule.id, severity: .warning, message: finding.message)))
+                counts[finding.rule.id, default: 0] += 1
+            }
+        }
+        try context.store.recordFlags(stage: "lint", revisionIDs: heads.compactMap(\.revision.id), flags: flags)
+        context.progress(heads.count, heads.count)
+        return StageReport(tasksIn: heads.count, kept: heads.count, flagged: counts)
+    }
+}

@@ -1,0 +1,155 @@
+import CurateStore
+import Foundation
+
+/// A split configuration problem, naming the parameter at fault.
+struct SplitConfigurationError: Error {
+    let parameter: String
+    let message: String
+}
+
+/// The `split` stage's parameters as a policy and a few-shot selection.
+public struct SplitStageConfiguration: Sendable, Hashable {
+    public var policy: SplitPolicy
+    public var fewShot: FewShotSelection
+
+    static let parameters = [
+        ParameterSpec("policy", .choice(["ranges", "hash"]), required: true, "ranges by task id, or a salted hash of the id"),
+        ParameterSpec("ranges", .rangeMap, "for ranges: split: [lower, upper] (inclusive)"),
+        ParameterSpec("ratios", .ratioMap, "for hash: split: weight"),
+        ParameterSpec("salt", .string, "for hash: the salt (default: the dataset name)"),
+        ParameterSpec("stratify_by", .string, "for hash: a metadata key to stratify by"),
+        ParameterSpec("few_shot_split", .string, "name of the few-shot split (default prompt)"),
+        ParameterSpec("few_shot_ids", .strings, "fixed few-shot task ids"),
+        ParameterSpec("few_shot_count", .int, "pick this many validated, unflagged tasks"),
+        ParameterSpec("few_shot_pool", .string, "the split to pick few-shot tasks from"),
+    ]
+
+    init(_ p: StageParameters, dataset: String = "") throws {
+        switch p.string("policy") {
+        case "ranges":
+            let entries = p.entries("ranges")
+            guard !entries.isEmpty else { throw SplitConfigurationError(parameter: "policy", message: "policy 'ranges' needs 'ranges: {split: [lower, upper], …}'") }
+            policy = .ranges(entries.map { entry in
+                guard case .list(let bounds) = entry.value, case .int(let lower) = bounds[0], case .int(let upper) = bounds[1] else {
+                    return SplitRange(split: entry.key, lower: 1, upper: 0)
+                }
+                return SplitRange(split: entry.key, lower: lower, upper: upper)
+            })
+        default:
+            let entries = p.entries("ratios")
+            guard !entries.isEmpty else { throw SplitConfigurationError(parameter: "policy", message: "policy 'hash' needs 'ratios: {split: weight, …}'") }
+            policy = .hash(salt: p.string("salt") ?? dataset, ratios: entries.map { entry in
+                let weight: Double
+                switch entry.value {
+                case .int(let i): weight = Double(i)
+                case .double(let d): weight = d
+                default: weight = 0
+                }
+                return SplitRatio(split: entry.key, weight: weight)
+            }, stratifyBy: p.string("stratify_by"))
+        }
+        let fewShotSplit = p.string("few_shot_split") ?? "prompt"
+        if let ids = p.strings("few_shot_ids") {
+            fewShot = .fixed(split: fewShotSplit, sourceIDs: ids)
+        } else if let count = p.int("few_shot_count") {
+            guard let pool = p.string("few_shot_pool") else {
+                throw SplitConfigurationError(parameter: "few_shot_count", message: "few_shot_count needs few_shot_pool (the split to pick from)")
+            }
+            fewShot = .pick(split: fewShotSplit, count: count, pool: pool, salt: p.string("salt") ?? dataset)
+        } else {
+            fewShot = .none
+        }
+    }
+}
+
+/// `split`: previews the split (counts per split); the assignment itself is written by `release`.
+struct SplitStage: PipelineStage {
+    static let spec = StageSpec(name: "split", summary: "assign tasks to splits", parameters: SplitStageConfiguration.parameters, make: { SplitStage() })
+
+    func inputFingerprint(_ context: StageContext) throws -> String {
+        try DatasetState.fingerprint(context.store, dataset: context.dataset)
+    }
+
+    func run(_ context: StageContext) async throws -> StageReport {
+        guard let split = context.split else { throw PipelineError.stageFailed(stage: "split", reason: "no split configuration") }
+        let config = ReleaseConfiguration(dataset: context.dataset, version: "preview", policy: split.policy, fewShot: split.fewShot)
+        let manifest = try ReleaseBuilder(store: context.store).render(config).manifest
+        let total = manifest.counts.values.reduce(0, +)
+        context.progress(total, total)
+        return StageReport(tasksIn: total, kept: total, notes: [manifest.splits.map { "\($0) \(manifest.counts[$0] ?? 0)" }.joined(separator: ", ")])
+    }
+}
+
+/// `release`: writes `curated/DATASET/VERSION/` (or verifies an existing one is byte-identical).
+struct ReleaseStage: PipelineStage {
+    static let spec = StageSpec(
+        name: "release", summary: "write an immutable, reproducible release",
+        parameters: [
+            ParameterSpec("version", .string, required: true, "release version, e.g. 1.0.0"),
+            ParameterSpec("exclude_flags", .strings, "flag codes (or prefixes ending in / or *) that exclude a task"),
+            ParameterSpec("layout", .choice(NativeLayout.allCases.map(\.rawValue)), "record layout (default: by dataset)"),
+            ParameterSpec("output", .string, "releases folder (default curated)"),
+        ],
+        make: { ReleaseStage() })
+
+    func configuration(_ context: StageContext) throws -> ReleaseConfiguration {
+        guard let split = context.split else { throw PipelineError.stageFailed(stage: "release", reason: "no split stage before release") }
+        return ReleaseConfiguration(
+            dataset: context.dataset, version: context.parameters.string("version") ?? "0.0.0", policy: split.policy, fewShot: split.fewShot,
+            excludeFlags: context.parameters.strings("exclude_flags") ?? [],
+            layout: context.parameters.string("layout").flatMap(NativeLayout.init(rawValue:)),
+            outputRoot: context.parameters.string("output") ?? "curated", pipelineFile: context.pipeline.path,
+            pythonVersion: PythonVersion.current)
+    }
+
+    func inputFingerprint(_ context: StageContext) throws -> String {
+        try DatasetState.fingerprint(context.store, dataset: context.dataset)
+    }
+
+    func outputsExist(_ context: StageContext) throws -> Bool {
+        let config = try configuration(context)
+        let target = URL(fileURLWithPath: config.outputRoot).appendingPathComponent(config.dataset).appendingPathComponent(config.version)
+        return FileManager.default.fileExists(atPath: target.appendingPathComponent("manifest.json").path)
+    }
+
+    func run(_ context: StageContext) async throws -> StageReport {
+        let config = try configuration(context)
+        let outcome = try ReleaseBuilder(store: context.store).release(config)
+        context.progress(1, 1)
+        var flagged: [String: Int] = [:]
+        for exclusion in outcome.exclusions {
+            for reason in exclusion.reasons { flagged[String(reason.prefix { $0 != ":" }), default: 0] += 1 }
+        }
+        let verb = outcome.status == .written ? "wrote" : "verified byte-identical"
+        return StageReport(
+            tasksIn: outcome.kept + outcome.exclusions.count, kept: outcome.kept, flagged: flagged,
+            notes: ["\(verb) \(outcome.path): " + outcome.splits.map { "\($0) \(outcome.counts[$0] ?? 0)" }.joined(separator: ", ")])
+    }
+}
+
+/// The Python version recorded in release manifests, read once from the real interpreter.
+public enum PythonVersion {
+    public static let current: String? = {
+        for candidate in ["/usr/bin/python3", "/usr/local/bin/python3"] where FileManager.default.isExecutableFile(atPath: candidate) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: candidate)
+            process.arguments = ["-c", "import platform; print(platform.python_version())"]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
+            guard (try? process.run()) != nil else { continue }
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if process.terminationStatus == 0, !text.isEmpty { return text }
+        }
+        return nil
+    }()
+}
+
+extension StageCatalog {
+    /// Every stage curate provides.
+    public static var standard: StageCatalog {
+        StageCatalog(specs: [IngestStage.spec, LintStage.spec, SplitStage.spec, ReleaseStage.spec])
+    }
+}

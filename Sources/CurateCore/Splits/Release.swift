@@ -1,0 +1,291 @@
+import CurateStore
+import Foundation
+
+/// What decides a release, besides the store's contents.
+public struct ReleaseConfiguration: Sendable, Codable, Hashable {
+    public var dataset: String
+    public var version: String
+    public var policy: SplitPolicy
+    public var fewShot: FewShotSelection
+    /// Flag codes that exclude a task; a code ending in `/` or `*` matches as a prefix.
+    public var excludeFlags: [String]
+    public var layout: NativeLayout
+    /// Splits in the order they are listed in the card and manifest.
+    public var splitOrder: [String]
+    /// Folder holding releases (`curated`).
+    public var outputRoot: String
+    /// The pipeline file that produced the release, hashed into the manifest.
+    public var pipelineFile: String?
+    /// Python version the tasks were validated with, recorded in the manifest.
+    public var pythonVersion: String?
+
+    public init(
+        dataset: String, version: String, policy: SplitPolicy, fewShot: FewShotSelection = .none, excludeFlags: [String] = [],
+        layout: NativeLayout? = nil, splitOrder: [String]? = nil, outputRoot: String = "curated", pipelineFile: String? = nil,
+        pythonVersion: String? = nil
+    ) {
+        self.dataset = dataset
+        self.version = version
+        self.policy = policy
+        self.fewShot = fewShot
+        self.excludeFlags = excludeFlags
+        self.layout = layout ?? NativeLayout.forDataset(dataset)
+        self.splitOrder = splitOrder ?? Self.defaultOrder(policy)
+        self.outputRoot = outputRoot
+        self.pipelineFile = pipelineFile
+        self.pythonVersion = pythonVersion
+    }
+
+    static func defaultOrder(_ policy: SplitPolicy) -> [String] {
+        switch policy {
+        case .ranges(let ranges): return ranges.map(\.split).reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+        case .hash(_, let ratios, _): return ratios.map(\.split)
+        }
+    }
+
+    /// True when `code` is excluded by this configuration.
+    public func excludes(_ code: String) -> Bool {
+        excludeFlags.contains { pattern in
+            if pattern.hasSuffix("*") { return code.hasPrefix(pattern.dropLast()) }
+            if pattern.hasSuffix("/") { return code.hasPrefix(pattern) }
+            return code == pattern
+        }
+    }
+}
+
+/// `manifest.json` of a release.
+public struct ReleaseManifest: Sendable, Codable, Hashable {
+    public struct Exclusion: Sendable, Codable, Hashable {
+        public var id: String
+        public var revision: Int
+        public var reasons: [String]
+    }
+    public struct TaskEntry: Sendable, Codable, Hashable {
+        public var split: String
+        public var revision: Int
+        public var contentHash: String
+        public var author: String
+        public var note: String?
+        /// Active flags the configuration does not exclude on, kept for readers to see.
+        public var flags: [String]?
+    }
+    public struct FileHash: Sendable, Codable, Hashable {
+        public var path: String
+        public var sha256: String
+    }
+
+    public var dataset: String
+    public var version: String
+    public var tool: String
+    public var python: String?
+    public var layout: String
+    public var policy: SplitPolicy
+    public var fewShot: FewShotSelection
+    public var excludeFlags: [String]
+    public var counts: [String: Int]
+    public var splits: [String]
+    public var files: [FileHash]
+    public var inputs: [FileHash]
+    public var pipeline: FileHash?
+    public var exclusions: [Exclusion]
+    public var tasks: [String: TaskEntry]
+}
+
+/// Problems writing or reading releases.
+public enum ReleaseError: LocalizedError, Equatable {
+    case versionExists(path: String, differing: [String])
+    case emptyDataset(String)
+    case missingRelease(path: String)
+    case badSpec(String)
+    case unreadable(path: String, reason: String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .versionExists(let path, let differing):
+            return "release '\(path)' already exists and differs from what would be written now (\(differing.joined(separator: ", "))). Releases are immutable: choose a new --version."
+        case .emptyDataset(let dataset):
+            return "dataset '\(dataset)' has no tasks in the store. Ingest it first (`curate ingest …`)."
+        case .missingRelease(let path):
+            return "no release at '\(path)'. Run `curate release` first or check DATASET@VERSION."
+        case .badSpec(let spec):
+            return "'\(spec)' is not DATASET@VERSION (e.g. mbpp@1.0.0)."
+        case .unreadable(let path, let reason):
+            return "cannot read '\(path)': \(reason)."
+        }
+    }
+}
+
+/// What `curate release` did.
+public struct ReleaseOutcome: Sendable, Codable, Hashable {
+    public enum Status: String, Sendable, Codable { case written, upToDate }
+    public var status: Status
+    public var path: String
+    public var counts: [String: Int]
+    public var splits: [String]
+    public var exclusions: [ReleaseManifest.Exclusion]
+    public var kept: Int
+}
+
+/// Builds a release from the store and writes it atomically; an existing version is only ever verified, never rewritten.
+public struct ReleaseBuilder: Sendable {
+    public let store: TaskStore
+    public init(store: TaskStore) { self.store = store }
+
+    /// The files of a release, by name, as bytes: one JSONL per split, `manifest.json`, `README.md`.
+    public func render(_ config: ReleaseConfiguration) throws -> (files: [(String, Data)], manifest: ReleaseManifest) {
+        let heads = try store.heads(dataset: config.dataset)
+        guard !heads.isEmpty else { throw ReleaseError.emptyDataset(config.dataset) }
+        let flags = try store.activeFlags(revisionIDs: heads.compactMap(\.revision.id))
+        let dismissed = try store.dismissedFlagIDs()
+        var contents: [String: TaskContent] = [:]
+        var candidates: [SplitCandidate] = []
+        var activeFlags: [String: [FlagRecord]] = [:]
+        for head in heads {
+            let content = try TaskContent.decode(head.revision.content)
+            contents[head.task.id] = content
+            let active = (flags[head.revision.id!] ?? []).filter { !dismissed.contains($0.id!) }
+            activeFlags[head.task.id] = active
+            let clean = !active.contains { $0.severity != .info && $0.stage != "lint" }
+            candidates.append(SplitCandidate(id: head.task.id, sourceID: head.task.sourceID, metadata: content.metadata, eligibleForFewShot: clean))
+        }
+        let assignment = try Splitter.assign(candidates, policy: config.policy, fewShot: config.fewShot)
+        var exclusions: [ReleaseManifest.Exclusion] = []
+        var bySplit: [String: [TaskHead]] = [:]
+        var entries: [String: ReleaseManifest.TaskEntry] = [:]
+        for head in heads.sorted(by: { TaskID.naturalLess($0.task.id, $1.task.id) }) {
+            let active = activeFlags[head.task.id] ?? []
+            let reasons = active.filter { config.excludes($0.code) }.map { "\($0.code): \($0.message)" }
+            if !reasons.isEmpty {
+                exclusions.append(.init(id: head.task.id, revision: head.revision.number, reasons: Array(Set(reasons)).sorted()))
+                continue
+            }
+            let split = assignment[head.task.id]!
+            bySplit[split, default: []].append(head)
+            let kept = Array(Set(active.map(\.code))).sorted()
+            entries[head.task.id] = .init(
+                split: split, revision: head.revision.number, contentHash: head.revision.contentHash,
+                author: head.revision.author, note: head.revision.note, flags: kept.isEmpty ? nil : kept)
+        }
+        let splits = config.splitOrder + bySplit.keys.filter { !config.splitOrder.contains($0) }.sorted()
+        var files: [(String, Data)] = []
+        for split in splits {
+            let lines = (bySplit[split] ?? []).map { head in
+                config.layout.record(sourceID: head.task.sourceID, content: contents[head.task.id]!).serialized + "\n"
+            }
+            files.append(("\(split).jsonl", Data(lines.joined().utf8)))
+        }
+        var inputs: [String: String] = [:]
+        for file in try store.ingestedFiles() where file.dataset == config.dataset { inputs[file.path] = file.sha256 }
+        let pipeline = try config.pipelineFile.map { ReleaseManifest.FileHash(path: $0, sha256: try SHA256.hex(fileAt: URL(fileURLWithPath: $0))) }
+        let manifest = ReleaseManifest(
+            dataset: config.dataset, version: config.version, tool: "curate \(CurateVersion.string)", python: config.pythonVersion,
+            layout: config.layout.rawValue, policy: config.policy, fewShot: config.fewShot, excludeFlags: config.excludeFlags,
+            counts: Dictionary(uniqueKeysWithValues: splits.map { ($0, bySplit[$0]?.count ?? 0) }), splits: splits,
+            files: files.map { .init(path: $0.0, sha256: SHA256.hex($0.1)) },
+            inputs: inputs.sorted { $0.key < $1.key }.map { .init(path: $0.key, sha256: $0.value) },
+            pipeline: pipeline, exclusions: exclusions, tasks: entries)
+        var manifestData = CanonicalJSON.encode(manifest, pretty: true)
+        manifestData.append(0x0A)
+        files.append(("manifest.json", manifestData))
+        let sizes = Dictionary(uniqueKeysWithValues: files.map { ($0.0, $0.1.count) })
+        files.append(("README.md", Data(DatasetCard.render(manifest, layout: config.layout, sizes: sizes, license: Self.license(contents.values)).utf8)))
+        return (files, manifest)
+    }
+
+    /// Writes the release into `outputRoot/dataset/version` via a temporary folder and a rename; if that version
+    /// exists, checks it is byte-identical instead (and fails if not).
+    public func release(_ config: ReleaseConfiguration) throws -> ReleaseOutcome {
+        let (files, manifest) = try render(config)
+        let fm = FileManager.default
+        let parent = URL(fileURLWithPath: config.outputRoot).appendingPathComponent(config.dataset)
+        let target = parent.appendingPathComponent(config.version)
+        let kept = manifest.counts.values.reduce(0, +)
+        func outcome(_ status: ReleaseOutcome.Status) -> ReleaseOutcome {
+            ReleaseOutcome(status: status, path: target.path, counts: manifest.counts, splits: manifest.splits, exclusions: manifest.exclusions, kept: kept)
+        }
+        if fm.fileExists(atPath: target.path) {
+            var differing: [String] = []
+            let existing = Set((try? fm.contentsOfDirectory(atPath: target.path)) ?? [])
+            for (name, data) in files where (try? Data(contentsOf: target.appendingPathComponent(name))) != data { differing.append(name) }
+            differing += existing.subtracting(files.map(\.0)).sorted().map { "\($0) (extra)" }
+            guard differing.isEmpty else { throw ReleaseError.versionExists(path: target.path, differing: differing) }
+            return outcome(.upToDate)
+        }
+        try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+        let staging = parent.appendingPathComponent(".tmp-\(config.version)-\(UUID().uuidString)")
+        try fm.createDirectory(at: staging, withIntermediateDirectories: false)
+        do {
+            for (name, data) in files {
+                try data.write(to: staging.appendingPathComponent(name), options: .atomic)
+                FaultInjection.checkpoint("release-file")
+            }
+            try fm.moveItem(at: staging, to: target)
+        } catch {
+            try? fm.removeItem(at: staging)
+            throw error
+        }
+        return outcome(.written)
+    }
+
+    /// The dataset's license in Hugging Face's vocabulary, from the tasks' `license` metadata.
+    static func license(_ contents: Dictionary<String, TaskContent>.Values) -> String? {
+        let counts = contents.reduce(into: [String: Int]()) { $0[$1.metadata["license"] ?? "", default: 0] += 1 }
+        guard let top = counts.filter({ !$0.key.isEmpty }).max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) })?.key else { return nil }
+        return ["CC-BY-4.0": "cc-by-4.0", "MIT": "mit", "Apache-2.0": "apache-2.0"][top] ?? top.lowercased()
+    }
+}
+
+/// The `README.md` dataset card, with Hugging Face `configs`/`data_files` front matter so `load_dataset` reads the folder.
+enum DatasetCard {
+    static func render(_ m: ReleaseManifest, layout: NativeLayout, sizes: [String: Int], license: String?) -> String {
+        var lines = ["---"]
+        if let license { lines.append("license: \(license)") }
+        lines += ["pretty_name: \(m.dataset) \(m.version)", "configs:", "- config_name: default", "  data_files:"]
+        for split in m.splits {
+            lines += ["  - split: \(split)", "    path: \(split).jsonl"]
+        }
+        lines += ["dataset_info:", "  features:"]
+        for feature in layout.features {
+            lines.append("  - name: \(feature.name)")
+            lines.append(feature.type.hasPrefix("[") ? "    sequence: \(feature.type.dropFirst().dropLast())" : "    dtype: \(feature.type)")
+        }
+        lines += ["  splits:"]
+        for split in m.splits {
+            lines += ["  - name: \(split)", "    num_bytes: \(sizes["\(split).jsonl"] ?? 0)", "    num_examples: \(m.counts[split] ?? 0)"]
+        }
+        lines += ["---", "", "# \(m.dataset) \(m.version)", "",
+                  "Built by \(m.tool)\(m.python.map { " with Python \($0)" } ?? "") in the `\(m.layout)` record layout.", "",
+                  "| split | tasks |", "| --- | --- |"]
+        lines += m.splits.map { "| \($0) | \(m.counts[$0] ?? 0) |" }
+        lines += ["", "Inputs:", ""]
+        lines += m.inputs.map { "- `\($0.path)` (sha256 `\($0.sha256)`)" }
+        if let pipeline = m.pipeline { lines.append("- pipeline `\(pipeline.path)` (sha256 `\(pipeline.sha256)`)") }
+        lines += ["", "Excluded: \(m.exclusions.count) task(s)\(m.excludeFlags.isEmpty ? "" : " (flags \(m.excludeFlags.joined(separator: ", ")))")."]
+        lines += m.exclusions.prefix(50).map { "- \($0.id): \($0.reasons.joined(separator: "; "))" }
+        if m.exclusions.count > 50 { lines.append("- … and \(m.exclusions.count - 50) more, listed in manifest.json") }
+        lines += ["", "`manifest.json` lists every file's sha256, every input, and each task's split and revision.", ""]
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Deterministic crash points for resume tests: `CURATE_FAULT=NAME:N` kills the process with SIGKILL at the Nth checkpoint NAME.
+public enum FaultInjection {
+    nonisolated(unsafe) private static var counts: [String: Int] = [:]
+    private static let lock = NSLock()
+    private static let spec: (String, Int)? = {
+        guard let value = ProcessInfo.processInfo.environment["CURATE_FAULT"] else { return nil }
+        let parts = value.split(separator: ":")
+        guard parts.count == 2, let n = Int(parts[1]) else { return nil }
+        return (String(parts[0]), n)
+    }()
+
+    /// Counts a checkpoint and kills the process if it is the configured one.
+    public static func checkpoint(_ name: String) {
+        guard let (target, n) = spec, target == name else { return }
+        lock.lock()
+        counts[name, default: 0] += 1
+        let reached = counts[name]! >= n
+        lock.unlock()
+        if reached { kill(getpid(), SIGKILL) }
+    }
+}

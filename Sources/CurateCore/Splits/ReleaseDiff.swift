@@ -1,0 +1,100 @@
+import Foundation
+
+/// How two releases of a dataset differ, task by task.
+public struct ReleaseDiff: Sendable, Codable, Hashable {
+    public struct Added: Sendable, Codable, Hashable {
+        public var id: String
+        public var split: String
+        public var reason: String
+    }
+    public struct Removed: Sendable, Codable, Hashable {
+        public var id: String
+        public var split: String
+        public var reason: String
+    }
+    public struct Changed: Sendable, Codable, Hashable {
+        public var id: String
+        public var fields: [String]
+        public var reason: String
+    }
+    public struct Moved: Sendable, Codable, Hashable {
+        public var id: String
+        public var from: String
+        public var to: String
+    }
+
+    public var from: String
+    public var to: String
+    public var added: [Added]
+    public var removed: [Removed]
+    public var changed: [Changed]
+    public var moved: [Moved]
+
+    /// Compares `DATASET@A` with `DATASET@B` under `root` (usually `curated`).
+    public static func compare(_ specA: String, _ specB: String, root: String = "curated") throws -> ReleaseDiff {
+        let a = try LoadedRelease(spec: specA, root: root)
+        let b = try LoadedRelease(spec: specB, root: root)
+        var diff = ReleaseDiff(from: specA, to: specB, added: [], removed: [], changed: [], moved: [])
+        let excludedInA = Dictionary(uniqueKeysWithValues: a.manifest.exclusions.map { ($0.id, $0.reasons) })
+        let excludedInB = Dictionary(uniqueKeysWithValues: b.manifest.exclusions.map { ($0.id, $0.reasons) })
+        let ids = Set(a.manifest.tasks.keys).union(b.manifest.tasks.keys).sorted(by: TaskID.naturalLess)
+        for id in ids {
+            switch (a.manifest.tasks[id], b.manifest.tasks[id]) {
+            case (nil, let new?):
+                let reason = excludedInA[id].map { "no longer excluded (was: \($0.joined(separator: "; ")))" } ?? "new task (revision \(new.revision) by \(new.author))"
+                diff.added.append(.init(id: id, split: new.split, reason: reason))
+            case (let old?, nil):
+                let reason = excludedInB[id].map { "excluded: \($0.joined(separator: "; "))" } ?? "no longer in the dataset"
+                diff.removed.append(.init(id: id, split: old.split, reason: reason))
+            case (let old?, let new?):
+                if old.split != new.split { diff.moved.append(.init(id: id, from: old.split, to: new.split)) }
+                if old.contentHash != new.contentHash || a.records[id] != b.records[id] {
+                    let fields = changedFields(a.records[id] ?? [:], b.records[id] ?? [:])
+                    let reason = "revision \(old.revision) → \(new.revision) by \(new.author)" + (new.note.map { ": \($0)" } ?? "")
+                    diff.changed.append(.init(id: id, fields: fields, reason: reason))
+                }
+            case (nil, nil):
+                break
+            }
+        }
+        return diff
+    }
+
+    static func changedFields(_ a: [String: String], _ b: [String: String]) -> [String] {
+        Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted()
+    }
+}
+
+/// A release read back from disk: its manifest and each task's record fields (as canonical JSON strings).
+struct LoadedRelease {
+    let manifest: ReleaseManifest
+    let records: [String: [String: String]]
+
+    init(spec: String, root: String) throws {
+        let parts = spec.split(separator: "@", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw ReleaseError.badSpec(spec) }
+        let folder = URL(fileURLWithPath: root).appendingPathComponent(parts[0]).appendingPathComponent(parts[1])
+        let manifestURL = folder.appendingPathComponent("manifest.json")
+        guard FileManager.default.fileExists(atPath: manifestURL.path) else { throw ReleaseError.missingRelease(path: folder.path) }
+        do {
+            manifest = try JSONDecoder().decode(ReleaseManifest.self, from: Data(contentsOf: manifestURL))
+        } catch {
+            throw ReleaseError.unreadable(path: manifestURL.path, reason: "\(error)")
+        }
+        let idForSourceID = Dictionary(manifest.tasks.keys.map { (TaskID.split($0)?.sourceID ?? $0, $0) }) { first, _ in first }
+        var records: [String: [String: String]] = [:]
+        for split in manifest.splits {
+            let url = folder.appendingPathComponent("\(split).jsonl")
+            guard let data = try? Data(contentsOf: url) else { throw ReleaseError.unreadable(path: url.path, reason: "missing split file") }
+            for (number, line) in LineSplitter.lines(data) where !line.isEmpty {
+                guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any] else {
+                    throw ReleaseError.unreadable(path: url.path, reason: "line \(number) is not a JSON object")
+                }
+                let rawID = object["task_id"].map { "\($0)" } ?? ""
+                guard let id = idForSourceID[rawID] else { continue }
+                records[id] = object.mapValues { CanonicalJSON.string(RawRecordJSON($0)) }
+            }
+        }
+        self.records = records
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import CurateCore
+
+struct ReleaseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "release",
+        abstract: "Write curated/DATASET/VERSION/: a JSONL per split, manifest.json and a dataset card. Existing versions are never rewritten.")
+
+    @OptionGroup var storeOptions: StoreOptions
+    @Argument(help: "Dataset name.") var dataset: String
+    @Option(help: "Release version, e.g. 1.0.0.") var version: String
+    @Option(help: "Folder that holds releases.") var output = "curated"
+    @OptionGroup var split: SplitOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        var config = try split.configuration(dataset: dataset, version: version)
+        config.outputRoot = output
+        let outcome = try ReleaseBuilder(store: try storeOptions.open()).release(config)
+        if json {
+            print(CanonicalJSON.string(outcome, pretty: true))
+            return
+        }
+        print(outcome.status == .written ? "wrote \(outcome.path)" : "\(outcome.path) already exists and is byte-identical")
+        print(Terminal.table(["split", "tasks"], outcome.splits.map { [$0, "\(outcome.counts[$0] ?? 0)"] }))
+        if !outcome.exclusions.isEmpty { print("excluded \(outcome.exclusions.count) task(s); see manifest.json") }
+    }
+}

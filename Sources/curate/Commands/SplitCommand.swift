@@ -1,0 +1,34 @@
+import ArgumentParser
+import CurateCore
+
+struct SplitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "split", abstract: "Preview how a dataset splits under a policy: counts per split and the excluded tasks with reasons.")
+
+    @OptionGroup var storeOptions: StoreOptions
+    @Argument(help: "Dataset name.") var dataset: String
+    @OptionGroup var split: SplitOptions
+    @Flag(help: "Print JSON (counts, exclusions, and each task's split).") var json = false
+
+    func run() throws {
+        let manifest = try ReleaseBuilder(store: try storeOptions.open()).render(try split.configuration(dataset: dataset, version: "preview")).manifest
+        if json {
+            print(CanonicalJSON.string(SplitPreview(counts: manifest.counts, splits: manifest.splits, exclusions: manifest.exclusions,
+                                                    assignment: manifest.tasks.mapValues(\.split)), pretty: true))
+            return
+        }
+        print(Terminal.table(["split", "tasks"], manifest.splits.map { [$0, "\(manifest.counts[$0] ?? 0)"] }))
+        if !manifest.exclusions.isEmpty {
+            print("\nexcluded \(manifest.exclusions.count):")
+            for e in manifest.exclusions { print("  \(e.id): \(e.reasons.joined(separator: "; "))") }
+        }
+    }
+}
+
+/// `curate split --json` output.
+struct SplitPreview: Codable {
+    var counts: [String: Int]
+    var splits: [String]
+    var exclusions: [ReleaseManifest.Exclusion]
+    var assignment: [String: String]
+}

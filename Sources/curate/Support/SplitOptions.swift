@@ -1,0 +1,60 @@
+import ArgumentParser
+import CurateCore
+
+/// Split policy options shared by `curate split` and `curate release`.
+struct SplitOptions: ParsableArguments {
+    @Option(help: "Split policy: ranges or hash (default: ranges with MBPP's published ranges for mbpp datasets, else hash 80/10/10).")
+    var policy: String?
+    @Option(name: .customLong("range"), help: "For ranges: SPLIT=LOW-HIGH, repeatable (e.g. test=11-510).")
+    var ranges: [String] = []
+    @Option(name: .customLong("ratio"), help: "For hash: SPLIT=WEIGHT, repeatable (e.g. train=0.8).")
+    var ratios: [String] = []
+    @Option(help: "For hash: the salt (default: the dataset name).") var salt: String?
+    @Option(help: "For hash: stratify by this metadata key.") var stratifyBy: String?
+    @Option(help: "Few-shot split name.") var fewShotSplit = "prompt"
+    @Option(help: "Fixed few-shot task ids (source ids), comma-separated.") var fewShotIDs: String?
+    @Option(help: "Pick this many validated, unflagged few-shot tasks…") var fewShotCount: Int?
+    @Option(help: "…from this split.") var fewShotPool: String?
+    @Option(name: .customLong("exclude-flag"), help: "Flag code (or prefix ending in / or *) that excludes a task; repeatable.")
+    var excludeFlags: [String] = []
+
+    static let mbppRanges = [SplitRange(split: "prompt", lower: 1, upper: 10), SplitRange(split: "test", lower: 11, upper: 510),
+                             SplitRange(split: "validation", lower: 511, upper: 600), SplitRange(split: "train", lower: 601, upper: 974)]
+
+    func configuration(dataset: String, version: String, pipelineFile: String? = nil) throws -> ReleaseConfiguration {
+        let chosen = policy ?? (ranges.isEmpty && ratios.isEmpty ? (dataset.hasPrefix("mbpp") ? "ranges" : "hash") : (ranges.isEmpty ? "hash" : "ranges"))
+        let splitPolicy: SplitPolicy
+        switch chosen {
+        case "ranges":
+            let parsed = try ranges.map { spec -> SplitRange in
+                let parts = spec.split(separator: "=", maxSplits: 1)
+                let bounds = parts.count == 2 ? parts[1].split(separator: "-").compactMap { Int($0) } : []
+                guard parts.count == 2, bounds.count == 2 else { throw ValidationError("--range '\(spec)' is not SPLIT=LOW-HIGH (e.g. test=11-510)") }
+                return SplitRange(split: String(parts[0]), lower: bounds[0], upper: bounds[1])
+            }
+            splitPolicy = .ranges(parsed.isEmpty ? Self.mbppRanges : parsed)
+        case "hash":
+            let parsed = try ratios.map { spec -> SplitRatio in
+                let parts = spec.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2, let weight = Double(parts[1]) else { throw ValidationError("--ratio '\(spec)' is not SPLIT=WEIGHT (e.g. train=0.8)") }
+                return SplitRatio(split: String(parts[0]), weight: weight)
+            }
+            let defaults = [SplitRatio(split: "train", weight: 0.8), SplitRatio(split: "validation", weight: 0.1), SplitRatio(split: "test", weight: 0.1)]
+            splitPolicy = .hash(salt: salt ?? dataset, ratios: parsed.isEmpty ? defaults : parsed, stratifyBy: stratifyBy)
+        default:
+            throw ValidationError("--policy must be ranges or hash, not '\(chosen)'")
+        }
+        let fewShot: FewShotSelection
+        if let ids = fewShotIDs {
+            fewShot = .fixed(split: fewShotSplit, sourceIDs: ids.split(separator: ",").map(String.init))
+        } else if let count = fewShotCount {
+            guard let pool = fewShotPool else { throw ValidationError("--few-shot-count needs --few-shot-pool") }
+            fewShot = .pick(split: fewShotSplit, count: count, pool: pool, salt: salt ?? dataset)
+        } else {
+            fewShot = .none
+        }
+        return ReleaseConfiguration(
+            dataset: dataset, version: version, policy: splitPolicy, fewShot: fewShot, excludeFlags: excludeFlags,
+            pipelineFile: pipelineFile, pythonVersion: PythonVersion.current)
+    }
+}

@@ -1,0 +1,37 @@
+@testable import CurateCore
+import Foundation
+import Testing
+
+struct PipelineFileTests {
+    static let header = "pipeline: p\ndataset: mbpp\nstages:\n"
+
+    @Test(arguments: [
+        (header + "  - stage: validat\n", "p.yaml:4: unknown stage 'validat'; valid stages: ingest, lint, split, release."),
+        (header + "  - stage: ingest\n    files: [a]\n    formt: csv\n", "p.yaml:6: stage 'ingest' has no parameter 'formt'; valid: files, format, strict."),
+        (header + "  - stage: ingest\n    files: 3\n", "p.yaml:5: stage 'ingest' parameter 'files' must be a list of strings, got an integer."),
+        (header + "  - stage: ingest\n    files: [a]\n    format: yaml\n", "p.yaml:6: stage 'ingest' parameter 'format' must be one of auto, mbpp, sanitized-mbpp, humaneval, notebook, csv, mturk-xml (got 'yaml'), got a string."),
+        (header + "  - stage: ingest\n", "p.yaml:4: stage 'ingest' needs parameter 'files' (input files, relative to the working directory)."),
+        (header + "  - stage: ingest\n    files: [a\n  - stage: lint\n", "p.yaml:6:10: invalid YAML: did not find expected ',' or ']'."),
+        (header + "  - stage: split\n    policy: ranges\n", "p.yaml:5: policy 'ranges' needs 'ranges: {split: [lower, upper], …}'."),
+        (header + "  - stage: split\n    policy: ranges\n    ranges: {a: [1, x]}\n", "p.yaml:6: stage 'split' parameter 'ranges' must be a mapping of split: [lower, upper] with integer bounds, got a mapping."),
+        (header + "  - stage: release\n    version: 1.0.0\n", "p.yaml:4: stage 'release' needs a 'split' stage before it."),
+        ("pipeline: p\nstages: []\n", "p.yaml:1: missing 'dataset: NAME'."),
+        ("pipeline: p\ndataset: d\nstage: []\n", "p.yaml:3: unknown key 'stage'; valid keys: pipeline, dataset, stages."),
+    ])
+    func errorsAreLocatedWithValidChoices(yaml: String, message: String) {
+        #expect(throws: (any Error).self) { try PipelineFile.parse(yaml, path: "p.yaml", sha256: "", catalog: .standard) }
+        do {
+            _ = try PipelineFile.parse(yaml, path: "p.yaml", sha256: "", catalog: .standard)
+        } catch {
+            #expect((error as? LocalizedError)?.errorDescription == message)
+        }
+    }
+
+    @Test func bundledPipelinesAreValid() throws {
+        let root = Fixtures.root.deletingLastPathComponent().deletingLastPathComponent()
+        for name in try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("pipelines").path) where name.hasSuffix(".yaml") {
+            let file = try PipelineFile.load(path: root.appendingPathComponent("pipelines/\(name)").path)
+            #expect(file.stages.last?.name == "release", "\(name)")
+        }
+    }
+}
