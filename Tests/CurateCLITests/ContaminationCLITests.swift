@@ -40,4 +40,28 @@ import Testing
         #expect(run.status != 0)
         #expect(run.err.contains("no tasks of dataset 'mbpp'"))
     }
+
+    @Test func shardedRunMergesToTheSingleRunAndRecordsFlags() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("contamination-cli-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = directory + "/store.sqlite"
+        let ingest = try Self.curate(["ingest", "--store", store, "--format", "mbpp", Self.fixtures + "/mbpp-sample.jsonl"])
+        #expect(ingest.status == 0, "\(ingest.err)")
+        let corpus = Self.fixtures + "/corpus"
+        let single = try Self.curate(["contamination", "--store", store, "--jobs", "1", "--json", corpus])
+        #expect(single.status == 0, "\(single.err)")
+        for rank in 0..<2 {
+            let part = try Self.curate([
+                "contamination", "--store", store, "--jobs", "1", "--rank", "\(rank)", "--world-size", "2",
+                "--partial-dir", directory + "/parts", corpus,
+            ])
+            #expect(part.status == 0, "\(part.err)")
+        }
+        let merged = try Self.curate(["contamination", "merge", "--store", store, "--json", directory + "/parts"])
+        #expect(merged.status == 0, "\(merged.err)")
+        #expect(merged.out == single.out)
+        #expect(single.out.contains("\"contaminated:lines\""))
+        let stats = try Self.curate(["stats", "--store", store])
+        #expect(stats.out.contains("contaminated:ngram"))
+    }
 }

@@ -134,6 +134,42 @@ struct GramWindow {
     var lastByte: Int { end(count - 1) }
 }
 
+/// The last n token hashes of a pass with their byte ranges, and the polynomial rolling hash over them.
+struct RollingWindow {
+    let n: Int
+    let hashes: UnsafeMutablePointer<UInt64>
+    let starts: UnsafeMutablePointer<Int>
+    let ends: UnsafeMutablePointer<Int>
+    let dropFactor: UInt64
+    var hash: UInt64 = 0
+    var filled = 0
+    var pos = 0
+
+    init(n: Int, hashes: UnsafeMutablePointer<UInt64>, starts: UnsafeMutablePointer<Int>, ends: UnsafeMutablePointer<Int>, dropFactor: UInt64) {
+        self.n = n
+        self.hashes = hashes
+        self.starts = starts
+        self.ends = ends
+        self.dropFactor = dropFactor
+    }
+
+    /// Adds a token; returns the window's hash once n tokens are in it.
+    @inline(__always) mutating func push(_ value: UInt64, start: Int, end: Int) -> UInt64? {
+        if filled >= n { hash = hash &- hashes[pos] &* dropFactor }
+        hash = hash &* GramHash.base &+ value
+        hashes[pos] = value
+        starts[pos] = start
+        ends[pos] = end
+        pos += 1
+        if pos == n { pos = 0 }
+        filled += 1
+        return filled >= n ? hash : nil
+    }
+
+    /// The current window's token ranges, oldest first.
+    var window: GramWindow { GramWindow(starts: starts, ends: ends, head: pos, count: n) }
+}
+
 /// Receives the grams a scan produces (all of them when indexing; only prefilter hits when scanning a corpus).
 protocol GramSink {
     mutating func gram(kind: GramKind, key: UInt64, window: GramWindow, buffer: UnsafeBufferPointer<UInt8>)
@@ -199,9 +235,8 @@ final class GramScanner {
 
     /// Janitor tokens: whitespace-separated, ASCII punctuation deleted, ASCII lowercased; empty tokens vanish.
     private func scanText<S: GramSink>(_ buffer: UnsafeBufferPointer<UInt8>, filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S) {
-        let base = buffer.baseAddress!, count = buffer.count, cls = ByteClass.table, n = self.n
-        let hashes = textHashes, starts = textStarts, ends = textEnds, dropFactor = self.dropFactor
-        var window: UInt64 = 0, filled = 0, pos = 0
+        let base = buffer.baseAddress!, count = buffer.count, cls = ByteClass.table
+        var ring = RollingWindow(n: n, hashes: textHashes, starts: textStarts, ends: textEnds, dropFactor: dropFactor)
         var i = 0
         while i < count {
             while i < count && cls[Int(base[i])] & ByteClass.space != 0 { i += 1 }
@@ -220,28 +255,17 @@ final class GramScanner {
                 i += 1
             }
             if kept == 0 { continue }
-            if filled >= n { window = window &- hashes[pos] &* dropFactor }
-            window = window &* GramHash.base &+ token
-            hashes[pos] = token
-            starts[pos] = start
-            ends[pos] = i
-            pos += 1
-            if pos == n { pos = 0 }
-            filled += 1
-            if filled >= n {
-                let key = GramHash.finalize(window ^ GramKind.text.seed)
-                if Self.passes(key, filter, filterShift) {
-                    sink.gram(kind: .text, key: key, window: GramWindow(starts: starts, ends: ends, head: pos, count: n), buffer: buffer)
-                }
+            if let hash = ring.push(token, start: start, end: i) {
+                let key = GramHash.finalize(hash ^ GramKind.text.seed)
+                if Self.passes(key, filter, filterShift) { sink.gram(kind: .text, key: key, window: ring.window, buffer: buffer) }
             }
         }
     }
 
     /// Code tokens: runs of identifier bytes; identifiers that are not keywords/builtins become one placeholder.
     private func scanCode<S: GramSink>(_ buffer: UnsafeBufferPointer<UInt8>, filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S) {
-        let base = buffer.baseAddress!, count = buffer.count, cls = ByteClass.table, n = self.n
-        let hashes = codeHashes, starts = codeStarts, ends = codeEnds, dropFactor = self.dropFactor, keywords = self.keywords
-        var window: UInt64 = 0, filled = 0, pos = 0
+        let base = buffer.baseAddress!, count = buffer.count, cls = ByteClass.table, keywords = self.keywords
+        var ring = RollingWindow(n: n, hashes: codeHashes, starts: codeStarts, ends: codeEnds, dropFactor: dropFactor)
         var i = 0
         while i < count {
             while i < count && cls[Int(base[i])] & ByteClass.ident == 0 { i += 1 }
@@ -256,19 +280,9 @@ final class GramScanner {
                 i += 1
             }
             let value = digit || keywords.contains(token) ? token : GramHash.placeholder
-            if filled >= n { window = window &- hashes[pos] &* dropFactor }
-            window = window &* GramHash.base &+ value
-            hashes[pos] = value
-            starts[pos] = start
-            ends[pos] = i
-            pos += 1
-            if pos == n { pos = 0 }
-            filled += 1
-            if filled >= n {
-                let key = GramHash.finalize(window ^ GramKind.code.seed)
-                if Self.passes(key, filter, filterShift) {
-                    sink.gram(kind: .code, key: key, window: GramWindow(starts: starts, ends: ends, head: pos, count: n), buffer: buffer)
-                }
+            if let hash = ring.push(value, start: start, end: i) {
+                let key = GramHash.finalize(hash ^ GramKind.code.seed)
+                if Self.passes(key, filter, filterShift) { sink.gram(kind: .code, key: key, window: ring.window, buffer: buffer) }
             }
         }
     }

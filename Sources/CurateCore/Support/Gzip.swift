@@ -99,20 +99,7 @@ public final class GzipReader: Sequence, IteratorProtocol {
                 if memberOpen { throw GzipError.truncated(path: path, offset: compressedOffset) }
                 return nil
             }
-            let available = inputCount - inputOffset
-            var produced = 0
-            var status: Int32 = Z_OK
-            input.withUnsafeMutableBufferPointer { inBuf in
-                output.withUnsafeMutableBufferPointer { outBuf in
-                    stream.pointee.next_in = inBuf.baseAddress! + inputOffset
-                    stream.pointee.avail_in = UInt32(available)
-                    stream.pointee.next_out = outBuf.baseAddress!
-                    stream.pointee.avail_out = UInt32(outBuf.count)
-                    status = inflate(stream, Z_NO_FLUSH)
-                    produced = outBuf.count - Int(stream.pointee.avail_out)
-                }
-            }
-            let consumed = available - Int(stream.pointee.avail_in)
+            let (status, consumed, produced) = Gzip.inflateStep(stream, &input, from: inputOffset, count: inputCount, into: &output)
             inputOffset += consumed
             compressedOffset += consumed
             outputPending = produced == output.count
@@ -137,6 +124,26 @@ public final class GzipReader: Sequence, IteratorProtocol {
 
 /// One-shot gzip helpers for small in-memory payloads.
 public enum Gzip {
+    /// One `inflate` call over `input[from..<count]` into all of `output`: zlib status, bytes consumed and produced.
+    static func inflateStep(
+        _ stream: UnsafeMutablePointer<z_stream>, _ input: inout [UInt8], from: Int, count: Int, into output: inout [UInt8]
+    ) -> (status: Int32, consumed: Int, produced: Int) {
+        let available = count - from
+        var status: Int32 = Z_OK
+        var produced = 0
+        input.withUnsafeMutableBufferPointer { inBuf in
+            output.withUnsafeMutableBufferPointer { outBuf in
+                stream.pointee.next_in = inBuf.baseAddress! + from
+                stream.pointee.avail_in = UInt32(available)
+                stream.pointee.next_out = outBuf.baseAddress!
+                stream.pointee.avail_out = UInt32(outBuf.count)
+                status = inflate(stream, Z_NO_FLUSH)
+                produced = outBuf.count - Int(stream.pointee.avail_out)
+            }
+        }
+        return (status, available - Int(stream.pointee.avail_in), produced)
+    }
+
     /// Whether `data` starts with the gzip magic bytes.
     public static func isGzip(_ data: Data) -> Bool {
         data.count >= 2 && data[data.startIndex] == 0x1F && data[data.startIndex + 1] == 0x8B
@@ -158,20 +165,7 @@ public enum Gzip {
         var memberOpen = false
         var outputPending = false
         while offset < input.count || outputPending {
-            var status: Int32 = Z_OK
-            var produced = 0
-            let available = input.count - offset
-            input.withUnsafeMutableBufferPointer { inBuf in
-                output.withUnsafeMutableBufferPointer { outBuf in
-                    stream.pointee.next_in = inBuf.baseAddress! + offset
-                    stream.pointee.avail_in = UInt32(available)
-                    stream.pointee.next_out = outBuf.baseAddress!
-                    stream.pointee.avail_out = UInt32(outBuf.count)
-                    status = inflate(stream, Z_NO_FLUSH)
-                    produced = outBuf.count - Int(stream.pointee.avail_out)
-                }
-            }
-            let consumed = available - Int(stream.pointee.avail_in)
+            let (status, consumed, produced) = inflateStep(stream, &input, from: offset, count: input.count, into: &output)
             offset += consumed
             outputPending = produced == output.count
             result.append(contentsOf: output[0..<produced])
