@@ -52,6 +52,8 @@ public enum TrivialLine {
 /// a bitmap prefilter in front. Immutable once built; shared read-only by all workers.
 final class BenchmarkIndex: @unchecked Sendable {
     let n: Int
+    /// The gram kinds indexed (and so scanned for).
+    let kinds: KindMask
     let tasks: [BenchmarkTask]
     let entryKind: [GramKind]
     let entryKey: [UInt64]
@@ -76,8 +78,9 @@ final class BenchmarkIndex: @unchecked Sendable {
 
     /// Indexes `tasks` with n-gram size `n`: text grams of description, solution and tests; code grams of solution
     /// and tests; non-trivial solution lines.
-    init(tasks: [BenchmarkTask], n: Int) {
+    init(tasks: [BenchmarkTask], n: Int, kinds: KindMask = .all) {
         self.n = n
+        self.kinds = kinds
         self.tasks = tasks
         var builder = IndexBuilder()
         let scanner = GramScanner(n: n)
@@ -88,9 +91,9 @@ final class BenchmarkIndex: @unchecked Sendable {
             var seen: [Int32: TaskField] = [:]
             let c = task.content
             let fields: [(TaskField, String, KindMask)] = [
-                (.description, c.description, [.text]),
-                (.solution, c.solution, [.text, .code, .line]),
-                (.tests, c.tests.joined(separator: "\n"), [.text, .code]),
+                (.description, c.description, KindMask.text.intersection(kinds)),
+                (.solution, c.solution, KindMask.all.intersection(kinds)),
+                (.tests, c.tests.joined(separator: "\n"), KindMask([.text, .code]).intersection(kinds)),
             ]
             for (field, text, kinds) in fields {
                 builder.grams.removeAll(keepingCapacity: true)

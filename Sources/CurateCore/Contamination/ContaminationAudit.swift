@@ -35,6 +35,8 @@ public enum ContaminationError: LocalizedError, Equatable {
 public struct ContaminationOptions: Codable, Sendable, Hashable {
     /// N-gram size for text and code-token n-grams (8–13; GPT-3 used 13).
     public var n = 13
+    /// Which comparisons to run; each is one pass over the corpus text, so fewer metrics scan faster.
+    public var metrics: [GramKind] = GramKind.allCases
     public var format: CorpusFormat = .auto
     /// JSON field holding a JSONL record's text.
     public var textField = "text"
@@ -62,11 +64,12 @@ public struct ContaminationOptions: Codable, Sendable, Hashable {
         guard (8...13).contains(n) else { throw ContaminationError.badOption("--ngram must be between 8 and 13 (got \(n))") }
         guard maxDocumentFrequency >= 1 else { throw ContaminationError.badOption("--max-doc-frequency must be at least 1") }
         guard jobs >= 1 else { throw ContaminationError.badOption("--jobs must be at least 1") }
+        guard !metrics.isEmpty else { throw ContaminationError.badOption("--metric needs at least one of text, code, line") }
         guard evidencePerTask >= 0 else { throw ContaminationError.badOption("--evidence must not be negative") }
     }
 
     var fingerprintText: String {
-        "format=\(format.rawValue);field=\(textField);include=\(include);exclude=\(exclude);maxdf=\(maxDocumentFrequency);"
+        "metrics=\(metrics.map(\.rawValue));format=\(format.rawValue);field=\(textField);include=\(include);exclude=\(exclude);maxdf=\(maxDocumentFrequency);"
             + "evidence=\(evidencePerTask);t=\(ngramThreshold);c=\(codeThreshold)/\(codeMinimumFound);l=\(lineThreshold)"
     }
 }
@@ -181,7 +184,7 @@ public enum ContaminationAudit {
         guard worldSize >= 1, (0..<worldSize).contains(rank) else {
             throw ContaminationError.badOption("--rank must be in 0..<--world-size (got rank \(rank) of \(worldSize))")
         }
-        let index = BenchmarkIndex(tasks: tasks, n: options.n)
+        let index = BenchmarkIndex(tasks: tasks, n: options.n, kinds: KindMask(options.metrics))
         let (files, listingDiagnostics) = try CorpusListing.files(corpus, format: options.format, include: options.include, exclude: options.exclude)
         let mine = files.filter { $0.index % worldSize == rank }
         let tally = await scanFiles(mine, index: index, options: options, progress: progress)
@@ -259,7 +262,7 @@ public enum ContaminationAudit {
         }
         let first = partials[0]
         let options = first.options
-        let index = BenchmarkIndex(tasks: try loadTasks(first.dataset), n: options.n)
+        let index = BenchmarkIndex(tasks: try loadTasks(first.dataset), n: options.n, kinds: KindMask(options.metrics))
         let fingerprint = index.fingerprint(options: options.fingerprintText)
         let worldSize = first.worldSize
         var tally = ScanTally()

@@ -26,6 +26,13 @@ struct KindMask: OptionSet, Sendable {
     static let code = KindMask(rawValue: 2)
     static let line = KindMask(rawValue: 4)
     static let all: KindMask = [.text, .code, .line]
+
+    init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// The mask of the given kinds.
+    init(_ kinds: [GramKind]) {
+        self.init(rawValue: kinds.reduce(0) { $0 | (1 << UInt8($1.rawValue)) })
+    }
 }
 
 /// Per-byte classes, looked up once per byte in the scanner's inner loop.

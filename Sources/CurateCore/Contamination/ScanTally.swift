@@ -116,7 +116,7 @@ final class ScanWorker: GramSink {
             if !doc.continues { documentSerial += 1 }
             document = doc
             var sink = self
-            scanner.scan(buffer, kinds: .all, filter: index.filter, filterShift: index.filterShift, sink: &sink)
+            scanner.scan(buffer, kinds: index.kinds, filter: index.filter, filterShift: index.filterShift, sink: &sink)
         }
         stats.files += 1
         stats.fileBytes += file.size

@@ -31,6 +31,9 @@ struct BenchContaminationCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Skip files matching this glob (repeatable).")
     var exclude: [String] = []
 
+    @Option(name: .long, help: "Comparison to run (repeatable): text, code, line. Default: all.")
+    var metric: [GramKind] = []
+
     @Option(name: .long, help: "Job counts to measure (repeatable).")
     var jobs: [Int] = [1, 2]
 
@@ -48,6 +51,7 @@ struct BenchContaminationCommand: AsyncParsableCommand {
         options.format = format
         options.include = include
         options.exclude = exclude
+        if !metric.isEmpty { options.metrics = metric }
         var rows: [[String]] = []
         var last: ContaminationResult?
         for job in jobs {

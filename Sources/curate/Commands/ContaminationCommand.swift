@@ -56,6 +56,9 @@ struct ContaminationRunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Skip files matching this glob (repeatable).")
     var exclude: [String] = []
 
+    @Option(name: .long, help: "Comparison to run (repeatable): text (GPT-3 n-grams), code (code-token n-grams), line (MBPP lines). Default: all.")
+    var metric: [GramKind] = []
+
     @Option(name: .long, help: "N-gram size, 8–13.")
     var ngram = 13
 
@@ -92,6 +95,7 @@ struct ContaminationRunCommand: AsyncParsableCommand {
     func run() async throws {
         var options = ContaminationOptions()
         options.n = ngram
+        if !metric.isEmpty { options.metrics = metric }
         options.format = format
         options.textField = textField
         options.include = include
@@ -205,3 +209,14 @@ enum ContaminationRendering {
 }
 
 extension CorpusFormat: ExpressibleByArgument {}
+
+extension GramKind: ExpressibleByArgument {
+    public init?(argument: String) {
+        switch argument {
+        case "text": self = .text
+        case "code": self = .code
+        case "line", "lines": self = .line
+        default: return nil
+        }
+    }
+}

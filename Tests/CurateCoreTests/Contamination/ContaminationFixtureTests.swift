@@ -144,4 +144,14 @@ import Testing
         #expect(task.lines.found == task.lines.total)
         #expect((result.summary.ignoredNgrams["text"] ?? 0) == task.text.ignored)
     }
+
+    @Test func metricsSubsetScansOnlyThoseKinds() async throws {
+        var options = Self.options()
+        options.metrics = [.line]
+        let result = try await ContaminationAudit.scan(tasks: Self.benchmark(), corpus: [Self.corpus], options: options).result()
+        let flagged = Set(result.tasks.filter { !$0.flags.isEmpty }.map(\.taskID))
+        #expect(flagged == Set(Self.planted.keys).subtracting(["mbpp/20"]))
+        #expect(result.tasks.allSatisfy { $0.text.total == 0 && $0.code.total == 0 })
+        #expect(result.summary.indexedGrams.keys.sorted() == ["line"])
+    }
 }
