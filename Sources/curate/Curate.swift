@@ -22,6 +22,7 @@ struct Curate: AsyncParsableCommand {
             OverrideCommand.self,
             StabilityCommand.self,
             AmbiguityCommand.self,
+            ContaminationCommand.self,
         ]
     )
 }

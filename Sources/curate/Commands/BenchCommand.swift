@@ -8,6 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
         subcommands: [
             BenchStabilityCommand.self,
             BenchValidateCommand.self,
+            BenchContaminationCommand.self,
         ]
     )
 }

@@ -1,0 +1,135 @@
+import CZstd
+import Foundation
+
+/// How a corpus file is compressed.
+public enum CorpusCompression: String, Codable, Sendable {
+    case none, gzip, zstd
+
+    /// Picks by extension, then by magic bytes (`1f 8b` gzip, `28 b5 2f fd` zstd).
+    static func detect(path: String, head: [UInt8]) -> CorpusCompression {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".gz") { return .gzip }
+        if lower.hasSuffix(".zst") || lower.hasSuffix(".zstd") { return .zstd }
+        if head.count >= 2 && head[0] == 0x1F && head[1] == 0x8B { return .gzip }
+        if head.count >= 4 && head[0] == 0x28 && head[1] == 0xB5 && head[2] == 0x2F && head[3] == 0xFD { return .zstd }
+        return .none
+    }
+}
+
+/// A failure while reading one corpus file: the path, the byte offset (compressed input bytes consumed) and why.
+struct CorpusReadFailure: Error {
+    var path: String
+    var offset: Int
+    var reason: String
+}
+
+/// Decompressed chunks of one file, read with large reads; never holds the whole file.
+final class ChunkSource {
+    let path: String
+    let compression: CorpusCompression
+    private let handle: FileHandle?
+    private var gzip: GzipReader?
+    private var zstd: OpaquePointer?
+    private var zstdInput = [UInt8]()
+    private var zstdInputCount = 0
+    private var zstdInputOffset = 0
+    private var zstdOutput = [UInt8](repeating: 0, count: 1 << 20)
+    private var zstdFrameOpen = false
+    private var zstdPending = false
+    private var endOfFile = false
+    /// Bytes of the file (compressed) consumed so far.
+    private(set) var inputOffset = 0
+    /// Decompressed bytes returned so far.
+    private(set) var outputOffset = 0
+
+    static let chunkSize = 4 << 20
+
+    init(path: String, compression: CorpusCompression) throws {
+        self.path = path
+        self.compression = compression
+        switch compression {
+        case .gzip:
+            do { gzip = try GzipReader(path: path) } catch { throw CorpusReadFailure(path: path, offset: 0, reason: error.localizedDescription) }
+            handle = nil
+        case .none, .zstd:
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw CorpusReadFailure(path: path, offset: 0, reason: "cannot open for reading")
+            }
+            self.handle = handle
+            if compression == .zstd {
+                zstd = ZSTD_createDStream()
+                ZSTD_initDStream(zstd)
+                zstdInput = [UInt8](repeating: 0, count: Int(ZSTD_DStreamInSize()))
+            }
+        }
+    }
+
+    deinit {
+        if let zstd { ZSTD_freeDStream(zstd) }
+        try? handle?.close()
+    }
+
+    /// The next decompressed chunk, nil at the end; throws `CorpusReadFailure` on corrupt or truncated data.
+    func next() throws -> Data? {
+        let chunk: Data?
+        switch compression {
+        case .none:
+            do { chunk = try handle!.read(upToCount: Self.chunkSize).flatMap { $0.isEmpty ? nil : $0 } } catch {
+                throw CorpusReadFailure(path: path, offset: inputOffset, reason: error.localizedDescription)
+            }
+            inputOffset += chunk?.count ?? 0
+        case .gzip:
+            do { chunk = try gzip!.nextChunk() } catch let error as GzipError {
+                throw CorpusReadFailure(path: path, offset: error.offset, reason: error.errorDescription ?? "gzip error")
+            }
+            inputOffset = gzip!.compressedOffset
+        case .zstd:
+            chunk = try nextZstd()
+        }
+        outputOffset += chunk?.count ?? 0
+        return chunk
+    }
+
+    private func nextZstd() throws -> Data? {
+        while true {
+            if zstdInputOffset == zstdInputCount && !endOfFile && !zstdPending {
+                let data: Data
+                do { data = try handle!.read(upToCount: zstdInput.count) ?? Data() } catch {
+                    throw CorpusReadFailure(path: path, offset: inputOffset, reason: error.localizedDescription)
+                }
+                if data.isEmpty { endOfFile = true } else {
+                    zstdInput.withUnsafeMutableBytes { _ = data.copyBytes(to: $0) }
+                    zstdInputCount = data.count
+                    zstdInputOffset = 0
+                }
+            }
+            if zstdInputOffset == zstdInputCount && endOfFile && !zstdPending {
+                if zstdFrameOpen {
+                    throw CorpusReadFailure(path: path, offset: inputOffset, reason: "zstd stream is truncated (the file ends inside a frame)")
+                }
+                return nil
+            }
+            var result = 0
+            var produced = 0
+            var consumed = 0
+            zstdInput.withUnsafeMutableBytes { inBuf in
+                zstdOutput.withUnsafeMutableBytes { outBuf in
+                    var inb = ZSTD_inBuffer(src: inBuf.baseAddress! + zstdInputOffset, size: zstdInputCount - zstdInputOffset, pos: 0)
+                    var outb = ZSTD_outBuffer(dst: outBuf.baseAddress!, size: outBuf.count, pos: 0)
+                    result = ZSTD_decompressStream(zstd, &outb, &inb)
+                    produced = outb.pos
+                    consumed = inb.pos
+                }
+            }
+            zstdInputOffset += consumed
+            inputOffset += consumed
+            if ZSTD_isError(result) != 0 {
+                let reason = String(cString: ZSTD_getErrorName(result))
+                throw CorpusReadFailure(path: path, offset: inputOffset, reason: "zstd: \(reason)")
+            }
+            zstdFrameOpen = result != 0
+            zstdPending = produced == zstdOutput.count
+            if produced > 0 { return Data(zstdOutput[0..<produced]) }
+        }
+    }
+}

@@ -1,0 +1,523 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// How corpus files are read.
+public enum CorpusFormat: String, Codable, Sendable, CaseIterable {
+    /// Pick by extension and content.
+    case auto
+    /// One document per file (source code, plain text).
+    case text
+    /// One document per line; the text is a string field of the JSON object.
+    case jsonl
+    /// Stack Exchange `Posts.xml`: one document per `<row>`, its HTML `Body` turned into text.
+    case posts
+    /// Wikipedia XML dump: one document per `<page>`, its `<text>`.
+    case wiki
+}
+
+/// One file of the corpus with how it will be read; `index` is its place in the sorted list (the sharding key).
+public struct CorpusFile: Codable, Sendable, Hashable {
+    public var index: Int
+    public var path: String
+    public var format: CorpusFormat
+    public var compression: CorpusCompression
+    public var size: Int
+}
+
+/// Lists corpus files: directories recursively with include/exclude globs, sorted by path for a stable order.
+public enum CorpusListing {
+    /// Files under `paths`, each with its resolved format. Globs match the path relative to the given directory
+    /// or the file name. Unreadable directories become diagnostics.
+    public static func files(
+        _ paths: [String], format: CorpusFormat, include: [String], exclude: [String]
+    ) throws -> (files: [CorpusFile], diagnostics: [Diagnostic]) {
+        var found: [(String, Int)] = []
+        var diagnostics: [Diagnostic] = []
+        let fm = FileManager.default
+        for root in paths {
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: root, isDirectory: &isDirectory) else { throw ContaminationError.missingCorpus(root) }
+            if !isDirectory.boolValue {
+                found.append((root, fileSize(root)))
+                continue
+            }
+            guard let walker = fm.enumerator(atPath: root) else {
+                diagnostics.append(Diagnostic(.error, file: root, "cannot list directory; skipped"))
+                continue
+            }
+            while let relative = walker.nextObject() as? String {
+                let full = (root as NSString).appendingPathComponent(relative)
+                var st = stat()
+                guard lstat(full, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
+                let name = (relative as NSString).lastPathComponent
+                if !include.isEmpty && !include.contains(where: { glob($0, relative) || glob($0, name) }) { continue }
+                if exclude.contains(where: { glob($0, relative) || glob($0, name) }) { continue }
+                found.append((full, Int(st.st_size)))
+            }
+        }
+        found.sort { $0.0 < $1.0 }
+        var files: [CorpusFile] = []
+        var seen = Set<String>()
+        for (path, size) in found where seen.insert(path).inserted {
+            let known = [".py", ".txt", ".md", ".rst", ".pyi", ".c", ".h", ".js", ".java", ".so", ".pyc"].contains { path.hasSuffix($0) }
+            let head = known ? [] : readHead(path)
+            let compression = CorpusCompression.detect(path: path, head: head)
+            let resolved = format == .auto ? detectFormat(path: path, compression: compression) : format
+            files.append(CorpusFile(index: files.count, path: path, format: resolved, compression: compression, size: size))
+        }
+        return (files, diagnostics)
+    }
+
+    static func glob(_ pattern: String, _ path: String) -> Bool {
+        fnmatch(pattern, path, 0) == 0
+    }
+
+    private static func fileSize(_ path: String) -> Int {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int(st.st_size) : 0
+    }
+
+    private static func readHead(_ path: String) -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
+        defer { try? handle.close() }
+        return [UInt8]((try? handle.read(upToCount: 4)) ?? Data())
+    }
+
+    /// Format from the name without its compression suffix; `.xml` files are dumps only when their first kilobytes
+    /// show a `<mediawiki>` or `<posts>`/`<row` dump (other XML, such as test data, is scanned as text).
+    static func detectFormat(path: String, compression: CorpusCompression) -> CorpusFormat {
+        var name = path.lowercased()
+        for suffix in [".gz", ".zst", ".zstd"] where name.hasSuffix(suffix) { name.removeLast(suffix.count) }
+        if name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson") { return .jsonl }
+        if name.hasSuffix(".xml") {
+            guard let source = try? ChunkSource(path: path, compression: compression),
+                  let chunk = try? source.next() else { return .text }
+            let head = String(decoding: chunk.prefix(4096), as: UTF8.self)
+            if head.contains("<mediawiki") { return .wiki }
+            return head.contains("<posts") || head.contains("<row ") ? .posts : .text
+        }
+        return .text
+    }
+}
+
+/// A document found in a corpus file, handed to the scanner.
+struct CorpusDocument {
+    /// Ordinal of the document in its file (deterministic evidence order).
+    var ordinal: Int
+    /// Byte offset of the document in the (decompressed) file, when the reader knows it.
+    var offset: Int?
+    /// Human-readable place: "line 17", "Id=4 (line 3)", a page title; nil for whole files.
+    var label: String?
+    /// A later slice of the same document (compressed plain text is delivered in slices).
+    var continues = false
+}
+
+/// What reading one file produced besides documents.
+struct FileReadOutcome {
+    var documents = 0
+    var bytes = 0
+    var skippedBinary = false
+    var diagnostics: [Diagnostic] = []
+}
+
+/// Streams the documents of one corpus file to a callback; never holds more than one document (or one 64 MB
+/// slice of a compressed text file) in memory. Corrupt data ends that file with a diagnostic naming the byte offset.
+struct CorpusReader {
+    var textField: String
+    static let maxDiagnosticsPerFile = 20
+    static let textSlice = 32 << 20
+    /// Plain files up to this size are memory-mapped whole; larger ones are read in slices so memory stays flat.
+    static let mapLimit = 32 << 20
+
+    func read(_ file: CorpusFile, _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void) -> FileReadOutcome {
+        var outcome = FileReadOutcome()
+        do {
+            switch file.format {
+            case .text, .auto:
+                if file.compression == .none && file.size <= Self.mapLimit {
+                    try readMapped(file, &outcome, body)
+                } else {
+                    try readTextStream(file, &outcome, body)
+                }
+            case .jsonl: try readJSONL(file, &outcome, body)
+            case .posts, .wiki: try readXML(file, &outcome, body)
+            }
+        } catch let failure as CorpusReadFailure {
+            outcome.diagnostics.append(Diagnostic(
+                .error, file: failure.path, location: "byte \(failure.offset)", "\(failure.reason); rest of file skipped"))
+        } catch {
+            outcome.diagnostics.append(Diagnostic(.error, file: file.path, "\(error.localizedDescription); file skipped"))
+        }
+        return outcome
+    }
+
+    private func isBinary(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        let probe = min(buffer.count, 8192)
+        guard probe > 0 else { return false }
+        return memchr(buffer.baseAddress!, 0, probe) != nil
+    }
+
+    private func readMapped(_ file: CorpusFile, _ outcome: inout FileReadOutcome, _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void) throws {
+        let fd = open(file.path, O_RDONLY)
+        guard fd >= 0 else { throw CorpusReadFailure(path: file.path, offset: 0, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw CorpusReadFailure(path: file.path, offset: 0, reason: String(cString: strerror(errno))) }
+        let size = Int(st.st_size)
+        guard size > 0 else { return }
+        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else {
+            throw CorpusReadFailure(path: file.path, offset: 0, reason: "mmap failed: \(String(cString: strerror(errno)))")
+        }
+        defer { munmap(map, size) }
+        madvise(map, size, MADV_SEQUENTIAL)
+        let buffer = UnsafeBufferPointer(start: map.assumingMemoryBound(to: UInt8.self), count: size)
+        if isBinary(buffer) {
+            outcome.skippedBinary = true
+            return
+        }
+        body(buffer, CorpusDocument(ordinal: 0, offset: 0, label: nil))
+        outcome.documents = 1
+        outcome.bytes = size
+    }
+
+    /// Compressed or large plain text: one document, delivered in slices cut at line ends.
+    private func readTextStream(_ file: CorpusFile, _ outcome: inout FileReadOutcome, _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void) throws {
+        let source = try ChunkSource(path: file.path, compression: file.compression)
+        var pending: [UInt8] = []
+        var offset = 0
+        var first = true
+        func flush(upTo end: Int) -> Bool {
+            let ok = pending.withUnsafeBufferPointer { buf -> Bool in
+                let slice = UnsafeBufferPointer(rebasing: buf[0..<end])
+                if first && isBinary(slice) { return false }
+                body(slice, CorpusDocument(ordinal: 0, offset: offset, label: nil, continues: !first))
+                return true
+            }
+            first = false
+            offset += end
+            outcome.bytes += end
+            pending.removeFirst(end)
+            return ok
+        }
+        while let chunk = try source.next() {
+            pending.append(contentsOf: chunk)
+            if pending.count >= Self.textSlice {
+                let cut = (pending.lastIndex(of: 0x0A).map { $0 + 1 }) ?? pending.count
+                if !flush(upTo: cut) {
+                    outcome.skippedBinary = true
+                    return
+                }
+            }
+        }
+        if !pending.isEmpty && !flush(upTo: pending.count) {
+            outcome.skippedBinary = true
+            return
+        }
+        outcome.documents = 1
+    }
+
+    private func readJSONL(_ file: CorpusFile, _ outcome: inout FileReadOutcome, _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void) throws {
+        let source = try ChunkSource(path: file.path, compression: file.compression)
+        var pending: [UInt8] = []
+        var lineStartOffset = 0
+        var lineNumber = 0
+        var text: [UInt8] = []
+        var problems = 0
+        let field = Array(textField.utf8)
+        func handleLine(_ line: UnsafeBufferPointer<UInt8>) {
+            lineNumber += 1
+            defer { lineStartOffset += line.count + 1 }
+            if line.allSatisfy({ ByteClass.table[Int($0)] & ByteClass.space != 0 }) { return }
+            switch JSONField.extract(field, from: line, into: &text) {
+            case .found:
+                text.withUnsafeBufferPointer { body($0, CorpusDocument(ordinal: lineNumber, offset: lineStartOffset, label: "line \(lineNumber)")) }
+                outcome.documents += 1
+                outcome.bytes += text.count
+            case .missing, .invalid:
+                problems += 1
+                if problems <= Self.maxDiagnosticsPerFile {
+                    let what = JSONField.extract(field, from: line, into: &text) == .missing
+                        ? "no field \"\(textField)\" (pass --text-field)" : "invalid JSON or \"\(textField)\" is not a string"
+                    outcome.diagnostics.append(Diagnostic(
+                        .warning, file: file.path, location: "line \(lineNumber), byte \(lineStartOffset)", "\(what); record skipped"))
+                }
+            }
+        }
+        while let chunk = try source.next() {
+            pending.append(contentsOf: chunk)
+            var consumed = 0
+            pending.withUnsafeBufferPointer { buf in
+                var start = 0
+                while let nl = memchr(buf.baseAddress! + start, 0x0A, buf.count - start) {
+                    let end = buf.baseAddress!.distance(to: nl.assumingMemoryBound(to: UInt8.self))
+                    handleLine(UnsafeBufferPointer(rebasing: buf[start..<end]))
+                    start = end + 1
+                }
+                consumed = start
+            }
+            pending.removeFirst(consumed)
+        }
+        if !pending.isEmpty { pending.withUnsafeBufferPointer { handleLine($0) } }
+        if problems > Self.maxDiagnosticsPerFile {
+            outcome.diagnostics.append(Diagnostic(.warning, file: file.path, "\(problems) records skipped in all"))
+        }
+    }
+
+    private func readXML(_ file: CorpusFile, _ outcome: inout FileReadOutcome, _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void) throws {
+        let source = try ChunkSource(path: file.path, compression: file.compression)
+        let stream = ChunkInputStream(source: source)
+        let parser = XMLParser(stream: stream)
+        let collector = XMLDocumentCollector(wiki: file.format == .wiki)
+        parser.delegate = collector
+        var documents = 0
+        var bytes = 0
+        withoutActuallyEscaping(body) { body in
+            collector.onDocument = { text, label, line in
+                text.withUnsafeBufferPointer { body($0, CorpusDocument(ordinal: documents, offset: nil, label: "\(label) (line \(line))")) }
+                documents += 1
+                bytes += text.count
+            }
+            _ = parser.parse()
+            collector.onDocument = nil
+        }
+        outcome.documents = documents
+        outcome.bytes = bytes
+        if let failure = stream.failure { throw failure }
+        if let error = collector.error ?? (documents == 0 ? parser.parserError : nil) {
+            outcome.diagnostics.append(Diagnostic(
+                .error, file: file.path, location: "line \(collector.errorLine ?? parser.lineNumber), near byte \(source.outputOffset)",
+                "XML parse error: \(error.localizedDescription); rest of file skipped"))
+        }
+    }
+}
+
+/// Feeds decompressed chunks to `XMLParser(stream:)`; remembers a read failure so the caller can report it.
+private final class ChunkInputStream: InputStream {
+    private let source: ChunkSource
+    private var current = Data()
+    private var position = 0
+    private var ended = false
+    var failure: CorpusReadFailure?
+
+    init(source: ChunkSource) {
+        self.source = source
+        super.init(data: Data())
+    }
+
+    override func open() {}
+    override func close() {}
+    override var hasBytesAvailable: Bool { !ended }
+
+    override func read(_ buffer: UnsafeMutablePointer<UInt8>, maxLength len: Int) -> Int {
+        while position >= current.count {
+            if ended { return 0 }
+            do {
+                if let next = try source.next() {
+                    current = next
+                    position = 0
+                } else {
+                    ended = true
+                    return 0
+                }
+            } catch let error as CorpusReadFailure {
+                failure = error
+                ended = true
+                return 0
+            } catch {
+                ended = true
+                return 0
+            }
+        }
+        let n = min(len, current.count - position)
+        current.withUnsafeBytes { raw in
+            buffer.update(from: raw.baseAddress!.assumingMemoryBound(to: UInt8.self) + position, count: n)
+        }
+        position += n
+        return n
+    }
+}
+
+/// SAX delegate turning Posts.xml rows or Wikipedia pages into documents as they stream past.
+private final class XMLDocumentCollector: NSObject, XMLParserDelegate {
+    let wiki: Bool
+    var onDocument: (([UInt8], String, Int) -> Void)?
+    weak var parser: XMLParser?
+    var error: Error?
+    var errorLine: Int?
+    private var bytes: [UInt8] = []
+    private var inText = false
+    private var inTitle = false
+    private var title = ""
+    private var pageText = ""
+
+    init(wiki: Bool) { self.wiki = wiki }
+
+    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?, attributes: [String: String] = [:]) {
+        if wiki {
+            switch elementName {
+            case "page": title = ""; pageText = ""
+            case "title": inTitle = true
+            case "text": inText = true
+            default: break
+            }
+            return
+        }
+        guard elementName == "row" else { return }
+        let body = [attributes["Title"], attributes["Body"]].compactMap { $0 }.joined(separator: "\n")
+        guard !body.isEmpty else { return }
+        HTMLText.text(body, into: &bytes)
+        onDocument?(bytes, "Id=\(attributes["Id"] ?? "?")", parser.lineNumber)
+    }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+        guard wiki else { return }
+        switch elementName {
+        case "title": inTitle = false
+        case "text": inText = false
+        case "page":
+            bytes = Array(pageText.utf8)
+            onDocument?(bytes, "title=\(title)", parser.lineNumber)
+            pageText = ""
+        default: break
+        }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        if inTitle { title += string }
+        if inText { pageText += string }
+    }
+
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
+        if error == nil {
+            error = parseError
+            errorLine = parser.lineNumber
+        }
+    }
+}
+
+/// Minimal, allocation-free extraction of one top-level string field from a JSON object line.
+enum JSONField {
+    enum Result: Equatable { case found, missing, invalid }
+
+    /// Decodes the string value of top-level key `key` into `out`.
+    static func extract(_ key: [UInt8], from line: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Result {
+        var i = 0
+        let n = line.count
+        func skipSpace() { while i < n && ByteClass.table[Int(line[i])] & ByteClass.space != 0 { i += 1 } }
+        skipSpace()
+        guard i < n, line[i] == UInt8(ascii: "{") else { return .invalid }
+        i += 1
+        var keyBytes: [UInt8] = []
+        while true {
+            skipSpace()
+            guard i < n else { return .invalid }
+            if line[i] == UInt8(ascii: "}") { return .missing }
+            guard line[i] == UInt8(ascii: "\"") else { return .invalid }
+            guard decodeString(line, &i, into: &keyBytes) else { return .invalid }
+            skipSpace()
+            guard i < n, line[i] == UInt8(ascii: ":") else { return .invalid }
+            i += 1
+            skipSpace()
+            guard i < n else { return .invalid }
+            if keyBytes == key {
+                guard line[i] == UInt8(ascii: "\"") else { return .invalid }
+                return decodeString(line, &i, into: &out) ? .found : .invalid
+            }
+            guard skipValue(line, &i) else { return .invalid }
+            skipSpace()
+            guard i < n else { return .invalid }
+            if line[i] == UInt8(ascii: ",") { i += 1; continue }
+            if line[i] == UInt8(ascii: "}") { return .missing }
+            return .invalid
+        }
+    }
+
+    /// Decodes the JSON string starting at `line[i]` (a quote); leaves `i` after the closing quote.
+    static func decodeString(_ line: UnsafeBufferPointer<UInt8>, _ i: inout Int, into out: inout [UInt8]) -> Bool {
+        out.removeAll(keepingCapacity: true)
+        i += 1
+        let n = line.count
+        while i < n {
+            let start = i
+            while i < n && line[i] != UInt8(ascii: "\"") && line[i] != UInt8(ascii: "\\") { i += 1 }
+            if i > start { out.append(contentsOf: UnsafeBufferPointer(rebasing: line[start..<i])) }
+            guard i < n else { return false }
+            if line[i] == UInt8(ascii: "\"") {
+                i += 1
+                return true
+            }
+            i += 1
+            guard i < n else { return false }
+            let e = line[i]
+            i += 1
+            switch e {
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "u"):
+                guard var scalar = hex4(line, i) else { return false }
+                i += 4
+                if scalar >= 0xD800 && scalar < 0xDC00, i + 6 <= n, line[i] == UInt8(ascii: "\\"), line[i + 1] == UInt8(ascii: "u"),
+                   let low = hex4(line, i + 2), low >= 0xDC00 && low < 0xE000 {
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    i += 6
+                }
+                out.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar) ?? "\u{FFFD}")).utf8))
+            default: out.append(e)
+            }
+        }
+        return false
+    }
+
+    private static func hex4(_ line: UnsafeBufferPointer<UInt8>, _ i: Int) -> UInt32? {
+        guard i + 4 <= line.count else { return nil }
+        var value: UInt32 = 0
+        for k in i..<(i + 4) {
+            let c = line[k]
+            let digit: UInt32
+            switch c {
+            case 48...57: digit = UInt32(c - 48)
+            case 65...70: digit = UInt32(c - 55)
+            case 97...102: digit = UInt32(c - 87)
+            default: return nil
+            }
+            value = value << 4 | digit
+        }
+        return value
+    }
+
+    /// Skips any JSON value (string, number, literal, nested object or array).
+    private static func skipValue(_ line: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> Bool {
+        let n = line.count
+        var depth = 0
+        while i < n {
+            let c = line[i]
+            switch c {
+            case UInt8(ascii: "\""):
+                i += 1
+                while i < n && line[i] != UInt8(ascii: "\"") { i += line[i] == UInt8(ascii: "\\") ? 2 : 1 }
+                guard i < n else { return false }
+                i += 1
+                if depth == 0 { return true }
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                i += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                if depth == 0 { return true }
+                depth -= 1
+                i += 1
+                if depth == 0 { return true }
+            case UInt8(ascii: ","):
+                if depth == 0 { return true }
+                i += 1
+            default:
+                i += 1
+            }
+        }
+        return depth == 0
+    }
+}

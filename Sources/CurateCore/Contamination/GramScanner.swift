@@ -1,0 +1,371 @@
+import Foundation
+
+/// The three things compared between benchmark and corpus.
+public enum GramKind: Int, Codable, Sendable, CaseIterable {
+    /// GPT-3 / lm-evaluation-harness janitor n-grams: lowercase, ASCII punctuation deleted, whitespace tokens.
+    case text
+    /// N-grams of code tokens (runs of identifier characters); identifiers other than Python keywords and
+    /// builtins are replaced by one placeholder so renamed variables still match.
+    case code
+    /// MBPP §4.8 whole lines, whitespace-normalized.
+    case line
+
+    var seed: UInt64 {
+        switch self {
+        case .text: return 0x243F_6A88_85A3_08D3
+        case .code: return 0x1319_8A2E_0370_7344
+        case .line: return 0xA409_3822_299F_31D0
+        }
+    }
+}
+
+/// Which gram kinds a scan produces.
+struct KindMask: OptionSet, Sendable {
+    let rawValue: UInt8
+    static let text = KindMask(rawValue: 1)
+    static let code = KindMask(rawValue: 2)
+    static let line = KindMask(rawValue: 4)
+    static let all: KindMask = [.text, .code, .line]
+
+    init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// The mask of the given kinds.
+    init(_ kinds: [GramKind]) {
+        self.init(rawValue: kinds.reduce(0) { $0 | (1 << UInt8($1.rawValue)) })
+    }
+}
+
+/// Per-byte classes, looked up once per byte in the scanner's inner loop.
+enum ByteClass {
+    static let space: UInt8 = 1
+    static let punct: UInt8 = 2
+    static let ident: UInt8 = 4
+    static let newline: UInt8 = 8
+    static let upper: UInt8 = 16
+    static let digit: UInt8 = 32
+
+    /// 256 entries; a leaked allocation so the hot loop reads it through a plain pointer.
+    nonisolated(unsafe) static let table: UnsafePointer<UInt8> = {
+        let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        t.initialize(repeating: 0, count: 256)
+        for b in [9, 10, 11, 12, 13, 32, 28, 29, 30, 31] { t[b] |= space }
+        t[10] |= newline
+        for b in Array("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~".utf8) { t[Int(b)] |= punct }
+        for b in 0..<256 {
+            let c = UInt8(b)
+            let isUpper = c >= 65 && c <= 90, isLower = c >= 97 && c <= 122, isDigit = c >= 48 && c <= 57
+            if isUpper || isLower || isDigit || c == 95 || c >= 0x80 { t[b] |= ident }
+            if isUpper { t[b] |= upper }
+            if isDigit { t[b] |= digit }
+        }
+        return UnsafePointer(t)
+    }()
+}
+
+/// Hash primitives shared by the benchmark index and the corpus scan, so both sides agree bit for bit.
+enum GramHash {
+    static let fnvSeed: UInt64 = 0xCBF2_9CE4_8422_2325
+    static let fnvPrime: UInt64 = 0x0000_0100_0000_01B3
+    static let base: UInt64 = 0x9E37_79B9_7F4A_7C15
+    /// Placeholder token value for abstracted identifiers.
+    static let placeholder: UInt64 = 0x5851_F42D_4C95_7F2D
+
+    @inline(__always) static func finalize(_ value: UInt64) -> UInt64 {
+        var x = value
+        x ^= x >> 33
+        x = x &* 0xFF51_AFD7_ED55_8CCD
+        x ^= x >> 33
+        x = x &* 0xC4CE_B9FE_1A85_EC53
+        x ^= x >> 33
+        return x
+    }
+
+    static func fnv(_ bytes: some Sequence<UInt8>) -> UInt64 {
+        var h = fnvSeed
+        for b in bytes { h = (h ^ UInt64(b)) &* fnvPrime }
+        return h
+    }
+}
+
+/// Python keywords and builtins kept verbatim by the code-token variant; every other identifier is abstracted.
+final class KeywordSet: @unchecked Sendable {
+    static let words: [String] = [
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
+        "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
+        "not", "or", "pass", "raise", "return", "try", "while", "with", "yield", "self", "abs", "all", "any", "bin",
+        "bool", "bytes", "chr", "dict", "divmod", "enumerate", "filter", "float", "format", "frozenset", "hex", "int",
+        "isinstance", "iter", "len", "list", "map", "max", "min", "next", "oct", "ord", "pow", "print", "range",
+        "reversed", "round", "set", "sorted", "str", "sum", "tuple", "zip", "object", "super", "type", "append",
+        "extend", "join", "split", "strip", "sort", "keys", "values", "items", "get", "pop", "insert", "remove",
+        "count", "index", "lower", "upper", "replace", "startswith", "endswith", "re", "math", "heapq", "collections",
+        "itertools", "sqrt", "Counter", "defaultdict", "deque",
+    ]
+    static let shared = KeywordSet()
+
+    let slots: UnsafeMutablePointer<UInt64>
+    let mask: Int = 1023
+
+    private init() {
+        slots = .allocate(capacity: 1024)
+        slots.initialize(repeating: 0, count: 1024)
+        for word in Self.words {
+            var i = Int(truncatingIfNeeded: GramHash.fnv(word.utf8) >> 54) & mask
+            while slots[i] != 0 { i = (i + 1) & mask }
+            slots[i] = GramHash.fnv(word.utf8)
+        }
+    }
+
+    @inline(__always) func contains(_ hash: UInt64) -> Bool {
+        var i = Int(truncatingIfNeeded: hash >> 54) & mask
+        while true {
+            let v = slots[i]
+            if v == hash { return true }
+            if v == 0 { return false }
+            i = (i + 1) & mask
+        }
+    }
+}
+
+/// Where a candidate gram lies in the scanned buffer: token ranges of the window (oldest first) or the line.
+struct GramWindow {
+    let starts: UnsafePointer<Int>
+    let ends: UnsafePointer<Int>
+    /// Ring index of the oldest token; 0 for lines.
+    let head: Int
+    /// Tokens in the window (1 for lines).
+    let count: Int
+
+    @inline(__always) func start(_ i: Int) -> Int { starts[(head + i) % count] }
+    @inline(__always) func end(_ i: Int) -> Int { ends[(head + i) % count] }
+    var firstByte: Int { start(0) }
+    var lastByte: Int { end(count - 1) }
+}
+
+/// The last n token hashes of a pass with their byte ranges, and the polynomial rolling hash over them.
+struct RollingWindow {
+    let n: Int
+    let hashes: UnsafeMutablePointer<UInt64>
+    let starts: UnsafeMutablePointer<Int>
+    let ends: UnsafeMutablePointer<Int>
+    let dropFactor: UInt64
+    var hash: UInt64 = 0
+    var filled = 0
+    var pos = 0
+
+    init(n: Int, hashes: UnsafeMutablePointer<UInt64>, starts: UnsafeMutablePointer<Int>, ends: UnsafeMutablePointer<Int>, dropFactor: UInt64) {
+        self.n = n
+        self.hashes = hashes
+        self.starts = starts
+        self.ends = ends
+        self.dropFactor = dropFactor
+    }
+
+    /// Adds a token; returns the window's hash once n tokens are in it.
+    @inline(__always) mutating func push(_ value: UInt64, start: Int, end: Int) -> UInt64? {
+        if filled >= n { hash = hash &- hashes[pos] &* dropFactor }
+        hash = hash &* GramHash.base &+ value
+        hashes[pos] = value
+        starts[pos] = start
+        ends[pos] = end
+        pos += 1
+        if pos == n { pos = 0 }
+        filled += 1
+        return filled >= n ? hash : nil
+    }
+
+    /// The current window's token ranges, oldest first.
+    var window: GramWindow { GramWindow(starts: starts, ends: ends, head: pos, count: n) }
+}
+
+/// Receives the grams a scan produces (all of them when indexing; only prefilter hits when scanning a corpus).
+protocol GramSink {
+    mutating func gram(kind: GramKind, key: UInt64, window: GramWindow, buffer: UnsafeBufferPointer<UInt8>)
+}
+
+/// Single-pass byte scanner producing text n-grams, code-token n-grams and normalized lines with rolling
+/// 64-bit hashes; no allocation per token. One instance per worker (it owns its ring buffers).
+final class GramScanner {
+    let n: Int
+    private let textHashes: UnsafeMutablePointer<UInt64>
+    private let codeHashes: UnsafeMutablePointer<UInt64>
+    private let textStarts: UnsafeMutablePointer<Int>
+    private let textEnds: UnsafeMutablePointer<Int>
+    private let codeStarts: UnsafeMutablePointer<Int>
+    private let codeEnds: UnsafeMutablePointer<Int>
+    private let lineRange: UnsafeMutablePointer<Int>
+    private let dropFactor: UInt64
+    private let keywords = KeywordSet.shared
+
+    init(n: Int) {
+        precondition(n >= 1)
+        self.n = n
+        textHashes = .allocate(capacity: n)
+        codeHashes = .allocate(capacity: n)
+        textStarts = .allocate(capacity: n)
+        textEnds = .allocate(capacity: n)
+        codeStarts = .allocate(capacity: n)
+        codeEnds = .allocate(capacity: n)
+        lineRange = .allocate(capacity: 2)
+        var power: UInt64 = 1
+        for _ in 0..<(n - 1) { power = power &* GramHash.base }
+        dropFactor = power
+    }
+
+    deinit {
+        textHashes.deallocate()
+        codeHashes.deallocate()
+        textStarts.deallocate()
+        textEnds.deallocate()
+        codeStarts.deallocate()
+        codeEnds.deallocate()
+        lineRange.deallocate()
+    }
+
+    /// Scans one document. With a `filter` (bitmap of 2^filterBits bits), only grams whose key passes it reach the sink.
+    /// Each kind is a separate tight pass over the buffer (few live variables, one token per inner loop), which is
+    /// faster than one fused per-byte state machine.
+    func scan<S: GramSink>(
+        _ buffer: UnsafeBufferPointer<UInt8>, kinds: KindMask, filter: UnsafePointer<UInt64>?, filterShift: UInt64,
+        sink: inout S
+    ) {
+        guard buffer.baseAddress != nil, buffer.count > 0 else { return }
+        if kinds.contains(.text) { scanText(buffer, filter: filter, filterShift: filterShift, sink: &sink) }
+        if kinds.contains(.code) { scanCode(buffer, filter: filter, filterShift: filterShift, sink: &sink) }
+        if kinds.contains(.line) { scanLines(buffer, filter: filter, filterShift: filterShift, sink: &sink) }
+    }
+
+    @inline(__always) private static func passes(_ key: UInt64, _ filter: UnsafePointer<UInt64>?, _ shift: UInt64) -> Bool {
+        guard let filter else { return true }
+        let mask = PrefilterBits.mask(key)
+        return filter[Int(truncatingIfNeeded: key >> (shift + 6))] & mask == mask
+    }
+
+    /// Janitor tokens: whitespace-separated, ASCII punctuation deleted, ASCII lowercased; empty tokens vanish.
+    private func scanText<S: GramSink>(_ buffer: UnsafeBufferPointer<UInt8>, filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S) {
+        let base = buffer.baseAddress!, count = buffer.count, cls = ByteClass.table
+        var ring = RollingWindow(n: n, hashes: textHashes, starts: textStarts, ends: textEnds, dropFactor: dropFactor)
+        var i = 0
+        while i < count {
+            while i < count && cls[Int(base[i])] & ByteClass.space != 0 { i += 1 }
+            if i == count { break }
+            let start = i
+            var token = GramHash.fnvSeed
+            var kept = 0
+            while i < count {
+                let b = base[i]
+                let c = cls[Int(b)]
+                if c & ByteClass.space != 0 { break }
+                let mixed = (token ^ UInt64(c & ByteClass.upper != 0 ? b | 0x20 : b)) &* GramHash.fnvPrime
+                let keep = c & ByteClass.punct == 0
+                token = keep ? mixed : token
+                kept &+= keep ? 1 : 0
+                i += 1
+            }
+            if kept == 0 { continue }
+            if let hash = ring.push(token, start: start, end: i) {
+                let key = GramHash.finalize(hash ^ GramKind.text.seed)
+                if Self.passes(key, filter, filterShift) { sink.gram(kind: .text, key: key, window: ring.window, buffer: buffer) }
+            }
+        }
+    }
+
+    /// Code tokens: runs of identifier bytes; identifiers that are not keywords/builtins become one placeholder.
+    private func scanCode<S: GramSink>(_ buffer: UnsafeBufferPointer<UInt8>, filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S) {
+        let base = buffer.baseAddress!, count = buffer.count, cls = ByteClass.table, keywords = self.keywords
+        var ring = RollingWindow(n: n, hashes: codeHashes, starts: codeStarts, ends: codeEnds, dropFactor: dropFactor)
+        var i = 0
+        while i < count {
+            while i < count && cls[Int(base[i])] & ByteClass.ident == 0 { i += 1 }
+            if i == count { break }
+            let start = i
+            let digit = cls[Int(base[i])] & ByteClass.digit != 0
+            var token = GramHash.fnvSeed
+            while i < count {
+                let b = base[i]
+                if cls[Int(b)] & ByteClass.ident == 0 { break }
+                token = (token ^ UInt64(b)) &* GramHash.fnvPrime
+                i += 1
+            }
+            let value = digit || keywords.contains(token) ? token : GramHash.placeholder
+            if let hash = ring.push(value, start: start, end: i) {
+                let key = GramHash.finalize(hash ^ GramKind.code.seed)
+                if Self.passes(key, filter, filterShift) { sink.gram(kind: .code, key: key, window: ring.window, buffer: buffer) }
+            }
+        }
+    }
+
+    /// Lines: leading and trailing whitespace dropped, inner whitespace runs collapsed to one space.
+    private func scanLines<S: GramSink>(_ buffer: UnsafeBufferPointer<UInt8>, filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S) {
+        let base = buffer.baseAddress!, count = buffer.count, cls = ByteClass.table
+        let range = lineRange
+        var i = 0
+        while i < count {
+            while i < count && cls[Int(base[i])] & ByteClass.space != 0 { i += 1 }
+            if i == count { break }
+            let start = i
+            var end = i
+            var hash = GramHash.fnvSeed
+            var space = false
+            while i < count {
+                let b = base[i]
+                if b == 0x0A { break }
+                if cls[Int(b)] & ByteClass.space != 0 {
+                    space = true
+                } else {
+                    if space { hash = (hash ^ 0x20) &* GramHash.fnvPrime }
+                    space = false
+                    hash = (hash ^ UInt64(b)) &* GramHash.fnvPrime
+                    end = i + 1
+                }
+                i += 1
+            }
+            let key = GramHash.finalize(hash ^ GramKind.line.seed)
+            if Self.passes(key, filter, filterShift) {
+                range[0] = start
+                range[1] = end
+                sink.gram(kind: .line, key: key, window: GramWindow(starts: range, ends: range + 1, head: 0, count: 1), buffer: buffer)
+            }
+        }
+    }
+
+    /// The normalized bytes of a gram (what its hash stands for), used for exact confirmation and the index.
+    func normalized(kind: GramKind, window: GramWindow, buffer: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        let cls = ByteClass.table
+        switch kind {
+        case .text:
+            for t in 0..<window.count {
+                if t > 0 { out.append(0x20) }
+                for i in window.start(t)..<window.end(t) {
+                    let b = buffer[i], c = cls[Int(b)]
+                    if c & ByteClass.punct != 0 { continue }
+                    out.append(c & ByteClass.upper != 0 ? b | 0x20 : b)
+                }
+            }
+        case .code:
+            for t in 0..<window.count {
+                if t > 0 { out.append(0x20) }
+                let range = window.start(t)..<window.end(t)
+                let first = buffer[range.lowerBound]
+                let hash = GramHash.fnv(buffer[range])
+                if cls[Int(first)] & ByteClass.digit != 0 || keywords.contains(hash) {
+                    out.append(contentsOf: buffer[range])
+                } else {
+                    out.append(0x01)
+                }
+            }
+        case .line:
+            var space = false
+            for i in window.start(0)..<window.end(0) {
+                let b = buffer[i]
+                if cls[Int(b)] & ByteClass.space != 0 {
+                    space = true
+                } else {
+                    if space { out.append(0x20) }
+                    space = false
+                    out.append(b)
+                }
+            }
+        }
+    }
+}
