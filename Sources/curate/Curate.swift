@@ -13,16 +13,16 @@ struct Curate: AsyncParsableCommand {
             ShowCommand.self,
             StatsCommand.self,
             ValidateCommand.self,
+            StabilityCommand.self,
+            AmbiguityCommand.self,
+            DedupCommand.self,
+            OverrideCommand.self,
+            ContaminationCommand.self,
             SplitCommand.self,
             ReleaseCommand.self,
             DiffCommand.self,
             RunCommand.self,
             BenchCommand.self,
-            DedupCommand.self,
-            OverrideCommand.self,
-            StabilityCommand.self,
-            AmbiguityCommand.self,
-            ContaminationCommand.self,
         ]
     )
 }

@@ -86,6 +86,64 @@ struct PipelineCommandsTests {
         try "pipeline: x\ndataset: d\nstages:\n  - stage: sort\n".write(to: cli.workingDirectory.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
         let result = try cli.run("run", "bad.yaml")
         #expect(result.status != 0)
-        #expect(result.stderr.contains("bad.yaml:4: unknown stage 'sort'; valid stages: ingest, lint, validate, split, release"))
+        #expect(result.stderr.contains("bad.yaml:4: unknown stage 'sort'; valid stages: ingest, lint, validate, stability, ambiguity, dedup, contamination, split, release"))
+    }
+}
+
+/// A pipeline with every stage, on fixtures, through the built binary.
+struct FullPipelineTests {
+    @Test func everyStageRunsAndFlagsReachTheRelease() throws {
+        let cli = try CLIRunner()
+        let raw = cli.workingDirectory.appendingPathComponent("raw")
+        try FileManager.default.createDirectory(at: raw, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: CLIRunner.fixture("ingest/mbpp-small.jsonl"), toPath: raw.appendingPathComponent("mbpp.jsonl").path)
+        let corpus = CLIRunner.fixture("contamination/corpus")
+        try """
+            pipeline: full
+            dataset: mbpp
+            stages:
+              - stage: ingest
+                files: [raw/mbpp.jsonl]
+              - stage: lint
+              - stage: validate
+                timeout: 10
+              - stage: stability
+                runs: 3
+              - stage: dedup
+              - stage: contamination
+                corpus: [\(corpus)]
+              - stage: split
+                policy: ranges
+                ranges: {prompt: [1, 1], test: [2, 3], train: [4, 5]}
+              - stage: release
+                version: 1.0.0
+                exclude_flags: [validate/, nondeterministic, contaminated*]
+
+            """.write(to: cli.workingDirectory.appendingPathComponent("full.yaml"), atomically: true, encoding: .utf8)
+        let run = try cli.run("run", "full.yaml", "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        let stages = try #require(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
+        #expect(stages.map { $0["stage"] as? String } == ["ingest", "lint", "validate", "stability", "dedup", "contamination", "split", "release"])
+        let validate = try #require(stages[2]["report"] as? [String: Any])
+        #expect(validate["kept"] as? Int == 5)
+        let contamination = try #require(stages[5]["report"] as? [String: Any])
+        let flagged = try #require(contamination["flagged"] as? [String: Int])
+        #expect(flagged["contaminated:ngram"] == 2 && flagged["contaminated:lines"] == 2, "the planted copies of mbpp/3 and mbpp/4")
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: cli.workingDirectory.appendingPathComponent("curated/mbpp/1.0.0/manifest.json"))) as? [String: Any]
+        let excluded = (manifest?["exclusions"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+        #expect(excluded == ["mbpp/3", "mbpp/4"])
+        let show = try cli.run("show", "mbpp/2")
+        #expect(show.stdout.contains("verdict: passed"))
+        #expect(show.stdout.contains("passed       assert similar_elements((3, 4, 5, 6),(5, 7, 4, 10)) == (4, 5)"))
+    }
+
+    @Test func humanEvalIngestsFromTheGzippedWheelData() throws {
+        let cli = try CLIRunner()
+        let data = CLIRunner.packageRoot.appendingPathComponent("raw/humaneval/HumanEval.jsonl.gz").path
+        let result = try cli.run("ingest", data, "--json")
+        #expect(result.status == 0, "\(result.stderr)")
+        let stats = try cli.run("stats", "--json")
+        #expect(stats.stdout.contains("\"dataset\" : \"humaneval\""))
+        #expect(stats.stdout.contains("\"tasks\" : 164"))
     }
 }

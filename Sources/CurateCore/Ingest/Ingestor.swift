@@ -5,7 +5,6 @@ import Foundation
 public enum IngestError: LocalizedError, Equatable {
     case unreadable(path: String, reason: String)
     case unknownFormat(path: String)
-    case unsupportedCompression(path: String)
 
     public var errorDescription: String? {
         switch self {
@@ -13,8 +12,6 @@ public enum IngestError: LocalizedError, Equatable {
             return "cannot read '\(path)': \(reason). Check that the file exists and is readable."
         case .unknownFormat(let path):
             return "cannot tell the format of '\(path)'. Pass --format with one of: \(IngestFormat.allCases.filter { $0 != .auto }.map(\.rawValue).joined(separator: ", "))."
-        case .unsupportedCompression(let path):
-            return "'\(path)' is compressed in a way curate cannot read; decompress it first."
         }
     }
 }
@@ -146,7 +143,11 @@ public struct Ingestor: Sendable {
             throw IngestError.unreadable(path: path, reason: (error as NSError).localizedDescription)
         }
         if data.starts(with: [0x1F, 0x8B]) {
-            throw IngestError.unsupportedCompression(path: path)
+            do {
+                return try Gzip.decompress(data)
+            } catch {
+                throw IngestError.unreadable(path: path, reason: "corrupt gzip data (\((error as? LocalizedError)?.errorDescription ?? "\(error)"))")
+            }
         }
         return data
     }

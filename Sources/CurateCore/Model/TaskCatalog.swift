@@ -39,6 +39,8 @@ public struct RevisionDetail: Sendable, Codable, Hashable {
     public var createdAt: Date
     public var provenance: Provenance?
     public var content: TaskContent
+    /// The latest sandbox verdict on this revision, if it was validated.
+    public var verdict: StoredVerdict?
     public var flags: [FlagDetail]
 }
 
@@ -86,6 +88,7 @@ public struct TaskCatalog: Sendable {
                 id: revision.id!, number: revision.number, contentHash: revision.contentHash, origin: revision.origin.rawValue,
                 author: revision.author, note: revision.note, createdAt: revision.createdAt, provenance: provenance,
                 content: try TaskContent.decode(revision.content),
+                verdict: try Validator.latestVerdict(store: store, revisionID: revision.id!),
                 flags: flags.map { flag in
                     FlagDetail(
                         id: flag.id!, stage: flag.stage, code: flag.code, severity: flag.severity.rawValue, message: flag.message,

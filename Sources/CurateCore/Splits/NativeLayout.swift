@@ -113,7 +113,7 @@ public enum NativeLayout: String, Sendable, Codable, CaseIterable {
             return [("source_file", "string"), ("task_id", "int64"), ("prompt", "string"), ("code", "string"),
                     ("test_imports", "[string]"), ("test_list", "[string]")]
         case .humaneval:
-            return [("task_id", "string"), ("prompt", "string"), ("canonical_solution", "string"), ("test", "string"), ("entry_point", "string")]
+            return [("task_id", "string"), ("prompt", "string"), ("entry_point", "string"), ("canonical_solution", "string"), ("test", "string")]
         case .mathqaPython:
             return [("text", "string"), ("code", "string"), ("dsl_code", "string"), ("reasoning", "string"), ("answer", "float64"), ("task_id", "int64")]
         case .canonical:
@@ -144,8 +144,8 @@ public enum NativeLayout: String, Sendable, Codable, CaseIterable {
             let prompt = c.metadata["prompt"] ?? ""
             let body = c.solution.hasPrefix(prompt) ? String(c.solution.dropFirst(prompt.count)) : c.solution
             return .object([
-                ("task_id", .string(sourceID)), ("prompt", .string(prompt)), ("canonical_solution", .string(body)),
-                ("test", .string(c.testSetup)), ("entry_point", .string(c.entryPoint ?? "")),
+                ("task_id", .string(sourceID)), ("prompt", .string(prompt)), ("entry_point", .string(c.entryPoint ?? "")),
+                ("canonical_solution", .string(body)), ("test", .string(c.testSetup)),
             ])
         case .mathqaPython:
             let answer: OrderedJSON = c.metadata["answer"].flatMap(Double.init).map { .double($0) } ?? .null

@@ -66,8 +66,6 @@ public struct ReleaseManifest: Sendable, Codable, Hashable {
         public var contentHash: String
         public var author: String
         public var note: String?
-        /// Active flags the configuration does not exclude on, kept for readers to see.
-        public var flags: [String]?
     }
     public struct FileHash: Sendable, Codable, Hashable {
         public var path: String
@@ -161,10 +159,9 @@ public struct ReleaseBuilder: Sendable {
             }
             let split = assignment[head.task.id]!
             bySplit[split, default: []].append(head)
-            let kept = Array(Set(active.map(\.code))).sorted()
             entries[head.task.id] = .init(
                 split: split, revision: head.revision.number, contentHash: head.revision.contentHash,
-                author: head.revision.author, note: head.revision.note, flags: kept.isEmpty ? nil : kept)
+                author: head.revision.author, note: head.revision.note)
         }
         let splits = config.splitOrder + bySplit.keys.filter { !config.splitOrder.contains($0) }.sorted()
         var files: [(String, Data)] = []

@@ -33,6 +33,17 @@ struct ShowCommand: ParsableCommand {
                 for test in c.challengeTests { print("    " + test) }
             }
             if !c.metadata.isEmpty { print("  metadata: " + c.metadata.sorted { $0.key < $1.key }.filter { $0.key != "prompt" }.map { "\($0.key)=\($0.value.prefix(60))" }.joined(separator: ", ")) }
+            if let stored = revision.verdict {
+                let v = stored.verdict
+                print(String(format: "  verdict: %@  (Python %@, wall %.3f s, cpu %.3f s, peak %d KiB, limit %.1f s)",
+                             v.passed ? "passed" : v.status.rawValue, stored.pythonVersion, v.wallSeconds, v.cpuSeconds, v.peakMemoryKB,
+                             stored.calibratedTimeoutSeconds ?? stored.timeoutSeconds))
+                let statements = c.tests + Array(c.challengeTests.prefix(max(0, v.tests.count - c.tests.count)))
+                for (index, outcome) in v.tests.enumerated() {
+                    let statement = index < statements.count ? statements[index] : "test \(index + 1)"
+                    print("    \(Self.describe(outcome))  \(statement.prefix(80))")
+                }
+            }
             if !revision.flags.isEmpty {
                 print("  flags:")
                 for f in revision.flags {
@@ -41,6 +52,15 @@ struct ShowCommand: ParsableCommand {
                     for o in f.overrides { print("      override: \(o)") }
                 }
             }
+        }
+    }
+
+    static func describe(_ outcome: TestOutcome) -> String {
+        switch outcome {
+        case .passed: return "passed     "
+        case .assertionFailed(let message): return "FAILED     " + (message.isEmpty ? "" : "(\(message)) ")
+        case .error(let type, let message): return "ERROR \(type): \(message.prefix(60)) "
+        case .notReached: return "not reached"
         }
     }
 

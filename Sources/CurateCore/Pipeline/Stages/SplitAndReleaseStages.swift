@@ -150,6 +150,9 @@ public enum PythonVersion {
 extension StageCatalog {
     /// Every stage curate provides.
     public static var standard: StageCatalog {
-        StageCatalog(specs: [IngestStage.spec, LintStage.spec, ValidateStage.spec, SplitStage.spec, ReleaseStage.spec])
+        StageCatalog(specs: [
+            IngestStage.spec, LintStage.spec, ValidateStage.spec, StabilityPipelineStage.spec, AmbiguityPipelineStage.spec,
+            DedupPipelineStage.spec, ContaminationPipelineStage.spec, SplitStage.spec, ReleaseStage.spec,
+        ])
     }
 }

