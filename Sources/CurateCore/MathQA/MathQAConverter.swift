@@ -109,14 +109,15 @@ public struct MathQAConverter: Sendable {
         case .success:
             prepared.candidates.append(candidate(problem, parsed, numbers: numbers, answer: answer!, compat: true, recovery: nil))
         }
-        if mode == .extended, prepared.compatDrop != nil {
+        if mode == .extended {
             prepared.candidates += extendedCandidates(problem, parsed, numbers: numbers, compatAnswer: answer)
         }
         return prepared
     }
 
     private func check(
-        _ program: MathQAProgram, numbers: [Double], answer: Double?, operations: [String: MathQAOperation]
+        _ program: MathQAProgram, numbers: [Double], answer: Double?, operations: [String: MathQAOperation],
+        exactZero: Bool = false
     ) -> Result<Double, MathQADrop> {
         guard let answer else {
             return .failure(MathQADrop(reason: .unparsableOption, message: "the correct option holds no number", location: nil))
@@ -132,6 +133,7 @@ public struct MathQAConverter: Sendable {
         case .success(let v):
             value = v
         }
+        if exactZero, answer == 0, value == 0 { return .success(value) }
         if answer == 0 {
             return .failure(MathQADrop(reason: .zeroAnswer, message: "the correct option's value is 0", location: nil))
         }
@@ -187,8 +189,11 @@ public struct MathQAConverter: Sendable {
         let programClass = recoveryClass(of: program)
         for (numberSet, numberClass) in numberSets {
             for (answer, answerClass) in answers {
-                guard case .success = check(program, numbers: numberSet, answer: answer, operations: operations) else { continue }
-                let classes = [programClass, numberClass, answerClass].compactMap { $0 }
+                guard case .success = check(program, numbers: numberSet, answer: answer, operations: operations, exactZero: true) else {
+                    continue
+                }
+                let zeroClass = answer == 0 ? "zero-answer" : nil
+                let classes = [programClass, numberClass, answerClass, zeroClass].compactMap { $0 }
                 guard !classes.isEmpty else { continue }
                 return [candidate(problem, program, numbers: numberSet, answer: answer, compat: false, recovery: classes.joined(separator: "+"))]
             }
