@@ -59,6 +59,8 @@ public struct StoreOutcome: Sendable, Hashable, Codable {
     public var newTasks = 0
     public var newRevisions = 0
     public var unchanged = 0
+    /// Flags attached to the new revisions.
+    public var flagsInserted = 0
     /// Ids of the revisions written, in input order.
     public var revisionIDs: [Int64] = []
     public init() {}
@@ -150,6 +152,7 @@ public final class TaskStore: Sendable {
                         severity: flag.severity, message: flag.message, evidence: flag.evidence, createdAt: now)
                     try record.insert(db)
                 }
+                outcome.flagsInserted += incoming.flags.count
                 outcome.newRevisions += 1
                 outcome.revisionIDs.append(revision.id!)
             }

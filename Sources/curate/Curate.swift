@@ -8,6 +8,10 @@ struct Curate: AsyncParsableCommand {
         abstract: "Build, audit and release code-synthesis benchmark datasets.",
         version: CurateVersion.string,
         subcommands: [
+            IngestCommand.self,
+            ListCommand.self,
+            ShowCommand.self,
+            StatsCommand.self,
             BenchCommand.self,
         ]
     )

@@ -73,6 +73,24 @@ public enum StoreMigrations {
             }
             try db.create(index: "stageRun_lookup", on: "stageRun", columns: ["pipeline", "stage", "fingerprint", "status"])
         }
+        migrator.registerMigration("v2-executions") { db in
+            try db.create(table: "execution") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("revisionID", .integer).notNull().references("taskRevision", onDelete: .restrict).indexed()
+                t.column("key", .text).notNull().indexed()
+                t.column("status", .text).notNull()
+                t.column("passed", .boolean).notNull()
+                t.column("verdict", .text).notNull()
+                t.column("cpuSeconds", .double).notNull()
+                t.column("wallSeconds", .double).notNull()
+                t.column("peakMemoryKB", .integer).notNull()
+                t.column("pythonVersion", .text).notNull()
+                t.column("timeoutSeconds", .double).notNull()
+                t.column("calibratedTimeoutSeconds", .double)
+                t.column("createdAt", .datetime).notNull()
+                t.uniqueKey(["revisionID", "key"])
+            }
+        }
         migrator.registerMigration("v2-mathqa-drops") { db in
             try db.create(table: "mathqaDrop") { t in
                 t.autoIncrementedPrimaryKey("id")

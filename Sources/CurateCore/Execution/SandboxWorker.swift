@@ -1,0 +1,280 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What a worker says when it starts: its interpreter and the isolation it actually got.
+struct WorkerHello: Codable, Sendable, Hashable {
+    var python: String
+    var implementation: String
+    var executable: String
+    var pid_namespace: Bool
+    var network_isolated: Bool
+    var private_tmp: Bool
+    var drops_privileges: Bool
+    var hash_seed: String
+}
+
+/// How a worker process is started.
+enum WorkerLaunch: Sendable, Hashable {
+    /// Inside fresh network, pid and mount namespaces (`unshare`), with private tmpfs over world-writable dirs.
+    case namespaces(unshare: String)
+    /// Directly; isolation is limited to rlimits, the unprivileged uid and process-group/session kills.
+    case plain
+
+    /// World-writable directories a program could otherwise leave files in; each gets a private tmpfs.
+    static let privateDirectories = ["/tmp", "/var/tmp", "/dev/shm", "/run/lock"]
+}
+
+/// Why talking to a worker failed.
+enum WorkerFailure: Error, Sendable {
+    case launchFailed(String)
+    case died
+    case unresponsive
+}
+
+/// One long-lived fork-server Python process and the pipes to it. Used by one request at a time (the pool
+/// guarantees it); every method blocks, so the pool calls them on the worker's own `BlockingLane` thread.
+final class SandboxWorker: @unchecked Sendable {
+    let pid: pid_t
+    let hashSeed: Int
+    let hello: WorkerHello
+    private let toWorker: Int32
+    private let fromWorker: Int32
+    private let scratchRoot: String?
+    private let lock = NSLock()
+    private var terminated = false
+
+    private init(pid: pid_t, hashSeed: Int, hello: WorkerHello, toWorker: Int32, fromWorker: Int32, scratchRoot: String?) {
+        self.pid = pid
+        self.hashSeed = hashSeed
+        self.hello = hello
+        self.toWorker = toWorker
+        self.fromWorker = fromWorker
+        self.scratchRoot = scratchRoot
+    }
+
+    /// Starts a worker and waits (up to 30 s) for its hello.
+    static func launch(python: String, launch: WorkerLaunch, hashSeed: Int, uid: UInt32) throws -> SandboxWorker {
+        var hostScratch: String?
+        let scratchRoot: String
+        let privateDirs: [String]
+        var argv: [String]
+        switch launch {
+        case .namespaces(let unshare):
+            scratchRoot = "/tmp/curate-scratch"
+            privateDirs = WorkerLaunch.privateDirectories
+            let mounts = """
+                for d in \(privateDirs.joined(separator: " ")); do if [ -d "$d" ]; then \
+                mount -t tmpfs -o size=1g,mode=1777 curate-private "$d" || exit 97; fi; done; exec "$@"
+                """
+            argv = [unshare, "--net", "--pid", "--fork", "--kill-child", "--mount", "--propagation", "private",
+                    "/bin/sh", "-c", mounts, "sh", python]
+        case .plain:
+            let root = FileManager.default.temporaryDirectory
+                .appendingPathComponent("curate-sandbox-\(getpid())-\(UUID().uuidString.prefix(8))").path
+            try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
+            hostScratch = root
+            scratchRoot = root
+            privateDirs = []
+            argv = [python]
+        }
+        let config = CanonicalJSON.string(WorkerConfig(uid: uid, gid: uid, scratch_root: scratchRoot, private_dirs: privateDirs))
+        argv += ["-B", "-s", "-c", WorkerDriver.source, config]
+        let environment = [
+            "PYTHONHASHSEED=\(hashSeed)", "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
+            "PYTHONDONTWRITEBYTECODE=1",
+        ]
+        let (input, output, errors, pid) = try Spawn.lock.withLock {
+            let input = try Pipes.make(), output = try Pipes.make(), errors = try Pipes.make()
+            do {
+                let pid = try Spawn.run(argv, environment: environment, stdin: input.read, stdout: output.write, stderr: errors.write)
+                return (input, output, errors, pid)
+            } catch {
+                for fd in [input.read, input.write, output.read, output.write, errors.read, errors.write] { close(fd) }
+                throw error
+            }
+        }
+        close(input.read)
+        close(output.write)
+        close(errors.write)
+        defer { close(errors.read) }
+        do {
+            let frame = try Frames.receive(from: output.read, deadline: Date().addingTimeInterval(30))
+            let hello = try JSONDecoder().decode(WorkerHello.self, from: frame)
+            return SandboxWorker(pid: pid, hashSeed: hashSeed, hello: hello, toWorker: input.write, fromWorker: output.read, scratchRoot: hostScratch)
+        } catch {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            close(input.write)
+            close(output.read)
+            if let hostScratch { try? FileManager.default.removeItem(atPath: hostScratch) }
+            let message = String(decoding: Frames.readAvailable(errors.read), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            throw WorkerFailure.launchFailed(message.isEmpty ? "the worker exited without a hello (\(error))" : message)
+        }
+    }
+
+    /// Sends one request and waits for the reply until `deadline`; kills the worker if it never answers.
+    func execute(_ request: Data, deadline: Date) throws -> WorkerReply {
+        do {
+            try Frames.send(request, to: toWorker)
+            let reply = try Frames.receive(from: fromWorker, deadline: deadline)
+            return try JSONDecoder().decode(WorkerReply.self, from: reply)
+        } catch let failure as WorkerFailure {
+            terminate()
+            throw failure
+        } catch {
+            terminate()
+            throw WorkerFailure.died
+        }
+    }
+
+    /// Ends the worker (closing its input, then SIGKILL) and reaps it; idempotent.
+    func terminate() {
+        lock.lock()
+        let already = terminated
+        terminated = true
+        lock.unlock()
+        guard !already else { return }
+        close(toWorker)
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        close(fromWorker)
+        if let scratchRoot { try? FileManager.default.removeItem(atPath: scratchRoot) }
+    }
+
+    deinit { terminate() }
+}
+
+/// The worker's start-up configuration (`sys.argv[1]` of the driver).
+private struct WorkerConfig: Encodable {
+    var uid: UInt32
+    var gid: UInt32
+    var scratch_root: String
+    var private_dirs: [String]
+}
+
+/// A pipe whose both ends are close-on-exec (`posix_spawn` dup2s the child's ends into place). Callers hold
+/// `Spawn.lock` from creating pipes to spawning, so no concurrent spawn inherits an end before it is marked.
+enum Pipes {
+    static func make() throws -> (read: Int32, write: Int32) {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw WorkerFailure.launchFailed("pipe failed: errno \(errno)") }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        return (fds[0], fds[1])
+    }
+}
+
+/// `posix_spawn` with the three standard descriptors replaced and SIGPIPE reset to its default.
+enum Spawn {
+    /// Held from creating a worker's pipes until it is spawned (see `Pipes`).
+    static let lock = NSLock()
+
+    static func run(_ argv: [String], environment: [String], stdin: Int32, stdout: Int32, stderr: Int32) throws -> pid_t {
+        #if canImport(Glibc)
+        var actions = posix_spawn_file_actions_t()
+        var attributes = posix_spawnattr_t()
+        #else
+        var actions: posix_spawn_file_actions_t?
+        var attributes: posix_spawnattr_t?
+        #endif
+        posix_spawn_file_actions_init(&actions)
+        posix_spawnattr_init(&attributes)
+        defer {
+            posix_spawn_file_actions_destroy(&actions)
+            posix_spawnattr_destroy(&attributes)
+        }
+        posix_spawn_file_actions_adddup2(&actions, stdin, 0)
+        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
+        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
+        let cArgv = argv.map { strdup($0) } + [nil]
+        let cEnv = environment.map { strdup($0) } + [nil]
+        defer {
+            for pointer in cArgv { free(pointer) }
+            for pointer in cEnv { free(pointer) }
+        }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, argv[0], &actions, &attributes, cArgv, cEnv)
+        guard result == 0 else {
+            throw WorkerFailure.launchFailed("cannot start '\(argv[0])': \(String(cString: strerror(result)))")
+        }
+        return pid
+    }
+}
+
+/// Length-prefixed (4-byte big-endian) frames over pipes, with a deadline on reads.
+enum Frames {
+    static func send(_ payload: Data, to fd: Int32) throws {
+        var length = UInt32(payload.count).bigEndian
+        var frame = Data(bytes: &length, count: 4)
+        frame.append(payload)
+        try frame.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = systemWrite(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw WorkerFailure.died
+                }
+                offset += n
+            }
+        }
+    }
+
+    static func receive(from fd: Int32, deadline: Date) throws -> Data {
+        let header = try readExact(4, from: fd, deadline: deadline)
+        let length = header.reduce(0) { $0 << 8 | Int($1) }
+        return try readExact(length, from: fd, deadline: deadline)
+    }
+
+    private static func readExact(_ count: Int, from fd: Int32, deadline: Date) throws -> Data {
+        var data = Data(count: count)
+        var offset = 0
+        while offset < count {
+            let remaining = deadline.timeIntervalSinceNow
+            if remaining <= 0 { throw WorkerFailure.unresponsive }
+            var pollfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pollfd, 1, Int32(min(remaining * 1000, 60_000).rounded(.up)))
+            if ready < 0 {
+                if errno == EINTR { continue }
+                throw WorkerFailure.died
+            }
+            if ready == 0 { continue }
+            let n = data.withUnsafeMutableBytes { raw in systemRead(fd, raw.baseAddress! + offset, count - offset) }
+            if n < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw WorkerFailure.died
+            }
+            if n == 0 { throw WorkerFailure.died }
+            offset += n
+        }
+        return data
+    }
+
+    /// Whatever is already buffered in a pipe (used for a failed worker's stderr), without blocking.
+    static func readAvailable(_ fd: Int32) -> Data {
+        var result = Data()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while result.count < 65536 {
+            var pollfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&pollfd, 1, 200) > 0 else { break }
+            let n = systemRead(fd, &buffer, buffer.count)
+            guard n > 0 else { break }
+            result.append(contentsOf: buffer[0..<n])
+        }
+        return result
+    }
+}
+
+private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { write(fd, buffer, count) }
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int { read(fd, buffer, count) }

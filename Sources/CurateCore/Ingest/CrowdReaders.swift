@@ -1,0 +1,389 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// Builds a crowdsourced task from its three parts; the tests block is split into top-level statements.
+enum CrowdTask {
+    static func make(description: String, code: String, tests testsBlock: String, metadata: [String: String]) throws -> TaskContent {
+        let description = description.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !description.isEmpty else { throw RecordProblem("the description is empty") }
+        guard !code.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw RecordProblem("the code is empty") }
+        let tests = splitTests(testsBlock)
+        guard !tests.isEmpty else { throw RecordProblem("the tests are empty (expected assert statements)") }
+        return TaskContent(
+            description: description, solution: code, tests: tests,
+            entryPoint: PythonSource.inferEntryPoint(solution: code, tests: tests),
+            imports: PythonSource.importStatements(code), metadata: metadata.filter { !$0.value.isEmpty })
+    }
+
+    /// Tests given as a JSON array of strings, or as a block of top-level statements.
+    static func splitTests(_ block: String) -> [String] {
+        let trimmed = block.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.hasPrefix("["), let data = trimmed.data(using: .utf8),
+            let array = try? JSONSerialization.jsonObject(with: data) as? [String]
+        {
+            return array
+        }
+        return PythonSource.topLevelStatements(trimmed).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .filter { !$0.isEmpty }
+    }
+}
+
+/// A crowdworker's Jupyter notebook: each task is a markdown description cell, a code cell, and a test cell.
+enum NotebookReader: TaskSourceReader {
+    static func read(_ data: Data, path: String, dataset: String) -> SourceReadResult {
+        var result = SourceReadResult()
+        let cells: [[String: Any]]
+        var worker = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        do {
+            guard let notebook = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let rawCells = notebook["cells"] as? [[String: Any]]
+            else {
+                result.reject(path, "notebook", "not a Jupyter notebook (expected a JSON object with a 'cells' array)")
+                return result
+            }
+            cells = rawCells
+            if let metadata = notebook["metadata"] as? [String: Any], let id = metadata["worker_id"] as? String, !id.isEmpty {
+                worker = id
+            }
+        } catch {
+            result.reject(path, "notebook", "invalid JSON (\(JSONLinesDecoder.jsonReason(error)))")
+            return result
+        }
+        func source(_ cell: [String: Any]) -> String {
+            if let lines = cell["source"] as? [String] { return lines.joined() }
+            return cell["source"] as? String ?? ""
+        }
+        func kind(_ index: Int) -> String? {
+            guard index < cells.count else { return nil }
+            let text = source(cells[index]).trimmingCharacters(in: .whitespacesAndNewlines)
+            return text.isEmpty ? "empty" : cells[index]["cell_type"] as? String
+        }
+        var index = 0
+        var taskNumber = 0
+        while index < cells.count {
+            guard kind(index) == "markdown" else { index += 1; continue }
+            taskNumber += 1
+            result.records += 1
+            let location = "cell \(index + 1)"
+            guard kind(index + 1) == "code" else {
+                result.reject(path, location, "task \(taskNumber): the description is not followed by a code cell with the solution")
+                index += 1
+                continue
+            }
+            guard kind(index + 2) == "code" else {
+                result.reject(path, location, "task \(taskNumber): missing test cell (expected a code cell of asserts after the solution in cell \(index + 2))")
+                index += 2
+                continue
+            }
+            let triple = [cells[index], cells[index + 1], cells[index + 2]]
+            result.record(path, location, prefix: "task \(taskNumber): ") {
+                var description = source(triple[0])
+                description = description.split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { $0.drop(while: { $0 == "#" }).trimmingCharacters(in: .whitespaces) }.joined(separator: "\n")
+                let content = try CrowdTask.make(
+                    description: description, code: source(triple[1]), tests: source(triple[2]),
+                    metadata: ["worker_id": worker])
+                let raw = CanonicalJSON.encode(RawRecordJSON(triple))
+                return IngestedTask(
+                    dataset: dataset, sourceID: "\(worker)/\(taskNumber)", content: content,
+                    provenance: Provenance(sourcePath: path, location: location, rawSHA256: SHA256.hex(raw)))
+            }
+            index += 3
+        }
+        if result.records == 0 {
+            result.reject(path, "notebook", "no tasks found (expected markdown description, code and test cells)")
+        }
+        return result
+    }
+}
+
+/// RFC 4180 CSV with a header naming description, code and tests columns (plus optional task_id, worker_id, category).
+enum CSVReader: TaskSourceReader {
+    static let aliases: [String: [String]] = [
+        "description": ["description", "text", "prompt"],
+        "code": ["code", "solution"],
+        "tests": ["tests", "test_list", "test"],
+        "task_id": ["task_id", "id"],
+        "worker_id": ["worker_id", "workerid", "worker"],
+        "category": ["category"],
+    ]
+
+    static func read(_ data: Data, path: String, dataset: String) -> SourceReadResult {
+        var result = SourceReadResult()
+        let rows: [(line: Int, fields: [String], raw: String)]
+        do {
+            rows = try parse(String(decoding: data, as: UTF8.self))
+        } catch let problem as CSVProblem {
+            result.reject(path, "line \(problem.line)", problem.message)
+            return result
+        } catch {
+            result.reject(path, "line 1", error.localizedDescription)
+            return result
+        }
+        guard let header = rows.first else {
+            result.reject(path, "line 1", "empty CSV (expected a header with description, code, tests)")
+            return result
+        }
+        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        var column: [String: Int] = [:]
+        for (canonical, options) in aliases {
+            if let index = names.firstIndex(where: options.contains) { column[canonical] = index }
+        }
+        let missing = ["description", "code", "tests"].filter { column[$0] == nil }
+        guard missing.isEmpty else {
+            result.reject(path, "line \(header.line)", "header lacks column(s) \(missing.joined(separator: ", ")) (found: \(names.joined(separator: ", ")))")
+            return result
+        }
+        var seen: [String: Int] = [:]
+        for (ordinal, row) in rows.dropFirst().enumerated() {
+            if row.fields.count == 1, row.fields[0].trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            result.records += 1
+            let location = "line \(row.line)"
+            guard row.fields.count >= names.count else {
+                result.reject(path, location, "row has \(row.fields.count) column(s), expected \(names.count) (\(names.joined(separator: ", ")))")
+                continue
+            }
+            func value(_ key: String) -> String { column[key].map { row.fields[$0] } ?? "" }
+            let id = value("task_id").isEmpty ? String(ordinal + 1) : value("task_id")
+            result.record(path, location) {
+                if let first = seen[id] { throw RecordProblem("duplicate task id '\(id)' (first on line \(first))") }
+                seen[id] = row.line
+                let content = try CrowdTask.make(
+                    description: value("description"), code: value("code"), tests: value("tests"),
+                    metadata: ["worker_id": value("worker_id"), "category": value("category")])
+                return IngestedTask(
+                    dataset: dataset, sourceID: id, content: content,
+                    provenance: Provenance(sourcePath: path, location: location, rawSHA256: SHA256.hex(row.raw)))
+            }
+        }
+        return result
+    }
+
+    struct CSVProblem: Error {
+        let line: Int
+        let message: String
+    }
+
+    /// Parses CSV into rows, each with the line it starts on and its raw text; quoted fields may span lines.
+    static func parse(_ text: String) throws -> [(line: Int, fields: [String], raw: String)] {
+        var rows: [(Int, [String], String)] = []
+        var fields: [String] = []
+        var field = ""
+        var raw = ""
+        var inQuotes = false
+        var line = 1
+        var rowStart = 1
+        var quoteStart = 1
+        var iterator = Array(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
+        var i = 0
+        func endRow() {
+            fields.append(field)
+            rows.append((rowStart, fields, raw))
+            fields = []
+            field = ""
+            raw = ""
+        }
+        while i < iterator.count {
+            let c = iterator[i]
+            if inQuotes {
+                if c == "\"" {
+                    if i + 1 < iterator.count, iterator[i + 1] == "\"" {
+                        field.append("\"")
+                        raw += "\"\""
+                        i += 2
+                        continue
+                    }
+                    inQuotes = false
+                } else {
+                    if c == "\n" { line += 1 }
+                    field.append(c)
+                }
+                raw.append(c)
+                i += 1
+                continue
+            }
+            switch c {
+            case "\"":
+                guard field.isEmpty else { throw CSVProblem(line: line, message: "a quote inside an unquoted field (quote the whole field and double inner quotes)") }
+                inQuotes = true
+                quoteStart = line
+                raw.append(c)
+            case ",":
+                fields.append(field)
+                field = ""
+                raw.append(c)
+            case "\r\n", "\n", "\r":
+                endRow()
+                line += 1
+                rowStart = line
+            default:
+                field.append(c)
+                raw.append(c)
+            }
+            i += 1
+        }
+        if inQuotes { throw CSVProblem(line: quoteStart, message: "unterminated quoted field (opened here, never closed)") }
+        if !field.isEmpty || !fields.isEmpty { endRow() }
+        iterator.removeAll()
+        return rows
+    }
+}
+
+/// An MTurk-style answer export: `QuestionFormAnswers` documents, bare or inside `Assignment/Answer` elements.
+enum MTurkXMLReader: TaskSourceReader {
+    static func read(_ data: Data, path: String, dataset: String) -> SourceReadResult {
+        var result = SourceReadResult()
+        let root: XMLElementNode
+        do {
+            root = try XMLTree.parse(data)
+        } catch let error as XMLTree.ParseError {
+            result.reject(path, "line \(error.line), column \(error.column)", "invalid XML: \(error.message)")
+            return result
+        } catch {
+            result.reject(path, "line 1", "invalid XML: \(error.localizedDescription)")
+            return result
+        }
+        var assignments: [(node: XMLElementNode, answers: XMLElementNode?, problem: String?)] = []
+        if root.name == "QuestionFormAnswers" {
+            assignments = [(root, root, nil)]
+        } else {
+            for assignment in root.descendants(named: "Assignment") {
+                guard let answerText = assignment.child("Answer")?.text else {
+                    assignments.append((assignment, nil, "assignment has no Answer element"))
+                    continue
+                }
+                do {
+                    let inner = try XMLTree.parse(Data(answerText.utf8))
+                    if inner.name == "QuestionFormAnswers" {
+                        assignments.append((assignment, inner, nil))
+                    } else {
+                        assignments.append((assignment, nil, "Answer holds <\(inner.name)>, expected <QuestionFormAnswers>"))
+                    }
+                } catch let error as XMLTree.ParseError {
+                    assignments.append((assignment, nil, "Answer is not valid XML (answer line \(error.line): \(error.message))"))
+                } catch {
+                    assignments.append((assignment, nil, "Answer is not valid XML"))
+                }
+            }
+            if assignments.isEmpty {
+                result.reject(path, "line \(root.line)", "no <Assignment> or <QuestionFormAnswers> elements under <\(root.name)>")
+            }
+        }
+        var seen: [String: Int] = [:]
+        for (index, item) in assignments.enumerated() {
+            result.records += 1
+            let location = "line \(item.node.line) (assignment \(index + 1))"
+            result.record(path, location) {
+                if let problem = item.problem { throw RecordProblem(problem) }
+                guard let answers = item.answers else { throw RecordProblem("no answers") }
+                var values: [String: String] = [:]
+                for answer in answers.children where answer.name == "Answer" {
+                    guard let key = answer.child("QuestionIdentifier")?.text?.trimmingCharacters(in: .whitespacesAndNewlines) else {
+                        throw RecordProblem("an <Answer> lacks <QuestionIdentifier>")
+                    }
+                    values[key.lowercased()] = answer.child("FreeText")?.text ?? answer.child("SelectionIdentifier")?.text ?? ""
+                }
+                func field(_ canonical: String) -> String? {
+                    CSVReader.aliases[canonical]!.lazy.compactMap { values[$0] }.first
+                }
+                for required in ["description", "code", "tests"] where field(required) == nil {
+                    throw RecordProblem("no answer for '\(required)' (QuestionIdentifier one of \(CSVReader.aliases[required]!.joined(separator: ", ")))")
+                }
+                let worker = item.node.child("WorkerId")?.text ?? field("worker_id") ?? ""
+                let id = item.node.child("AssignmentId")?.text ?? field("task_id") ?? String(index + 1)
+                if let first = seen[id] { throw RecordProblem("duplicate assignment id '\(id)' (first in assignment \(first))") }
+                seen[id] = index + 1
+                let content = try CrowdTask.make(
+                    description: field("description")!, code: field("code")!, tests: field("tests")!,
+                    metadata: ["worker_id": worker, "category": field("category") ?? "", "hit_id": item.node.child("HITId")?.text ?? ""])
+                let raw = CanonicalJSON.encode(values)
+                return IngestedTask(
+                    dataset: dataset, sourceID: id, content: content,
+                    provenance: Provenance(sourcePath: path, location: location, rawSHA256: SHA256.hex(raw)))
+            }
+        }
+        return result
+    }
+}
+
+/// A small element tree, enough for answer exports; built with libxml2 through FoundationXML's `XMLParser`.
+final class XMLElementNode {
+    let name: String
+    let line: Int
+    var children: [XMLElementNode] = []
+    var textParts: [String] = []
+
+    init(name: String, line: Int) {
+        self.name = name
+        self.line = line
+    }
+
+    var text: String? { textParts.isEmpty ? nil : textParts.joined() }
+
+    func child(_ name: String) -> XMLElementNode? { children.first { $0.name == name } }
+
+    func descendants(named name: String) -> [XMLElementNode] {
+        children.flatMap { ($0.name == name ? [$0] : []) + $0.descendants(named: name) }
+    }
+}
+
+enum XMLTree {
+    struct ParseError: Error {
+        let line: Int
+        let column: Int
+        let message: String
+    }
+
+    static func parse(_ data: Data) throws -> XMLElementNode {
+        let parser = XMLParser(data: data)
+        let builder = Builder(parser)
+        parser.delegate = builder
+        parser.shouldProcessNamespaces = true
+        if !parser.parse() || builder.root == nil {
+            let error = parser.parserError as NSError?
+            let message = error.map { describe($0) } ?? "no root element"
+            throw ParseError(line: max(1, parser.lineNumber), column: max(1, parser.columnNumber), message: message.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        return builder.root!
+    }
+
+    /// libxml2's error as words: FoundationXML on Linux only gives the numeric code.
+    static func describe(_ error: NSError) -> String {
+        if let text = error.userInfo[NSLocalizedDescriptionKey] as? String, !text.hasPrefix("The operation") { return text }
+        // libxml2's xmlParserErrors numbers, which FoundationXML passes through as the error code.
+        let words: [Int: String] = [
+            4: "the document is empty", 5: "the document ends before its elements are closed",
+            9: "invalid character", 23: "an entity reference lacks its ';'",
+            38: "'<' inside an attribute value", 39: "malformed attribute", 41: "an attribute has no value",
+            68: "expected an element name", 73: "expected '>'", 74: "expected '</'",
+            76: "an end tag does not match its start tag", 77: "an element is not closed",
+        ]
+        return words[error.code].map { "\($0) (libxml2 error \(error.code))" } ?? "libxml2 error \(error.code)"
+    }
+
+    final class Builder: NSObject, XMLParserDelegate {
+        var root: XMLElementNode?
+        var stack: [XMLElementNode] = []
+        unowned let parser: XMLParser
+
+        init(_ parser: XMLParser) { self.parser = parser }
+
+        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+            let node = XMLElementNode(name: elementName, line: parser.lineNumber)
+            if let parent = stack.last { parent.children.append(node) } else { root = node }
+            stack.append(node)
+        }
+
+        func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+            stack.removeLast()
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) { stack.last?.textParts.append(string) }
+
+        func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+            stack.last?.textParts.append(String(decoding: CDATABlock, as: UTF8.self))
+        }
+    }
+}

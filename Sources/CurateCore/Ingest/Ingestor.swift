@@ -1,0 +1,153 @@
+import CurateStore
+import Foundation
+
+/// Fatal ingest problems (a bad record is a diagnostic instead).
+public enum IngestError: LocalizedError, Equatable {
+    case unreadable(path: String, reason: String)
+    case unknownFormat(path: String)
+    case unsupportedCompression(path: String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .unreadable(let path, let reason):
+            return "cannot read '\(path)': \(reason). Check that the file exists and is readable."
+        case .unknownFormat(let path):
+            return "cannot tell the format of '\(path)'. Pass --format with one of: \(IngestFormat.allCases.filter { $0 != .auto }.map(\.rawValue).joined(separator: ", "))."
+        case .unsupportedCompression(let path):
+            return "'\(path)' is compressed in a way curate cannot read; decompress it first."
+        }
+    }
+}
+
+/// Options of one `curate ingest` call.
+public struct IngestOptions: Sendable {
+    public var dataset: String?
+    public var format: IngestFormat
+    /// Reject a whole file when any record in it is malformed.
+    public var strict: Bool
+    public var author: String
+
+    public init(dataset: String? = nil, format: IngestFormat = .auto, strict: Bool = false, author: String = "ingest") {
+        self.dataset = dataset
+        self.format = format
+        self.strict = strict
+        self.author = author
+    }
+}
+
+/// What ingesting one file did.
+public struct IngestFileReport: Sendable, Codable, Hashable {
+    public var path: String
+    public var format: String
+    public var dataset: String
+    public var records: Int
+    public var accepted: Int
+    public var rejected: Int
+    public var newTasks: Int
+    public var newRevisions: Int
+    public var unchanged: Int
+    public var lintFlags: Int
+    /// True when `--strict` rejected the whole file.
+    public var fileRejected: Bool
+    public var diagnostics: [Diagnostic]
+}
+
+/// What one ingest call did, file by file.
+public struct IngestReport: Sendable, Codable, Hashable {
+    public var files: [IngestFileReport]
+    public var diagnostics: [Diagnostic] { files.flatMap(\.diagnostics) }
+    public var hasRejections: Bool { files.contains { $0.rejected > 0 || $0.fileRejected } }
+    /// Records not stored: rejected ones, or all of a rejected file's (at least 1 for an unreadable file).
+    public var rejectedRecords: Int { files.reduce(0) { $0 + ($1.fileRejected ? max(1, $1.records) : $1.rejected) } }
+}
+
+/// Reads task sources, lints each task and stores new revisions; one file is one transaction.
+public struct Ingestor: Sendable {
+    public let store: TaskStore
+
+    public init(store: TaskStore) { self.store = store }
+
+    /// Ingests the files in order; a file that cannot be read is reported and the others still go in.
+    public func ingest(paths: [String], options: IngestOptions) -> IngestReport {
+        IngestReport(files: paths.map { ingest(path: $0, options: options) })
+    }
+
+    func ingest(path: String, options: IngestOptions) -> IngestFileReport {
+        var report = IngestFileReport(
+            path: path, format: options.format.rawValue, dataset: options.dataset ?? "", records: 0, accepted: 0,
+            rejected: 0, newTasks: 0, newRevisions: 0, unchanged: 0, lintFlags: 0, fileRejected: false, diagnostics: [])
+        do {
+            let bytes = try Self.readBytes(path)
+            let format = options.format == .auto ? IngestFormat.detect(path: path, head: bytes.prefix(8192)) : options.format
+            guard let format, format != .auto else { throw IngestError.unknownFormat(path: path) }
+            let dataset = options.dataset ?? format.defaultDataset
+            report.format = format.rawValue
+            report.dataset = dataset
+            let read = Self.reader(for: format).read(bytes, path: path, dataset: dataset)
+            report.records = read.records
+            report.rejected = read.records - read.tasks.count
+            report.diagnostics = read.diagnostics
+            if read.records == 0, read.diagnostics.contains(where: { $0.severity == .error }) {
+                report.fileRejected = true
+                return report
+            }
+            if options.strict, !read.diagnostics.filter({ $0.severity == .error }).isEmpty {
+                report.fileRejected = true
+                report.diagnostics.append(Diagnostic(.error, file: path, "--strict: the whole file was rejected; nothing from it was stored"))
+                return report
+            }
+            let incoming = read.tasks.map { task -> IncomingRevision in
+                let flags = GuidelineLint.findings(for: task.content).map {
+                    NewFlag(stage: "lint", code: $0.rule.id, severity: .warning, message: $0.message)
+                }
+                return IncomingRevision(
+                    taskID: task.id, dataset: task.dataset, sourceID: task.sourceID, contentHash: task.content.contentHash,
+                    content: String(decoding: task.content.canonicalJSON(), as: UTF8.self), origin: .ingest,
+                    author: options.author, sourcePath: task.provenance.sourcePath, sourceLocation: task.provenance.location,
+                    rawSHA256: task.provenance.rawSHA256, flags: flags)
+            }
+            let file = IngestedFileRecord(
+                path: path, sha256: SHA256.hex(bytes), format: format.rawValue, dataset: dataset,
+                accepted: read.tasks.count, rejected: report.rejected, createdAt: Date())
+            let outcome = try store.store(incoming, file: file)
+            report.accepted = read.tasks.count
+            report.newTasks = outcome.newTasks
+            report.newRevisions = outcome.newRevisions
+            report.unchanged = outcome.unchanged
+            report.lintFlags = outcome.flagsInserted
+        } catch {
+            report.fileRejected = true
+            report.diagnostics.append(Diagnostic(.error, file: path, (error as? LocalizedError)?.errorDescription ?? "\(error)"))
+        }
+        return report
+    }
+
+    static func reader(for format: IngestFormat) -> any TaskSourceReader.Type {
+        switch format {
+        case .auto, .mbpp: return MBPPReader.self
+        case .sanitizedMBPP: return SanitizedMBPPReader.self
+        case .humaneval: return HumanEvalReader.self
+        case .notebook: return NotebookReader.self
+        case .csv: return CSVReader.self
+        case .mturkXML: return MTurkXMLReader.self
+        }
+    }
+
+    static func readBytes(_ path: String) throws -> Data {
+        let data: Data
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw IngestError.unreadable(path: path, reason: "no such file")
+        }
+        if isDirectory.boolValue { throw IngestError.unreadable(path: path, reason: "it is a directory") }
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw IngestError.unreadable(path: path, reason: (error as NSError).localizedDescription)
+        }
+        if data.starts(with: [0x1F, 0x8B]) {
+            throw IngestError.unsupportedCompression(path: path)
+        }
+        return data
+    }
+}

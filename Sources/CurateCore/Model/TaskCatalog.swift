@@ -1,0 +1,101 @@
+import CurateStore
+import Foundation
+
+/// One line of `curate list`.
+public struct TaskSummary: Sendable, Codable, Hashable {
+    public var id: String
+    public var dataset: String
+    public var revision: Int
+    public var revisionID: Int64
+    public var contentHash: String
+    public var entryPoint: String?
+    public var tests: Int
+    /// Codes of the active, not dismissed flags on the newest revision.
+    public var flags: [String]
+    public var description: String
+}
+
+/// A flag with the editor overrides recorded against it.
+public struct FlagDetail: Sendable, Codable, Hashable {
+    public var id: Int64
+    public var stage: String
+    public var code: String
+    public var severity: String
+    public var message: String
+    public var evidence: String?
+    public var superseded: Bool
+    public var dismissed: Bool
+    public var overrides: [String]
+}
+
+/// One revision in `curate show`.
+public struct RevisionDetail: Sendable, Codable, Hashable {
+    public var id: Int64
+    public var number: Int
+    public var contentHash: String
+    public var origin: String
+    public var author: String
+    public var note: String?
+    public var createdAt: Date
+    public var provenance: Provenance?
+    public var content: TaskContent
+    public var flags: [FlagDetail]
+}
+
+/// Everything the store knows about a task.
+public struct TaskDetail: Sendable, Codable, Hashable {
+    public var id: String
+    public var dataset: String
+    public var sourceID: String
+    public var revisions: [RevisionDetail]
+}
+
+/// Read-side queries over the store for the looking commands (`list`, `show`, `stats`).
+public struct TaskCatalog: Sendable {
+    public let store: TaskStore
+    public init(store: TaskStore) { self.store = store }
+
+    /// Tasks with their newest revision, optionally only one dataset and only those carrying `flag` (code or code prefix).
+    public func list(dataset: String? = nil, flag: String? = nil) throws -> [TaskSummary] {
+        let heads = try store.heads(dataset: dataset)
+        let flags = try store.activeFlags(revisionIDs: heads.compactMap(\.revision.id))
+        let dismissed = try store.dismissedFlagIDs()
+        let summaries = try heads.map { head -> TaskSummary in
+            let content = try TaskContent.decode(head.revision.content)
+            let codes = (flags[head.revision.id!] ?? []).filter { !dismissed.contains($0.id!) }.map(\.code)
+            return TaskSummary(
+                id: head.task.id, dataset: head.task.dataset, revision: head.revision.number, revisionID: head.revision.id!,
+                contentHash: head.revision.contentHash, entryPoint: content.entryPoint, tests: content.tests.count,
+                flags: Array(Set(codes)).sorted(), description: content.description)
+        }
+        let filtered = flag.map { wanted in summaries.filter { $0.flags.contains { $0 == wanted || $0.hasPrefix(wanted) } } } ?? summaries
+        return filtered.sorted { TaskID.naturalLess($0.id, $1.id) }
+    }
+
+    /// Every revision of a task with its provenance, content and flags (including superseded ones and overrides).
+    public func detail(id: String) throws -> TaskDetail {
+        guard let task = try store.task(id) else { throw StoreError.unknownTask(id) }
+        let dismissed = try store.dismissedFlagIDs()
+        let revisions = try store.revisions(of: id).map { revision -> RevisionDetail in
+            let flags = try store.flags(revisionID: revision.id!, activeOnly: false)
+            let overrides = try store.overrides(flagIDs: flags.compactMap(\.id))
+            let provenance = revision.sourcePath.map {
+                Provenance(sourcePath: $0, location: revision.sourceLocation ?? "", rawSHA256: revision.rawSHA256 ?? "")
+            }
+            return RevisionDetail(
+                id: revision.id!, number: revision.number, contentHash: revision.contentHash, origin: revision.origin.rawValue,
+                author: revision.author, note: revision.note, createdAt: revision.createdAt, provenance: provenance,
+                content: try TaskContent.decode(revision.content),
+                flags: flags.map { flag in
+                    FlagDetail(
+                        id: flag.id!, stage: flag.stage, code: flag.code, severity: flag.severity.rawValue, message: flag.message,
+                        evidence: flag.evidence, superseded: flag.supersededAt != nil, dismissed: dismissed.contains(flag.id!),
+                        overrides: (overrides[flag.id!] ?? []).map { "\($0.action.rawValue) by \($0.editor): \($0.reason)" })
+                })
+        }
+        return TaskDetail(id: task.id, dataset: task.dataset, sourceID: task.sourceID, revisions: revisions)
+    }
+
+    /// Counts per dataset.
+    public func stats() throws -> [DatasetStats] { try store.stats() }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import GRDB
+
+/// Sandbox verdicts per task revision (table `execution`, migration `v2-executions`).
+extension TaskStore {
+    /// Stores verdicts in one transaction; a verdict for the same revision and key replaces the earlier one.
+    public func recordExecutions(_ records: [ExecutionRecord]) throws {
+        try write { db in
+            for record in records {
+                try ExecutionRecord.filter(Column("revisionID") == record.revisionID && Column("key") == record.key).deleteAll(db)
+                var row = record
+                row.id = nil
+                try row.insert(db)
+            }
+        }
+    }
+
+    /// Stored verdicts for these keys, whichever revision they were recorded for (equal keys give equal results).
+    public func executions(keys: [String]) throws -> [String: ExecutionRecord] {
+        try read { db in
+            var result: [String: ExecutionRecord] = [:]
+            for chunk in stride(from: 0, to: keys.count, by: 500) {
+                let part = Array(keys[chunk..<min(chunk + 500, keys.count)])
+                for record in try ExecutionRecord.filter(part.contains(Column("key"))).order(Column("id")).fetchAll(db) {
+                    result[record.key] = record
+                }
+            }
+            return result
+        }
+    }
+
+    /// The newest verdict of one revision (what `curate show` displays), if it was ever validated.
+    public func latestExecution(revisionID: Int64) throws -> ExecutionRecord? {
+        try read { db in
+            try ExecutionRecord.filter(Column("revisionID") == revisionID).order(Column("id").desc).fetchOne(db)
+        }
+    }
+
+    /// The newest verdict of each of these revisions.
+    public func latestExecutions(revisionIDs: [Int64]) throws -> [Int64: ExecutionRecord] {
+        try read { db in
+            var result: [Int64: ExecutionRecord] = [:]
+            for chunk in stride(from: 0, to: revisionIDs.count, by: 500) {
+                let part = Array(revisionIDs[chunk..<min(chunk + 500, revisionIDs.count)])
+                for record in try ExecutionRecord.filter(part.contains(Column("revisionID"))).order(Column("id")).fetchAll(db) {
+                    result[record.revisionID] = record
+                }
+            }
+            return result
+        }
+    }
+}

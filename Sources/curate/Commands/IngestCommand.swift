@@ -1,0 +1,39 @@
+import ArgumentParser
+import CurateCore
+import Foundation
+
+extension IngestFormat: ExpressibleByArgument {}
+
+struct IngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Read task files into the store as new revisions (re-ingesting unchanged records is a no-op).",
+        discussion: "Formats: \(IngestFormat.allCases.map(\.rawValue).joined(separator: ", ")). Malformed records are reported with file and line; valid ones are stored and the exit status is 1.")
+
+    @OptionGroup var storeOptions: StoreOptions
+    @Argument(help: "Files to ingest.") var files: [String]
+    @Option(help: "Dataset name (default: by format, e.g. mbpp, mbpp-sanitized, humaneval, crowd).") var dataset: String?
+    @Option(help: "Input format.") var format: IngestFormat = .auto
+    @Flag(help: "Reject a whole file if any record in it is malformed.") var strict = false
+    @Flag(help: "Print the report as JSON.") var json = false
+
+    func run() throws {
+        let report = Ingestor(store: try storeOptions.open()).ingest(
+            paths: files, options: IngestOptions(dataset: dataset, format: format, strict: strict))
+        if json {
+            print(CanonicalJSON.string(report, pretty: true))
+        } else {
+            for diagnostic in report.diagnostics { Terminal.error(diagnostic.description) }
+            print(Terminal.table(
+                ["file", "format", "dataset", "records", "accepted", "rejected", "new tasks", "new revisions", "unchanged", "lint flags"],
+                report.files.map { f in
+                    [f.path, f.format, f.dataset, "\(f.records)", f.fileRejected ? "0 (file rejected)" : "\(f.accepted)", "\(f.rejected)",
+                     "\(f.newTasks)", "\(f.newRevisions)", "\(f.unchanged)", "\(f.lintFlags)"]
+                }))
+        }
+        if report.hasRejections {
+            Terminal.error("error: \(report.rejectedRecords) record(s) not stored; see the messages above.")
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import CurateCore
+import Foundation
+import Testing
+
+/// One pool shared by the execution tests (starting workers costs ~50 ms each).
+enum SharedPool {
+    static let pool = Task { try await ExecutionPool(configuration: .init(jobs: 2)) }
+    static func get() async throws -> ExecutionPool { try await pool.value }
+}
+
+/// Per-test outcomes and run statuses of ordinary programs.
+struct ExecutionPoolTests {
+    static let add = "def add(a, b):\n    return a + b\n"
+
+    @Test func passingProgramReportsEachTest() async throws {
+        let pool = try await SharedPool.get()
+        let verdict = try await pool.run(ExecutionRequest(solution: Self.add, tests: ["assert add(1, 2) == 3", "assert add(2, 2) == 4"]))
+        #expect(verdict.status == .ok)
+        #expect(verdict.tests == [.passed, .passed])
+        #expect(verdict.passed)
+        #expect(verdict.peakMemoryKB > 0)
+    }
+
+    @Test func eachTestHasItsOwnOutcome() async throws {
+        let pool = try await SharedPool.get()
+        let verdict = try await pool.run(ExecutionRequest(
+            solution: Self.add,
+            tests: ["assert add(1, 2) == 3", "assert add(1, 1) == 3, 'one plus one'", "assert mul(2, 2) == 4", "assert add(0, 0) == 0"]))
+        #expect(verdict.status == .ok)
+        #expect(verdict.tests[0] == .passed)
+        #expect(verdict.tests[1] == .assertionFailed(message: "one plus one"))
+        #expect(verdict.tests[2] == .error(type: "NameError", message: "name 'mul' is not defined"))
+        #expect(verdict.tests[3] == .passed)
+        #expect(!verdict.passed)
+        #expect(verdict.firstFailure?.index == 1)
+    }
+
+    @Test func solutionErrorLeavesTestsNotReached() async throws {
+        let pool = try await SharedPool.get()
+        let verdict = try await pool.run(ExecutionRequest(solution: "def add(a, b)\n    return a + b", tests: ["assert add(1, 2) == 3"]))
+        #expect(verdict.programError?.phase == "solution")
+        #expect(verdict.programError?.type == "SyntaxError")
+        #expect(verdict.tests == [.notReached])
+        #expect(!verdict.passed)
+    }
+
+    @Test func setupRunsBeforeSolutionAndTests() async throws {
+        let pool = try await SharedPool.get()
+        let verdict = try await pool.run(ExecutionRequest(
+            solution: "def root(x):\n    return math.isqrt(x)", testSetup: "import math\nDATA = [4, 9]",
+            tests: ["assert [root(x) for x in DATA] == [2, 3]"]))
+        #expect(verdict.passed)
+    }
+
+    @Test func outputIsCapturedSeparately() async throws {
+        let pool = try await SharedPool.get()
+        let verdict = try await pool.run(ExecutionRequest(
+            solution: "import sys\nprint('hello')\nprint('oops', file=sys.stderr)", tests: ["assert True"]))
+        #expect(verdict.stdout == "hello\n")
+        #expect(verdict.stderr == "oops\n")
+        #expect(verdict.passed)
+    }
+
+    @Test func seedsAndClockOffsetAreApplied() async throws {
+        let pool = try await SharedPool.get()
+        let program = "import random, time, datetime\nR = random.random()\nT = time.time()\nD = datetime.datetime.now().year"
+        let seeded = ExecutionRequest(solution: program, tests: ["print(R)"], randomSeed: 7)
+        let first = try await pool.run(seeded), second = try await pool.run(seeded)
+        #expect(first.stdout == second.stdout)
+        #expect(!first.stdout.isEmpty)
+        let shifted = try await pool.run(ExecutionRequest(
+            solution: program, tests: ["assert T - time.time() < 1", "assert D >= 2100"], clockOffsetSeconds: 100 * 365.25 * 86400))
+        #expect(shifted.tests == [.passed, .passed])
+        let hashed = try await pool.run(ExecutionRequest(solution: "import os", tests: ["print(hash('curate'))"], hashSeed: 1))
+        let hashedAgain = try await pool.run(ExecutionRequest(solution: "import os", tests: ["print(hash('curate'))"], hashSeed: 1))
+        let defaultSeed = try await pool.run(ExecutionRequest(solution: "import os", tests: ["print(hash('curate'))"]))
+        #expect(hashed.stdout == hashedAgain.stdout)
+        #expect(hashed.stdout != defaultSeed.stdout)
+    }
+
+    @Test func runAllKeepsInputOrderAndReportsProgress() async throws {
+        let pool = try await SharedPool.get()
+        let requests = (0..<20).map { ExecutionRequest(solution: "N = \($0)", tests: ["assert N % 3 != 0"]) }
+        let counter = ProgressCounter()
+        let verdicts = try await pool.runAll(requests) { done, total in counter.record(done, total) }
+        #expect(verdicts.map(\.passed) == (0..<20).map { $0 % 3 != 0 })
+        #expect(counter.last.map { [$0.0, $0.1] } == [20, 20])
+    }
+
+    @Test func keyCoversEverythingThatDecidesTheResult() {
+        let base = ExecutionRequest(solution: "x = 1", tests: ["assert x == 1"], pythonVersion: "3.11.2")
+        var changed = [base, base, base, base, base, base]
+        changed[0].solution = "x = 2"
+        changed[1].tests = ["assert x == 2"]
+        changed[2].limits.timeoutSeconds = 3
+        changed[3].pythonVersion = "3.12.0"
+        changed[4].randomSeed = 1
+        changed[5].testSetup = "import os"
+        #expect(Set(changed.map(\.key) + [base.key]).count == 7)
+        var explicitZero = base
+        explicitZero.hashSeed = 0
+        #expect(explicitZero.key == base.key)
+    }
+}
+
+/// Collects progress callbacks from concurrent tasks.
+final class ProgressCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [(Int, Int)] = []
+    func record(_ done: Int, _ total: Int) {
+        lock.lock()
+        values.append((done, total))
+        lock.unlock()
+    }
+    var last: (Int, Int)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return values.last
+    }
+}
