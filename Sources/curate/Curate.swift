@@ -12,6 +12,7 @@ struct Curate: AsyncParsableCommand {
             ListCommand.self,
             ShowCommand.self,
             StatsCommand.self,
+            MathQACommand.self,
             BenchCommand.self,
         ]
     )

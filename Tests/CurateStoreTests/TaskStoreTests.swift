@@ -11,9 +11,11 @@ struct TaskStoreTests {
     @Test func migrationsApplyOnAnEmptyDatabaseFile() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
         let store = try TaskStore(path: dir.appendingPathComponent("nested/store.sqlite").path)
-        #expect(try store.appliedMigrations() == ["v1-tasks-and-revisions", "v1-flags", "v1-stage-runs"])
+        let applied = try store.appliedMigrations()
+        #expect(Array(applied.prefix(3)) == ["v1-tasks-and-revisions", "v1-flags", "v1-stage-runs"])
+        #expect(applied.count == StoreMigrations.migrator.migrations.count)
         let reopened = try TaskStore(path: store.path)
-        #expect(try reopened.appliedMigrations().count == 3)
+        #expect(try reopened.appliedMigrations() == applied)
         try? FileManager.default.removeItem(at: dir)
     }
 

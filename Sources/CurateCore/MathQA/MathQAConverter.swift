@@ -79,7 +79,7 @@ public struct MathQAConverter: Sendable {
     /// Problems per execution request.
     public var chunkSize: Int
 
-    public init(mode: MathQAMode = .compat, chunkSize: Int = 500) {
+    public init(mode: MathQAMode = .compat, chunkSize: Int = 250) {
         self.mode = mode
         self.chunkSize = chunkSize
     }

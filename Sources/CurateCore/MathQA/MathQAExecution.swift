@@ -29,7 +29,7 @@ public enum MathQAExecution {
                 try:
                     exec(base64.b64decode(_source).decode("utf-8"), _namespace)
                 except BaseException as _error:
-                    _text = (type(_error).__name__ + ": " + str(_error)).replace("\\n", " ").replace("\\t", " ")[:200]
+                    _text = (type(_error).__name__ + ": " + str(_error)).replace("\\n", " ").replace("\\t", " ")[:120]
                     print(_i, "error", _text, sep="\\t")
                     continue
                 if "answer" not in _namespace:

@@ -6,6 +6,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks on the bundled real data.",
         subcommands: [
+            BenchMathQACommand.self,
         ]
     )
 }

@@ -67,6 +67,19 @@ import Testing
         #expect(extended[0].record?.code == "n0 = 10.0\nn1 = 6.0\n\nanswer = (n0 + n1) / 2")
     }
 
+    @Test func hyphenatedRangesAreANumberFormatRecovery() async throws {
+        let problem = MathQAProblem(
+            problem: "a crate holds 10-15 kg of fruit . how many kg separate the bounds ?",
+            options: "a ) 5 , b ) 25", correct: "a", linearFormula: "subtract(n1,n0)|")
+        let file = MathQAFile(path: "range.json", split: "range", problems: [problem])
+        let compat = try await MathQAConverter(mode: .compat).convert([file], runner: LocalPythonRunner())
+        #expect(compat[0].drop?.reason == .mismatch)
+        let extended = try await MathQAConverter(mode: .extended).convert([file], runner: LocalPythonRunner())
+        #expect(extended[0].recovery == "number-format")
+        #expect(extended[0].record?.code == "n0 = 10.0\nn1 = 15.0\n\nanswer = n1 - n0")
+        #expect(extended[0].record?.text.hasSuffix("? n0 = 10.0 n1 = 15.0") == true)
+    }
+
     @Test func executionErrorsAreDropReasons() async throws {
         let problem = MathQAProblem(
             problem: "divide 5 by 0 and add 3", options: "a ) 3 , b ) 5", correct: "a", linearFormula: "divide(n0,n1)|add(#0,n2)|")
