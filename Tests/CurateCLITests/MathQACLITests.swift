@@ -5,10 +5,10 @@ import Testing
     @Test func convertThenReportCountsAndListsDrops() throws {
         let cli = try CLIRunner()
         let fixture = CLIRunner.fixture("mathqa/dev.json")
-        let converted = try cli.run("mathqa", "convert", fixture)
+        let converted = try cli.run("mathqa", "convert", "--jobs", "1", fixture)
         #expect(converted.status == 0, "\(converted.stderr)")
         #expect(converted.stdout.contains("mathqa-python: 7 new tasks"))
-        let extended = try cli.run("mathqa", "convert", "--extended", fixture)
+        let extended = try cli.run("mathqa", "convert", "--extended", "--jobs", "1", fixture)
         #expect(extended.status == 0, "\(extended.stderr)")
         #expect(extended.stdout.contains("option-ratio"))
         #expect(extended.stdout.contains("mathqa-python-extended: 11 new tasks"))

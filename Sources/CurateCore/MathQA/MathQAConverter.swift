@@ -24,7 +24,9 @@ public enum MathQADropReason: String, Sendable, Codable, CaseIterable {
 /// A drop decision with its reason, a message naming the values involved and, for program errors, where.
 public struct MathQADrop: Error, Sendable, Hashable, Codable {
     public var reason: MathQADropReason
+    /// What was compared or what failed, with the values.
     public var message: String
+    /// "step 2 (char 17)" for program errors.
     public var location: String?
 }
 
@@ -56,6 +58,7 @@ public struct MathQACandidate: Sendable, Hashable {
 public struct MathQAOutcome: Sendable, Hashable {
     public var split: String
     public var sourcePath: String
+    /// Index of the record in its file.
     public var index: Int
     public var problem: MathQAProblem
     public var record: MathQAPythonRecord?
@@ -69,7 +72,9 @@ public struct MathQASplitSummary: Sendable, Hashable, Codable {
     public var split: String
     public var total = 0
     public var kept = 0
+    /// Kept only by extended mode, by recovery class.
     public var recovered: [String: Int] = [:]
+    /// Dropped, by reason code.
     public var dropped: [String: Int] = [:]
 }
 

@@ -2,6 +2,7 @@ import Foundation
 
 /// Runs a self-contained Python script and returns what it printed; the bridge to the execution engine.
 public protocol MathQAPythonRunner: Sendable {
+    /// Runs `script` to completion and returns its stdout; throws when the run itself fails.
     func run(script: String) async throws -> String
 }
 

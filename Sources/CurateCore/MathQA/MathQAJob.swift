@@ -50,7 +50,7 @@ public enum MathQAJob {
         let readStart = clock.now
         let files = try paths.map { try MathQAFile.read(path: $0) }
         let readSeconds = seconds(clock.now - readStart)
-        let pool = try await ExecutionPool(configuration: ExecutionPool.Configuration(jobs: jobs))
+        let pool = try await ExecutionPool(configuration: ExecutionPool.Configuration(jobs: jobs, sandboxUIDBase: sandboxUIDBase()))
         let convertStart = clock.now
         let converter = MathQAConverter(mode: mode)
         let outcomes: [MathQAOutcome]
@@ -69,6 +69,12 @@ public enum MathQAJob {
             newRevisions: saved.newRevisions, unchanged: saved.unchanged,
             problems: outcomes.count, readSeconds: readSeconds, convertSeconds: convertSeconds,
             storeSeconds: seconds(clock.now - storeStart), isolationWarnings: pool.isolation.warnings)
+    }
+
+    /// A sandbox uid range of this process's own, so concurrent `curate` processes never share (and kill) each
+    /// other's sandbox uids: the pool's survivor cleanup kills every process of a slot's uid.
+    static func sandboxUIDBase() -> UInt32 {
+        1_700_000 + UInt32(getpid() % 4096) * 256
     }
 
     private static func seconds(_ duration: Duration) -> Double {

@@ -74,6 +74,7 @@ public enum MathQANumbers {
 
 /// Python's `repr(float)`: the shortest digits that round-trip, fixed notation for exponents -4…15, else scientific.
 public enum PythonFloat {
+    /// The text `repr(x)` prints in CPython 3.
     public static func repr(_ x: Double) -> String {
         if x.isNaN { return "nan" }
         if x.isInfinite { return x < 0 ? "-inf" : "inf" }

@@ -2,12 +2,19 @@ import Foundation
 
 /// One MathQA record as published (Amini et al. 2019): problem text, rationale, options and the operation program.
 public struct MathQAProblem: Codable, Sendable, Hashable {
+    /// `Problem`: the word problem, tokenized with spaces.
     public var problem: String
+    /// `Rationale`: the worked solution in words.
     public var rationale: String
+    /// `options`: `a ) 24 , b ) 120 , …`.
     public var options: String
+    /// `correct`: the letter of the correct option.
     public var correct: String
+    /// `annotated_formula`: the program as one nested expression.
     public var annotatedFormula: String
+    /// `linear_formula`: the program as `op(args)|op(args)|…`.
     public var linearFormula: String
+    /// `category`: general, gain, physics, geometry, probability or other.
     public var category: String
 
     enum CodingKeys: String, CodingKey {

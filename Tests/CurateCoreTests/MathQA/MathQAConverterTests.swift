@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func compatKeepsWhatThePublishedConversionKeeps() async throws {
-        let outcomes = try await MathQAConverter(mode: .compat).convert([file], runner: LocalPythonRunner())
+        let outcomes = try await MathQAConverter(mode: .compat).convert([file], runner: SharedPoolRunner())
         #expect(outcomes.filter { $0.record != nil }.map(\.index) == [0, 3, 4, 5, 6, 7, 8])
         #expect(outcomes.filter { $0.drop?.reason == .mismatch }.map(\.index) == [1, 2, 9, 10, 11, 12, 13, 14])
         #expect(outcomes.filter { $0.drop?.reason == .unknownOperation }.map(\.index) == [15, 16])
@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func compatRecordLayoutIsMathQAPythons() async throws {
-        let outcomes = try await MathQAConverter(mode: .compat).convert([file], runner: LocalPythonRunner())
+        let outcomes = try await MathQAConverter(mode: .compat).convert([file], runner: SharedPoolRunner())
         let record = try #require(outcomes[0].record)
         #expect(record.text == "# " + file.problems[0].problem + " n0 = 4.0 n1 = 5.0")
         #expect(record.code == "n0 = 4.0\nn1 = 5.0\n\nanswer = n1**min(n0, 5)")
@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func extendedAddsVerifiedRecoveriesWithTheirClass() async throws {
-        let outcomes = try await MathQAConverter(mode: .extended).convert([file], runner: LocalPythonRunner())
+        let outcomes = try await MathQAConverter(mode: .extended).convert([file], runner: SharedPoolRunner())
         let kept = outcomes.filter { $0.record != nil }
         #expect(kept.map(\.index) == [0, 3, 4, 5, 6, 7, 8, 10, 14, 15, 16])
         let recovered = Dictionary(uniqueKeysWithValues: kept.compactMap { o in o.recovery.map { (o.index, $0) } })
@@ -60,9 +60,9 @@ import Testing
             problem: "a boat goes 10 km / hr downstream and 6 km / hr upstream . find the speed in still water .",
             options: "a ) 8 , b ) 13 , c ) 2", correct: "a", linearFormula: "speed_in_still_water(n0,n1)|")
         let file = MathQAFile(path: "stream.json", split: "stream", problems: [problem])
-        let compat = try await MathQAConverter(mode: .compat).convert([file], runner: LocalPythonRunner())
+        let compat = try await MathQAConverter(mode: .compat).convert([file], runner: SharedPoolRunner())
         #expect(compat[0].drop?.reason == .executionMismatch)
-        let extended = try await MathQAConverter(mode: .extended).convert([file], runner: LocalPythonRunner())
+        let extended = try await MathQAConverter(mode: .extended).convert([file], runner: SharedPoolRunner())
         #expect(extended[0].recovery == "stream-precedence:speed_in_still_water")
         #expect(extended[0].record?.code == "n0 = 10.0\nn1 = 6.0\n\nanswer = (n0 + n1) / 2")
     }
@@ -72,9 +72,9 @@ import Testing
             problem: "a crate holds 10-15 kg of fruit . how many kg separate the bounds ?",
             options: "a ) 5 , b ) 25", correct: "a", linearFormula: "subtract(n1,n0)|")
         let file = MathQAFile(path: "range.json", split: "range", problems: [problem])
-        let compat = try await MathQAConverter(mode: .compat).convert([file], runner: LocalPythonRunner())
+        let compat = try await MathQAConverter(mode: .compat).convert([file], runner: SharedPoolRunner())
         #expect(compat[0].drop?.reason == .mismatch)
-        let extended = try await MathQAConverter(mode: .extended).convert([file], runner: LocalPythonRunner())
+        let extended = try await MathQAConverter(mode: .extended).convert([file], runner: SharedPoolRunner())
         #expect(extended[0].recovery == "number-format")
         #expect(extended[0].record?.code == "n0 = 10.0\nn1 = 15.0\n\nanswer = n1 - n0")
         #expect(extended[0].record?.text.hasSuffix("? n0 = 10.0 n1 = 15.0") == true)
@@ -84,14 +84,14 @@ import Testing
         let problem = MathQAProblem(
             problem: "divide 5 by 0 and add 3", options: "a ) 3 , b ) 5", correct: "a", linearFormula: "divide(n0,n1)|add(#0,n2)|")
         let file = MathQAFile(path: "zero.json", split: "zero", problems: [problem])
-        let outcomes = try await MathQAConverter(mode: .compat).convert([file], runner: LocalPythonRunner())
+        let outcomes = try await MathQAConverter(mode: .compat).convert([file], runner: SharedPoolRunner())
         #expect(outcomes[0].drop?.reason == .executionError)
         #expect(outcomes[0].drop?.message.contains("ZeroDivisionError") == true)
     }
 
     @Test func storeWriterSavesTasksAndDropsAndTheReportCountsThem() async throws {
         let store = try TaskStore()
-        let outcomes = try await MathQAConverter(mode: .extended).convert([file], runner: LocalPythonRunner())
+        let outcomes = try await MathQAConverter(mode: .extended).convert([file], runner: SharedPoolRunner())
         let saved = try MathQAStoreWriter.save(outcomes, mode: .extended, store: store)
         #expect(saved.newTasks == 11)
         let again = try MathQAStoreWriter.save(outcomes, mode: .extended, store: store)
@@ -117,14 +117,14 @@ import Testing
     }
 
     @Test func keptTaskTestsPassWhenRun() async throws {
-        let outcomes = try await MathQAConverter(mode: .compat).convert([file], runner: LocalPythonRunner())
+        let outcomes = try await MathQAConverter(mode: .compat).convert([file], runner: SharedPoolRunner())
         var programs: [String] = []
         for outcome in outcomes {
             guard let record = outcome.record else { continue }
             let content = MathQAStoreWriter.content(outcome, record: record, mode: .compat)
             programs.append(([content.testSetup, content.solution] + content.tests).joined(separator: "\n"))
         }
-        let results = try await MathQAExecution.run(programs, runner: LocalPythonRunner(), chunkSize: 100, progress: nil)
+        let results = try await MathQAExecution.run(programs, runner: SharedPoolRunner(), chunkSize: 100, progress: nil)
         #expect(results.count == 7)
         #expect(results.allSatisfy { if case .value = $0 { true } else { false } })
     }

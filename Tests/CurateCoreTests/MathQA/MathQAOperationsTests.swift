@@ -110,7 +110,7 @@ private func near(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(1
                 expectations.append(("\(name) compat", expected))
             }
         }
-        let results = try await MathQAExecution.run(programs, runner: LocalPythonRunner(), chunkSize: 40, progress: nil)
+        let results = try await MathQAExecution.run(programs, runner: SharedPoolRunner(), chunkSize: 40, progress: nil)
         for (result, (label, expected)) in zip(results, expectations) {
             guard case .value(let value)? = result else {
                 Issue.record("\(label): \(String(describing: result))")
@@ -128,7 +128,7 @@ private func near(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(1
         let results = try await MathQAExecution.run(
             ["answer = " + MathQAOperation.render(still.compatPython!, ["10.0", "6.0"]),
              "answer = " + MathQAOperation.render(stream.compatPython!, ["10.0", "6.0"])],
-            runner: LocalPythonRunner(), chunkSize: 10, progress: nil)
+            runner: SharedPoolRunner(), chunkSize: 10, progress: nil)
         #expect(results == [.value(13), .value(7)])
     }
 

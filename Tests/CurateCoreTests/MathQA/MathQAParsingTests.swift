@@ -59,7 +59,7 @@ func mathqaFixture(_ name: String) -> String {
 
     @Test func malformedFixtureYieldsLocatedReasons() async throws {
         let file = try MathQAFile.read(path: mathqaFixture("malformed.json"))
-        let outcomes = try await MathQAConverter(mode: .compat).convert([file], runner: LocalPythonRunner())
+        let outcomes = try await MathQAConverter(mode: .compat).convert([file], runner: SharedPoolRunner())
         let drops = outcomes.map { $0.drop }
         #expect(outcomes.allSatisfy { $0.record == nil })
         let expected: [(MathQADropReason, String?, String)] = [
