@@ -22,6 +22,7 @@ struct Curate: AsyncParsableCommand {
             ReleaseCommand.self,
             DiffCommand.self,
             RunCommand.self,
+            MathQACommand.self,
             BenchCommand.self,
         ]
     )

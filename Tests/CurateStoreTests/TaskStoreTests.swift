@@ -13,6 +13,7 @@ struct TaskStoreTests {
         let store = try TaskStore(path: dir.appendingPathComponent("nested/store.sqlite").path)
         let applied = try store.appliedMigrations()
         #expect(Array(applied.prefix(3)) == ["v1-tasks-and-revisions", "v1-flags", "v1-stage-runs"])
+        #expect(applied.count == StoreMigrations.migrator.migrations.count)
         let reopened = try TaskStore(path: store.path)
         #expect(try reopened.appliedMigrations() == applied)
         try? FileManager.default.removeItem(at: dir)

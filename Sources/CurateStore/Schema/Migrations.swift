@@ -107,6 +107,21 @@ public enum StoreMigrations {
                 t.column("createdAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v2-mathqa-drops") { db in
+            try db.create(table: "mathqaDrop") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("dataset", .text).notNull()
+                t.column("split", .text).notNull()
+                t.column("sourcePath", .text).notNull()
+                t.column("recordIndex", .integer).notNull()
+                t.column("reason", .text).notNull()
+                t.column("message", .text).notNull()
+                t.column("location", .text)
+                t.column("linearFormula", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(index: "mathqaDrop_lookup", on: "mathqaDrop", columns: ["dataset", "sourcePath", "reason"])
+        }
         return migrator
     }
 }

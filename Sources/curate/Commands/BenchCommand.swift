@@ -9,6 +9,7 @@ struct BenchCommand: AsyncParsableCommand {
             BenchStabilityCommand.self,
             BenchValidateCommand.self,
             BenchContaminationCommand.self,
+            BenchMathQACommand.self,
         ]
     )
 }
