@@ -23,6 +23,47 @@ import Testing
         #expect(extendedReport.stdout.contains("unimplemented-op:min"))
     }
 
+    /// The `mathqa` stage feeds validate and a release split by MathQA file, with task_id the record index.
+    @Test func pipelineConvertsValidatesAndReleasesBySourceFile() throws {
+        let cli = try CLIRunner()
+        let raw = cli.workingDirectory.appendingPathComponent("raw")
+        try FileManager.default.createDirectory(at: raw, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: CLIRunner.fixture("mathqa/dev.json"), toPath: raw.appendingPathComponent("dev.json").path)
+        let pipeline = """
+            pipeline: mq
+            dataset: mathqa-python
+            stages:
+              - stage: mathqa
+                files: [raw/dev.json]
+                jobs: 1
+              - stage: validate
+                jobs: 1
+              - stage: split
+                policy: field
+                splits: [train, dev, test]
+              - stage: release
+                version: 1.0.0
+                exclude_flags: [validate/]
+
+            """
+        try pipeline.write(to: cli.workingDirectory.appendingPathComponent("mq.yaml"), atomically: true, encoding: .utf8)
+        let run = try cli.run("run", "mq.yaml")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("compat kept dev 7/17"))
+        let folder = cli.workingDirectory.appendingPathComponent("curated/mathqa-python/1.0.0")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["README.md", "dev.jsonl", "manifest.json"])
+        let rows = try String(contentsOf: folder.appendingPathComponent("dev.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(rows.count == 7)
+        let first = try #require(JSONSerialization.jsonObject(with: Data(rows[0].utf8)) as? [String: Any])
+        #expect(Array(first.keys).sorted() == ["answer", "code", "dsl_code", "reasoning", "task_id", "text"])
+        #expect(first["task_id"] is Int)
+        let manifest = try String(contentsOf: folder.appendingPathComponent("manifest.json"), encoding: .utf8)
+        #expect(manifest.contains("\"path\" : \"raw/dev.json\""), "the MathQA file is a release input")
+        let again = try cli.run("run", "mq.yaml", "--json")
+        #expect(again.status == 0)
+        #expect(!again.stdout.contains("\"ran\""), "an unchanged pipeline skips every stage")
+    }
+
     @Test func reportWithoutConversionSaysWhatToRun() throws {
         let cli = try CLIRunner()
         let report = try cli.run("mathqa", "report")

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -30,15 +31,17 @@ public actor ExecutionPool {
         /// PYTHONHASHSEED of requests whose `hashSeed` is nil.
         public var defaultHashSeed: Int
         /// Children of worker slot N run as uid/gid `sandboxUIDBase + N` (when the pool runs as root), so
-        /// RLIMIT_NPROC binds per slot and a program owns nothing outside its scratch directory. Without namespaces
-        /// the pool adds a random multiple of 256 so that its survivor sweep (by uid) never touches another pool's.
+        /// RLIMIT_NPROC binds per slot and a program owns nothing outside its scratch directory. The default is a
+        /// range of this pool's own (`uniqueUIDBase()`), so concurrent pools and `curate` processes never share a
+        /// process limit; without namespaces the pool also adds a random multiple of 256 so that its survivor
+        /// sweep (by uid) never touches another pool's.
         public var sandboxUIDBase: UInt32
         /// How much of each of stdout and stderr a verdict keeps.
         public var keptOutputBytes: Int
 
         public init(
             python: String? = nil, jobs: Int = ProcessInfo.processInfo.activeProcessorCount, isolation: IsolationMode = .automatic,
-            defaultHashSeed: Int = 0, sandboxUIDBase: UInt32 = 1_500_000, keptOutputBytes: Int = 64 << 10
+            defaultHashSeed: Int = 0, sandboxUIDBase: UInt32 = Configuration.uniqueUIDBase(), keptOutputBytes: Int = 64 << 10
         ) {
             self.python = python
             self.jobs = max(1, jobs)
@@ -46,6 +49,15 @@ public actor ExecutionPool {
             self.defaultHashSeed = defaultHashSeed
             self.sandboxUIDBase = sandboxUIDBase
             self.keptOutputBytes = keptOutputBytes
+        }
+
+        private static let poolsCreated = Atomic<UInt32>(0)
+
+        /// A uid range no other pool of this process (16 in turn) or of another process (by pid) is using:
+        /// 1,500,000 + 256 × (16 × (pid mod 4096) + pool number mod 16).
+        public static func uniqueUIDBase() -> UInt32 {
+            let pool = poolsCreated.add(1, ordering: .relaxed).oldValue % 16
+            return 1_500_000 + (UInt32(getpid() % 4096) * 16 + pool) * 256
         }
     }
 

@@ -41,16 +41,17 @@ public struct MathQAJobReport: Sendable, Codable {
 /// `curate mathqa convert` as one library call: read files, convert and verify in the sandbox, store.
 public enum MathQAJob {
     /// Converts `paths` in `mode`, verifying every kept program by execution, and saves the result in `store`
-    /// (nil: convert and count only, as the benchmark does).
+    /// (nil: convert and count only, as the benchmark does) under `dataset` (default: the mode's).
     public static func run(
-        paths: [String], mode: MathQAMode, store: TaskStore?, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
+        paths: [String], mode: MathQAMode, store: TaskStore?, dataset: String? = nil,
+        jobs: Int = ProcessInfo.processInfo.activeProcessorCount, python: String? = nil,
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> MathQAJobReport {
         let clock = ContinuousClock()
         let readStart = clock.now
         let files = try paths.map { try MathQAFile.read(path: $0) }
         let readSeconds = seconds(clock.now - readStart)
-        let pool = try await ExecutionPool(configuration: ExecutionPool.Configuration(jobs: jobs, sandboxUIDBase: sandboxUIDBase()))
+        let pool = try await ExecutionPool(configuration: ExecutionPool.Configuration(python: python, jobs: jobs))
         let convertStart = clock.now
         let converter = MathQAConverter(mode: mode)
         let outcomes: [MathQAOutcome]
@@ -63,18 +64,12 @@ public enum MathQAJob {
         let convertSeconds = seconds(clock.now - convertStart)
         await pool.shutdown()
         let storeStart = clock.now
-        let saved = try store.map { try MathQAStoreWriter.save(outcomes, mode: mode, store: $0) } ?? StoreOutcome()
+        let saved = try store.map { try MathQAStoreWriter.save(outcomes, mode: mode, store: $0, dataset: dataset) } ?? StoreOutcome()
         return MathQAJobReport(
-            mode: mode, dataset: mode.dataset, splits: MathQAConverter.summarize(outcomes), newTasks: saved.newTasks,
+            mode: mode, dataset: dataset ?? mode.dataset, splits: MathQAConverter.summarize(outcomes), newTasks: saved.newTasks,
             newRevisions: saved.newRevisions, unchanged: saved.unchanged,
             problems: outcomes.count, readSeconds: readSeconds, convertSeconds: convertSeconds,
             storeSeconds: seconds(clock.now - storeStart), isolationWarnings: pool.isolation.warnings)
-    }
-
-    /// A sandbox uid range of this process's own, so concurrent `curate` processes never share (and kill) each
-    /// other's sandbox uids: the pool's survivor cleanup kills every process of a slot's uid.
-    static func sandboxUIDBase() -> UInt32 {
-        1_700_000 + UInt32(getpid() % 4096) * 256
     }
 
     private static func seconds(_ duration: Duration) -> Double {

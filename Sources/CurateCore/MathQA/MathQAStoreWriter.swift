@@ -14,7 +14,7 @@ public enum MathQAStoreWriter {
             "text": record.text, "dsl_code": record.dslCode, "reasoning": record.reasoning, "answer": answer,
             "task_id": record.taskID, "options": outcome.problem.options, "correct": outcome.problem.correct,
             "category": outcome.problem.category, "annotated_formula": outcome.problem.annotatedFormula,
-            "split": outcome.split, "mode": mode.rawValue,
+            "split": outcome.split, "mode": mode.rawValue, "license": "Apache-2.0",
         ]
         if let recovery = outcome.recovery { metadata["recovery"] = recovery }
         return TaskContent(
@@ -22,16 +22,20 @@ public enum MathQAStoreWriter {
             tests: ["assert math.isclose(answer, \(answer), rel_tol=0.01)"], imports: ["import math"], metadata: metadata)
     }
 
-    /// Writes kept problems (one transaction) and replaces the drops of the converted files (another).
+    /// Writes each converted file's kept problems with an `ingestedFile` row (one transaction per file, so releases
+    /// list the MathQA files as inputs) and replaces the drops of the converted files (another), in `dataset`
+    /// (default: the mode's dataset).
     @discardableResult
-    public static func save(_ outcomes: [MathQAOutcome], mode: MathQAMode, store: TaskStore, now: Date = Date()) throws -> StoreOutcome {
-        let dataset = mode.dataset
-        var revisions: [IncomingRevision] = []
+    public static func save(
+        _ outcomes: [MathQAOutcome], mode: MathQAMode, store: TaskStore, dataset: String? = nil, now: Date = Date()
+    ) throws -> StoreOutcome {
+        let dataset = dataset ?? mode.dataset
+        var revisions: [String: [IncomingRevision]] = [:]
         var drops: [MathQADropRecord] = []
         for outcome in outcomes {
             if let record = outcome.record {
                 let content = content(outcome, record: record, mode: mode)
-                revisions.append(IncomingRevision(
+                revisions[outcome.sourcePath, default: []].append(IncomingRevision(
                     taskID: TaskID.make(dataset: dataset, sourceID: record.taskID), dataset: dataset, sourceID: record.taskID,
                     contentHash: content.contentHash, content: String(decoding: content.canonicalJSON(), as: UTF8.self),
                     origin: .conversion, author: author, note: outcome.recovery.map { "recovered: \($0)" },
@@ -43,8 +47,20 @@ public enum MathQAStoreWriter {
                     linearFormula: outcome.problem.linearFormula, createdAt: now))
             }
         }
-        let result = try store.store(revisions, now: now)
         let paths = Array(Set(outcomes.map(\.sourcePath))).sorted()
+        var result = StoreOutcome()
+        for path in paths {
+            let kept = revisions[path] ?? []
+            let url = URL(fileURLWithPath: path)
+            let file = FileManager.default.fileExists(atPath: path) ? IngestedFileRecord(
+                path: path, sha256: try SHA256.hex(fileAt: url), format: "mathqa-\(mode.rawValue)", dataset: dataset,
+                accepted: kept.count, rejected: outcomes.filter { $0.sourcePath == path }.count - kept.count, createdAt: now) : nil
+            let outcome = try store.store(kept, file: file, now: now)
+            result.newTasks += outcome.newTasks
+            result.newRevisions += outcome.newRevisions
+            result.unchanged += outcome.unchanged
+            result.flagsInserted += outcome.flagsInserted
+        }
         try MathQADropRecord.replace(in: store, dataset: dataset, sourcePaths: paths, with: drops)
         return result
     }

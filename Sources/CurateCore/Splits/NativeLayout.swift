@@ -149,10 +149,12 @@ public enum NativeLayout: String, Sendable, Codable, CaseIterable {
             ])
         case .mathqaPython:
             let answer: OrderedJSON = c.metadata["answer"].flatMap(Double.init).map { .double($0) } ?? .null
+            // MathQA-Python's task_id is the record's index in its MathQA file (source ids are `<split>/<index>`).
+            let index = sourceID.split(separator: "/").last.flatMap { Int($0) }.map { OrderedJSON.int($0) } ?? numericID
             return .object([
                 ("text", .string(c.metadata["text"] ?? c.description)), ("code", .string(c.solution)),
                 ("dsl_code", .string(c.metadata["dsl_code"] ?? "")), ("reasoning", .string(c.metadata["reasoning"] ?? "")),
-                ("answer", answer), ("task_id", numericID),
+                ("answer", answer), ("task_id", index),
             ])
         case .canonical:
             return .object([

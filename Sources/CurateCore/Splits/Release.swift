@@ -40,6 +40,7 @@ public struct ReleaseConfiguration: Sendable, Codable, Hashable {
         switch policy {
         case .ranges(let ranges): return ranges.map(\.split).reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
         case .hash(_, let ratios, _): return ratios.map(\.split)
+        case .field(_, let splits): return splits
         }
     }
 
@@ -163,7 +164,11 @@ public struct ReleaseBuilder: Sendable {
                 split: split, revision: head.revision.number, contentHash: head.revision.contentHash,
                 author: head.revision.author, note: head.revision.note)
         }
-        let splits = config.splitOrder + bySplit.keys.filter { !config.splitOrder.contains($0) }.sorted()
+        // Under `field`, the listed splits are the allowed values: one with no tasks (MathQA's train when only dev and
+        // test were converted) is left out rather than written empty.
+        var declared = config.splitOrder
+        if case .field = config.policy { declared = declared.filter { bySplit[$0] != nil } }
+        let splits = declared + bySplit.keys.filter { !declared.contains($0) }.sorted()
         var files: [(String, Data)] = []
         for split in splits {
             let lines = (bySplit[split] ?? []).map { head in

@@ -7,6 +7,9 @@ public enum SplitPolicy: Sendable, Hashable, Codable {
     /// By a salted hash of the task id against cumulative ratios; adding tasks never moves existing ones.
     /// With `stratifyBy`, each stratum (a metadata key's value) is split by ratio over its tasks ordered by hash.
     case hash(salt: String, ratios: [SplitRatio], stratifyBy: String?)
+    /// By a metadata field whose value names the split (MathQA's source file: dev, test, …); `splits` lists the
+    /// allowed values in release order, so an unexpected value is an error rather than a new split.
+    case field(key: String, splits: [String])
 }
 
 /// An inclusive range of numeric source ids that lands in one split.
@@ -61,6 +64,8 @@ public enum SplitError: LocalizedError, Equatable {
     case outsideRanges(String)
     case badRatios(String)
     case fewShotUnavailable(String)
+    case missingField(id: String, key: String)
+    case unlistedFieldValue(id: String, key: String, value: String)
 
     public var errorDescription: String? {
         switch self {
@@ -68,6 +73,10 @@ public enum SplitError: LocalizedError, Equatable {
         case .outsideRanges(let id): return "task '\(id)' falls in none of the configured ranges; extend the ranges to cover it."
         case .badRatios(let why): return "invalid split ratios: \(why). Give positive weights, e.g. train: 0.8, test: 0.2."
         case .fewShotUnavailable(let why): return "cannot build the few-shot set: \(why)."
+        case .missingField(let id, let key):
+            return "task '\(id)' has no metadata field '\(key)', so the `field` policy cannot place it; choose a field every task has."
+        case .unlistedFieldValue(let id, let key, let value):
+            return "task '\(id)' has \(key) '\(value)', which is not one of the listed splits; add '\(value)' to `splits`."
         }
     }
 }
@@ -85,6 +94,12 @@ public enum Splitter {
                     throw SplitError.outsideRanges(task.id)
                 }
                 assignment[task.id] = range.split
+            }
+        case .field(let key, let splits):
+            for task in tasks {
+                guard let value = task.metadata[key] else { throw SplitError.missingField(id: task.id, key: key) }
+                guard splits.contains(value) else { throw SplitError.unlistedFieldValue(id: task.id, key: key, value: value) }
+                assignment[task.id] = value
             }
         case .hash(let salt, let ratios, let stratifyBy):
             let total = ratios.reduce(0) { $0 + $1.weight }

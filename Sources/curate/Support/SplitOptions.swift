@@ -3,7 +3,7 @@ import CurateCore
 
 /// Split policy options shared by `curate split` and `curate release`.
 struct SplitOptions: ParsableArguments {
-    @Option(help: "Split policy: ranges or hash (default: ranges with MBPP's published ranges for mbpp datasets, else hash 80/10/10).")
+    @Option(help: "Split policy: ranges, hash or field (default: ranges with MBPP's published ranges for mbpp datasets, field 'split' for mathqa-python datasets, else hash 80/10/10).")
     var policy: String?
     @Option(name: .customLong("range"), help: "For ranges: SPLIT=LOW-HIGH, repeatable (e.g. test=11-510).")
     var ranges: [String] = []
@@ -11,6 +11,9 @@ struct SplitOptions: ParsableArguments {
     var ratios: [String] = []
     @Option(help: "For hash: the salt (default: the dataset name).") var salt: String?
     @Option(help: "For hash: stratify by this metadata key.") var stratifyBy: String?
+    @Option(help: "For field: the metadata key whose value is the split (default split).") var field = "split"
+    @Option(name: .customLong("splits"), help: "For field: the allowed values in release order, comma-separated (default for mathqa-python: train,dev,test,challenge_test; a listed value no task has is left out).")
+    var fieldSplits: String?
     @Option(help: "Few-shot split name.") var fewShotSplit = "prompt"
     @Option(help: "Fixed few-shot task ids (source ids), comma-separated.") var fewShotIDs: String?
     @Option(help: "Pick this many validated, unflagged few-shot tasks…") var fewShotCount: Int?
@@ -22,7 +25,8 @@ struct SplitOptions: ParsableArguments {
                              SplitRange(split: "validation", lower: 511, upper: 600), SplitRange(split: "train", lower: 601, upper: 974)]
 
     func configuration(dataset: String, version: String, pipelineFile: String? = nil) throws -> ReleaseConfiguration {
-        let chosen = policy ?? (ranges.isEmpty && ratios.isEmpty ? (dataset.hasPrefix("mbpp") ? "ranges" : "hash") : (ranges.isEmpty ? "hash" : "ranges"))
+        let byDataset = dataset.hasPrefix("mbpp") ? "ranges" : (dataset.hasPrefix("mathqa-python") ? "field" : "hash")
+        let chosen = policy ?? (ranges.isEmpty && ratios.isEmpty ? (fieldSplits == nil ? byDataset : "field") : (ranges.isEmpty ? "hash" : "ranges"))
         let splitPolicy: SplitPolicy
         switch chosen {
         case "ranges":
@@ -41,8 +45,13 @@ struct SplitOptions: ParsableArguments {
             }
             let defaults = [SplitRatio(split: "train", weight: 0.8), SplitRatio(split: "validation", weight: 0.1), SplitRatio(split: "test", weight: 0.1)]
             splitPolicy = .hash(salt: salt ?? dataset, ratios: parsed.isEmpty ? defaults : parsed, stratifyBy: stratifyBy)
+        case "field":
+            let mathqa = dataset.hasPrefix("mathqa-python") ? ["train", "dev", "test", "challenge_test"] : []
+            let listed = fieldSplits?.split(separator: ",").map(String.init) ?? mathqa
+            guard !listed.isEmpty else { throw ValidationError("--policy field needs --splits NAME,NAME,… (the field's values, in release order)") }
+            splitPolicy = .field(key: field, splits: listed)
         default:
-            throw ValidationError("--policy must be ranges or hash, not '\(chosen)'")
+            throw ValidationError("--policy must be ranges, hash or field, not '\(chosen)'")
         }
         let fewShot: FewShotSelection
         if let ids = fewShotIDs {

@@ -24,6 +24,26 @@ struct SplitterTests {
         }
     }
 
+    @Test func fieldPolicyUsesTheMetadataValueAsTheSplit() throws {
+        let tasks = [
+            SplitCandidate(id: "m/dev/0", sourceID: "dev/0", metadata: ["split": "dev"]),
+            SplitCandidate(id: "m/test/0", sourceID: "test/0", metadata: ["split": "test"]),
+            SplitCandidate(id: "m/challenge_test/3", sourceID: "challenge_test/3", metadata: ["split": "challenge_test"]),
+        ]
+        let assignment = try Splitter.assign(tasks, policy: .field(key: "split", splits: ["train", "dev", "test", "challenge_test"]))
+        #expect(assignment == ["m/dev/0": "dev", "m/test/0": "test", "m/challenge_test/3": "challenge_test"])
+    }
+
+    @Test(arguments: [
+        (["split": "validation"], SplitError.unlistedFieldValue(id: "m/1", key: "split", value: "validation")),
+        (["category": "gain"], SplitError.missingField(id: "m/1", key: "split")),
+    ])
+    func fieldPolicyRejectsMissingAndUnlistedValues(metadata: [String: String], expected: SplitError) {
+        #expect(throws: expected) {
+            try Splitter.assign([SplitCandidate(id: "m/1", sourceID: "1", metadata: metadata)], policy: .field(key: "split", splits: ["dev", "test"]))
+        }
+    }
+
     @Test func hashIsStableWhenTasksAreAdded() throws {
         let policy = SplitPolicy.hash(salt: "s1", ratios: [SplitRatio(split: "train", weight: 0.8), SplitRatio(split: "test", weight: 0.2)], stratifyBy: nil)
         let before = try Splitter.assign(Self.tasks(1...500), policy: policy)

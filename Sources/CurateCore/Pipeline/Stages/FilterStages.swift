@@ -114,12 +114,25 @@ struct DedupPipelineStage: PipelineStage {
         options.shingleSize = context.parameters.int("shingle") ?? options.shingleSize
         var splits = SplitAssignment.none
         if let split = context.split {
-            let candidates = try context.store.heads(dataset: context.dataset).map { SplitCandidate(id: $0.task.id, sourceID: $0.task.sourceID) }
+            let candidates = try context.store.heads(dataset: context.dataset).map { head in
+                SplitCandidate(id: head.task.id, sourceID: head.task.sourceID, metadata: try TaskContent.decode(head.revision.content).metadata)
+            }
             splits = try SplitAssignment.policy(split.policy, tasks: candidates)
         }
         let report = try DedupStage.run(store: context.store, datasets: [context.dataset], options: options, splits: splits, progress: context.progress)
-        let leaks = report.crossSplitPairs.map { "\($0.earlier) [\($0.earlierSplit ?? "-")] ≈ \($0.later) [\($0.laterSplit ?? "-")]" }
-        return StageReport(report.summary, notes: ["\(report.exactPairs) exact, \(report.nearPairs) near pairs"] + (leaks.isEmpty ? [] : ["cross-split: " + leaks.joined(separator: ", ")]))
+        return StageReport(report.summary, notes: ["\(report.exactPairs) exact, \(report.nearPairs) near pairs"] + Self.crossSplitNote(report.crossSplitPairs))
+    }
+
+    /// Cross-split pairs in one line: every pair when there are a few, else counts per pair of splits and examples
+    /// (`curate dedup` lists them all).
+    static func crossSplitNote(_ pairs: [DuplicatePair]) -> [String] {
+        guard !pairs.isEmpty else { return [] }
+        let describe = { (pair: DuplicatePair) in "\(pair.earlier) [\(pair.earlierSplit ?? "-")] ≈ \(pair.later) [\(pair.laterSplit ?? "-")]" }
+        if pairs.count <= 5 { return ["cross-split: " + pairs.map(describe).joined(separator: ", ")] }
+        var bySplits: [String: Int] = [:]
+        for pair in pairs { bySplits[[pair.earlierSplit ?? "-", pair.laterSplit ?? "-"].sorted().joined(separator: "≈"), default: 0] += 1 }
+        let counts = bySplits.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        return ["cross-split: \(pairs.count) pairs (\(counts)), e.g. " + pairs.prefix(3).map(describe).joined(separator: ", ")]
     }
 }
 

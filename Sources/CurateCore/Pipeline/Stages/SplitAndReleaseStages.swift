@@ -13,11 +13,13 @@ public struct SplitStageConfiguration: Sendable, Hashable {
     public var fewShot: FewShotSelection
 
     static let parameters = [
-        ParameterSpec("policy", .choice(["ranges", "hash"]), required: true, "ranges by task id, or a salted hash of the id"),
+        ParameterSpec("policy", .choice(["ranges", "hash", "field"]), required: true, "ranges by task id, a salted hash of the id, or a metadata field"),
         ParameterSpec("ranges", .rangeMap, "for ranges: split: [lower, upper] (inclusive)"),
         ParameterSpec("ratios", .ratioMap, "for hash: split: weight"),
         ParameterSpec("salt", .string, "for hash: the salt (default: the dataset name)"),
         ParameterSpec("stratify_by", .string, "for hash: a metadata key to stratify by"),
+        ParameterSpec("field", .string, "for field: the metadata key whose value is the split (default split)"),
+        ParameterSpec("splits", .strings, "for field: the allowed values, in release order"),
         ParameterSpec("few_shot_split", .string, "name of the few-shot split (default prompt)"),
         ParameterSpec("few_shot_ids", .strings, "fixed few-shot task ids"),
         ParameterSpec("few_shot_count", .int, "pick this many validated, unflagged tasks"),
@@ -35,6 +37,11 @@ public struct SplitStageConfiguration: Sendable, Hashable {
                 }
                 return SplitRange(split: entry.key, lower: lower, upper: upper)
             })
+        case "field":
+            guard let splits = p.strings("splits"), !splits.isEmpty else {
+                throw SplitConfigurationError(parameter: "policy", message: "policy 'field' needs 'splits: [name, …]' (the field's values, in release order)")
+            }
+            policy = .field(key: p.string("field") ?? "split", splits: splits)
         default:
             let entries = p.entries("ratios")
             guard !entries.isEmpty else { throw SplitConfigurationError(parameter: "policy", message: "policy 'hash' needs 'ratios: {split: weight, …}'") }
@@ -151,7 +158,7 @@ extension StageCatalog {
     /// Every stage curate provides.
     public static var standard: StageCatalog {
         StageCatalog(specs: [
-            IngestStage.spec, LintStage.spec, ValidateStage.spec, StabilityPipelineStage.spec, AmbiguityPipelineStage.spec,
+            IngestStage.spec, MathQAPipelineStage.spec, LintStage.spec, ValidateStage.spec, StabilityPipelineStage.spec, AmbiguityPipelineStage.spec,
             DedupPipelineStage.spec, ContaminationPipelineStage.spec, SplitStage.spec, ReleaseStage.spec,
         ])
     }
