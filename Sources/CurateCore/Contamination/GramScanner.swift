@@ -252,52 +252,47 @@ final class GramScanner {
             buffer: buffer, classes: cls, kinds: kinds, filter: filter, filterShift: filterShift,
             text: RollingWindow(n: n, hashes: textHashes, starts: textStarts, ends: textEnds, dropFactor: dropFactor),
             code: RollingWindow(n: n, hashes: codeHashes, starts: codeStarts, ends: codeEnds, dropFactor: dropFactor))
-        // Current whitespace-delimited word (-1: between words): janitor hash, kept-byte flag, raw hash.
-        var wordStart = -1
-        var janitor = seed, kept: UInt8 = 0, raw = seed
-        // Current identifier run (-1: none) and its hash.
-        var codeStart = -1
-        var token = seed
         var i = 0
         while i < count {
-            let b = base[i]
-            let c = cls[Int(b)]
+            var b = base[i], c = cls[Int(b)]
             if c & ByteClass.space != 0 {
-                if codeStart >= 0 {
-                    endCode(&state, start: codeStart, end: i, token: token, sink: &sink)
-                    codeStart = -1
-                }
-                if wordStart >= 0 {
-                    endWord(&state, start: wordStart, end: i, janitor: janitor, kept: kept != 0, raw: raw, sink: &sink)
-                    wordStart = -1
-                }
                 if b == 0x0A && state.lineStart >= 0 { endLine(&state, sink: &sink) }
-            } else {
-                if wordStart < 0 {
-                    wordStart = i
-                    janitor = seed
-                    raw = seed
-                    kept = 0
-                }
-                raw = (raw ^ UInt64(b)) &* prime
-                let mixed = (janitor ^ UInt64(b | ((c & ByteClass.upper) << 1))) &* prime
-                janitor = c & ByteClass.punct == 0 ? mixed : janitor
-                kept |= ~c & ByteClass.punct
-                if c & ByteClass.ident != 0 {
-                    if codeStart < 0 {
-                        codeStart = i
-                        token = seed
-                    }
-                    token = (token ^ UInt64(b)) &* prime
-                } else if codeStart >= 0 {
-                    endCode(&state, start: codeStart, end: i, token: token, sink: &sink)
-                    codeStart = -1
-                }
+                i += 1
+                continue
             }
-            i += 1
+            // A whitespace-delimited word: janitor hash, kept-byte flag and raw hash over all of it; its identifier
+            // runs are code tokens, each hashed in a tight loop of its own.
+            let wordStart = i
+            var janitor = seed, raw = seed, kept: UInt8 = 0
+            repeat {
+                if c & ByteClass.ident != 0 {
+                    let codeStart = i
+                    var token = seed
+                    repeat {
+                        raw = (raw ^ UInt64(b)) &* prime
+                        token = (token ^ UInt64(b)) &* prime
+                        let mixed = (janitor ^ UInt64(b | ((c & ByteClass.upper) << 1))) &* prime
+                        janitor = c & ByteClass.punct == 0 ? mixed : janitor
+                        kept |= ~c & ByteClass.punct
+                        i += 1
+                        if i == count { break }
+                        b = base[i]
+                        c = cls[Int(b)]
+                    } while c & ByteClass.ident != 0
+                    endCode(&state, start: codeStart, end: i, token: token, sink: &sink)
+                } else {
+                    raw = (raw ^ UInt64(b)) &* prime
+                    let mixed = (janitor ^ UInt64(b | ((c & ByteClass.upper) << 1))) &* prime
+                    janitor = c & ByteClass.punct == 0 ? mixed : janitor
+                    kept |= ~c & ByteClass.punct
+                    i += 1
+                    if i == count { break }
+                    b = base[i]
+                    c = cls[Int(b)]
+                }
+            } while i < count && c & ByteClass.space == 0
+            endWord(&state, start: wordStart, end: i, janitor: janitor, kept: kept != 0, raw: raw, sink: &sink)
         }
-        if codeStart >= 0 { endCode(&state, start: codeStart, end: count, token: token, sink: &sink) }
-        if wordStart >= 0 { endWord(&state, start: wordStart, end: count, janitor: janitor, kept: kept != 0, raw: raw, sink: &sink) }
         if state.lineStart >= 0 { endLine(&state, sink: &sink) }
     }
 
