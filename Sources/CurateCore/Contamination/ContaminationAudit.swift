@@ -35,7 +35,7 @@ public enum ContaminationError: LocalizedError, Equatable {
 public struct ContaminationOptions: Codable, Sendable, Hashable {
     /// N-gram size for text and code-token n-grams (8–13; GPT-3 used 13).
     public var n = 13
-    /// Which comparisons to run; each is one pass over the corpus text, so fewer metrics scan faster.
+    /// Which comparisons to run; one is a tight pass over the corpus text, several share one fused pass.
     public var metrics: [GramKind] = GramKind.allCases
     public var format: CorpusFormat = .auto
     /// JSON field holding a JSONL record's text.
