@@ -63,6 +63,12 @@ private func grams(_ text: String, n: Int, kinds: KindMask) -> [(GramKind, Strin
         #expect(a.map(\.1) == b.map(\.1))
     }
 
+    @Test func keywordsMatchExactlyIncludingAtTheEndOfTheBuffer() {
+        #expect(grams("def printer(x): return isinstance", n: 5, kinds: .code).map(\.1) == ["def _ _ return isinstance"])
+        #expect(grams("self.selfish = defaultdict_x or collections", n: 5, kinds: .code).map(\.1) == ["self _ _ or collections"])
+        #expect(grams("x = 12345678901234567 if re else Counter", n: 6, kinds: .code).map(\.1) == ["_ 12345678901234567 if re else Counter"])
+    }
+
     @Test func fusedPassEmitsWhatSingleKindPassesEmit() {
         struct Keyed: GramSink {
             var grams: [GramKind: [[Int]]] = [:]
