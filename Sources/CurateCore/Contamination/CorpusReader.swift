@@ -29,7 +29,8 @@ public struct CorpusFile: Codable, Sendable, Hashable {
 /// Lists corpus files: directories recursively with include/exclude globs, sorted by path for a stable order.
 public enum CorpusListing {
     /// Files under `paths`, each with its resolved format. Globs match the path relative to the given directory
-    /// or the file name. Unreadable directories become diagnostics.
+    /// or the file name. Directories that cannot be opened (the given ones or any below them) are skipped, each with
+    /// an error diagnostic naming its path and the reason.
     public static func files(
         _ paths: [String], format: CorpusFormat, include: [String], exclude: [String]
     ) throws -> (files: [CorpusFile], diagnostics: [Diagnostic]) {
@@ -43,15 +44,14 @@ public enum CorpusListing {
                 continue
             }
             let prefix = String((root as NSString).appendingPathComponent("x").dropLast())
-            let listed = walk(root, prefix: prefix) { relative, name in
+            var skipped: [(path: String, reason: String)] = []
+            found += walk(root, prefix: prefix, skipped: &skipped) { relative, name in
                 if !include.isEmpty && !include.contains(where: { glob($0, relative) || glob($0, name) }) { return false }
                 return !exclude.contains(where: { glob($0, relative) || glob($0, name) })
             }
-            guard let listed else {
-                diagnostics.append(Diagnostic(.error, file: root, "cannot list directory; skipped"))
-                continue
+            for (path, reason) in skipped.sorted(by: { $0.path < $1.path }) {
+                diagnostics.append(Diagnostic(.error, file: path, "\(Self.unopenedDirectory) (\(reason)); its files skipped"))
             }
-            found += listed
         }
         found.sort { $0.0 < $1.0 }
         var files: [CorpusFile] = []
@@ -66,17 +66,26 @@ public enum CorpusListing {
         return (files, diagnostics)
     }
 
+    /// Start of the message of a skipped directory's diagnostic (the summary counts these).
+    static let unopenedDirectory = "cannot open directory"
+
     static func glob(_ pattern: String, _ path: String) -> Bool {
         fnmatch(pattern, path, 0) == 0
     }
 
     /// Regular files below `root` (symbolic links not followed, hidden files included) as full path (`prefix` +
-    /// relative path) and size, for which `keep(relative, name)` holds; nil when `root` cannot be opened.
+    /// relative path) and size, for which `keep(relative, name)` holds. Directories (`root` included) that cannot be
+    /// opened go to `skipped` with the reason (errno text).
     /// readdir and fstatat on the directory's descriptor: no per-entry path resolution, no Foundation strings;
     /// one directory open at a time.
-    private static func walk(_ root: String, prefix: String, keep: (String, String) -> Bool) -> [(String, Int)]? {
-        guard let top = opendir(root) else { return nil }
+    private static func walk(
+        _ root: String, prefix: String, skipped: inout [(path: String, reason: String)], keep: (String, String) -> Bool
+    ) -> [(String, Int)] {
         var found: [(String, Int)] = []
+        guard let top = opendir(root) else {
+            skipped.append((root, String(cString: strerror(errno))))
+            return found
+        }
         var pending: [String] = []
         var next: (handle: OpaquePointer, relative: String)? = (top, "")
         while let (directory, relativeDirectory) = next {
@@ -106,7 +115,11 @@ public enum CorpusListing {
             closedir(directory)
             next = nil
             while next == nil, let relative = pending.popLast() {
-                if let handle = opendir(prefix + relative) { next = (handle, relative) }
+                if let handle = opendir(prefix + relative) {
+                    next = (handle, relative)
+                } else {
+                    skipped.append((prefix + relative, String(cString: strerror(errno))))
+                }
             }
         }
         return found
