@@ -55,9 +55,8 @@ public enum CorpusListing {
         }
         found.sort { $0.0 < $1.0 }
         var files: [CorpusFile] = []
-        var seen = Set<String>()
-        for (path, size) in found where seen.insert(path).inserted {
-            let known = [".py", ".txt", ".md", ".rst", ".pyi", ".c", ".h", ".js", ".java", ".so", ".pyc"].contains { path.hasSuffix($0) }
+        for (position, (path, size)) in found.enumerated() where position == 0 || found[position - 1].0 != path {
+            let known = Self.plainExtensions.contains { path.hasSuffix($0) }
             let head = known ? [] : readHead(path)
             let compression = CorpusCompression.detect(path: path, head: head)
             let resolved = format == .auto ? detectFormat(path: path, compression: compression) : format
@@ -65,6 +64,9 @@ public enum CorpusListing {
         }
         return (files, diagnostics)
     }
+
+    /// Extensions whose files are neither compressed nor dumps: their first bytes are not read while listing.
+    private static let plainExtensions = [".py", ".txt", ".md", ".rst", ".pyi", ".c", ".h", ".js", ".java", ".so", ".pyc"]
 
     /// Start of the message of a skipped directory's diagnostic (the summary counts these).
     static let unopenedDirectory = "cannot open directory"
