@@ -328,6 +328,8 @@ final class GramScanner {
             if c & ByteClass.space != 0 {
                 if b == 0x0A && state.lineStart >= 0 { endLine(&state, sink: &sink) }
                 i += 1
+                // Indentation: eight spaces at a time.
+                while i + 8 <= count && UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) == 0x2020_2020_2020_2020 { i += 8 }
                 continue
             }
             // A whitespace-delimited word: janitor state, kept-byte flag and raw state over all of it; its identifier

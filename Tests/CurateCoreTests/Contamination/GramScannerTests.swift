@@ -77,7 +77,7 @@ private func grams(_ text: String, n: Int, kinds: KindMask) -> [(GramKind, Strin
             }
         }
         let text = "def Min_Cost(cost, m, n):\n\t  R = [[0 for x in range(C)] for x in range(R)]  \r\n\n  return tc[m][n] # It's 3.5\n"
-            + "x=1;y=2\n\u{0B}if (a==b) and not c: print(\"Hello, World!\")\n--- ...\nlast line without newline"
+            + "x=1;y=2\n\u{0B}if (a==b) and not c: print(\"Hello, World!\")\n                    deep  =  [1,         2]\n--- ...\nlast line without newline"
         let scanner = GramScanner(n: 3)
         var bytes = Array(text.utf8)
         bytes.withUnsafeMutableBufferPointer { buf in
