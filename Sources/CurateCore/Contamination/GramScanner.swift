@@ -176,8 +176,10 @@ final class KeywordSet: @unchecked Sendable {
             (lo, hi) = Self.pack(UnsafeBufferPointer(start: base + start, count: count))
         }
         let i = Self.slot(lo, hi, count, multiplier)
-        let hit = (length[i] == count) && (low[i] == lo) && (high[i] == hi)
-        return hit ? value[i] : 0
+        // One combined difference instead of three short-circuit tests: whether an identifier is a keyword is
+        // unpredictable, so branches here mispredict.
+        let difference = UInt64(truncatingIfNeeded: length[i] ^ count) | (low[i] ^ lo) | (high[i] ^ hi)
+        return difference == 0 ? value[i] : 0
     }
 
     /// The value of the code token `base[start..<end]` (a number's or keyword's own value, else the placeholder)
