@@ -148,8 +148,7 @@ public struct ContaminationResult: Codable, Sendable, Hashable {
 
 /// A rank's share of a sharded audit, written atomically with a `.done` marker.
 public struct ContaminationPartial: Codable, Sendable, Hashable {
-    /// Version of the gram keys and partial layout this binary writes; merge refuses partials of any other.
-    /// 1: partials without the field (FNV keys); 2: rotate-add token states with one mix per token.
+    /// Gram key scheme this build writes (1: no field, FNV keys; 2: rotate-add token states); merge refuses others.
     public static let currentKeyScheme = 2
 
     /// Key scheme the partial was written with.
