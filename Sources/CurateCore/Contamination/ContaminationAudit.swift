@@ -9,6 +9,7 @@ public enum ContaminationError: LocalizedError, Equatable {
     case partialMissing(rank: Int, worldSize: Int, directory: String)
     case partialIncomplete(path: String)
     case partialMismatch(path: String, reason: String)
+    case partialKeyScheme(path: String, found: Int, expected: Int, shard: String)
     case cannotWrite(path: String, reason: String)
 
     public var errorDescription: String? {
@@ -25,6 +26,10 @@ public enum ContaminationError: LocalizedError, Equatable {
             return "partial '\(path)' has no matching completion marker (.done). Its run did not finish; re-run that rank."
         case .partialMismatch(let path, let reason):
             return "partial '\(path)' does not belong to this audit: \(reason). Re-run all ranks with the same options and store."
+        case .partialKeyScheme(let path, let found, let expected, let shard):
+            let written = found == 1 ? "key scheme 1 (no version recorded: written by an older curate)" : "key scheme \(found)"
+            return "partial '\(path)' was written with gram \(written), but this curate uses key scheme \(expected); "
+                + "partials of different key schemes cannot be merged. Re-run that shard (\(shard)) with this curate."
         case .cannotWrite(let path, let reason):
             return "cannot write '\(path)': \(reason). Check the directory exists and is writable."
         }
@@ -35,7 +40,7 @@ public enum ContaminationError: LocalizedError, Equatable {
 public struct ContaminationOptions: Codable, Sendable, Hashable {
     /// N-gram size for text and code-token n-grams (8–13; GPT-3 used 13).
     public var n = 13
-    /// Which comparisons to run; each is one pass over the corpus text, so fewer metrics scan faster.
+    /// Which comparisons to run; one is a tight pass over the corpus text, several share one fused pass.
     public var metrics: [GramKind] = GramKind.allCases
     public var format: CorpusFormat = .auto
     /// JSON field holding a JSONL record's text.
@@ -143,6 +148,11 @@ public struct ContaminationResult: Codable, Sendable, Hashable {
 
 /// A rank's share of a sharded audit, written atomically with a `.done` marker.
 public struct ContaminationPartial: Codable, Sendable, Hashable {
+    /// Gram key scheme this build writes (1: no field, FNV keys; 2: rotate-add token states); merge refuses others.
+    public static let currentKeyScheme = 2
+
+    /// Key scheme the partial was written with.
+    public var keyScheme: Int
     public var fingerprint: String
     /// Dataset audited (nil: all), so `merge` can rebuild the same benchmark index.
     public var dataset: String?
@@ -153,6 +163,13 @@ public struct ContaminationPartial: Codable, Sendable, Hashable {
     public var listing: String
     public var fileCount: Int
     public var tally: ScanTally
+}
+
+/// The fields of a partial that any version has (or lacks), read before the whole partial.
+private struct PartialHeader: Decodable {
+    var keyScheme: Int?
+    var rank: Int?
+    var worldSize: Int?
 }
 
 /// Progress of a scan in bytes of corpus files on disk.
@@ -189,7 +206,10 @@ public enum ContaminationAudit {
         let mine = files.filter { $0.index % worldSize == rank }
         let tally = await scanFiles(mine, index: index, options: options, progress: progress)
         var merged = tally
-        if rank == 0 { merged.diagnostics = (listingDiagnostics + merged.diagnostics) }
+        if rank == 0 {
+            merged.diagnostics = (listingDiagnostics + merged.diagnostics)
+            merged.stats.directoriesSkipped = listingDiagnostics.filter { $0.message.hasPrefix(CorpusListing.unopenedDirectory) }.count
+        }
         let listingText = files.map { "\($0.path)\t\($0.size)" }.joined(separator: "\n")
         return ContaminationScan(
             index: index, options: options, tally: merged, files: files, rank: rank, worldSize: worldSize,
@@ -225,7 +245,7 @@ public enum ContaminationAudit {
     /// Writes a rank's partial atomically (temporary file, rename) and then its `.done` marker.
     public static func writePartial(_ scan: ContaminationScan, dataset: String?, directory: String) throws -> String {
         let partial = ContaminationPartial(
-            fingerprint: scan.fingerprint, dataset: dataset, options: scan.options, rank: scan.rank, worldSize: scan.worldSize, listing: scan.listing,
+            keyScheme: ContaminationPartial.currentKeyScheme, fingerprint: scan.fingerprint, dataset: dataset, options: scan.options, rank: scan.rank, worldSize: scan.worldSize, listing: scan.listing,
             fileCount: scan.files.count, tally: scan.tally)
         let name = "contamination-rank-\(scan.rank)-of-\(scan.worldSize).json"
         let path = (directory as NSString).appendingPathComponent(name)
@@ -256,6 +276,11 @@ public enum ContaminationAudit {
             guard let data = FileManager.default.contents(atPath: path),
                   let marker = FileManager.default.contents(atPath: path + ".done"),
                   String(decoding: marker, as: UTF8.self) == SHA256.hex(data) else { throw ContaminationError.partialIncomplete(path: path) }
+            if let header = try? JSONDecoder().decode(PartialHeader.self, from: data), header.keyScheme != ContaminationPartial.currentKeyScheme {
+                let shard = header.rank.map { rank in "rank \(rank)" + (header.worldSize.map { " of \($0)" } ?? "") } ?? name
+                throw ContaminationError.partialKeyScheme(
+                    path: path, found: header.keyScheme ?? 1, expected: ContaminationPartial.currentKeyScheme, shard: shard)
+            }
             do { partials.append(try JSONDecoder().decode(ContaminationPartial.self, from: data)) } catch {
                 throw ContaminationError.partialMismatch(path: path, reason: "unreadable (\(error.localizedDescription))")
             }

@@ -29,39 +29,34 @@ public struct CorpusFile: Codable, Sendable, Hashable {
 /// Lists corpus files: directories recursively with include/exclude globs, sorted by path for a stable order.
 public enum CorpusListing {
     /// Files under `paths`, each with its resolved format. Globs match the path relative to the given directory
-    /// or the file name. Unreadable directories become diagnostics.
+    /// or the file name. Directories that cannot be opened (the given ones or any below them) are skipped, each with
+    /// an error diagnostic naming its path and the reason.
     public static func files(
         _ paths: [String], format: CorpusFormat, include: [String], exclude: [String]
     ) throws -> (files: [CorpusFile], diagnostics: [Diagnostic]) {
         var found: [(String, Int)] = []
         var diagnostics: [Diagnostic] = []
-        let fm = FileManager.default
         for root in paths {
-            var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: root, isDirectory: &isDirectory) else { throw ContaminationError.missingCorpus(root) }
-            if !isDirectory.boolValue {
-                found.append((root, fileSize(root)))
+            var st = stat()
+            guard stat(root, &st) == 0 else { throw ContaminationError.missingCorpus(root) }
+            if (st.st_mode & S_IFMT) != S_IFDIR {
+                found.append((root, Int(st.st_size)))
                 continue
             }
-            guard let walker = fm.enumerator(atPath: root) else {
-                diagnostics.append(Diagnostic(.error, file: root, "cannot list directory; skipped"))
-                continue
+            let prefix = String((root as NSString).appendingPathComponent("x").dropLast())
+            var skipped: [(path: String, reason: String)] = []
+            found += walk(root, prefix: prefix, skipped: &skipped) { relative, name in
+                if !include.isEmpty && !include.contains(where: { glob($0, relative) || glob($0, name) }) { return false }
+                return !exclude.contains(where: { glob($0, relative) || glob($0, name) })
             }
-            while let relative = walker.nextObject() as? String {
-                let full = (root as NSString).appendingPathComponent(relative)
-                var st = stat()
-                guard lstat(full, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
-                let name = (relative as NSString).lastPathComponent
-                if !include.isEmpty && !include.contains(where: { glob($0, relative) || glob($0, name) }) { continue }
-                if exclude.contains(where: { glob($0, relative) || glob($0, name) }) { continue }
-                found.append((full, Int(st.st_size)))
+            for (path, reason) in skipped.sorted(by: { $0.path < $1.path }) {
+                diagnostics.append(Diagnostic(.error, file: path, "\(Self.unopenedDirectory) (\(reason)); its files skipped"))
             }
         }
         found.sort { $0.0 < $1.0 }
         var files: [CorpusFile] = []
-        var seen = Set<String>()
-        for (path, size) in found where seen.insert(path).inserted {
-            let known = [".py", ".txt", ".md", ".rst", ".pyi", ".c", ".h", ".js", ".java", ".so", ".pyc"].contains { path.hasSuffix($0) }
+        for (position, (path, size)) in found.enumerated() where position == 0 || found[position - 1].0 != path {
+            let known = Self.plainExtensions.contains { path.hasSuffix($0) }
             let head = known ? [] : readHead(path)
             let compression = CorpusCompression.detect(path: path, head: head)
             let resolved = format == .auto ? detectFormat(path: path, compression: compression) : format
@@ -70,19 +65,75 @@ public enum CorpusListing {
         return (files, diagnostics)
     }
 
+    /// Extensions whose files are neither compressed nor dumps: their first bytes are not read while listing.
+    private static let plainExtensions = [".py", ".txt", ".md", ".rst", ".pyi", ".c", ".h", ".js", ".java", ".so", ".pyc"]
+
+    /// Start of the message of a skipped directory's diagnostic (the summary counts these).
+    static let unopenedDirectory = "cannot open directory"
+
     static func glob(_ pattern: String, _ path: String) -> Bool {
         fnmatch(pattern, path, 0) == 0
     }
 
-    private static func fileSize(_ path: String) -> Int {
-        var st = stat()
-        return stat(path, &st) == 0 ? Int(st.st_size) : 0
+    /// Regular files below `root` (symbolic links not followed, hidden files included) as full path (`prefix` +
+    /// relative path) and size, for which `keep(relative, name)` holds. Directories (`root` included) that cannot be
+    /// opened go to `skipped` with the reason (errno text).
+    /// readdir and fstatat on the directory's descriptor: no per-entry path resolution, no Foundation strings;
+    /// one directory open at a time.
+    private static func walk(
+        _ root: String, prefix: String, skipped: inout [(path: String, reason: String)], keep: (String, String) -> Bool
+    ) -> [(String, Int)] {
+        var found: [(String, Int)] = []
+        guard let top = opendir(root) else {
+            skipped.append((root, String(cString: strerror(errno))))
+            return found
+        }
+        var pending: [String] = []
+        var next: (handle: OpaquePointer, relative: String)? = (top, "")
+        while let (directory, relativeDirectory) = next {
+            let fd = dirfd(directory)
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+                }
+                if name == "." || name == ".." { continue }
+                let relative = relativeDirectory.isEmpty ? name : relativeDirectory + "/" + name
+                var type = Int32(entry.pointee.d_type)
+                var st = stat()
+                if type == Int32(DT_UNKNOWN) || type == Int32(DT_REG) {
+                    guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+                    switch st.st_mode & S_IFMT {
+                    case S_IFREG: type = Int32(DT_REG)
+                    case S_IFDIR: type = Int32(DT_DIR)
+                    default: continue
+                    }
+                }
+                if type == Int32(DT_DIR) {
+                    pending.append(relative)
+                } else if type == Int32(DT_REG) && keep(relative, name) {
+                    found.append((prefix + relative, Int(st.st_size)))
+                }
+            }
+            closedir(directory)
+            next = nil
+            while next == nil, let relative = pending.popLast() {
+                if let handle = opendir(prefix + relative) {
+                    next = (handle, relative)
+                } else {
+                    skipped.append((prefix + relative, String(cString: strerror(errno))))
+                }
+            }
+        }
+        return found
     }
 
     private static func readHead(_ path: String) -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
-        defer { try? handle.close() }
-        return [UInt8]((try? handle.read(upToCount: 4)) ?? Data())
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 4)
+        let got = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, 4) }
+        return Array(head.prefix(max(0, got)))
     }
 
     /// Format from the name without its compression suffix; `.xml` files are dumps only when their first kilobytes
@@ -128,16 +179,18 @@ struct CorpusReader {
     var textField: String
     static let maxDiagnosticsPerFile = 20
     static let textSlice = 32 << 20
-    /// Plain files up to this size are memory-mapped whole; larger ones are read in slices so memory stays flat.
-    static let mapLimit = 32 << 20
+    /// Plain files up to this size are read whole; larger ones are read in slices so memory stays flat.
+    static let wholeLimit = 32 << 20
+    /// This reader's buffer for whole files (one reader per worker).
+    private let buffer = ReadBuffer()
 
     func read(_ file: CorpusFile, _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void) -> FileReadOutcome {
         var outcome = FileReadOutcome()
         do {
             switch file.format {
             case .text, .auto:
-                if file.compression == .none && file.size <= Self.mapLimit {
-                    try readMapped(file, &outcome, body)
+                if file.compression == .none && file.size <= Self.wholeLimit {
+                    try readWhole(file, &outcome, body)
                 } else {
                     try readTextStream(file, &outcome, body)
                 }
@@ -159,27 +212,38 @@ struct CorpusReader {
         return memchr(buffer.baseAddress!, 0, probe) != nil
     }
 
-    private func readMapped(_ file: CorpusFile, _ outcome: inout FileReadOutcome, _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void) throws {
-        let fd = open(file.path, O_RDONLY)
+    /// Plain files up to `wholeLimit`: read with read(2) into the worker's reused buffer (cheaper than mapping and
+    /// unmapping many small files); binary files stop after their first 8 KB.
+    private func readWhole(_ file: CorpusFile, _ outcome: inout FileReadOutcome, _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void) throws {
+        let fd = open(file.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw CorpusReadFailure(path: file.path, offset: 0, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw CorpusReadFailure(path: file.path, offset: 0, reason: String(cString: strerror(errno))) }
-        let size = Int(st.st_size)
+        let size = min(Int(st.st_size), Self.wholeLimit)
         guard size > 0 else { return }
-        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else {
-            throw CorpusReadFailure(path: file.path, offset: 0, reason: "mmap failed: \(String(cString: strerror(errno)))")
+        let base = buffer.reserve(size)
+        func fill(_ limit: Int, from start: Int) throws -> Int {
+            var got = start
+            while got < limit {
+                let n = Glibc.read(fd, base + got, limit - got)
+                if n < 0 && errno == EINTR { continue }
+                guard n >= 0 else { throw CorpusReadFailure(path: file.path, offset: got, reason: String(cString: strerror(errno))) }
+                if n == 0 { break }
+                got += n
+            }
+            return got
         }
-        defer { munmap(map, size) }
-        madvise(map, size, MADV_SEQUENTIAL)
-        let buffer = UnsafeBufferPointer(start: map.assumingMemoryBound(to: UInt8.self), count: size)
-        if isBinary(buffer) {
+        let probe = try fill(min(size, 8192), from: 0)
+        if memchr(base, 0, probe) != nil {
             outcome.skippedBinary = true
             return
         }
-        body(buffer, CorpusDocument(ordinal: 0, offset: 0, label: nil))
+        let count = try probe < min(size, 8192) ? probe : fill(size, from: probe)
+        guard count > 0 else { return }
+        body(UnsafeBufferPointer(start: base, count: count), CorpusDocument(ordinal: 0, offset: 0, label: nil))
         outcome.documents = 1
-        outcome.bytes = size
+        outcome.bytes = count
     }
 
     /// Compressed or large plain text: one document, delivered in slices cut at line ends.
@@ -290,6 +354,29 @@ struct CorpusReader {
                 .error, file: file.path, location: "line \(collector.errorLine ?? parser.lineNumber), near byte \(source.outputOffset)",
                 "XML parse error: \(error.localizedDescription); rest of file skipped"))
         }
+    }
+}
+
+/// A growable byte buffer reused for every file one reader reads whole.
+final class ReadBuffer {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+
+    init() {
+        capacity = 1 << 16
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Storage for at least `count` bytes (contents not kept when it grows).
+    func reserve(_ count: Int) -> UnsafeMutablePointer<UInt8> {
+        if count > capacity {
+            base.deallocate()
+            capacity = count.nextPowerOfTwo
+            base = .allocate(capacity: capacity)
+        }
+        return base
     }
 }
 

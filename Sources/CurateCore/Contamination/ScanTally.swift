@@ -26,6 +26,8 @@ public struct ScanStats: Codable, Sendable, Hashable {
     public var files = 0
     public var binaryFilesSkipped = 0
     public var filesWithErrors = 0
+    /// Directories of the corpus that could not be opened (their files were not listed).
+    public var directoriesSkipped = 0
     public var documents = 0
     /// Bytes of document text scanned (decompressed, after field extraction or HTML stripping).
     public var textBytes = 0
@@ -36,6 +38,7 @@ public struct ScanStats: Codable, Sendable, Hashable {
         files += other.files
         binaryFilesSkipped += other.binaryFilesSkipped
         filesWithErrors += other.filesWithErrors
+        directoriesSkipped += other.directoriesSkipped
         documents += other.documents
         textBytes += other.textBytes
         fileBytes += other.fileBytes

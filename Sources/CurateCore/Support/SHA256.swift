@@ -58,7 +58,11 @@ public struct SHA256: Sendable {
     }
 
     private mutating func compress(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int) {
-        var w = [UInt32](repeating: 0, count: 64)
+        // The message schedule on the stack: a heap array per 64-byte block cost more than the rounds.
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { compress(bytes, offset, schedule: $0.baseAddress!) }
+    }
+
+    private mutating func compress(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int, schedule w: UnsafeMutablePointer<UInt32>) {
         for i in 0..<16 {
             let j = offset + 4 * i
             w[i] = UInt32(bytes[j]) << 24 | UInt32(bytes[j + 1]) << 16 | UInt32(bytes[j + 2]) << 8 | UInt32(bytes[j + 3])

@@ -185,7 +185,7 @@ enum ContaminationRendering {
             ["boilerplate n-grams ignored (> \(result.options.maxDocumentFrequency) docs)",
              "text \(s.ignoredNgrams["text"] ?? 0), code \(s.ignoredNgrams["code"] ?? 0)"],
             ["corpus files / documents", "\(st.files) / \(st.documents)"],
-            ["skipped: binary / with errors", "\(st.binaryFilesSkipped) / \(st.filesWithErrors)"],
+            ["skipped: binary / with errors / unopened directories", "\(st.binaryFilesSkipped) / \(st.filesWithErrors) / \(st.directoriesSkipped)"],
             ["bytes on disk / text scanned", "\(st.fileBytes) / \(st.textBytes)"],
         ]
         if let seconds {

@@ -112,6 +112,39 @@ import Testing
         }
     }
 
+    /// Gram keys differ between key schemes, so a partial written by another scheme (or by a curate from before
+    /// schemes were recorded) must be refused by name, with both versions and the shard to re-run.
+    @Test func mergeRefusesPartialsOfAnotherKeyScheme() async throws {
+        let tasks = try Self.benchmark()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("contamination-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var paths: [String] = []
+        for rank in 0..<2 {
+            let scan = try await ContaminationAudit.scan(tasks: tasks, corpus: [Self.corpus], options: Self.options(), rank: rank, worldSize: 2)
+            paths.append(try ContaminationAudit.writePartial(scan, dataset: nil, directory: directory))
+        }
+        _ = try ContaminationAudit.mergePartials(directory: directory) { _ in tasks }
+        let original = try Data(contentsOf: URL(fileURLWithPath: paths[1]))
+        func rewrite(_ change: (inout [String: Any]) -> Void) throws {
+            var object = try #require(try JSONSerialization.jsonObject(with: original) as? [String: Any])
+            change(&object)
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            try data.write(to: URL(fileURLWithPath: paths[1]))
+            try Data(SHA256.hex(data).utf8).write(to: URL(fileURLWithPath: paths[1] + ".done"))
+        }
+        let current = ContaminationPartial.currentKeyScheme
+        try rewrite { $0["keyScheme"] = nil }
+        let old = ContaminationError.partialKeyScheme(path: paths[1], found: 1, expected: current, shard: "rank 1 of 2")
+        #expect(throws: old) { _ = try ContaminationAudit.mergePartials(directory: directory) { _ in tasks } }
+        let message = try #require(old.errorDescription)
+        #expect(message.contains(paths[1]) && message.contains("key scheme 1") && message.contains("key scheme \(current)")
+            && message.contains("Re-run that shard (rank 1 of 2)"))
+        try rewrite { $0["keyScheme"] = current + 1 }
+        #expect(throws: ContaminationError.partialKeyScheme(path: paths[1], found: current + 1, expected: current, shard: "rank 1 of 2")) {
+            _ = try ContaminationAudit.mergePartials(directory: directory) { _ in tasks }
+        }
+    }
+
     @Test func corruptShardsAreReportedWithOffsetsAndSkipped() async throws {
         let result = try await ContaminationAudit.scan(
             tasks: Self.benchmark(), corpus: [Self.corrupt, Self.corpus], options: Self.options()).result()

@@ -50,6 +50,50 @@ import Testing
         #expect(listing.files.map { ($0.path as NSString).lastPathComponent }.sorted() == ["numbers.py", "primes.py", "shapes.py"])
     }
 
+    /// A directory nested deeper than PATH_MAX cannot be opened by path (ENAMETOOLONG, even as root): the audit must
+    /// name it with the reason, count it, and still scan the rest of the corpus.
+    @Test func unopenableDirectoriesAreReportedAndCounted() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("corpus-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try Data("def f(x):\n    return x\n".utf8).write(to: URL(fileURLWithPath: root + "/top.py"))
+        let name = String(repeating: "d", count: 200)
+        var descriptors = [open(root, O_RDONLY | O_DIRECTORY)]
+        defer {
+            let last = descriptors[descriptors.count - 1]
+            unlinkat(last, "deep.py", 0)
+            for level in stride(from: descriptors.count - 1, to: 0, by: -1) {
+                close(descriptors[level])
+                unlinkat(descriptors[level - 1], name, AT_REMOVEDIR)
+            }
+            close(descriptors[0])
+            try? FileManager.default.removeItem(atPath: root)
+        }
+        var depth = 0
+        while root.utf8.count + depth * (name.utf8.count + 1) < Int(PATH_MAX) + 2 * name.utf8.count {
+            let parent = descriptors[descriptors.count - 1]
+            try #require(mkdirat(parent, name, 0o755) == 0)
+            descriptors.append(openat(parent, name, O_RDONLY | O_DIRECTORY))
+            try #require(descriptors[descriptors.count - 1] >= 0)
+            depth += 1
+        }
+        let file = openat(descriptors[descriptors.count - 1], "deep.py", O_WRONLY | O_CREAT, 0o644)
+        try #require(file >= 0)
+        close(file)
+
+        let listing = try CorpusListing.files([root], format: .auto, include: [], exclude: [])
+        #expect(listing.files.map { ($0.path as NSString).lastPathComponent } == ["top.py"])
+        let skipped = try #require(listing.diagnostics.first)
+        #expect(listing.diagnostics.count == 1)
+        #expect(skipped.severity == .error)
+        #expect(skipped.file.hasPrefix(root + "/" + name + "/") && skipped.file.utf8.count >= Int(PATH_MAX))
+        #expect(skipped.message == "cannot open directory (\(String(cString: strerror(ENAMETOOLONG)))); its files skipped")
+
+        let result = try await ContaminationAudit.scan(
+            tasks: ContaminationFixtureTests.benchmark(), corpus: [root], options: ContaminationFixtureTests.options()).result()
+        #expect(result.stats.files == 1 && result.stats.directoriesSkipped == 1)
+        #expect(result.diagnostics == listing.diagnostics)
+    }
+
     @Test func wikipediaPagesAreDocuments() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wiki-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -63,6 +63,40 @@ private func grams(_ text: String, n: Int, kinds: KindMask) -> [(GramKind, Strin
         #expect(a.map(\.1) == b.map(\.1))
     }
 
+    @Test func keywordsMatchExactlyIncludingAtTheEndOfTheBuffer() {
+        #expect(grams("def printer(x): return isinstance", n: 5, kinds: .code).map(\.1) == ["def _ _ return isinstance"])
+        #expect(grams("self.selfish = defaultdict_x or collections", n: 5, kinds: .code).map(\.1) == ["self _ _ or collections"])
+        #expect(grams("x = 12345678901234567 if re else Counter", n: 6, kinds: .code).map(\.1) == ["_ 12345678901234567 if re else Counter"])
+    }
+
+    @Test func fusedPassEmitsWhatSingleKindPassesEmit() {
+        struct Keyed: GramSink {
+            var grams: [GramKind: [[Int]]] = [:]
+            mutating func gram(kind: GramKind, key: UInt64, window: GramWindow, buffer: UnsafeBufferPointer<UInt8>) {
+                grams[kind, default: []].append([Int(truncatingIfNeeded: key), window.firstByte, window.lastByte])
+            }
+        }
+        let text = "def Min_Cost(cost, m, n):\n\t  R = [[0 for x in range(C)] for x in range(R)]  \r\n\n  return tc[m][n] # It's 3.5\n"
+            + "x=1;y=2\n\u{0B}if (a==b) and not c: print(\"Hello, World!\")\n                    deep  =  [1,         2]\n--- ...\nlast line without newline"
+        let scanner = GramScanner(n: 3)
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBufferPointer { buf in
+            let buffer = UnsafeBufferPointer(buf)
+            var fused = Keyed()
+            scanner.scan(buffer, kinds: .all, filter: nil, filterShift: 0, sink: &fused)
+            var pairs = Keyed()
+            scanner.scan(buffer, kinds: [.text, .line], filter: nil, filterShift: 0, sink: &pairs)
+            for kind in GramKind.allCases {
+                var single = Keyed()
+                scanner.scan(buffer, kinds: KindMask([kind]), filter: nil, filterShift: 0, sink: &single)
+                #expect(single.grams[kind]?.isEmpty == false)
+                #expect(fused.grams[kind] == single.grams[kind])
+                if kind != .code { #expect(pairs.grams[kind] == single.grams[kind]) }
+            }
+            #expect(pairs.grams[.code] == nil)
+        }
+    }
+
     @Test func linesAreWhitespaceNormalized() {
         let lines = grams("  if (x  ==\t1):  \r\n\n\treturn x\n", n: 13, kinds: .line).map(\.1)
         #expect(lines == ["if (x == 1):", "return x"])
