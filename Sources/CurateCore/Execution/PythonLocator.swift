@@ -29,6 +29,13 @@ public enum PythonLocator {
         return directories.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
+    /// True when a launch failed with ETXTBSY, directly or as the underlying POSIX error.
+    private static func isTextFileBusy(_ error: Error) -> Bool {
+        let nsError = error as NSError
+        if nsError.code == Int(ETXTBSY) { return true }
+        return (nsError.userInfo[NSUnderlyingErrorKey] as? NSError)?.code == Int(ETXTBSY)
+    }
+
     /// Asks a launcher (pyenv shim, wrapper script) for the interpreter it really runs; plain binaries are kept.
     private static func realExecutable(_ path: String) throws -> String {
         let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
@@ -39,10 +46,20 @@ public enum PythonLocator {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            throw ExecutionError.pythonNotRunnable(path: path, reason: error.localizedDescription)
+        // A script just written can be briefly "busy" (ETXTBSY) while a concurrently forked process still holds
+        // its write descriptor; that passes within milliseconds, so launching is retried a few times.
+        var attempt = 0
+        while true {
+            do {
+                try process.run()
+                break
+            } catch {
+                attempt += 1
+                guard attempt < 5, isTextFileBusy(error) else {
+                    throw ExecutionError.pythonNotRunnable(path: path, reason: error.localizedDescription)
+                }
+                usleep(20_000 * UInt32(attempt))
+            }
         }
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -11,7 +11,8 @@ import Glibc
 /// Runs as root (as CI does): dropping to an unprivileged uid is what makes RLIMIT_NPROC and file permissions bind.
 @Suite(.serialized, .enabled(if: runningAsRoot))
 struct HostileProgramTests {
-    static let uidBase: UInt32 = 1_600_000
+    /// A uid range of this test process's own, so a concurrent test run on the same machine is not seen as a survivor.
+    static let uidBase = ExecutionPool.Configuration.uniqueUIDBase()
     static let jobs = 2
     static let pool = Task { try await ExecutionPool(configuration: .init(jobs: jobs, isolation: .required, sandboxUIDBase: uidBase)) }
     static let quick = ExecutionLimits(timeoutSeconds: 1.5, memoryMB: 256)
