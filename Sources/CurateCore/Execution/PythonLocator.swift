@@ -29,45 +29,50 @@ public enum PythonLocator {
         return directories.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
+    /// Asks a launcher (pyenv shim, wrapper script) for the interpreter it really runs; plain binaries are kept.
+    private static func realExecutable(_ path: String) throws -> String {
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        guard isScript(resolved) else { return path }
+        let result = try output(of: path, arguments: ["-c", "import sys; print(sys.executable)"])
+        guard result.status == 0, !result.stdout.isEmpty else {
+            throw ExecutionError.pythonNotRunnable(path: path, reason: "it exited with status \(result.status)")
+        }
+        return result.stdout
+    }
+
+    /// Runs `executable` and returns its exit status and trimmed standard output. A script just written can be
+    /// briefly "busy" (ETXTBSY) while a concurrently forked process still holds its write descriptor; that passes
+    /// within milliseconds, so such a launch is retried a few times.
+    static func output(of executable: String, arguments: [String]) throws -> (status: Int32, stdout: String) {
+        var attempt = 0
+        while true {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
+            do {
+                try process.run()
+            } catch {
+                attempt += 1
+                guard attempt < 5, isTextFileBusy(error) else {
+                    throw ExecutionError.pythonNotRunnable(path: executable, reason: error.localizedDescription)
+                }
+                usleep(20_000 * UInt32(attempt))
+                continue
+            }
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+    }
+
     /// True when a launch failed with ETXTBSY, directly or as the underlying POSIX error.
     private static func isTextFileBusy(_ error: Error) -> Bool {
         let nsError = error as NSError
         if nsError.code == Int(ETXTBSY) { return true }
         return (nsError.userInfo[NSUnderlyingErrorKey] as? NSError)?.code == Int(ETXTBSY)
-    }
-
-    /// Asks a launcher (pyenv shim, wrapper script) for the interpreter it really runs; plain binaries are kept.
-    private static func realExecutable(_ path: String) throws -> String {
-        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-        guard isScript(resolved) else { return path }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["-c", "import sys; print(sys.executable)"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        // A script just written can be briefly "busy" (ETXTBSY) while a concurrently forked process still holds
-        // its write descriptor; that passes within milliseconds, so launching is retried a few times.
-        var attempt = 0
-        while true {
-            do {
-                try process.run()
-                break
-            } catch {
-                attempt += 1
-                guard attempt < 5, isTextFileBusy(error) else {
-                    throw ExecutionError.pythonNotRunnable(path: path, reason: error.localizedDescription)
-                }
-                usleep(20_000 * UInt32(attempt))
-            }
-        }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let executable = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard process.terminationStatus == 0, !executable.isEmpty else {
-            throw ExecutionError.pythonNotRunnable(path: path, reason: "it exited with status \(process.terminationStatus)")
-        }
-        return executable
     }
 
     /// True for text files starting with `#!` (launchers), false for binaries.
@@ -76,4 +81,14 @@ public enum PythonLocator {
         defer { try? handle.close() }
         return (try? handle.read(upToCount: 2)) == Data("#!".utf8)
     }
+}
+
+/// The Python version recorded in release manifests, read once from the interpreter `PythonLocator` resolves.
+public enum PythonVersion {
+    public static let current: String? = {
+        guard let python = try? PythonLocator.resolve(),
+              let result = try? PythonLocator.output(of: python, arguments: ["-c", "import platform; print(platform.python_version())"]),
+              result.status == 0, !result.stdout.isEmpty else { return nil }
+        return result.stdout
+    }()
 }

@@ -58,6 +58,8 @@ public struct MathQACandidate: Sendable, Hashable {
 public struct MathQAOutcome: Sendable, Hashable {
     public var split: String
     public var sourcePath: String
+    /// sha256 of the source file as read, recorded as a release input.
+    public var sourceSHA256: String?
     /// Index of the record in its file.
     public var index: Int
     public var problem: MathQAProblem
@@ -269,7 +271,7 @@ public struct MathQAConverter: Sendable {
         return prepared.enumerated().map { item, entry in
             let file = files[entry.file]
             let problem = file.problems[entry.index]
-            var outcome = MathQAOutcome(split: file.split, sourcePath: file.path, index: entry.index, problem: problem)
+            var outcome = MathQAOutcome(split: file.split, sourcePath: file.path, sourceSHA256: file.sha256, index: entry.index, problem: problem)
             for (c, candidate) in entry.prepared.candidates.enumerated() {
                 guard case .value(let value)? = verdicts[item][c], MathQAAnswer.isClose(candidate.answer, value) else { continue }
                 outcome.record = MathQAPythonRecord(

@@ -51,25 +51,20 @@ public enum MathQAJob {
         let readStart = clock.now
         let files = try paths.map { try MathQAFile.read(path: $0) }
         let readSeconds = seconds(clock.now - readStart)
-        let pool = try await ExecutionPool(configuration: ExecutionPool.Configuration(python: python, jobs: jobs))
-        let convertStart = clock.now
-        let converter = MathQAConverter(mode: mode)
-        let outcomes: [MathQAOutcome]
-        do {
-            outcomes = try await converter.convert(files, runner: MathQAPoolRunner(pool: pool), progress: progress)
-        } catch {
-            await pool.shutdown()
-            throw error
+        var convertSeconds = 0.0
+        let (outcomes, isolationWarnings) = try await ExecutionPool.withPool(.init(python: python, jobs: jobs)) { pool in
+            let convertStart = clock.now
+            let outcomes = try await MathQAConverter(mode: mode).convert(files, runner: MathQAPoolRunner(pool: pool), progress: progress)
+            convertSeconds = seconds(clock.now - convertStart)
+            return (outcomes, pool.isolation.warnings)
         }
-        let convertSeconds = seconds(clock.now - convertStart)
-        await pool.shutdown()
         let storeStart = clock.now
         let saved = try store.map { try MathQAStoreWriter.save(outcomes, mode: mode, store: $0, dataset: dataset) } ?? StoreOutcome()
         return MathQAJobReport(
             mode: mode, dataset: dataset ?? mode.dataset, splits: MathQAConverter.summarize(outcomes), newTasks: saved.newTasks,
             newRevisions: saved.newRevisions, unchanged: saved.unchanged,
             problems: outcomes.count, readSeconds: readSeconds, convertSeconds: convertSeconds,
-            storeSeconds: seconds(clock.now - storeStart), isolationWarnings: pool.isolation.warnings)
+            storeSeconds: seconds(clock.now - storeStart), isolationWarnings: isolationWarnings)
     }
 
     private static func seconds(_ duration: Duration) -> Double {

@@ -56,11 +56,14 @@ public struct MathQAFile: Sendable {
     /// `train`, `dev`, `test`, `challenge_test`, or the file's base name for other names.
     public var split: String
     public var problems: [MathQAProblem]
+    /// sha256 of the file's bytes as read (nil for files built in memory).
+    public var sha256: String?
 
-    public init(path: String, split: String, problems: [MathQAProblem]) {
+    public init(path: String, split: String, problems: [MathQAProblem], sha256: String? = nil) {
         self.path = path
         self.split = split
         self.problems = problems
+        self.sha256 = sha256
     }
 
     /// Reads a MathQA JSON array (`train.json`, `dev.json`, `test.json`, `challenge_test.json`).
@@ -73,7 +76,7 @@ public struct MathQAFile: Sendable {
         }
         do {
             let problems = try JSONDecoder().decode([MathQAProblem].self, from: data)
-            return MathQAFile(path: path, split: splitName(path: path), problems: problems)
+            return MathQAFile(path: path, split: splitName(path: path), problems: problems, sha256: SHA256.hex(data))
         } catch let DecodingError.keyNotFound(key, context) {
             let index = context.codingPath.first?.intValue.map { "record \($0)" } ?? "a record"
             throw MathQAError.badRecord(path: path, reason: "\(index) has no \"\(key.stringValue)\" field")

@@ -32,7 +32,9 @@ public enum MathQAStoreWriter {
         let dataset = dataset ?? mode.dataset
         var revisions: [String: [IncomingRevision]] = [:]
         var drops: [MathQADropRecord] = []
+        var files: [String: (sha256: String?, records: Int)] = [:]
         for outcome in outcomes {
+            files[outcome.sourcePath, default: (outcome.sourceSHA256, 0)].records += 1
             if let record = outcome.record {
                 let content = content(outcome, record: record, mode: mode)
                 revisions[outcome.sourcePath, default: []].append(IncomingRevision(
@@ -47,14 +49,15 @@ public enum MathQAStoreWriter {
                     linearFormula: outcome.problem.linearFormula, createdAt: now))
             }
         }
-        let paths = Array(Set(outcomes.map(\.sourcePath))).sorted()
+        let paths = files.keys.sorted()
         var result = StoreOutcome()
         for path in paths {
             let kept = revisions[path] ?? []
-            let url = URL(fileURLWithPath: path)
-            let file = FileManager.default.fileExists(atPath: path) ? IngestedFileRecord(
-                path: path, sha256: try SHA256.hex(fileAt: url), format: "mathqa-\(mode.rawValue)", dataset: dataset,
-                accepted: kept.count, rejected: outcomes.filter { $0.sourcePath == path }.count - kept.count, createdAt: now) : nil
+            let file = files[path]!.sha256.map { sha256 in
+                IngestedFileRecord(
+                    path: path, sha256: sha256, format: "mathqa-\(mode.rawValue)", dataset: dataset,
+                    accepted: kept.count, rejected: files[path]!.records - kept.count, createdAt: now)
+            }
             let outcome = try store.store(kept, file: file, now: now)
             result.newTasks += outcome.newTasks
             result.newRevisions += outcome.newRevisions

@@ -4,6 +4,16 @@ import GRDB
 
 /// Fingerprints of a dataset's state in the store, the inputs of stages that read it.
 public enum DatasetState {
+    /// A hash of input files by path and content (`missing` for absent ones): what a stage reading files depends on.
+    public static func filesFingerprint(_ paths: [String]) throws -> String {
+        var hasher = SHA256()
+        for path in paths {
+            hasher.update(Data("\(path)\t".utf8))
+            hasher.update(Data((FileManager.default.fileExists(atPath: path) ? try SHA256.hex(fileAt: URL(fileURLWithPath: path)) : "missing").utf8))
+        }
+        return hasher.finalizeHex()
+    }
+
     /// sha256 over every task's newest revision (id, revision id, content hash).
     public static func contentFingerprint(_ store: TaskStore, dataset: String) throws -> String {
         let lines = try store.read { db in
@@ -14,7 +24,7 @@ public enum DatasetState {
         }
         var hasher = SHA256()
         for line in lines { hasher.update(Data(line.utf8)) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalizeHex()
     }
 
     /// Content fingerprint plus the active flags on the newest revisions (by code and message, not row id) and dismissals.
@@ -35,6 +45,6 @@ public enum DatasetState {
         var hasher = SHA256()
         hasher.update(Data(content.utf8))
         for line in lines { hasher.update(Data(line.utf8)) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalizeHex()
     }
 }

@@ -18,16 +18,8 @@ enum StagePool {
     }
 
     static func with<T: Sendable>(_ parameters: StageParameters, _ body: (ExecutionPool) async throws -> T) async throws -> T {
-        let pool = try await ExecutionPool(configuration: .init(
-            python: parameters.string("python"), jobs: parameters.int("jobs") ?? ProcessInfo.processInfo.activeProcessorCount))
-        do {
-            let result = try await body(pool)
-            await pool.shutdown()
-            return result
-        } catch {
-            await pool.shutdown()
-            throw error
-        }
+        try await ExecutionPool.withPool(.init(
+            python: parameters.string("python"), jobs: parameters.int("jobs") ?? ProcessInfo.processInfo.activeProcessorCount), body)
     }
 
     /// The dataset's content fingerprint plus the resolved interpreter: what a stage that runs Python reads.

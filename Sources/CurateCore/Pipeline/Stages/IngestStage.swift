@@ -13,12 +13,7 @@ struct IngestStage: PipelineStage {
         make: { IngestStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
-        var hasher = SHA256()
-        for path in context.parameters.strings("files") ?? [] {
-            hasher.update(Data("\(path)\t".utf8))
-            hasher.update(Data((FileManager.default.fileExists(atPath: path) ? try SHA256.hex(fileAt: URL(fileURLWithPath: path)) : "missing").utf8))
-        }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        try DatasetState.filesFingerprint(context.parameters.strings("files") ?? [])
     }
 
     func run(_ context: StageContext) async throws -> StageReport {

@@ -14,13 +14,9 @@ struct MathQAPipelineStage: PipelineStage {
         make: { MathQAPipelineStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
-        var parts = ["mode \(context.parameters.string("mode") ?? MathQAMode.compat.rawValue)"]
-        parts.append("python \(try PythonLocator.resolve(context.parameters.string("python")))")
-        for path in context.parameters.strings("files") ?? [] {
-            let exists = FileManager.default.fileExists(atPath: path)
-            parts.append("\(path)\t\(exists ? try SHA256.hex(fileAt: URL(fileURLWithPath: path)) : "missing")")
-        }
-        return SHA256.hex(parts.joined(separator: "\n"))
+        let mode = context.parameters.string("mode") ?? MathQAMode.compat.rawValue
+        let python = try PythonLocator.resolve(context.parameters.string("python"))
+        return SHA256.hex("mode \(mode)\npython \(python)\n" + (try DatasetState.filesFingerprint(context.parameters.strings("files") ?? [])))
     }
 
     func run(_ context: StageContext) async throws -> StageReport {

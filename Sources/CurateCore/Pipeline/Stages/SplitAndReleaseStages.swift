@@ -134,26 +134,6 @@ struct ReleaseStage: PipelineStage {
     }
 }
 
-/// The Python version recorded in release manifests, read once from the real interpreter.
-public enum PythonVersion {
-    public static let current: String? = {
-        for candidate in ["/usr/bin/python3", "/usr/local/bin/python3"] where FileManager.default.isExecutableFile(atPath: candidate) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: candidate)
-            process.arguments = ["-c", "import platform; print(platform.python_version())"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            guard (try? process.run()) != nil else { continue }
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            if process.terminationStatus == 0, !text.isEmpty { return text }
-        }
-        return nil
-    }()
-}
-
 extension StageCatalog {
     /// Every stage curate provides.
     public static var standard: StageCatalog {
