@@ -56,12 +56,13 @@ final class BenchmarkIndex: @unchecked Sendable {
     let kinds: KindMask
     let tasks: [BenchmarkTask]
     let entryKind: [GramKind]
-    let entryKey: [UInt64]
     private let entryStart: [Int]
     private let entryLength: [Int]
     private let arena: [UInt8]
-    /// Next entry with the same key (distinct text, same hash), or -1.
-    let entryNext: [Int32]
+    /// `entryKind` as raw values and the next entry with the same key (distinct text, same hash) or -1: raw buffers
+    /// read by every worker's confirmation of prefilter hits.
+    let entryKindCodes: UnsafeMutablePointer<UInt8>
+    let entryNext: UnsafeMutablePointer<Int32>
     /// Tasks containing the entry, with the fields it came from.
     let entryTasks: [[(task: Int32, fields: TaskField)]]
     /// Distinct entries per task and kind.
@@ -74,7 +75,7 @@ final class BenchmarkIndex: @unchecked Sendable {
     let filterBits: Int
     var filterShift: UInt64 { UInt64(64 - filterBits) }
 
-    var entryCount: Int { entryKey.count }
+    var entryCount: Int { entryKind.count }
 
     /// Indexes `tasks` with n-gram size `n`: text grams of description, solution and tests; code grams of solution
     /// and tests; non-trivial solution lines.
@@ -121,30 +122,34 @@ final class BenchmarkIndex: @unchecked Sendable {
                 totals[t][store.kind[Int(entry)].rawValue] += 1
             }
         }
+        let entryCount = store.kind.count
         entryKind = store.kind
-        entryKey = store.key
         entryStart = store.start
         entryLength = store.length
         arena = store.arena
-        entryNext = store.next
+        entryKindCodes = .allocate(capacity: max(1, entryCount))
+        entryNext = .allocate(capacity: max(1, entryCount))
+        for e in 0..<entryCount {
+            entryKindCodes[e] = UInt8(store.kind[e].rawValue)
+            entryNext[e] = store.next[e]
+        }
         entryTasks = store.tasks
         taskTotals = totals
-        let lookup = store.lookup
-        let capacity = max(16, (store.key.count * 2).nextPowerOfTwo)
+        let capacity = max(16, (entryCount * 2).nextPowerOfTwo)
         let table = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity * 2)
         for slot in 0..<capacity {
             table[2 * slot] = 0
             table[2 * slot + 1] = UInt64.max
         }
         let tableMask = capacity - 1
-        let filterBits = max(16, min(26, (store.key.count * 16).nextPowerOfTwo.trailingZeroBitCount))
+        let filterBits = max(16, min(26, (entryCount * 16).nextPowerOfTwo.trailingZeroBitCount))
         let filter = UnsafeMutablePointer<UInt64>.allocate(capacity: (1 << filterBits) / 64)
         filter.initialize(repeating: 0, count: (1 << filterBits) / 64)
-        for (key, entries) in lookup {
+        for (key, first) in store.firstEntry {
             var slot = Int(truncatingIfNeeded: key) & tableMask
             while table[2 * slot + 1] != UInt64.max { slot = (slot + 1) & tableMask }
             table[2 * slot] = key
-            table[2 * slot + 1] = UInt64(entries[0])
+            table[2 * slot + 1] = UInt64(first)
             filter[Int(truncatingIfNeeded: key >> UInt64(64 - filterBits + 6))] |= PrefilterBits.mask(key)
         }
         self.table = table
@@ -165,6 +170,8 @@ final class BenchmarkIndex: @unchecked Sendable {
     deinit {
         table.deallocate()
         filter.deallocate()
+        entryKindCodes.deallocate()
+        entryNext.deallocate()
     }
 
     /// Whether entry `e`'s normalized bytes equal `bytes`.
@@ -212,36 +219,32 @@ enum PrefilterBits {
 /// The growing list of distinct grams while the index is built.
 private struct EntryStore {
     var kind: [GramKind] = []
-    var key: [UInt64] = []
     var start: [Int] = []
     var length: [Int] = []
     var arena: [UInt8] = []
+    /// Entries with the same key form a chain: the first per key, then `next` (-1 ends it).
     var next: [Int32] = []
     var tasks: [[(task: Int32, fields: TaskField)]] = []
-    var lookup: [UInt64: [Int32]] = [:]
+    var firstEntry: [UInt64: Int32] = [:]
 
     /// The entry for this gram, added if new; grams with equal keys but different text get separate entries.
     mutating func entryFor(kind: GramKind, key: UInt64, normalized: [UInt8]) -> Int32 {
-        if let candidates = lookup[key] {
-            for e in candidates where self.kind[Int(e)] == kind && Array(arena[start[Int(e)]..<(start[Int(e)] + length[Int(e)])]) == normalized {
-                return e
-            }
+        var last: Int32 = -1
+        var e = firstEntry[key] ?? -1
+        while e >= 0 {
+            let entry = Int(e)
+            if self.kind[entry] == kind && arena[start[entry]..<(start[entry] + length[entry])].elementsEqual(normalized) { return e }
+            last = e
+            e = next[entry]
         }
-        let index = Int32(self.key.count)
+        let index = Int32(self.kind.count)
         self.kind.append(kind)
-        self.key.append(key)
         start.append(arena.count)
         length.append(normalized.count)
         arena.append(contentsOf: normalized)
         next.append(-1)
         tasks.append([])
-        if var chain = lookup[key] {
-            next[Int(chain[chain.count - 1])] = index
-            chain.append(index)
-            lookup[key] = chain
-        } else {
-            lookup[key] = [index]
-        }
+        if last >= 0 { next[Int(last)] = index } else { firstEntry[key] = index }
         return index
     }
 }

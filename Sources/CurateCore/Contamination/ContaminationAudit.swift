@@ -251,7 +251,7 @@ public enum ContaminationAudit {
         let path = (directory as NSString).appendingPathComponent(name)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let data = try JSONEncoder.sorted.encode(partial)
+            let data = CanonicalJSON.encode(partial)
             let temporary = path + ".tmp-\(getpid())"
             try data.write(to: URL(fileURLWithPath: temporary))
             try? FileManager.default.removeItem(atPath: path + ".done")
@@ -312,12 +312,11 @@ public enum ContaminationAudit {
     /// Records the verdicts as flags on the audited revisions (superseding this stage's earlier flags on them).
     public static func record(_ result: ContaminationResult, store: TaskStore) throws {
         var flags: [(revisionID: Int64, taskID: String, flag: NewFlag)] = []
-        let encoder = JSONEncoder.sorted
         for task in result.tasks {
             for code in task.flags {
                 let kinds: [GramKind] = code == "contaminated:lines" ? [.line] : [.text, .code]
                 let items = task.evidence.filter { kinds.contains($0.kind) }
-                let evidence = String(decoding: (try? encoder.encode(items)) ?? Data(), as: UTF8.self)
+                let evidence = CanonicalJSON.string(items)
                 let message = code == "contaminated:lines"
                     ? "\(task.lines.found) of \(task.lines.total) solution lines found in the corpus"
                     : "text n-grams \(task.text.found)/\(task.text.total), code n-grams \(task.code.found)/\(task.code.total) found in the corpus"
@@ -330,9 +329,8 @@ public enum ContaminationAudit {
     /// Writes the JSONL report: one line per task with its counts, flags and evidence.
     public static func writeReport(_ result: ContaminationResult, to path: String) throws {
         var out = Data()
-        let encoder = JSONEncoder.sorted
         for task in result.tasks {
-            out.append(try encoder.encode(task))
+            out.append(CanonicalJSON.encode(task))
             out.append(0x0A)
         }
         do { try out.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
@@ -474,14 +472,5 @@ private final class FileQueue: @unchecked Sendable {
         bytesDone += file.size
         filesDone += 1
         return ScanProgress(bytesDone: bytesDone, bytesTotal: bytesTotal, filesDone: filesDone, filesTotal: files.count)
-    }
-}
-
-extension JSONEncoder {
-    /// Sorted keys, for stable files.
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
     }
 }

@@ -235,7 +235,7 @@ struct CorpusReader {
             return got
         }
         let probe = try fill(min(size, 8192), from: 0)
-        if memchr(base, 0, probe) != nil {
+        if isBinary(UnsafeBufferPointer(start: base, count: probe)) {
             outcome.skippedBinary = true
             return
         }
@@ -294,7 +294,8 @@ struct CorpusReader {
             lineNumber += 1
             defer { lineStartOffset += line.count + 1 }
             if line.allSatisfy({ ByteClass.table[Int($0)] & ByteClass.space != 0 }) { return }
-            switch JSONField.extract(field, from: line, into: &text) {
+            let result = JSONField.extract(field, from: line, into: &text)
+            switch result {
             case .found:
                 text.withUnsafeBufferPointer { body($0, CorpusDocument(ordinal: lineNumber, offset: lineStartOffset, label: "line \(lineNumber)")) }
                 outcome.documents += 1
@@ -302,7 +303,7 @@ struct CorpusReader {
             case .missing, .invalid:
                 problems += 1
                 if problems <= Self.maxDiagnosticsPerFile {
-                    let what = JSONField.extract(field, from: line, into: &text) == .missing
+                    let what = result == .missing
                         ? "no field \"\(textField)\" (pass --text-field)" : "invalid JSON or \"\(textField)\" is not a string"
                     outcome.diagnostics.append(Diagnostic(
                         .warning, file: file.path, location: "line \(lineNumber), byte \(lineStartOffset)", "\(what); record skipped"))
@@ -430,7 +431,6 @@ private final class ChunkInputStream: InputStream {
 private final class XMLDocumentCollector: NSObject, XMLParserDelegate {
     let wiki: Bool
     var onDocument: (([UInt8], String, Int) -> Void)?
-    weak var parser: XMLParser?
     var error: Error?
     var errorLine: Int?
     private var bytes: [UInt8] = []

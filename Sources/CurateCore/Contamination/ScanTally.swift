@@ -75,8 +75,9 @@ final class ScanWorker: GramSink {
     /// Per entry: serial of the last document that counted it, and how many documents did (raw buffers: hot path).
     private let lastDocument: UnsafeMutablePointer<Int>
     private let counts: UnsafeMutablePointer<Int>
-    private let entryKinds: UnsafeMutablePointer<UInt8>
-    private let entryNext: UnsafeMutablePointer<Int32>
+    /// The index's raw buffers, held directly for the hot path.
+    private let entryKinds: UnsafePointer<UInt8>
+    private let entryNext: UnsafePointer<Int32>
     private let entryCount: Int
     private var evidence: [Int32: Evidence] = [:]
     private var scratch: [UInt8] = []
@@ -96,20 +97,14 @@ final class ScanWorker: GramSink {
         lastDocument.initialize(repeating: -1, count: max(1, entryCount))
         counts = .allocate(capacity: max(1, entryCount))
         counts.initialize(repeating: 0, count: max(1, entryCount))
-        entryKinds = .allocate(capacity: max(1, entryCount))
-        entryNext = .allocate(capacity: max(1, entryCount))
-        for e in 0..<entryCount {
-            entryKinds[e] = UInt8(index.entryKind[e].rawValue)
-            entryNext[e] = index.entryNext[e]
-        }
+        entryKinds = UnsafePointer(index.entryKindCodes)
+        entryNext = UnsafePointer(index.entryNext)
         reader = CorpusReader(textField: textField)
     }
 
     deinit {
         lastDocument.deallocate()
         counts.deallocate()
-        entryKinds.deallocate()
-        entryNext.deallocate()
     }
 
     /// Reads and scans one file, adding to this worker's counts.

@@ -160,9 +160,7 @@ enum ContaminationRendering {
         if !output.noRecord { try ContaminationAudit.record(result, store: store) }
         if let report = output.report { try ContaminationAudit.writeReport(result, to: report) }
         if output.json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            print(CanonicalJSON.string(result, pretty: true))
             return
         }
         print(render(result, seconds: seconds, top: output.top))
