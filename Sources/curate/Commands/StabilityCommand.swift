@@ -49,26 +49,6 @@ struct StabilityCommand: AsyncParsableCommand {
     }
 }
 
-extension SandboxOptions {
-    /// Runs `body` with a started pool and a progress bar labelled `label`, shutting both down however it ends.
-    func withPool<T: Sendable>(
-        label: String, _ body: (ExecutionPool, @escaping @Sendable (Int, Int) -> Void) async throws -> T
-    ) async throws -> T {
-        let pool = try await startPool()
-        let bar = ProgressBar(label)
-        do {
-            let result = try await body(pool, { bar.update($0, of: $1) })
-            bar.finish()
-            await pool.shutdown()
-            return result
-        } catch {
-            bar.finish()
-            await pool.shutdown()
-            throw error
-        }
-    }
-}
-
 /// Flagged tasks as a table: task, code and one-line message.
 enum FilterFindingsTable {
     static func print(_ findings: [FilterFinding]) {

@@ -32,6 +32,24 @@ struct SandboxOptions: ParsableArguments {
         for warning in pool.isolation.warnings { Terminal.error("warning: \(warning)") }
         return pool
     }
+
+    /// Runs `body` with a started pool and a progress bar labelled `label`, shutting both down however it ends.
+    func withPool<T: Sendable>(
+        label: String, _ body: (ExecutionPool, @escaping @Sendable (Int, Int) -> Void) async throws -> T
+    ) async throws -> T {
+        let pool = try await startPool()
+        let bar = ProgressBar(label)
+        do {
+            let result = try await body(pool, { bar.update($0, of: $1) })
+            bar.finish()
+            await pool.shutdown()
+            return result
+        } catch {
+            bar.finish()
+            await pool.shutdown()
+            throw error
+        }
+    }
 }
 
 struct ValidateCommand: AsyncParsableCommand {

@@ -130,8 +130,9 @@ public enum AmbiguityStage {
         store: TaskStore, samplesPath: String, datasets: [String], pool: ExecutionPool, options: AmbiguityOptions,
         record: Bool = true, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> AmbiguityReport {
-        let samples = try SampleReader.read(path: samplesPath)
-        let sha = try SHA256.hex(fileAt: URL(fileURLWithPath: samplesPath))
+        let data = try SampleReader.load(path: samplesPath)
+        let samples = try SampleReader.parse(data, path: samplesPath)
+        let sha = SHA256.hex(data)
         let subjects = try FilterSubject.heads(of: store, datasets: datasets)
         let (byTask, diagnostics) = assign(samples, to: subjects, path: samplesPath)
         let started = Date()
@@ -222,11 +223,5 @@ public enum SpecialCasing {
         }
         parts.append(current)
         return parts.count > 1 ? parts : []
-    }
-
-    /// True when at least two asserted literals appear verbatim in the completion.
-    public static func spellsOut(_ literals: [String], in completion: String) -> Bool {
-        let compact = completion.filter { !$0.isWhitespace }
-        return Set(literals.filter { compact.contains($0) }).count >= 2
     }
 }

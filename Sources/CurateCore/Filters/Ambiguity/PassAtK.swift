@@ -14,7 +14,4 @@ public enum PassAtK {
         for i in (n - c + 1)...n { logFail += log1p(-Double(k) / Double(i)) }
         return -expm1(logFail)
     }
-
-    /// The ks reported by `curate ambiguity`, as in the Codex paper.
-    public static let standardKs = [1, 10, 100]
 }

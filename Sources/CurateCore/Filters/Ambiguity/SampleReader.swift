@@ -21,11 +21,14 @@ public struct ModelSample: Sendable, Hashable, Codable {
 public enum SampleReader {
     /// Reads and parses the file at `path`.
     public static func read(path: String) throws -> [ModelSample] {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+        try parse(load(path: path), path: path)
+    }
+
+    /// The bytes of the samples file at `path`.
+    static func load(path: String) throws -> Data {
+        do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw FilterError.unreadableSamples(path: path, reason: error.localizedDescription)
         }
-        return try parse(data, path: path)
     }
 
     /// Parses sample records from bytes; `path` only names the source in errors.

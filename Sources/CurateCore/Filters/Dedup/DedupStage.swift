@@ -49,18 +49,12 @@ public enum DedupStage {
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> DedupReport {
         let names = datasets.isEmpty ? try store.datasets() : datasets
-        var items: [DedupItem] = []
-        for name in names {
-            let heads = try store.heads(dataset: name).sorted { TaskID.naturalLess($0.task.id, $1.task.id) }
-            if heads.isEmpty { throw FilterError.noTasks(dataset: name) }
-            for head in heads {
-                items.append(DedupItem(
-                    taskID: head.task.id, revisionID: head.revision.id!, dataset: name,
-                    content: try TaskContent.decode(head.revision.content),
-                    split: splits.splitOf(name, head.task.sourceID)))
-            }
+        let items = try FilterSubject.sortedHeads(of: store, datasets: names).map { head in
+            DedupItem(
+                taskID: head.task.id, revisionID: head.revision.id!, dataset: head.task.dataset,
+                content: try TaskContent.decode(head.revision.content),
+                split: splits.splitOf(head.task.dataset, head.task.sourceID))
         }
-        if items.isEmpty { throw FilterError.noTasks(dataset: nil) }
         let finder = try DuplicateFinder(options: options)
         let pairs = finder.pairs(items, progress: progress)
         let outcomes = finder.outcomes(items, pairs: pairs)

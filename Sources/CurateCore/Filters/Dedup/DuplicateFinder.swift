@@ -76,13 +76,13 @@ public struct DuplicateFinder: Sendable {
     /// All pairs at or above the threshold, ordered by the later task; items must be given earliest first.
     /// `progress(done, total)` is called as signatures are computed.
     public func pairs(_ items: [DedupItem], progress: (@Sendable (Int, Int) -> Void)? = nil) -> [DuplicatePair] {
-        let fieldSets: [[DedupField: Set<UInt64>]] = items.map { item in
-            Dictionary(uniqueKeysWithValues: options.fields.map { field in
-                (field, Shingler.shingles(DedupNormalizer.tokens(field, of: item.content), size: options.shingleSize, salt: field.rawValue))
+        let normalized = items.map { item in options.fields.map { DedupNormalizer.tokens($0, of: item.content) } }
+        let fieldSets: [[DedupField: Set<UInt64>]] = normalized.map { tokens in
+            Dictionary(uniqueKeysWithValues: zip(options.fields, tokens).map { field, tokens in
+                (field, Shingler.shingles(tokens, size: options.shingleSize, salt: field.rawValue))
             })
         }
         let pooled = fieldSets.map { sets in sets.values.reduce(into: Set<UInt64>()) { $0.formUnion($1) } }
-        let normalized = items.map { item in options.fields.map { DedupNormalizer.tokens($0, of: item.content) } }
         let hasher = MinHasher(permutations: options.permutations, threshold: options.threshold)
         var signatures: [[UInt64]] = []
         signatures.reserveCapacity(pooled.count)

@@ -15,17 +15,23 @@ public struct FilterSubject: Sendable, Hashable {
 
     /// The newest revision of every task of `datasets` (all datasets when empty), in natural id order.
     public static func heads(of store: TaskStore, datasets: [String]) throws -> [FilterSubject] {
+        try sortedHeads(of: store, datasets: datasets).map { head in
+            FilterSubject(taskID: head.task.id, revisionID: head.revision.id!, content: try TaskContent.decode(head.revision.content))
+        }
+    }
+
+    /// The heads of `datasets` (all datasets when empty), dataset by dataset, each in natural id order; throws
+    /// `noTasks` for a dataset without tasks or when there are none at all.
+    static func sortedHeads(of store: TaskStore, datasets: [String]) throws -> [TaskHead] {
         let names = datasets.isEmpty ? try store.datasets() : datasets
-        var subjects: [FilterSubject] = []
+        var all: [TaskHead] = []
         for name in names {
             let heads = try store.heads(dataset: name)
             if heads.isEmpty { throw FilterError.noTasks(dataset: name) }
-            for head in heads.sorted(by: { TaskID.naturalLess($0.task.id, $1.task.id) }) {
-                subjects.append(FilterSubject(taskID: head.task.id, revisionID: head.revision.id!, content: try TaskContent.decode(head.revision.content)))
-            }
+            all += heads.sorted { TaskID.naturalLess($0.task.id, $1.task.id) }
         }
-        if subjects.isEmpty { throw FilterError.noTasks(dataset: nil) }
-        return subjects
+        if all.isEmpty { throw FilterError.noTasks(dataset: nil) }
+        return all
     }
 }
 
@@ -77,12 +83,12 @@ public enum StabilityStage {
                 }
             }
         }
-        let baselineKeys = requests.indices.filter { slots[$0].run == 0 }.map { requests[$0].key }
-        let known = try stored(baselineKeys)
+        let baselineKeys = requests.indices.map { slots[$0].run == 0 ? requests[$0].key : nil }
+        let known = try stored(baselineKeys.compactMap { $0 })
         var unsorted = [ExecutionVerdict?](repeating: nil, count: requests.count)
         var pending: [Int] = []
         for index in requests.indices {
-            if slots[index].run == 0, let verdict = known[requests[index].key] { unsorted[index] = verdict } else { pending.append(index) }
+            if let key = baselineKeys[index], let verdict = known[key] { unsorted[index] = verdict } else { pending.append(index) }
         }
         let order = pending.sorted { (requests[$0].hashSeed ?? 0, $0) < (requests[$1].hashSeed ?? 0, $1) }
         let sortedVerdicts = try await pool.runAll(order.map { requests[$0] }, progress: progress)
