@@ -40,39 +40,22 @@ public enum PythonLocator {
         return result.stdout
     }
 
-    /// Runs `executable` and returns its exit status and trimmed standard output. A script just written can be
-    /// briefly "busy" (ETXTBSY) while a concurrently forked process still holds its write descriptor; that passes
-    /// within milliseconds, so such a launch is retried a few times.
+    /// Runs `executable` and returns its exit status and trimmed standard output.
     static func output(of executable: String, arguments: [String]) throws -> (status: Int32, stdout: String) {
-        var attempt = 0
-        while true {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            do {
-                try process.run()
-            } catch {
-                attempt += 1
-                guard attempt < 5, isTextFileBusy(error) else {
-                    throw ExecutionError.pythonNotRunnable(path: executable, reason: error.localizedDescription)
-                }
-                usleep(20_000 * UInt32(attempt))
-                continue
-            }
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw ExecutionError.pythonNotRunnable(path: executable, reason: error.localizedDescription)
         }
-    }
-
-    /// True when a launch failed with ETXTBSY, directly or as the underlying POSIX error.
-    private static func isTextFileBusy(_ error: Error) -> Bool {
-        let nsError = error as NSError
-        if nsError.code == Int(ETXTBSY) { return true }
-        return (nsError.userInfo[NSUnderlyingErrorKey] as? NSError)?.code == Int(ETXTBSY)
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// True for text files starting with `#!` (launchers), false for binaries.

@@ -195,10 +195,18 @@ enum Pipes {
     }
 }
 
-/// `posix_spawn` with the three standard descriptors replaced and SIGPIPE reset to its default.
+/// `posix_spawn` with the three standard descriptors replaced, every other one closed, and SIGPIPE reset to its default.
 enum Spawn {
     /// Held from creating a worker's pipes until it is spawned (see `Pipes`).
     static let lock = NSLock()
+
+    #if canImport(Glibc)
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), looked up at run time because Swift's Glibc
+    /// module does not declare it; nil on older C libraries, where workers inherit stray descriptors as before.
+    private static let addCloseFrom: AddCloseFrom? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+        .map { unsafeBitCast($0, to: AddCloseFrom.self) }
+    #endif
 
     static func run(_ argv: [String], environment: [String], stdin: Int32, stdout: Int32, stderr: Int32) throws -> pid_t {
         #if canImport(Glibc)
@@ -217,6 +225,11 @@ enum Spawn {
         posix_spawn_file_actions_adddup2(&actions, stdin, 0)
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        #if canImport(Glibc)
+        // A worker lives as long as its pool: it must not keep other descriptors this process happened to have
+        // open without close-on-exec (a script being written elsewhere would stay "busy" for its whole life).
+        _ = Self.addCloseFrom?(&actions, 3)
+        #endif
         var defaults = sigset_t()
         sigemptyset(&defaults)
         sigaddset(&defaults, SIGPIPE)

@@ -115,6 +115,30 @@ struct ExecutionPoolTests {
         await pool.shutdown()
     }
 
+    /// A descriptor this process has open without close-on-exec does not leak into the long-lived workers.
+    @Test func workersDoNotInheritStrayDescriptors() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("curate-stray-\(UUID().uuidString)").path
+        let fd = open(path, O_WRONLY | O_CREAT, 0o600)
+        #expect(fd >= 0)
+        defer {
+            close(fd)
+            unlink(path)
+        }
+        let holders = try await ExecutionPool.withPool(.init(jobs: 1)) { _ in
+            let me = getpid()
+            let children = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(Int32.init).filter { pid in
+                guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                      let fields = stat.split(separator: ")").last?.split(separator: " ") else { return false }
+                return fields.count > 2 && Int32(fields[1]) == me
+            }
+            return children.filter { pid in
+                let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
+                return fds.contains { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)")) == path }
+            }
+        }
+        #expect(holders.isEmpty, "workers hold \(path): \(holders)")
+    }
+
     @Test func keyCoversEverythingThatDecidesTheResult() {
         let base = ExecutionRequest(solution: "x = 1", tests: ["assert x == 1"], pythonVersion: "3.11.2")
         var changed = [base, base, base, base, base, base]
