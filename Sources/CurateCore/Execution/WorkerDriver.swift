@@ -280,14 +280,17 @@ def start_zygote():
 
 def kill_survivors(pid):
     """Kills what the child left: in a private pid namespace every process but us and the zygote, otherwise the
-    processes of the child's group or session or of the sandbox uid. Returns how many there were."""
+    processes of the child's group or session or of the sandbox uid. Returns how many there were. Sweeps until
+    none is left (a killed process still needs CPU time to exit, which a loaded machine may not give it at once),
+    for at most 5 seconds."""
     killed = set()
     try:
         os.killpg(pid, signal.SIGKILL)
     except OSError:
         pass
     spared = {os.getpid(), ZYGOTE_PID}
-    for _ in range(50):
+    deadline = time.monotonic() + 5.0
+    while True:
         found = []
         for entry in os.listdir("/proc"):
             if not entry.isdigit() or int(entry) in spared:
@@ -309,7 +312,7 @@ def kill_survivors(pid):
                 pass
         killed.update(found)
         reap()
-        if not found:
+        if not found or time.monotonic() > deadline:
             break
         time.sleep(0.002)
     return len(killed)
