@@ -157,9 +157,8 @@ public struct Validator: Sendable {
         var verdicts = [ExecutionVerdict?](repeating: nil, count: heads.count)
         var fresh: [Int] = []
         var reused = 0
-        let decoder = JSONDecoder()
         for (index, key) in keys.enumerated() {
-            if let record = stored[key], let verdict = try? decoder.decode(ExecutionVerdict.self, from: Data(record.verdict.utf8)) {
+            if let record = stored[key], let verdict = try? ExecutionVerdict(stored: record) {
                 verdicts[index] = verdict
                 reused += 1
                 if record.revisionID != heads[index].revision.id! { fresh.append(index) }
@@ -178,19 +177,21 @@ public struct Validator: Sendable {
         }
         fresh += toRun
         let final = verdicts.map { $0! }
-        try record(heads: heads, requests: requests, keys: keys, verdicts: final, indices: fresh.sorted(), options: options)
         var counts: [VerdictCategory: Int] = [:]
-        var failures: [ValidationFailure] = []
+        var failures: [Int: ValidationFailure] = [:]
         for (index, verdict) in final.enumerated() {
             let category = VerdictCategory(verdict)
             counts[category, default: 0] += 1
             if category != .passed {
-                failures.append(Self.failure(head: heads[index], request: requests[index], verdict: verdict, category: category))
+                failures[index] = ValidationFailure.describe(
+                    taskID: heads[index].task.id, revisionID: heads[index].revision.id!, request: requests[index], verdict: verdict,
+                    category: category)
             }
         }
+        try record(heads: heads, keys: keys, verdicts: final, failures: failures, indices: fresh.sorted(), options: options)
         return ValidationReport(
             pythonVersion: pool.pythonVersion, jobs: pool.configuration.jobs, tasks: heads.count, executed: toRun.count,
-            reused: reused, retriedTimeouts: retried, recoveredTimeouts: recovered, counts: counts, failures: failures,
+            reused: reused, retriedTimeouts: retried, recoveredTimeouts: recovered, counts: counts, failures: failures.keys.sorted().map { failures[$0]! },
             wallSeconds: Date().timeIntervalSince(start),
             executionsPerSecond: toRun.isEmpty ? 0 : Double(toRun.count) / max(executedSeconds, 1e-9),
             isolationWarnings: pool.isolation.warnings)
@@ -199,7 +200,7 @@ public struct Validator: Sendable {
     /// The newest stored verdict of a revision (for `curate show`), or nil if it was never validated.
     public static func latestVerdict(store: TaskStore, revisionID: Int64) throws -> StoredVerdict? {
         guard let record = try store.latestExecution(revisionID: revisionID) else { return nil }
-        let verdict = try JSONDecoder().decode(ExecutionVerdict.self, from: Data(record.verdict.utf8))
+        let verdict = try ExecutionVerdict(stored: record)
         return StoredVerdict(
             revisionID: record.revisionID, key: record.key, verdict: verdict, pythonVersion: record.pythonVersion,
             timeoutSeconds: record.timeoutSeconds, calibratedTimeoutSeconds: record.calibratedTimeoutSeconds, createdAt: record.createdAt)
@@ -225,7 +226,11 @@ public struct Validator: Sendable {
         return heads.sorted { TaskID.naturalLess($0.task.id, $1.task.id) }
     }
 
-    private func record(heads: [TaskHead], requests: [ExecutionRequest], keys: [String], verdicts: [ExecutionVerdict], indices: [Int], options: ValidationOptions) throws {
+    /// Stores the verdicts at `indices` and flags the revisions whose reference solution failed.
+    private func record(
+        heads: [TaskHead], keys: [String], verdicts: [ExecutionVerdict], failures: [Int: ValidationFailure], indices: [Int],
+        options: ValidationOptions
+    ) throws {
         guard !indices.isEmpty else { return }
         let now = Date()
         var records: [ExecutionRecord] = []
@@ -239,12 +244,10 @@ public struct Validator: Sendable {
                 verdict: CanonicalJSON.string(verdict), cpuSeconds: verdict.cpuSeconds, wallSeconds: verdict.wallSeconds,
                 peakMemoryKB: verdict.peakMemoryKB, pythonVersion: pool.pythonVersion, timeoutSeconds: options.limits.timeoutSeconds,
                 calibratedTimeoutSeconds: calibrated, createdAt: now))
-            let category = VerdictCategory(verdict)
-            if let code = category.flagCode {
-                let failure = Self.failure(head: heads[index], request: requests[index], verdict: verdict, category: category)
+            if let failure = failures[index], let code = failure.category.flagCode {
                 flags.append((revisionID, heads[index].task.id, NewFlag(
                     stage: "validate", code: code, severity: .error,
-                    message: "reference solution \(category.rawValue): \(failure.statement) → \(failure.outcome)",
+                    message: "reference solution \(failure.category.rawValue): \(failure.statement) → \(failure.outcome)",
                     evidence: CanonicalJSON.string(failure))))
             }
         }
@@ -252,7 +255,11 @@ public struct Validator: Sendable {
         try store.recordFlags(stage: "validate", revisionIDs: indices.map { heads[$0].revision.id! }, flags: flags, now: now)
     }
 
-    private static func failure(head: TaskHead, request: ExecutionRequest, verdict: ExecutionVerdict, category: VerdictCategory) -> ValidationFailure {
-        ValidationFailure.describe(taskID: head.task.id, revisionID: head.revision.id!, request: request, verdict: verdict, category: category)
+}
+
+extension ExecutionVerdict {
+    /// The verdict a stored execution row holds (its JSON column), decoded in one place for every reader.
+    public init(stored record: ExecutionRecord) throws {
+        self = try JSONDecoder().decode(ExecutionVerdict.self, from: Data(record.verdict.utf8))
     }
 }

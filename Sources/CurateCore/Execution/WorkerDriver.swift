@@ -4,7 +4,8 @@
 /// JSON requests on fd 0, makes the scratch directory and the capture pipes, and hands request and pipes to the
 /// zygote, a pristine fork of itself that compiles the code, forks one child per request and waits for it. The child
 /// (new session, rlimits, unprivileged uid, fresh scratch directory, stdin from /dev/null, stdout/stderr into capped
-/// pipes) runs solution, test setup and each test, reporting outcomes over a private nonce-tagged pipe. The
+/// pipes) runs solution, test setup and each test, appending nonce-tagged outcomes to a private memfd that the
+/// supervisor reads once the child and its survivors are gone (no wakeup per test, nothing lost to a kill). The
 /// supervisor enforces the wall-clock and output limits by killing the child's process group from outside, kills
 /// every survivor, removes the scratch directory and replies with raw facts for `VerdictBuilder`.
 ///
@@ -17,7 +18,7 @@ enum WorkerDriver {
     static let source = #"""
 import gc
 gc.disable()
-import builtins, errno, fcntl, json, math, os, resource, secrets, select, shutil, signal, socket, struct, sys, time
+import builtins, errno, fcntl, json, math, os, resource, secrets, select, shutil, signal, socket, struct, sys, tempfile, time
 
 CONFIG = json.loads(sys.argv[1])
 PROTO_IN = os.dup(0)
@@ -48,6 +49,7 @@ import random as _random_module
 import datetime as _datetime_module
 import time as _time_module
 EXIT_FORMAT = ">iddq"
+MAX_RESULT_BYTES = 64 << 20
 NONCE_BYTES = 32
 
 
@@ -360,6 +362,15 @@ def force_remove(func, path, _info):
         pass
 
 
+def results_file():
+    """An anonymous file for the child's outcome records: a memfd, or an unlinked temporary file where there is none."""
+    if hasattr(os, "memfd_create"):
+        return os.memfd_create("curate-results", os.MFD_CLOEXEC)
+    fd, path = tempfile.mkstemp(dir=SCRATCH_ROOT)
+    os.unlink(path)
+    return fd
+
+
 def execute(body):
     req = json.loads(body)
     cap = req["max_output"]
@@ -370,17 +381,17 @@ def execute(body):
     os.mkdir(SCRATCH, 0o700)
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
-    res_r, res_w = os.pipe()
+    results = results_file()
     start = time.monotonic()
-    socket.send_fds(ZYGOTE, [struct.pack(">I%ds" % NONCE_BYTES, len(body), nonce.encode())], [out_w, err_w, res_w])
+    socket.send_fds(ZYGOTE, [struct.pack(">I%ds" % NONCE_BYTES, len(body), nonce.encode())], [out_w, err_w, results])
     ZYGOTE.sendall(body)
-    for fd in (out_w, err_w, res_w):
+    for fd in (out_w, err_w):
         os.close(fd)
     pid_bytes = read_exact(ZYGOTE.recv, 4)
     if pid_bytes is None:
         os._exit(3)
     pid = struct.unpack(">i", pid_bytes)[0]
-    buffers = {out_r: bytearray(), err_r: bytearray(), res_r: bytearray()}
+    buffers = {out_r: bytearray(), err_r: bytearray()}
     totals = {out_r: 0, err_r: 0}
     poller = select.poll()
     for fd in buffers:
@@ -401,8 +412,6 @@ def execute(body):
         if not data:
             poller.unregister(fd)
             open_fds.discard(fd)
-        elif fd == res_r:
-            buffers[fd] += data
         else:
             totals[fd] += len(data)
             room = keep - len(buffers[fd])
@@ -444,8 +453,11 @@ def execute(body):
                 take(fd)
     for fd in buffers:
         os.close(fd)
+    size = min(os.fstat(results).st_size, MAX_RESULT_BYTES)
+    written = os.pread(results, size, 0) if size > 0 else b""
+    os.close(results)
     records = []
-    for line in bytes(buffers[res_r]).split(b"\n"):
+    for line in written.split(b"\n"):
         text = line.decode("utf-8", "replace")
         if text.startswith(nonce):
             try:

@@ -33,14 +33,20 @@ struct SandboxOptions: ParsableArguments {
         return pool
     }
 
-    /// Runs `body` with a started pool and a progress bar labelled `label`, shutting both down however it ends.
+    /// Runs `body` with a started pool and a progress bar labelled `label` (with executions per second when `rate`),
+    /// shutting both down however it ends.
     func withPool<T: Sendable>(
-        label: String, _ body: (ExecutionPool, @escaping @Sendable (Int, Int) -> Void) async throws -> T
+        label: String, rate: Bool = false, _ body: (ExecutionPool, @escaping @Sendable (Int, Int) -> Void) async throws -> T
     ) async throws -> T {
         let pool = try await startPool()
         let bar = ProgressBar(label)
+        let started = Date()
+        let progress: @Sendable (Int, Int) -> Void = { done, total in
+            let suffix = rate ? String(format: "%.0f/s", Double(done) / max(Date().timeIntervalSince(started), 1e-3)) : ""
+            bar.update(done, of: total, suffix: suffix)
+        }
         do {
-            let result = try await body(pool, { bar.update($0, of: $1) })
+            let result = try await body(pool, progress)
             bar.finish()
             await pool.shutdown()
             return result
@@ -73,18 +79,12 @@ struct ValidateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try storeOptions.open()
-        let pool = try await sandbox.startPool()
         let options = ValidationOptions(
             dataset: dataset, ids: ids.flatMap { $0.split(separator: ",").map(String.init) }, limits: sandbox.limits,
             includeChallengeTests: challenge, force: force)
-        let bar = ProgressBar("validate")
-        let started = Date()
-        let report = try await Validator(store: store, pool: pool).validate(options: options) { done, total in
-            let rate = Double(done) / max(Date().timeIntervalSince(started), 1e-3)
-            bar.update(done, of: total, suffix: String(format: "%.0f/s", rate))
+        let report = try await sandbox.withPool(label: "validate", rate: true) { pool, progress in
+            try await Validator(store: store, pool: pool).validate(options: options, progress: progress)
         }
-        bar.finish()
-        await pool.shutdown()
         if json {
             print(CanonicalJSON.string(report, pretty: true))
         } else {

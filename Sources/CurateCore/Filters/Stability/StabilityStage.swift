@@ -126,7 +126,7 @@ public enum StabilityStage {
     /// Validation verdicts stored under these request keys.
     public static func storedVerdicts(_ store: TaskStore, keys: [String]) throws -> [String: ExecutionVerdict] {
         try store.executions(keys: keys).compactMapValues { record in
-            try? JSONDecoder().decode(ExecutionVerdict.self, from: Data(record.verdict.utf8))
+            try? ExecutionVerdict(stored: record)
         }
     }
 
