@@ -16,6 +16,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
+        .target(name: "CByteClass"),
         .target(
             name: "CurateStore",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
@@ -24,6 +25,7 @@ let package = Package(
             name: "CurateCore",
             dependencies: [
                 "CurateStore",
+                "CByteClass",
                 "CZlib",
                 "CZstd",
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -148,8 +148,9 @@ public struct ContaminationResult: Codable, Sendable, Hashable {
 
 /// A rank's share of a sharded audit, written atomically with a `.done` marker.
 public struct ContaminationPartial: Codable, Sendable, Hashable {
-    /// Gram key scheme this build writes (1: no field, FNV keys; 2: rotate-add token states); merge refuses others.
-    public static let currentKeyScheme = 2
+    /// Gram key scheme this build writes (1: no field, FNV keys; 2: rotate-add token states; 3: word-at-a-time token
+    /// values, multiplicative keys); merge refuses others.
+    public static let currentKeyScheme = 3
 
     /// Key scheme the partial was written with.
     public var keyScheme: Int

@@ -56,17 +56,21 @@ public enum CorpusListing {
         found.sort { $0.0 < $1.0 }
         var files: [CorpusFile] = []
         for (position, (path, size)) in found.enumerated() where position == 0 || found[position - 1].0 != path {
-            let known = Self.plainExtensions.contains { path.hasSuffix($0) }
-            let head = known ? [] : readHead(path)
-            let compression = CorpusCompression.detect(path: path, head: head)
+            let named = CorpusCompression.detect(path: path, head: [])
+            let dump = format == .auto ? isDumpName(path) : format != .text
+            let compression = named == .none && dump ? CorpusCompression.detect(path: path, head: readHead(path)) : named
             let resolved = format == .auto ? detectFormat(path: path, compression: compression) : format
             files.append(CorpusFile(index: files.count, path: path, format: resolved, compression: compression, size: size))
         }
         return (files, diagnostics)
     }
 
-    /// Extensions whose files are neither compressed nor dumps: their first bytes are not read while listing.
-    private static let plainExtensions = [".py", ".txt", ".md", ".rst", ".pyi", ".c", ".h", ".js", ".java", ".so", ".pyc"]
+    /// Whether the name makes a file a JSONL or XML dump candidate: only those have their first bytes read while
+    /// listing (compressed content under any other name is recognized by the reader from its first read).
+    private static func isDumpName(_ path: String) -> Bool {
+        let name = path.lowercased()
+        return [".jsonl", ".ndjson", ".xml"].contains { name.hasSuffix($0) }
+    }
 
     /// Start of the message of a skipped directory's diagnostic (the summary counts these).
     static let unopenedDirectory = "cannot open directory"
@@ -127,7 +131,7 @@ public enum CorpusListing {
         return found
     }
 
-    private static func readHead(_ path: String) -> [UInt8] {
+    static func readHead(_ path: String) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return [] }
         defer { close(fd) }
@@ -181,8 +185,9 @@ struct CorpusReader {
     static let textSlice = 32 << 20
     /// Plain files up to this size are read whole; larger ones are read in slices so memory stays flat.
     static let wholeLimit = 32 << 20
-    /// This reader's buffer for whole files (one reader per worker).
+    /// This reader's buffer for whole files and its open directory (one reader per worker).
     private let buffer = ReadBuffer()
+    private let directory = DirectoryCursor()
 
     func read(_ file: CorpusFile, _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void) -> FileReadOutcome {
         var outcome = FileReadOutcome()
@@ -192,7 +197,9 @@ struct CorpusReader {
                 if file.compression == .none && file.size <= Self.wholeLimit {
                     try readWhole(file, &outcome, body)
                 } else {
-                    try readTextStream(file, &outcome, body)
+                    let compression = file.compression == .none
+                        ? CorpusCompression.detect(path: file.path, head: CorpusListing.readHead(file.path)) : file.compression
+                    try readTextStream(file, compression: compression, &outcome, body)
                 }
             case .jsonl: try readJSONL(file, &outcome, body)
             case .posts, .wiki: try readXML(file, &outcome, body)
@@ -213,33 +220,42 @@ struct CorpusReader {
     }
 
     /// Plain files up to `wholeLimit`: read with read(2) into the worker's reused buffer (cheaper than mapping and
-    /// unmapping many small files); binary files stop after their first 8 KB.
+    /// unmapping many small files), opened relative to the worker's current directory, sized by the listing (a file
+    /// that grew is read on to its end, up to `wholeLimit`). Binary files stop after their first 8 KB, and files with
+    /// a binary extension are not opened; content with a compression magic is streamed instead.
     private func readWhole(_ file: CorpusFile, _ outcome: inout FileReadOutcome, _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void) throws {
-        let fd = open(file.path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw CorpusReadFailure(path: file.path, offset: 0, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw CorpusReadFailure(path: file.path, offset: 0, reason: String(cString: strerror(errno))) }
-        let size = min(Int(st.st_size), Self.wholeLimit)
-        guard size > 0 else { return }
-        let base = buffer.reserve(size)
-        func fill(_ limit: Int, from start: Int) throws -> Int {
-            var got = start
-            while got < limit {
-                let n = Glibc.read(fd, base + got, limit - got)
-                if n < 0 && errno == EINTR { continue }
-                guard n >= 0 else { throw CorpusReadFailure(path: file.path, offset: got, reason: String(cString: strerror(errno))) }
-                if n == 0 { break }
-                got += n
-            }
-            return got
-        }
-        let probe = try fill(min(size, 8192), from: 0)
-        if isBinary(UnsafeBufferPointer(start: base, count: probe)) {
+        if BinaryExtensions.contains(file.path) {
             outcome.skippedBinary = true
             return
         }
-        let count = try probe < min(size, 8192) ? probe : fill(size, from: probe)
+        let fd = directory.open(file.path)
+        guard fd >= 0 else { throw CorpusReadFailure(path: file.path, offset: 0, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var base = buffer.reserve(min(file.size, Self.wholeLimit) + 1)
+        /// Reads up to `limit` bytes at `start`; whether the file ended (a short read of a regular file is its end).
+        func fill(from start: Int, to limit: Int) throws -> (count: Int, ended: Bool) {
+            while true {
+                let n = Glibc.read(fd, base + start, limit - start)
+                if n < 0 && errno == EINTR { continue }
+                guard n >= 0 else { throw CorpusReadFailure(path: file.path, offset: start, reason: String(cString: strerror(errno))) }
+                return (start + n, start + n < limit)
+            }
+        }
+        let probeSize = 8192
+        var (count, ended) = try fill(from: 0, to: min(file.size + 1, probeSize))
+        if count >= 2 {
+            let magic = CorpusCompression.detect(path: "", head: Array(UnsafeBufferPointer(start: base, count: min(count, 4))))
+            if magic != .none { return try readTextStream(file, compression: magic, &outcome, body) }
+        }
+        if isBinary(UnsafeBufferPointer(start: base, count: count)) {
+            outcome.skippedBinary = true
+            return
+        }
+        while !ended && count < Self.wholeLimit {
+            let limit = min(max(file.size + 1, 2 * count), Self.wholeLimit)
+            base = buffer.reserve(limit, keeping: count)
+            (count, ended) = try fill(from: count, to: limit)
+        }
         guard count > 0 else { return }
         body(UnsafeBufferPointer(start: base, count: count), CorpusDocument(ordinal: 0, offset: 0, label: nil))
         outcome.documents = 1
@@ -247,8 +263,10 @@ struct CorpusReader {
     }
 
     /// Compressed or large plain text: one document, delivered in slices cut at line ends.
-    private func readTextStream(_ file: CorpusFile, _ outcome: inout FileReadOutcome, _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void) throws {
-        let source = try ChunkSource(path: file.path, compression: file.compression)
+    private func readTextStream(
+        _ file: CorpusFile, compression: CorpusCompression, _ outcome: inout FileReadOutcome, _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void
+    ) throws {
+        let source = try ChunkSource(path: file.path, compression: compression)
         var pending: [UInt8] = []
         var offset = 0
         var first = true
@@ -370,14 +388,68 @@ final class ReadBuffer {
 
     deinit { base.deallocate() }
 
-    /// Storage for at least `count` bytes (contents not kept when it grows).
-    func reserve(_ count: Int) -> UnsafeMutablePointer<UInt8> {
+    /// Storage for at least `count` bytes; the first `keeping` bytes survive growth.
+    func reserve(_ count: Int, keeping: Int = 0) -> UnsafeMutablePointer<UInt8> {
         if count > capacity {
-            base.deallocate()
             capacity = count.nextPowerOfTwo
-            base = .allocate(capacity: capacity)
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+            grown.update(from: base, count: keeping)
+            base.deallocate()
+            base = grown
         }
         return base
+    }
+}
+
+/// The directory of the file a worker read last, kept open: files come sorted by path, so most opens are relative
+/// to it (`openat` on the name) instead of resolving the whole path again.
+final class DirectoryCursor {
+    private var path = ""
+    private var descriptor: Int32 = -1
+
+    deinit { if descriptor >= 0 { close(descriptor) } }
+
+    /// Opens `file` read-only (close-on-exec); -1 with errno set on failure, as open(2).
+    func open(_ file: String) -> Int32 {
+        let utf8 = file.utf8
+        guard let slash = utf8.lastIndex(of: UInt8(ascii: "/")), slash != utf8.startIndex else {
+            return Glibc.open(file, O_RDONLY | O_CLOEXEC)
+        }
+        if descriptor < 0 || !utf8[..<slash].elementsEqual(path.utf8) {
+            if descriptor >= 0 { close(descriptor) }
+            path = String(file[..<slash])
+            descriptor = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        }
+        guard descriptor >= 0 else { return Glibc.open(file, O_RDONLY | O_CLOEXEC) }
+        let nameOffset = utf8.distance(from: utf8.startIndex, to: slash) + 1
+        return file.withCString { openat(descriptor, $0 + nameOffset, O_RDONLY | O_CLOEXEC) }
+    }
+}
+
+/// Extensions of formats that are binary by definition (bytecode, objects, images, archives): such files are counted
+/// as skipped binaries without being opened; every other file gets the 8 KB NUL probe.
+enum BinaryExtensions {
+    private static let names: Set<UInt64> = Set([
+        "pyc", "pyo", "so", "o", "a", "dll", "dylib", "exe", "png", "jpg", "jpeg", "gif", "bmp", "ico", "webp", "tif",
+        "tiff", "whl", "zip", "bz2", "xz", "7z", "tar", "npy", "npz", "mo", "wav",
+    ].map { pack(Array($0.utf8)) })
+
+    /// Whether the file name's extension (after its last dot, ASCII case ignored) is one of `names`.
+    static func contains(_ path: String) -> Bool {
+        var packed: UInt64 = 0
+        var length = 0
+        for byte in path.utf8.reversed() {
+            if byte == UInt8(ascii: ".") { return length > 0 && names.contains(packed) }
+            if byte == UInt8(ascii: "/") || length == 8 { return false }
+            packed = packed << 8 | UInt64(byte >= 65 && byte <= 90 ? byte | 0x20 : byte)
+            length += 1
+        }
+        return false
+    }
+
+    /// The bytes of an extension, first byte lowest, as `contains` builds them.
+    private static func pack(_ bytes: [UInt8]) -> UInt64 {
+        bytes.reversed().reduce(0) { $0 << 8 | UInt64($1) }
     }
 }
 

@@ -1,3 +1,4 @@
+import CByteClass
 import Foundation
 
 /// The three things compared between benchmark and corpus.
@@ -63,19 +64,17 @@ enum ByteClass {
 }
 
 /// Hash primitives shared by the benchmark index and the corpus scan, so both sides agree bit for bit.
-/// Bytes of a token are combined with a rotate-and-add step (two one-cycle operations, no multiply chain per byte);
-/// a token's value is that state through one full mix. Windows and lines are polynomials over token values.
+/// A token's value mixes its bytes eight at a time (at least two words, zero padded, length in the seed): one
+/// multiply per word instead of a step per byte. Windows and lines are polynomials over token values; a gram's key is
+/// that polynomial times one odd constant (a bijection, so distinct polynomials keep distinct keys).
 enum GramHash {
-    /// Start state of a token and of a line (non-zero, so a token's length shows in its state).
+    /// Start state of a token and of a line.
     static let seed: UInt64 = 0xCBF2_9CE4_8422_2325
     static let base: UInt64 = 0x9E37_79B9_7F4A_7C15
     /// Placeholder token value for abstracted identifiers.
     static let placeholder: UInt64 = 0x5851_F42D_4C95_7F2D
-
-    /// Adds one byte to a token's state.
-    @inline(__always) static func step(_ state: UInt64, _ byte: UInt8) -> UInt64 {
-        ((state &<< 8) | (state &>> 56)) &+ UInt64(byte)
-    }
+    static let wordMultiplier: UInt64 = 0xFF51_AFD7_ED55_8CCD
+    static let keyMultiplier: UInt64 = 0xC4CE_B9FE_1A85_EC53
 
     @inline(__always) static func finalize(_ value: UInt64) -> UInt64 {
         var x = value
@@ -87,9 +86,45 @@ enum GramHash {
         return x
     }
 
+    /// The value of the token `bytes[0..<count]`; `limit` ends readable memory (tokens of up to 16 bytes that end at
+    /// least 16 bytes before it are read as two masked words, without branching on their length).
+    @inline(__always) static func token(_ bytes: UnsafePointer<UInt8>, count: Int, limit: UnsafePointer<UInt8>) -> UInt64 {
+        guard count <= 16 && bytes + 16 <= limit else { return longToken(UnsafeBufferPointer(start: bytes, count: count)) }
+        let raw = UnsafeRawPointer(bytes)
+        let bits = UInt64(truncatingIfNeeded: count &* 8)
+        let lowMask: UInt64 = bits >= 64 ? ~0 : (1 &<< bits) &- 1
+        let highMask: UInt64 = bits <= 64 ? 0 : bits >= 128 ? ~0 : (1 &<< (bits &- 64)) &- 1
+        var h = (seed ^ UInt64(truncatingIfNeeded: count) ^ (raw.loadUnaligned(as: UInt64.self) & lowMask)) &* wordMultiplier
+        h = (h ^ (raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & highMask)) &* wordMultiplier
+        return h ^ (h >> 32)
+    }
+
+    /// `token` for any length and position: whole words, then the zero-padded rest byte by byte.
+    @inline(never) static func longToken(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let count = bytes.count
+        var h = seed ^ UInt64(truncatingIfNeeded: count)
+        var i = 0
+        while i < max(count, 16) {
+            var word: UInt64 = 0
+            if i + 8 <= count {
+                word = UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)
+            } else {
+                for k in stride(from: min(count, i + 8) - 1, through: i, by: -1) { word = word << 8 | UInt64(bytes[k]) }
+            }
+            h = (h ^ word) &* wordMultiplier
+            i += 8
+        }
+        return h ^ (h >> 32)
+    }
+
     /// The value of a token made of `bytes`, as the scanner computes it.
-    static func token(_ bytes: some Sequence<UInt8>) -> UInt64 {
-        finalize(bytes.reduce(seed, step))
+    static func token(_ bytes: [UInt8]) -> UInt64 {
+        bytes.withUnsafeBufferPointer(longToken)
+    }
+
+    /// The key of a gram of `kind` whose polynomial is `hash`.
+    @inline(__always) static func key(_ hash: UInt64, _ kind: GramKind) -> UInt64 {
+        (hash ^ kind.seed) &* keyMultiplier
     }
 }
 
@@ -188,9 +223,7 @@ final class KeywordSet: @unchecked Sendable {
         _ base: UnsafePointer<UInt8>, start: Int, end: Int, limit: Int, classes: UnsafePointer<UInt8>
     ) -> (value: UInt64, concrete: Bool) {
         if classes[Int(base[start])] & ByteClass.digit != 0 {
-            var state = GramHash.seed
-            for i in start..<end { state = GramHash.step(state, base[i]) }
-            return (GramHash.finalize(state), true)
+            return (GramHash.token(base + start, count: end - start, limit: base + limit), true)
         }
         let keyword = keywordValue(base, start: start, end: end, limit: limit)
         return keyword == 0 ? (GramHash.placeholder, false) : (keyword, true)
@@ -253,8 +286,10 @@ protocol GramSink {
     mutating func gram(kind: GramKind, key: UInt64, window: GramWindow, buffer: UnsafeBufferPointer<UInt8>)
 }
 
-/// Single-pass byte scanner producing text n-grams, code-token n-grams and normalized lines with rolling
-/// 64-bit hashes; no allocation per token. One instance per worker (it owns its ring buffers).
+/// Scanner producing text n-grams, code-token n-grams and normalized lines with rolling 64-bit hashes; no
+/// allocation per token. Bytes are classified 64 at a time into bit masks (`curate_classify`, SIMD where the CPU has
+/// it), and token boundaries are walked with trailing-zero counts: work per token, not per byte. One instance per
+/// worker (it owns its rings and mask buffers).
 final class GramScanner {
     let n: Int
     private let textHashes: UnsafeMutablePointer<UInt64>
@@ -266,8 +301,23 @@ final class GramScanner {
     private let lineRange: UnsafeMutablePointer<Int>
     private let dropFactor: UInt64
     private let keywords = KeywordSet.shared
+    /// `ByteClass.table`, read once (a static is checked for initialization at every use).
+    private let classes = ByteClass.table
+    /// One chunk's masks (bit j of entry b: byte 64b+j of the chunk), `chunkBlocks` each, in one allocation:
+    /// non-space, identifier, newline, janitor-kept.
+    private let masks: UnsafeMutablePointer<UInt64>
+    private var wordMask: UnsafeMutablePointer<UInt64> { masks }
+    private var identMask: UnsafeMutablePointer<UInt64> { masks + Self.chunkBlocks }
+    private var newlineMask: UnsafeMutablePointer<UInt64> { masks + 2 * Self.chunkBlocks }
+    private var keptMask: UnsafeMutablePointer<UInt64> { masks + 3 * Self.chunkBlocks }
+    /// Janitor bytes (kept, lowercased) of the current word and the current chunk, contiguous.
+    private var compact: UnsafeMutablePointer<UInt8>
+    private var compactCapacity: Int
+    /// `curate_classify` level: the CPU's best, or 0 (portable) when asked for.
+    private let level: Int32
+    static let chunkBlocks = 1024
 
-    init(n: Int) {
+    init(n: Int, portable: Bool = false) {
         precondition(n >= 1)
         self.n = n
         textHashes = .allocate(capacity: n)
@@ -280,7 +330,13 @@ final class GramScanner {
         var power: UInt64 = 1
         for _ in 0..<(n - 1) { power = power &* GramHash.base }
         dropFactor = power
+        masks = .allocate(capacity: 4 * Self.chunkBlocks)
+        compactCapacity = Self.chunkBlocks * 64 * 2
+        compact = .allocate(capacity: compactCapacity)
+        level = portable ? 0 : Self.bestLevel
     }
+
+    private static let bestLevel = Int32(curate_classify_best_level())
 
     deinit {
         textHashes.deallocate()
@@ -290,142 +346,197 @@ final class GramScanner {
         codeStarts.deallocate()
         codeEnds.deallocate()
         lineRange.deallocate()
+        masks.deallocate()
+        compact.deallocate()
     }
 
-    /// Scans one document. With a `filter` (bitmap of 2^filterBits bits), only grams whose key passes it reach the sink.
-    /// One kind is a tight pass of its own; two or three kinds share one fused pass (measured: a third faster for all
-    /// three than separate passes, half as fast for one). Both give the same keys; within a kind, grams reach the sink
-    /// in buffer order.
-    func scan<S: GramSink>(
-        _ buffer: UnsafeBufferPointer<UInt8>, kinds: KindMask, filter: UnsafePointer<UInt64>?, filterShift: UInt64,
-        sink: inout S
-    ) {
-        guard buffer.baseAddress != nil, buffer.count > 0 else { return }
-        switch kinds {
-        case .text: scanText(buffer, filter: filter, filterShift: filterShift, sink: &sink)
-        case .code: scanCode(buffer, filter: filter, filterShift: filterShift, sink: &sink)
-        case .line: scanLines(buffer, filter: filter, filterShift: filterShift, sink: &sink)
-        case []: return
-        default: scanFused(buffer, kinds: kinds, filter: filter, filterShift: filterShift, sink: &sink)
-        }
-    }
-
-    /// The fused pass: each byte is classified once and feeds the janitor word hash, the raw word hash (for lines)
-    /// and the code-token hash side by side. Only those few values live in registers; token and line ends go to
-    /// out-of-line handlers that keep the rolling windows in memory.
-    private func scanFused<S: GramSink>(
-        _ buffer: UnsafeBufferPointer<UInt8>, kinds: KindMask, filter: UnsafePointer<UInt64>?, filterShift: UInt64,
-        sink: inout S
-    ) {
-        let base = buffer.baseAddress!
-        let count = buffer.count, cls = ByteClass.table, seed = GramHash.seed
-        var state = ScanState(
-            buffer: buffer, classes: cls, kinds: kinds, filter: filter, filterShift: filterShift,
-            minimumConcrete: filter == nil ? 0 : BenchmarkIndex.minimumConcreteCodeTokens, windowBits: (1 << UInt32(n)) - 1,
-            text: RollingWindow(n: n, hashes: textHashes, starts: textStarts, ends: textEnds, dropFactor: dropFactor),
-            code: RollingWindow(n: n, hashes: codeHashes, starts: codeStarts, ends: codeEnds, dropFactor: dropFactor))
-        var i = 0
-        while i < count {
-            var b = base[i], c = cls[Int(b)]
-            if c & ByteClass.space != 0 {
-                if b == 0x0A && state.lineStart >= 0 { endLine(&state, sink: &sink) }
-                i += 1
-                // Indentation: eight spaces at a time.
-                while i + 8 <= count && UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) == 0x2020_2020_2020_2020 { i += 8 }
-                continue
-            }
-            // A whitespace-delimited word: janitor state, kept-byte flag and raw state over all of it; its identifier
-            // runs are code tokens, whose values are taken from their bytes at their end.
-            let wordStart = i
-            var janitor = seed, raw = seed, kept: UInt8 = 0
-            repeat {
-                if c & ByteClass.ident != 0 {
-                    let codeStart = i
-                    repeat {
-                        raw = GramHash.step(raw, b)
-                        let mixed = GramHash.step(janitor, b | ((c & ByteClass.upper) << 1))
-                        janitor = c & ByteClass.punct == 0 ? mixed : janitor
-                        kept |= ~c & ByteClass.punct
-                        i += 1
-                        if i == count { break }
-                        b = base[i]
-                        c = cls[Int(b)]
-                    } while c & ByteClass.ident != 0
-                    endCode(&state, start: codeStart, end: i, sink: &sink)
-                } else {
-                    raw = GramHash.step(raw, b)
-                    let mixed = GramHash.step(janitor, b | ((c & ByteClass.upper) << 1))
-                    janitor = c & ByteClass.punct == 0 ? mixed : janitor
-                    kept |= ~c & ByteClass.punct
-                    i += 1
-                    if i == count { break }
-                    b = base[i]
-                    c = cls[Int(b)]
-                }
-            } while i < count && c & ByteClass.space == 0
-            endWord(&state, start: wordStart, end: i, janitor: janitor, kept: kept != 0, raw: raw, sink: &sink)
-        }
-        if state.lineStart >= 0 { endLine(&state, sink: &sink) }
-    }
-
-    /// What the fused scan keeps outside registers: settings, both rolling windows and the current line.
-    private struct ScanState {
-        let buffer: UnsafeBufferPointer<UInt8>
-        /// `ByteClass.table`, read once per scan (a static would be re-checked for initialization in every handler).
-        let classes: UnsafePointer<UInt8>
-        let kinds: KindMask
-        let filter: UnsafePointer<UInt64>?
-        let filterShift: UInt64
-        /// Code windows with fewer concrete tokens are not looked up (the index holds none; 0 when indexing).
-        let minimumConcrete: Int
-        /// The low n bits.
-        let windowBits: UInt32
-        var text: RollingWindow
-        var code: RollingWindow
-        /// First word of the current line (-1: none yet), end of its last word, hash over its words' raw hashes.
-        var lineStart = -1
-        var lineEnd = 0
-        var line = GramHash.seed
+    /// Code-token state carried from chunk to chunk.
+    private struct CodeState {
+        var ring: RollingWindow
+        /// Identifier bit of the previous byte; whether a token is open and where it began.
+        var previous: UInt64 = 0
+        var open = false
+        var start = 0
         /// One bit per code token of the window (newest lowest): set when the token is concrete; and how many are.
         var concrete: UInt32 = 0
         var concreteCount = 0
     }
 
-    @inline(never) private func endCode<S: GramSink>(_ state: inout ScanState, start: Int, end: Int, sink: inout S) {
-        guard state.kinds.contains(.code) else { return }
-        let token = keywords.codeValue(state.buffer.baseAddress!, start: start, end: end, limit: state.buffer.count, classes: state.classes)
+    /// Word and line state carried from chunk to chunk.
+    private struct WordState {
+        var ring: RollingWindow
+        var previous: UInt64 = 0
+        var open = false
+        var start = 0
+        /// Janitor bytes before the current chunk and before the open word, counted over the document.
+        var compactTotal = 0
+        var compactStart = 0
+        /// Document offset of `compact[0]`.
+        var compactOrigin = 0
+        /// A newline came after the last word (the next word starts a new line).
+        var newline = false
+        /// First word of the current line (-1: none yet), end of its last word, polynomial over its words' values.
+        var lineStart = -1
+        var lineEnd = 0
+        var line = GramHash.seed
+    }
+
+    /// Scans one document. With a `filter` (bitmap of 2^filterBits bits), only grams whose key passes it reach the sink.
+    /// Within a kind, grams reach the sink in buffer order.
+    func scan<S: GramSink>(
+        _ buffer: UnsafeBufferPointer<UInt8>, kinds: KindMask, filter: UnsafePointer<UInt64>?, filterShift: UInt64,
+        sink: inout S
+    ) {
+        guard let base = buffer.baseAddress, buffer.count > 0, !kinds.isEmpty else { return }
+        let count = buffer.count
+        var code = CodeState(ring: RollingWindow(n: n, hashes: codeHashes, starts: codeStarts, ends: codeEnds, dropFactor: dropFactor))
+        var words = WordState(ring: RollingWindow(n: n, hashes: textHashes, starts: textStarts, ends: textEnds, dropFactor: dropFactor))
+        let minimumConcrete = filter == nil ? 0 : BenchmarkIndex.minimumConcreteCodeTokens
+        let wordKinds = kinds.intersection([.text, .line])
+        var chunkStart = 0
+        while chunkStart < count {
+            let length = min(count - chunkStart, Self.chunkBlocks * 64)
+            let carried = prepareCompact(&words, length: length)
+            let kept = curate_classify(base + chunkStart, length, wordMask, identMask, newlineMask, keptMask, compact + carried, level)
+            if kinds.contains(.code) {
+                codePass(buffer, chunkStart: chunkStart, length: length, state: &code, minimumConcrete: minimumConcrete, filter: filter, filterShift: filterShift, sink: &sink)
+            }
+            if !wordKinds.isEmpty {
+                wordPass(buffer, chunkStart: chunkStart, length: length, state: &words, kinds: wordKinds, filter: filter, filterShift: filterShift, sink: &sink)
+            }
+            words.compactTotal += kept
+            chunkStart += length
+        }
+        if code.open {
+            endCode(buffer, start: code.start, end: count, state: &code, minimumConcrete: minimumConcrete, filter: filter, filterShift: filterShift, sink: &sink)
+        }
+        if words.open {
+            endWord(buffer, start: words.start, end: count, compactEnd: words.compactTotal, state: &words, kinds: wordKinds, filter: filter, filterShift: filterShift, sink: &sink)
+        }
+        if words.lineStart >= 0 { endLine(buffer, state: &words, filter: filter, filterShift: filterShift, sink: &sink) }
+    }
+
+    /// Keeps the open word's janitor bytes at the front of `compact` with room for a chunk after them; returns their count.
+    private func prepareCompact(_ words: inout WordState, length: Int) -> Int {
+        let keepFrom = words.open ? words.compactStart : words.compactTotal
+        let carried = words.compactTotal - keepFrom
+        if carried > 0 { compact.update(from: compact + (keepFrom - words.compactOrigin), count: carried) }
+        words.compactOrigin = keepFrom
+        if carried + length + 64 > compactCapacity {
+            compactCapacity = (carried + length + 64).nextPowerOfTwo
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: compactCapacity)
+            grown.update(from: compact, count: carried)
+            compact.deallocate()
+            compact = grown
+        }
+        return carried
+    }
+
+    /// Code tokens of one chunk: identifier runs, from the edges of the identifier mask.
+    @inline(__always) private func codePass<S: GramSink>(
+        _ buffer: UnsafeBufferPointer<UInt8>, chunkStart: Int, length: Int, state: inout CodeState, minimumConcrete: Int,
+        filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S
+    ) {
+        for b in 0..<((length + 63) / 64) {
+            let ident = identMask[b]
+            var edges = ident ^ (ident << 1 | state.previous)
+            state.previous = ident >> 63
+            let blockStart = chunkStart + 64 * b
+            while edges != 0 {
+                let position = blockStart + edges.trailingZeroBitCount
+                edges &= edges &- 1
+                if state.open {
+                    endCode(buffer, start: state.start, end: position, state: &state, minimumConcrete: minimumConcrete, filter: filter, filterShift: filterShift, sink: &sink)
+                } else {
+                    state.start = position
+                }
+                state.open.toggle()
+            }
+        }
+    }
+
+    @inline(__always) private func endCode<S: GramSink>(
+        _ buffer: UnsafeBufferPointer<UInt8>, start: Int, end: Int, state: inout CodeState, minimumConcrete: Int,
+        filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S
+    ) {
+        let token = keywords.codeValue(buffer.baseAddress!, start: start, end: end, limit: buffer.count, classes: classes)
         let shifted = (state.concrete << 1) | (token.concrete ? 1 : 0)
         state.concreteCount += (token.concrete ? 1 : 0) - Int(truncatingIfNeeded: (shifted >> UInt32(n)) & 1)
-        state.concrete = shifted & state.windowBits
-        if let hash = state.code.push(token.value, start: start, end: end), state.concreteCount >= state.minimumConcrete {
-            let key = GramHash.finalize(hash ^ GramKind.code.seed)
-            if Self.passes(key, state.filter, state.filterShift) {
-                sink.gram(kind: .code, key: key, window: state.code.window, buffer: state.buffer)
+        state.concrete = shifted & ((1 << UInt32(n)) - 1)
+        if let hash = state.ring.push(token.value, start: start, end: end), state.concreteCount >= minimumConcrete {
+            let key = GramHash.key(hash, .code)
+            if Self.passes(key, filter, filterShift) {
+                sink.gram(kind: .code, key: key, window: state.ring.window, buffer: buffer)
             }
         }
     }
 
-    @inline(never) private func endWord<S: GramSink>(
-        _ state: inout ScanState, start: Int, end: Int, janitor: UInt64, kept: Bool, raw: UInt64, sink: inout S
+    /// Words of one chunk (runs of non-space bytes, from the edges of the word mask) for janitor windows and lines; a
+    /// word that starts after a newline first closes the line before it.
+    @inline(__always) private func wordPass<S: GramSink>(
+        _ buffer: UnsafeBufferPointer<UInt8>, chunkStart: Int, length: Int, state: inout WordState, kinds: KindMask,
+        filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S
     ) {
-        if kept && state.kinds.contains(.text), let hash = state.text.push(GramHash.finalize(janitor), start: start, end: end) {
-            let key = GramHash.finalize(hash ^ GramKind.text.seed)
-            if Self.passes(key, state.filter, state.filterShift) {
-                sink.gram(kind: .text, key: key, window: state.text.window, buffer: state.buffer)
+        var compactBase = state.compactTotal
+        for b in 0..<((length + 63) / 64) {
+            let word = wordMask[b], kept = keptMask[b]
+            var newlines = newlineMask[b]
+            var edges = word ^ (word << 1 | state.previous)
+            state.previous = word >> 63
+            let blockStart = chunkStart + 64 * b
+            while edges != 0 {
+                let bit = edges.trailingZeroBitCount
+                edges &= edges &- 1
+                let below: UInt64 = (1 &<< UInt64(bit)) &- 1
+                let compactPosition = compactBase + (kept & below).nonzeroBitCount
+                if state.open {
+                    endWord(buffer, start: state.start, end: blockStart + bit, compactEnd: compactPosition, state: &state, kinds: kinds, filter: filter, filterShift: filterShift, sink: &sink)
+                } else {
+                    if newlines & below != 0 { state.newline = true }
+                    newlines &= ~below
+                    if state.newline {
+                        if state.lineStart >= 0 { endLine(buffer, state: &state, filter: filter, filterShift: filterShift, sink: &sink) }
+                        state.newline = false
+                    }
+                    state.start = blockStart + bit
+                    state.compactStart = compactPosition
+                }
+                state.open.toggle()
             }
+            if newlines != 0 { state.newline = true }
+            compactBase += kept.nonzeroBitCount
         }
-        guard state.kinds.contains(.line) else { return }
-        if state.lineStart < 0 { state.lineStart = start }
-        state.line = state.line &* GramHash.base &+ GramHash.finalize(raw)
-        state.lineEnd = end
     }
 
-    @inline(never) private func endLine<S: GramSink>(_ state: inout ScanState, sink: inout S) {
-        let key = GramHash.finalize(state.line ^ GramKind.line.seed)
-        if Self.passes(key, state.filter, state.filterShift) {
+    @inline(__always) private func endWord<S: GramSink>(
+        _ buffer: UnsafeBufferPointer<UInt8>, start: Int, end: Int, compactEnd: Int, state: inout WordState, kinds: KindMask,
+        filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S
+    ) {
+        let base = buffer.baseAddress!
+        if kinds.contains(.line) {
+            if state.lineStart < 0 { state.lineStart = start }
+            state.line = state.line &* GramHash.base &+ GramHash.token(base + start, count: end - start, limit: base + buffer.count)
+            state.lineEnd = end
+        }
+        let kept = compactEnd - state.compactStart
+        guard kept > 0 && kinds.contains(.text) else { return }
+        let value = GramHash.token(compact + (state.compactStart - state.compactOrigin), count: kept, limit: compact + compactCapacity)
+        if let hash = state.ring.push(value, start: start, end: end) {
+            let key = GramHash.key(hash, .text)
+            if Self.passes(key, filter, filterShift) {
+                sink.gram(kind: .text, key: key, window: state.ring.window, buffer: buffer)
+            }
+        }
+    }
+
+    @inline(never) private func endLine<S: GramSink>(
+        _ buffer: UnsafeBufferPointer<UInt8>, state: inout WordState, filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S
+    ) {
+        let key = GramHash.key(state.line, .line)
+        if Self.passes(key, filter, filterShift) {
             lineRange[0] = state.lineStart
             lineRange[1] = state.lineEnd
-            sink.gram(kind: .line, key: key, window: GramWindow(starts: lineRange, ends: lineRange + 1, head: 0, count: 1), buffer: state.buffer)
+            sink.gram(kind: .line, key: key, window: GramWindow(starts: lineRange, ends: lineRange + 1, head: 0, count: 1), buffer: buffer)
         }
         state.lineStart = -1
         state.line = GramHash.seed
@@ -435,93 +546,6 @@ final class GramScanner {
         guard let filter else { return true }
         let mask = PrefilterBits.mask(key)
         return filter[Int(truncatingIfNeeded: key >> (shift + 6))] & mask == mask
-    }
-
-    /// Janitor tokens: whitespace-separated, ASCII punctuation deleted, ASCII lowercased; empty tokens vanish.
-    private func scanText<S: GramSink>(_ buffer: UnsafeBufferPointer<UInt8>, filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S) {
-        let base = buffer.baseAddress!, count = buffer.count, cls = ByteClass.table
-        var ring = RollingWindow(n: n, hashes: textHashes, starts: textStarts, ends: textEnds, dropFactor: dropFactor)
-        var i = 0
-        while i < count {
-            while i < count && cls[Int(base[i])] & ByteClass.space != 0 { i += 1 }
-            if i == count { break }
-            let start = i
-            var token = GramHash.seed
-            var kept = 0
-            while i < count {
-                let b = base[i]
-                let c = cls[Int(b)]
-                if c & ByteClass.space != 0 { break }
-                let mixed = GramHash.step(token, b | ((c & ByteClass.upper) << 1))
-                let keep = c & ByteClass.punct == 0
-                token = keep ? mixed : token
-                kept &+= keep ? 1 : 0
-                i += 1
-            }
-            if kept == 0 { continue }
-            if let hash = ring.push(GramHash.finalize(token), start: start, end: i) {
-                let key = GramHash.finalize(hash ^ GramKind.text.seed)
-                if Self.passes(key, filter, filterShift) { sink.gram(kind: .text, key: key, window: ring.window, buffer: buffer) }
-            }
-        }
-    }
-
-    /// Code tokens: runs of identifier bytes; identifiers that are not keywords/builtins become one placeholder.
-    private func scanCode<S: GramSink>(_ buffer: UnsafeBufferPointer<UInt8>, filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S) {
-        let base = buffer.baseAddress!, count = buffer.count, cls = ByteClass.table, keywords = self.keywords
-        var ring = RollingWindow(n: n, hashes: codeHashes, starts: codeStarts, ends: codeEnds, dropFactor: dropFactor)
-        let minimumConcrete = filter == nil ? 0 : BenchmarkIndex.minimumConcreteCodeTokens
-        let windowBits: UInt32 = (1 << UInt32(n)) - 1
-        var concrete: UInt32 = 0, concreteCount = 0
-        var i = 0
-        while i < count {
-            while i < count && cls[Int(base[i])] & ByteClass.ident == 0 { i += 1 }
-            if i == count { break }
-            let start = i
-            while i < count && cls[Int(base[i])] & ByteClass.ident != 0 { i += 1 }
-            let token = keywords.codeValue(base, start: start, end: i, limit: count, classes: cls)
-            let shifted = (concrete << 1) | (token.concrete ? 1 : 0)
-            concreteCount += (token.concrete ? 1 : 0) - Int(truncatingIfNeeded: (shifted >> UInt32(n)) & 1)
-            concrete = shifted & windowBits
-            if let hash = ring.push(token.value, start: start, end: i), concreteCount >= minimumConcrete {
-                let key = GramHash.finalize(hash ^ GramKind.code.seed)
-                if Self.passes(key, filter, filterShift) { sink.gram(kind: .code, key: key, window: ring.window, buffer: buffer) }
-            }
-        }
-    }
-
-    /// Lines: leading and trailing whitespace dropped, inner whitespace runs collapsed to one space. The key is a
-    /// polynomial over the values of the line's words (raw bytes), as in the fused pass.
-    private func scanLines<S: GramSink>(_ buffer: UnsafeBufferPointer<UInt8>, filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S) {
-        let base = buffer.baseAddress!, count = buffer.count, cls = ByteClass.table
-        let range = lineRange
-        var i = 0
-        while i < count {
-            while i < count && cls[Int(base[i])] & ByteClass.space != 0 { i += 1 }
-            if i == count { break }
-            let start = i
-            var end = i
-            var line = GramHash.seed
-            while i < count {
-                var word = GramHash.seed
-                while i < count {
-                    let b = base[i]
-                    if cls[Int(b)] & ByteClass.space != 0 { break }
-                    word = GramHash.step(word, b)
-                    i += 1
-                }
-                line = line &* GramHash.base &+ GramHash.finalize(word)
-                end = i
-                while i < count && base[i] != 0x0A && cls[Int(base[i])] & ByteClass.space != 0 { i += 1 }
-                if i == count || base[i] == 0x0A { break }
-            }
-            let key = GramHash.finalize(line ^ GramKind.line.seed)
-            if Self.passes(key, filter, filterShift) {
-                range[0] = start
-                range[1] = end
-                sink.gram(kind: .line, key: key, window: GramWindow(starts: range, ends: range + 1, head: 0, count: 1), buffer: buffer)
-            }
-        }
     }
 
     /// The normalized bytes of a gram (what its hash stands for), used for exact confirmation and the index.

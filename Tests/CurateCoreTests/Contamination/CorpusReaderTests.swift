@@ -94,6 +94,50 @@ import Testing
         #expect(result.diagnostics == listing.diagnostics)
     }
 
+    private func temporaryDirectory(_ files: [String: Data]) throws -> String {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("corpus-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        for (name, data) in files { try data.write(to: URL(fileURLWithPath: root + "/" + name)) }
+        return root
+    }
+
+    @Test func binaryExtensionsAreCountedAsSkippedWithoutProbing() async throws {
+        let text = Data("def f(x):\n    return x\n".utf8)
+        let root = try temporaryDirectory(["keep.py": text, "mod.cpython-311.pyc": text, "logo.PNG": text, "archive.tar.xz": text, "x.pycx": text])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let result = try await ContaminationAudit.scan(
+            tasks: ContaminationFixtureTests.benchmark(), corpus: [root], options: ContaminationFixtureTests.options()).result()
+        #expect(result.stats.files == 5)
+        #expect(result.stats.binaryFilesSkipped == 3)
+        #expect(result.stats.textBytes == 2 * text.count)
+        #expect(BinaryExtensions.contains("/a/b.so") && !BinaryExtensions.contains("/a.so/b") && !BinaryExtensions.contains("/a/so"))
+    }
+
+    @Test func compressedContentIsRecognizedWithoutItsExtension() async throws {
+        let gzip = try Data(contentsOf: ContaminationFixtureTests.fixtures.appendingPathComponent("corpus/dumps/web.jsonl.gz"))
+        let root = try temporaryDirectory(["web-dump": gzip])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let result = try await ContaminationAudit.scan(
+            tasks: ContaminationFixtureTests.benchmark(), corpus: [root], options: ContaminationFixtureTests.options()).result()
+        #expect(result.stats.textBytes == (try Gzip.decompress(gzip)).count)
+        #expect(result.stats.binaryFilesSkipped == 0 && result.diagnostics.isEmpty)
+    }
+
+    @Test(arguments: [100, 9000, 70000])
+    func fileThatGrewAfterListingIsReadToItsEnd(size: Int) throws {
+        let root = try temporaryDirectory(["grow.txt": Data(repeating: UInt8(ascii: "a"), count: size)])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let file = try #require(CorpusListing.files([root], format: .auto, include: [], exclude: []).files.first)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: file.path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(repeating: UInt8(ascii: "b"), count: 3 * size))
+        try handle.close()
+        var seen: [UInt8] = []
+        let outcome = CorpusReader(textField: "text").read(file) { buffer, _ in seen += buffer }
+        #expect(outcome.bytes == 4 * size && seen.count == 4 * size)
+        #expect(seen.first == UInt8(ascii: "a") && seen.last == UInt8(ascii: "b"))
+    }
+
     @Test func wikipediaPagesAreDocuments() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wiki-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

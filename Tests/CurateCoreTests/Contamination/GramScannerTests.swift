@@ -119,3 +119,134 @@ private func grams(_ text: String, n: Int, kinds: KindMask) -> [(GramKind, Strin
         #expect(index.taskTotals[0][GramKind.text.rawValue] == 0)
     }
 }
+
+/// The gram definitions byte by byte (no masks, no chunks), for comparison with the scanner: per kind, in buffer order,
+/// each gram's key and byte range.
+private enum ReferenceGrams {
+    typealias Gram = [UInt64]
+
+    static func isSpace(_ b: UInt8) -> Bool { (9...13).contains(b) || (28...32).contains(b) }
+    static func isPunct(_ b: UInt8) -> Bool { (33...126).contains(b) && !isAlnum(b) }
+    static func isAlnum(_ b: UInt8) -> Bool { (48...57).contains(b) || (65...90).contains(b) || (97...122).contains(b) }
+    static func isIdent(_ b: UInt8) -> Bool { isAlnum(b) || b == 95 || b >= 0x80 }
+
+    /// Maximal runs of bytes satisfying `inside`, as ranges.
+    static func runs(_ bytes: [UInt8], _ inside: (UInt8) -> Bool) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        var i = 0
+        while i < bytes.count {
+            if !inside(bytes[i]) { i += 1; continue }
+            let start = i
+            while i < bytes.count && inside(bytes[i]) { i += 1 }
+            result.append(start..<i)
+        }
+        return result
+    }
+
+    static func polynomial(_ values: some Sequence<UInt64>) -> UInt64 {
+        values.reduce(0) { $0 &* GramHash.base &+ $1 }
+    }
+
+    static func windows(_ tokens: [(value: UInt64, range: Range<Int>)], n: Int, kind: GramKind) -> [Gram] {
+        guard tokens.count >= n else { return [] }
+        return (0...(tokens.count - n)).map { i in
+            let window = tokens[i..<(i + n)]
+            return [GramHash.key(polynomial(window.map(\.value)), kind), UInt64(window.first!.range.lowerBound), UInt64(window.last!.range.upperBound)]
+        }
+    }
+
+    static func grams(_ bytes: [UInt8], n: Int) -> [GramKind: [Gram]] {
+        let words = runs(bytes, { !isSpace($0) })
+        let janitor = words.compactMap { range -> (value: UInt64, range: Range<Int>)? in
+            let kept = bytes[range].filter { !isPunct($0) }.map { (65...90).contains($0) ? $0 | 0x20 : $0 }
+            return kept.isEmpty ? nil : (GramHash.token(kept), range)
+        }
+        let code = runs(bytes, isIdent).map { range -> (value: UInt64, range: Range<Int>) in
+            var token = Array(bytes[range])
+            let value = token.withUnsafeMutableBufferPointer { buf in
+                KeywordSet.shared.codeValue(UnsafePointer(buf.baseAddress!), start: 0, end: buf.count, limit: buf.count, classes: ByteClass.table).value
+            }
+            return (value, range)
+        }
+        var lines: [Gram] = []
+        var lineStart = 0
+        for end in (bytes.indices.filter { bytes[$0] == 0x0A } + [bytes.count]) {
+            let lineWords = words.filter { $0.lowerBound >= lineStart && $0.upperBound <= end }
+            if let first = lineWords.first, let last = lineWords.last {
+                let hash = lineWords.reduce(GramHash.seed) { $0 &* GramHash.base &+ GramHash.token(Array(bytes[$1])) }
+                lines.append([GramHash.key(hash, .line), UInt64(first.lowerBound), UInt64(last.upperBound)])
+            }
+            lineStart = end + 1
+        }
+        return [.text: windows(janitor, n: n, kind: .text), .code: windows(code, n: n, kind: .code), .line: lines]
+    }
+}
+
+/// Deterministic pseudo-random bytes (SplitMix64) built from pieces that stress token edges.
+private struct TrickyText {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func bytes(_ count: Int) -> [UInt8] {
+        let pieces: [[UInt8]] = [
+            [32], [9], [10], [13, 10], [11], [0x1C], [0], [1], [0x7F], Array("def".utf8), Array("return".utf8), Array("self.x".utf8),
+            Array("Foo_Bar".utf8), Array("(a, b)".utf8), Array("12345".utf8), Array("3.5e-7".utf8), [0xC3, 0xA9], [0xFF],
+            Array("--".utf8), Array("It's".utf8), Array("isinstance".utf8), Array("defaultdict_x".utf8), Array("_".utf8),
+            Array(repeating: 32, count: 8), Array(repeating: 32, count: 70), Array(repeating: UInt8(ascii: "x"), count: 17),
+            Array(repeating: UInt8(ascii: "Q"), count: 90), Array("a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q".utf8), Array("9876543210987654321".utf8),
+        ]
+        var out: [UInt8] = []
+        while out.count < count { out += pieces[Int(next() % UInt64(pieces.count))] }
+        return Array(out.prefix(count))
+    }
+}
+
+@Suite struct GramScannerEquivalenceTests {
+    /// Every gram the scanner emits, per kind in order, as [key, first byte, last byte].
+    private struct Emitted: GramSink {
+        var grams: [GramKind: [[UInt64]]] = [.text: [], .code: [], .line: []]
+        mutating func gram(kind: GramKind, key: UInt64, window: GramWindow, buffer: UnsafeBufferPointer<UInt8>) {
+            grams[kind, default: []].append([key, UInt64(window.firstByte), UInt64(window.lastByte)])
+        }
+    }
+
+    private func check(_ bytes: [UInt8], n: Int) {
+        let expected = ReferenceGrams.grams(bytes, n: n)
+        for portable in [true, false] {
+            let scanner = GramScanner(n: n, portable: portable)
+            var emitted = Emitted()
+            bytes.withUnsafeBufferPointer { scanner.scan($0, kinds: .all, filter: nil, filterShift: 0, sink: &emitted) }
+            for kind in GramKind.allCases {
+                #expect(emitted.grams[kind]! == expected[kind]!, "\(kind), portable \(portable), \(bytes.count) bytes")
+            }
+        }
+    }
+
+    @Test(arguments: [0, 1, 2, 3, 63, 64, 65, 127, 128, 129, 1000, 4096])
+    func randomTextOfEveryEdgeLength(length: Int) {
+        var text = TrickyText(state: UInt64(length))
+        for n in [1, 3, 13] { check(text.bytes(length), n: n) }
+    }
+
+    @Test func chunkEdgesWithLongWordsAndTokensAcrossThem() {
+        var text = TrickyText(state: 7)
+        let chunk = GramScanner.chunkBlocks * 64
+        check(text.bytes(3 * chunk + 17), n: 13)
+        let longWord = Array(repeating: Array("Ab,c_d.".utf8), count: chunk / 3).joined()
+        check(Array("x = ".utf8) + longWord + Array(" end\n".utf8) + text.bytes(2000), n: 3)
+        check(Array(repeating: UInt8(ascii: "z"), count: chunk - 1) + Array(" y\r\n  w".utf8), n: 2)
+    }
+
+    @Test func crlfTabsAndHighBytes() {
+        check(Array("def f(x):\r\n\tif x\u{0B}==\u{1C}1:\r\n\t\treturn Ünïcödé_ñame + 0x1F\r\n\r\n".utf8), n: 3)
+        check(Array("\n\n\n   \t\r\n".utf8), n: 1)
+        check([0xE2, 0x80, 0x94, 0x20, 0x00, 0x41, 0x0A, 0x5F, 0x5F, 0x20, 0x2E], n: 1)
+    }
+}

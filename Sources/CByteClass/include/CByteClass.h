@@ -1,0 +1,18 @@
+#ifndef CURATE_BYTE_CLASS_H
+#define CURATE_BYTE_CLASS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// The fastest classifier level this CPU runs: 1 with AVX-512 BW and VBMI2, else 0 (portable C).
+int curate_classify_best_level(void);
+
+/// Classifies `count` bytes in 64-byte blocks (bit j of block b is byte 64b+j; bits past `count` are clear):
+/// `word` non-whitespace, `ident` identifier bytes (ASCII letters, digits, '_', bytes >= 0x80), `newline` '\n',
+/// `kept` word bytes that are not ASCII punctuation. The kept bytes, ASCII-lowercased, are written contiguously to
+/// `compact` (which needs room for `count` + 64 bytes); returns how many. `level` 0 forces the portable path.
+size_t curate_classify(
+    const uint8_t *bytes, size_t count, uint64_t *word, uint64_t *ident, uint64_t *newline, uint64_t *kept,
+    uint8_t *compact, int level);
+
+#endif
