@@ -31,7 +31,7 @@ struct BenchContaminationCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Skip files matching this glob (repeatable).")
     var exclude: [String] = []
 
-    @Option(name: .long, help: "Comparison to run (repeatable): text, code, line. Default: all.")
+    @Option(name: .long, help: "Comparison to run (repeatable); default: all three.")
     var metric: [GramKind] = []
 
     @Option(name: .long, help: "Job counts to measure (repeatable).")

@@ -56,7 +56,7 @@ struct ContaminationRunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Skip files matching this glob (repeatable).")
     var exclude: [String] = []
 
-    @Option(name: .long, help: "Comparison to run (repeatable): text (GPT-3 n-grams), code (code-token n-grams), line (MBPP lines). Default: all.")
+    @Option(name: .long, help: "Comparison to run (repeatable); default: all three.")
     var metric: [GramKind] = []
 
     @Option(name: .long, help: "N-gram size, 8–13.")
@@ -209,6 +209,16 @@ enum ContaminationRendering {
 extension CorpusFormat: ExpressibleByArgument {}
 
 extension GramKind: ExpressibleByArgument {
+    /// The names help shows (the raw values are storage integers, not what users type).
+    public static var allValueStrings: [String] { ["text", "code", "line"] }
+
+    public static var allValueDescriptions: [String: String] {
+        ["text": "GPT-3 janitor n-grams of the description, solution and tests", "code": "code-token n-grams of the solution and tests, identifiers abstracted",
+         "line": "MBPP §4.8 whitespace-normalized solution lines"]
+    }
+
+    public var defaultValueDescription: String { ["text", "code", "line"][rawValue] }
+
     public init?(argument: String) {
         switch argument {
         case "text": self = .text
