@@ -1,24 +1,26 @@
 /// The fork-server driver run by each pool worker (`python -B -s -c <source> <config JSON>`).
 ///
 /// It is Python because it runs inside the target interpreter. Two processes: the supervisor reads length-prefixed
-/// JSON requests on fd 0, makes the scratch directory and the capture pipes, and hands request and pipes to the
-/// zygote, a pristine fork of itself that compiles the code, forks one child per request and waits for it. The child
+/// JSON requests on fd 0, compiles the code, makes the scratch directory and the capture pipes, and hands the
+/// marshalled code and the pipes to the zygote, a pristine fork of itself that forks one child per request and waits
+/// for it. The child
 /// (new session, rlimits, unprivileged uid, fresh scratch directory, stdin from /dev/null, stdout/stderr into capped
 /// pipes) runs solution, test setup and each test, appending nonce-tagged outcomes to a private memfd that the
 /// supervisor reads once the child and its survivors are gone (no wakeup per test, nothing lost to a kill). The
 /// supervisor enforces the wall-clock and output limits by killing the child's process group from outside, kills
 /// every survivor, removes the scratch directory and replies with raw facts for `VerdictBuilder`.
 ///
-/// The split keeps forks cheap: the zygote does nothing while its child runs, so neither of them pays copy-on-write
-/// faults for the supervisor's work, and the child inherits compiled code instead of compiling it.
+/// The split keeps forks cheap: the zygote does nothing while its child runs and nothing but unmarshal between
+/// forks, so neither of them pays copy-on-write faults for the supervisor's work, and the child inherits compiled
+/// code instead of compiling it.
 enum WorkerDriver {
     /// Bumped whenever the driver's behaviour changes, so cached verdicts keyed by `ExecutionRequest.key` expire.
-    static let version = "3"
+    static let version = "4"
 
     static let source = #"""
 import gc
 gc.disable()
-import builtins, errno, fcntl, json, math, os, resource, secrets, select, shutil, signal, socket, struct, sys, tempfile, time
+import builtins, errno, fcntl, json, marshal, math, os, resource, secrets, select, shutil, signal, socket, struct, sys, tempfile, time
 
 CONFIG = json.loads(sys.argv[1])
 PROTO_IN = os.dup(0)
@@ -50,6 +52,8 @@ import datetime as _datetime_module
 import time as _time_module
 EXIT_FORMAT = ">iddq"
 MAX_RESULT_BYTES = 64 << 20
+# Request fields the child needs besides the compiled phases.
+CHILD_SETTINGS = ("memory_mb", "timeout", "max_file_size", "max_open_files", "max_processes", "random_seed", "clock_offset")
 NONCE_BYTES = 32
 
 
@@ -179,7 +183,13 @@ def child_main(req, phases, fds, nonce):
         report(record)
         return record["o"] == "pass"
 
-    for kind, index, code, compile_error in phases:
+    for kind, index, code, source in phases:
+        compile_error = None
+        if code is None:
+            try:
+                code = compile(source, phase_name(kind, index), "exec")
+            except _BaseException as error:
+                compile_error = error
         if not run(kind, index, code, compile_error) and kind != "test":
             break
     report({"k": "done"})
@@ -218,19 +228,6 @@ def install_clock_offset(offset):
 
 # ---------------------------------------------------------------- zygote
 
-def compile_phases(req):
-    sources = [("solution", -1, req["solution"]), ("setup", -1, req["setup"])]
-    sources += [("test", index, test) for index, test in enumerate(req["tests"])]
-    phases = []
-    for kind, index, source in sources:
-        try:
-            code = compile(source, "<%s>" % (kind if index < 0 else "test %d" % index), "exec")
-            phases.append((kind, index, code, None))
-        except BaseException as error:
-            phases.append((kind, index, None, error))
-    return tuple(phases)
-
-
 def zygote(sock):
     while True:
         header, fds, _, _ = socket.recv_fds(sock, 4 + NONCE_BYTES, 3)
@@ -240,8 +237,7 @@ def zygote(sock):
         body = read_exact(sock.recv, length)
         if body is None:
             os._exit(0)
-        req = json.loads(body)
-        phases = compile_phases(req)
+        req, phases = marshal.loads(body)
         gc.freeze()
         pid = os.fork()
         if pid == 0:
@@ -371,8 +367,30 @@ def results_file():
     return fd
 
 
+def phase_name(kind, index):
+    return "<%s>" % (kind if index < 0 else "test %d" % index)
+
+
+def compiled_request(req):
+    """What the zygote gets: the child's settings and each phase compiled here, marshalled. Compiling in the
+    supervisor (whose pages no child shares) spares the zygote the copy-on-write faults of compiling between forks;
+    a phase that does not compile travels as source, and the child compiles it again under its limits to report
+    the error."""
+    settings = {name: req.get(name) for name in CHILD_SETTINGS}
+    sources = [("solution", -1, req["solution"]), ("setup", -1, req["setup"])]
+    sources += [("test", index, test) for index, test in enumerate(req["tests"])]
+    phases = []
+    for kind, index, source in sources:
+        try:
+            phases.append((kind, index, compile(source, phase_name(kind, index), "exec"), None))
+        except BaseException:
+            phases.append((kind, index, None, source))
+    return marshal.dumps((settings, tuple(phases)))
+
+
 def execute(body):
     req = json.loads(body)
+    payload = compiled_request(req)
     cap = req["max_output"]
     keep = min(cap, req["keep_output"])
     nonce = secrets.token_hex(NONCE_BYTES // 2)
@@ -383,8 +401,8 @@ def execute(body):
     err_r, err_w = os.pipe()
     results = results_file()
     start = time.monotonic()
-    socket.send_fds(ZYGOTE, [struct.pack(">I%ds" % NONCE_BYTES, len(body), nonce.encode())], [out_w, err_w, results])
-    ZYGOTE.sendall(body)
+    socket.send_fds(ZYGOTE, [struct.pack(">I%ds" % NONCE_BYTES, len(payload), nonce.encode())], [out_w, err_w, results])
+    ZYGOTE.sendall(payload)
     for fd in (out_w, err_w):
         os.close(fd)
     pid_bytes = read_exact(ZYGOTE.recv, 4)

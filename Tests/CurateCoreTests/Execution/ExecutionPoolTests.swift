@@ -44,6 +44,19 @@ struct ExecutionPoolTests {
         #expect(!verdict.passed)
     }
 
+    @Test func aTestThatDoesNotCompileFailsAloneWithItsSyntaxError() async throws {
+        let pool = try await SharedPool.get()
+        let verdict = try await pool.run(ExecutionRequest(solution: "x = 1", tests: ["assert x ==", "assert x == 1"]))
+        guard case .error(let type, let message) = verdict.tests[0] else {
+            Issue.record("expected a SyntaxError outcome, got \(verdict.tests[0])")
+            return
+        }
+        #expect(type == "SyntaxError")
+        #expect(message.contains("invalid syntax"))
+        #expect(verdict.tests[1] == .passed)
+        #expect(verdict.programError == nil)
+    }
+
     @Test func setupRunsAfterTheSolutionAndBeforeTheTests() async throws {
         let pool = try await SharedPool.get()
         let verdict = try await pool.run(ExecutionRequest(
