@@ -89,7 +89,7 @@ enum GramHash {
     /// The value of the token `bytes[0..<count]`; `limit` ends readable memory (tokens of up to 16 bytes that end at
     /// least 16 bytes before it are read as two masked words, without branching on their length).
     @inline(__always) static func token(_ bytes: UnsafePointer<UInt8>, count: Int, limit: UnsafePointer<UInt8>) -> UInt64 {
-        guard count <= 16 && bytes + 16 <= limit else { return longToken(UnsafeBufferPointer(start: bytes, count: count)) }
+        guard count <= 16 && bytes + 16 <= limit else { return longToken(bytes, count: count, limit: limit) }
         let raw = UnsafeRawPointer(bytes)
         let bits = UInt64(truncatingIfNeeded: count &* 8)
         let lowMask: UInt64 = bits >= 64 ? ~0 : (1 &<< bits) &- 1
@@ -99,27 +99,33 @@ enum GramHash {
         return h ^ (h >> 32)
     }
 
-    /// `token` for any length and position: whole words, then the zero-padded rest byte by byte.
-    @inline(never) static func longToken(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        let count = bytes.count
+    /// `token` for any length and position: whole words, the last one masked when it may be read whole (it ends
+    /// before `limit`), else assembled byte by byte; zero padded to at least two words.
+    @inline(never) static func longToken(_ bytes: UnsafePointer<UInt8>, count: Int, limit: UnsafePointer<UInt8>) -> UInt64 {
+        let words = (max(count, 16) &+ 7) &>> 3
+        let readable = limit - bytes >= words &* 8
         var h = seed ^ UInt64(truncatingIfNeeded: count)
         var i = 0
-        while i < max(count, 16) {
+        while i < words &* 8 {
+            let rest = count &- i
             var word: UInt64 = 0
-            if i + 8 <= count {
-                word = UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)
-            } else {
-                for k in stride(from: min(count, i + 8) - 1, through: i, by: -1) { word = word << 8 | UInt64(bytes[k]) }
+            if rest >= 8 {
+                word = UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self)
+            } else if rest > 0 && readable {
+                word = UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self) & ((1 &<< UInt64(rest &* 8)) &- 1)
+            } else if rest > 0 {
+                for k in stride(from: count - 1, through: i, by: -1) { word = word << 8 | UInt64(bytes[k]) }
             }
             h = (h ^ word) &* wordMultiplier
-            i += 8
+            i &+= 8
         }
         return h ^ (h >> 32)
     }
 
     /// The value of a token made of `bytes`, as the scanner computes it.
     static func token(_ bytes: [UInt8]) -> UInt64 {
-        bytes.withUnsafeBufferPointer(longToken)
+        let padded = bytes + [UInt8](repeating: 0, count: 16)
+        return padded.withUnsafeBufferPointer { longToken($0.baseAddress!, count: bytes.count, limit: $0.baseAddress! + $0.count) }
     }
 
     /// The key of a gram of `kind` whose polynomial is `hash`.
@@ -145,24 +151,16 @@ final class KeywordSet: @unchecked Sendable {
     static let shared = KeywordSet()
     private static let slotBits = 10
 
-    /// Per slot: first 8 bytes, next 8 bytes (zero padded), length (0: empty), token value. No two keywords share a
-    /// slot (the multiplier is chosen so), so a lookup reads one slot and compares without branching.
-    private let low: UnsafeMutablePointer<UInt64>
-    private let high: UnsafeMutablePointer<UInt64>
-    private let length: UnsafeMutablePointer<Int>
-    private let value: UnsafeMutablePointer<UInt64>
+    /// Per slot, four words side by side: first 8 bytes, next 8 bytes (zero padded), length (0: empty), token value.
+    /// No two keywords share a slot (the multiplier is chosen so), so a lookup reads one slot and compares without
+    /// branching.
+    private let slots: UnsafeMutablePointer<UInt64>
     private let multiplier: UInt64
 
     private init() {
-        let slots = 1 << Self.slotBits
-        low = .allocate(capacity: slots)
-        high = .allocate(capacity: slots)
-        length = .allocate(capacity: slots)
-        value = .allocate(capacity: slots)
-        low.initialize(repeating: 0, count: slots)
-        high.initialize(repeating: 0, count: slots)
-        length.initialize(repeating: 0, count: slots)
-        value.initialize(repeating: 0, count: slots)
+        let slotCount = 1 << Self.slotBits
+        slots = .allocate(capacity: 4 * slotCount)
+        slots.initialize(repeating: 0, count: 4 * slotCount)
         let packed = Self.words.map { word in
             let bytes = Array(word.utf8)
             precondition(bytes.count <= 16)
@@ -174,11 +172,12 @@ final class KeywordSet: @unchecked Sendable {
         }
         self.multiplier = multiplier
         for (bytes, (lo, hi)) in packed {
-            let i = Self.slot(lo, hi, bytes.count, multiplier)
-            low[i] = lo
-            high[i] = hi
-            length[i] = bytes.count
-            value[i] = GramHash.token(bytes)
+            let slot = slots + 4 * Self.slot(lo, hi, bytes.count, multiplier)
+            slot[0] = lo
+            slot[1] = hi
+            slot[2] = UInt64(bytes.count)
+            slot[3] = GramHash.token(bytes)
+            precondition(slot[3] != 0)
         }
     }
 
@@ -210,11 +209,12 @@ final class KeywordSet: @unchecked Sendable {
         } else {
             (lo, hi) = Self.pack(UnsafeBufferPointer(start: base + start, count: count))
         }
-        let i = Self.slot(lo, hi, count, multiplier)
-        // One combined difference instead of three short-circuit tests: whether an identifier is a keyword is
-        // unpredictable, so branches here mispredict.
-        let difference = UInt64(truncatingIfNeeded: length[i] ^ count) | (low[i] ^ lo) | (high[i] ^ hi)
-        return difference == 0 ? value[i] : 0
+        let slot = slots + 4 &* Self.slot(lo, hi, count, multiplier)
+        // Whether an identifier is a keyword is unpredictable: the three comparisons become one difference and its
+        // sign bit a mask, so the compiler has no comparison to turn back into branches.
+        let difference = (slot[2] ^ UInt64(truncatingIfNeeded: count)) | (slot[0] ^ lo) | (slot[1] ^ hi)
+        let mismatch = (difference | (0 &- difference)) &>> 63
+        return slot[3] & (mismatch &- 1)
     }
 
     /// The value of the code token `base[start..<end]` (a number's or keyword's own value, else the placeholder)
@@ -226,7 +226,8 @@ final class KeywordSet: @unchecked Sendable {
             return (GramHash.token(base + start, count: end - start, limit: base + limit), true)
         }
         let keyword = keywordValue(base, start: start, end: end, limit: limit)
-        return keyword == 0 ? (GramHash.placeholder, false) : (keyword, true)
+        let concrete = (keyword | (0 &- keyword)) &>> 63
+        return (keyword | (GramHash.placeholder & (concrete &- 1)), concrete != 0)
     }
 }
 

@@ -63,6 +63,20 @@ private func grams(_ text: String, n: Int, kinds: KindMask) -> [(GramKind, Strin
         #expect(a.map(\.1) == b.map(\.1))
     }
 
+    @Test func tokenValueDoesNotDependOnHowFarMemoryIsReadable() {
+        let bytes: [UInt8] = Array("ThisIdentifierIsLongerThanSixteenBytes_and_then_some0123456789".utf8)
+        for count in 0...bytes.count {
+            let expected = GramHash.token(Array(bytes.prefix(count)))
+            for slack in [0, 1, 7, 8, 16, 64] where count + slack > 0 {
+                let buffer = Array(bytes.prefix(count)) + Array(repeating: UInt8(ascii: "z"), count: slack)
+                let value = buffer.withUnsafeBufferPointer { b in
+                    GramHash.token(b.baseAddress!, count: count, limit: b.baseAddress! + b.count)
+                }
+                #expect(value == expected, "\(count) bytes, \(slack) readable after")
+            }
+        }
+    }
+
     @Test func keywordsMatchExactlyIncludingAtTheEndOfTheBuffer() {
         #expect(grams("def printer(x): return isinstance", n: 5, kinds: .code).map(\.1) == ["def _ _ return isinstance"])
         #expect(grams("self.selfish = defaultdict_x or collections", n: 5, kinds: .code).map(\.1) == ["self _ _ or collections"])
