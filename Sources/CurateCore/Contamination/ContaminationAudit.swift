@@ -362,10 +362,10 @@ public struct ContaminationScan: Sendable {
         var ignored = Array(repeating: [0, 0, 0], count: index.tasks.count)
         var taskEvidence = Array(repeating: [(entry: Int, fields: TaskField)](), count: index.tasks.count)
         var ignoredByKind: [String: Int] = [:]
-        var indexedByKind: [String: Int] = [:]
+        var indexedCounts = [0, 0, 0]
         for e in 0..<index.entryCount {
             let kind = index.entryKind[e]
-            indexedByKind["\(kind)", default: 0] += 1
+            indexedCounts[kind.rawValue] += 1
             guard (tally.documentCounts[Int32(e)] ?? 0) > 0 else { continue }
             let isIgnored = ignoredEntry(e)
             if isIgnored { ignoredByKind["\(kind)", default: 0] += 1 }
@@ -377,6 +377,8 @@ public struct ContaminationScan: Sendable {
                 }
             }
         }
+        var indexedByKind: [String: Int] = [:]
+        for kind in GramKind.allCases where indexedCounts[kind.rawValue] > 0 { indexedByKind["\(kind)"] = indexedCounts[kind.rawValue] }
         var tasks: [TaskContamination] = []
         for (t, task) in index.tasks.enumerated() {
             func count(_ kind: GramKind) -> OverlapCount {
