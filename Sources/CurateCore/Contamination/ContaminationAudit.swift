@@ -149,8 +149,8 @@ public struct ContaminationResult: Codable, Sendable, Hashable {
 /// A rank's share of a sharded audit, written atomically with a `.done` marker.
 public struct ContaminationPartial: Codable, Sendable, Hashable {
     /// Gram key scheme this build writes (1: no field, FNV keys; 2: rotate-add token states; 3: word-at-a-time token
-    /// values, multiplicative keys); merge refuses others.
-    public static let currentKeyScheme = 3
+    /// values, multiplicative keys; 4: line keys over the words' janitor values); merge refuses others.
+    public static let currentKeyScheme = 4
 
     /// Key scheme the partial was written with.
     public var keyScheme: Int

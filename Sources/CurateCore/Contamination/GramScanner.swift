@@ -513,15 +513,16 @@ final class GramScanner {
         _ buffer: UnsafeBufferPointer<UInt8>, start: Int, end: Int, compactEnd: Int, state: inout WordState, kinds: KindMask,
         filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S
     ) {
-        let base = buffer.baseAddress!
+        let kept = compactEnd - state.compactStart
+        let value = GramHash.token(compact + (state.compactStart - state.compactOrigin), count: kept, limit: compact + compactCapacity)
         if kinds.contains(.line) {
+            // A line's key is over its words' janitor values (one token value per word serves both kinds); lines
+            // that differ only in case or punctuation share a key and are told apart by exact confirmation.
             if state.lineStart < 0 { state.lineStart = start }
-            state.line = state.line &* GramHash.base &+ GramHash.token(base + start, count: end - start, limit: base + buffer.count)
+            state.line = state.line &* GramHash.base &+ value
             state.lineEnd = end
         }
-        let kept = compactEnd - state.compactStart
         guard kept > 0 && kinds.contains(.text) else { return }
-        let value = GramHash.token(compact + (state.compactStart - state.compactOrigin), count: kept, limit: compact + compactCapacity)
         if let hash = state.ring.push(value, start: start, end: end) {
             let key = GramHash.key(hash, .text)
             if Self.passes(key, filter, filterShift) {

@@ -171,9 +171,11 @@ private enum ReferenceGrams {
 
     static func grams(_ bytes: [UInt8], n: Int) -> [GramKind: [Gram]] {
         let words = runs(bytes, { !isSpace($0) })
+        func janitorValue(_ range: Range<Int>) -> UInt64 {
+            GramHash.token(bytes[range].filter { !isPunct($0) }.map { (65...90).contains($0) ? $0 | 0x20 : $0 })
+        }
         let janitor = words.compactMap { range -> (value: UInt64, range: Range<Int>)? in
-            let kept = bytes[range].filter { !isPunct($0) }.map { (65...90).contains($0) ? $0 | 0x20 : $0 }
-            return kept.isEmpty ? nil : (GramHash.token(kept), range)
+            bytes[range].allSatisfy(isPunct) ? nil : (janitorValue(range), range)
         }
         let code = runs(bytes, isIdent).map { range -> (value: UInt64, range: Range<Int>) in
             var token = Array(bytes[range])
@@ -187,7 +189,7 @@ private enum ReferenceGrams {
         for end in (bytes.indices.filter { bytes[$0] == 0x0A } + [bytes.count]) {
             let lineWords = words.filter { $0.lowerBound >= lineStart && $0.upperBound <= end }
             if let first = lineWords.first, let last = lineWords.last {
-                let hash = lineWords.reduce(GramHash.seed) { $0 &* GramHash.base &+ GramHash.token(Array(bytes[$1])) }
+                let hash = lineWords.reduce(GramHash.seed) { $0 &* GramHash.base &+ janitorValue($1) }
                 lines.append([GramHash.key(hash, .line), UInt64(first.lowerBound), UInt64(last.upperBound)])
             }
             lineStart = end + 1
