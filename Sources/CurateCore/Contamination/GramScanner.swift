@@ -369,7 +369,7 @@ final class GramScanner {
         var previous: UInt64 = 0
         var open = false
         var start = 0
-        /// Janitor bytes before the current chunk and before the open word, counted over the document.
+        /// Janitor bytes before the current chunk and before the open (or next) word, counted over the document.
         var compactTotal = 0
         var compactStart = 0
         /// Document offset of `compact[0]`.
@@ -489,9 +489,12 @@ final class GramScanner {
                 let bit = edges.trailingZeroBitCount
                 edges &= edges &- 1
                 let below: UInt64 = (1 &<< UInt64(bit)) &- 1
-                let compactPosition = compactBase + (kept & below).nonzeroBitCount
                 if state.open {
-                    endWord(buffer, start: state.start, end: blockStart + bit, compactEnd: compactPosition, state: &state, kinds: kinds, filter: filter, filterShift: filterShift, sink: &sink)
+                    // Only word ends need a bit count: the bytes between words are whitespace, never kept, so the next
+                    // word's janitor bytes start where this word's end.
+                    let compactEnd = compactBase + (kept & below).nonzeroBitCount
+                    endWord(buffer, start: state.start, end: blockStart + bit, compactEnd: compactEnd, state: &state, kinds: kinds, filter: filter, filterShift: filterShift, sink: &sink)
+                    state.compactStart = compactEnd
                 } else {
                     if newlines & below != 0 { state.newline = true }
                     newlines &= ~below
@@ -500,7 +503,6 @@ final class GramScanner {
                         state.newline = false
                     }
                     state.start = blockStart + bit
-                    state.compactStart = compactPosition
                 }
                 state.open.toggle()
             }
