@@ -118,10 +118,19 @@ private func grams(_ text: String, n: Int, kinds: KindMask) -> [(GramKind, Strin
 
     @Test(arguments: [
         ("return", true), ("else:", true), (")", true), ("]]", true), ("try:", true), ("return True", true),
-        ("return x", false), ("x = y + 1", false), ("def f(a):", false),
+        ("return x", false), ("x = y + 1", false), ("def f(a):", false), ("return :", true), ("\treturn\t:", true),
+        ("\u{00A0}return\u{3000}", true), ("é", false), ("\u{00A0}:", true), ("@[`{", true), ("_", true), ("Z", false),
     ])
     func trivialLines(line: String, trivial: Bool) {
         #expect(TrivialLine.isTrivial(line) == trivial)
+    }
+
+    @Test(arguments: [
+        "x", "1 2", "1 _", "_ \u{01}", "\u{01} \u{01} \u{01}", "\u{01} len \u{01} 10 \u{01}", "", "def", "\u{01}\u{01} \u{01}",
+    ])
+    func concreteCodeTokensAreTheNonPlaceholderTokens(gram: String) {
+        let bytes = Array(gram.utf8)
+        #expect(BenchmarkIndex.concreteTokens(bytes) == bytes.split(separator: 0x20).filter { $0 != [0x01] }.count)
     }
 
     @Test func indexSkipsTrivialLinesAndCountsDistinctGrams() {
