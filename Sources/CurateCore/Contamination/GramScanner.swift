@@ -211,23 +211,24 @@ final class KeywordSet: @unchecked Sendable {
         }
         let slot = slots + 4 &* Self.slot(lo, hi, count, multiplier)
         // Whether an identifier is a keyword is unpredictable: the three comparisons become one difference and its
-        // sign bit a mask, so the compiler has no comparison to turn back into branches.
+        // sign bit (made opaque) a mask, so the compiler has no comparison to turn back into branches.
         let difference = (slot[2] ^ UInt64(truncatingIfNeeded: count)) | (slot[0] ^ lo) | (slot[1] ^ hi)
-        let mismatch = (difference | (0 &- difference)) &>> 63
+        let mismatch = curate_opaque((difference | (0 &- difference)) &>> 63)
         return slot[3] & (mismatch &- 1)
     }
 
     /// The value of the code token `base[start..<end]` (a number's or keyword's own value, else the placeholder)
-    /// and whether it is concrete, i.e. not abstracted.
+    /// and 1 if it is concrete (not abstracted), else 0: a number, not a Bool, so counting concrete tokens does not
+    /// branch on it.
     @inline(__always) func codeValue(
         _ base: UnsafePointer<UInt8>, start: Int, end: Int, limit: Int, classes: UnsafePointer<UInt8>
-    ) -> (value: UInt64, concrete: Bool) {
+    ) -> (value: UInt64, concrete: UInt32) {
         if classes[Int(base[start])] & ByteClass.digit != 0 {
-            return (GramHash.token(base + start, count: end - start, limit: base + limit), true)
+            return (GramHash.token(base + start, count: end - start, limit: base + limit), 1)
         }
         let keyword = keywordValue(base, start: start, end: end, limit: limit)
-        let concrete = (keyword | (0 &- keyword)) &>> 63
-        return (keyword | (GramHash.placeholder & (concrete &- 1)), concrete != 0)
+        let concrete = curate_opaque((keyword | (0 &- keyword)) &>> 63)
+        return (keyword | (GramHash.placeholder & (concrete &- 1)), UInt32(truncatingIfNeeded: concrete))
     }
 }
 
@@ -461,8 +462,8 @@ final class GramScanner {
         filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S
     ) {
         let token = keywords.codeValue(buffer.baseAddress!, start: start, end: end, limit: buffer.count, classes: classes)
-        let shifted = (state.concrete << 1) | (token.concrete ? 1 : 0)
-        state.concreteCount += (token.concrete ? 1 : 0) - Int(truncatingIfNeeded: (shifted >> UInt32(n)) & 1)
+        let shifted = (state.concrete << 1) | token.concrete
+        state.concreteCount += Int(truncatingIfNeeded: token.concrete) - Int(truncatingIfNeeded: (shifted >> UInt32(n)) & 1)
         state.concrete = shifted & ((1 << UInt32(n)) - 1)
         if let hash = state.ring.push(token.value, start: start, end: end), state.concreteCount >= minimumConcrete {
             let key = GramHash.key(hash, .code)
@@ -571,7 +572,7 @@ final class GramScanner {
                 if t > 0 { out.append(0x20) }
                 let range = window.start(t)..<window.end(t)
                 let base = buffer.baseAddress!
-                if keywords.codeValue(base, start: range.lowerBound, end: range.upperBound, limit: buffer.count, classes: cls).concrete {
+                if keywords.codeValue(base, start: range.lowerBound, end: range.upperBound, limit: buffer.count, classes: cls).concrete != 0 {
                     out.append(contentsOf: buffer[range])
                 } else {
                     out.append(0x01)
