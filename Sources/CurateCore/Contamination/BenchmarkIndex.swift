@@ -38,13 +38,26 @@ public enum TrivialLine {
         "return None", "return 0", "return 1", "return -1", "return []", "return result", "return res",
     ]
 
+    private static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
+        let folded = byte | 0x20
+        return (folded >= 97 && folded <= 122) || (byte >= 48 && byte <= 57)
+    }
+
     /// Whether a whitespace-normalized line is trivial.
     public static func isTrivial(_ normalized: String) -> Bool {
         if normalized.isEmpty { return true }
-        if !normalized.unicodeScalars.contains(where: { CharacterSet.alphanumerics.contains($0) }) { return true }
+        let ascii = normalized.utf8.allSatisfy { $0 < 0x80 }
+        // ASCII fast paths: the ASCII alphanumerics are letters and digits, the ASCII whitespaces space and tab.
+        let hasAlphanumeric = ascii
+            ? normalized.utf8.contains(where: isASCIIAlphanumeric)
+            : normalized.unicodeScalars.contains { CharacterSet.alphanumerics.contains($0) }
+        if !hasAlphanumeric { return true }
         var line = normalized
         if line.hasSuffix(":") { line.removeLast() }
-        return keywords.contains(line.trimmingCharacters(in: .whitespaces))
+        guard ascii else { return keywords.contains(line.trimmingCharacters(in: .whitespaces)) }
+        let bytes = Array(line.utf8)
+        let kept = bytes.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed()
+        return keywords.contains(String(decoding: kept, as: UTF8.self))
     }
 }
 
@@ -166,8 +179,14 @@ final class BenchmarkIndex: @unchecked Sendable {
     /// runs of placeholders match any prose and carry no structure.
     static let minimumConcreteCodeTokens = 4
 
+    /// Tokens of a normalized code gram (separated by single spaces) other than the placeholder 0x01.
     static func concreteTokens(_ normalized: [UInt8]) -> Int {
-        normalized.split(separator: 0x20).filter { $0 != [0x01] }.count
+        var count = 0, start = 0
+        for i in 0...normalized.count where i == normalized.count || normalized[i] == 0x20 {
+            if i > start && !(i - start == 1 && normalized[start] == 0x01) { count += 1 }
+            start = i + 1
+        }
+        return count
     }
 
     deinit {

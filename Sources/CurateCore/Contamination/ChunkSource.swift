@@ -7,12 +7,27 @@ public enum CorpusCompression: String, Codable, Sendable {
 
     /// Picks by extension, then by magic bytes (`1f 8b` gzip, `28 b5 2f fd` zstd).
     static func detect(path: String, head: [UInt8]) -> CorpusCompression {
-        let lower = path.lowercased()
-        if lower.hasSuffix(".gz") { return .gzip }
-        if lower.hasSuffix(".zst") || lower.hasSuffix(".zstd") { return .zstd }
+        if PathSuffix.matches(path, ".gz") { return .gzip }
+        if PathSuffix.matches(path, ".zst") || PathSuffix.matches(path, ".zstd") { return .zstd }
         if head.count >= 2 && head[0] == 0x1F && head[1] == 0x8B { return .gzip }
         if head.count >= 4 && head[0] == 0x28 && head[1] == 0xB5 && head[2] == 0x2F && head[3] == 0xFD { return .zstd }
         return .none
+    }
+}
+
+/// File name suffixes compared without building a lowercased copy of the path (listing checks every file's name).
+enum PathSuffix {
+    /// Whether `path` ends with `suffix` (lowercase ASCII), ASCII case ignored.
+    static func matches(_ path: String, _ suffix: StaticString) -> Bool { matches(path.utf8[...], suffix) }
+
+    static func matches(_ path: Substring.UTF8View, _ suffix: StaticString) -> Bool {
+        let count = suffix.utf8CodeUnitCount
+        guard path.count >= count else { return false }
+        let expected = suffix.utf8Start
+        for (i, byte) in path.suffix(count).enumerated() where (byte >= 65 && byte <= 90 ? byte | 0x20 : byte) != expected[i] {
+            return false
+        }
+        return true
     }
 }
 

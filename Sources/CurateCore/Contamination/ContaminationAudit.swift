@@ -149,8 +149,8 @@ public struct ContaminationResult: Codable, Sendable, Hashable {
 /// A rank's share of a sharded audit, written atomically with a `.done` marker.
 public struct ContaminationPartial: Codable, Sendable, Hashable {
     /// Gram key scheme this build writes (1: no field, FNV keys; 2: rotate-add token states; 3: word-at-a-time token
-    /// values, multiplicative keys); merge refuses others.
-    public static let currentKeyScheme = 3
+    /// values, multiplicative keys; 4: line keys over the words' janitor values); merge refuses others.
+    public static let currentKeyScheme = 4
 
     /// Key scheme the partial was written with.
     public var keyScheme: Int
@@ -362,10 +362,10 @@ public struct ContaminationScan: Sendable {
         var ignored = Array(repeating: [0, 0, 0], count: index.tasks.count)
         var taskEvidence = Array(repeating: [(entry: Int, fields: TaskField)](), count: index.tasks.count)
         var ignoredByKind: [String: Int] = [:]
-        var indexedByKind: [String: Int] = [:]
+        var indexedCounts = [0, 0, 0]
         for e in 0..<index.entryCount {
             let kind = index.entryKind[e]
-            indexedByKind["\(kind)", default: 0] += 1
+            indexedCounts[kind.rawValue] += 1
             guard (tally.documentCounts[Int32(e)] ?? 0) > 0 else { continue }
             let isIgnored = ignoredEntry(e)
             if isIgnored { ignoredByKind["\(kind)", default: 0] += 1 }
@@ -377,6 +377,8 @@ public struct ContaminationScan: Sendable {
                 }
             }
         }
+        var indexedByKind: [String: Int] = [:]
+        for kind in GramKind.allCases where indexedCounts[kind.rawValue] > 0 { indexedByKind["\(kind)"] = indexedCounts[kind.rawValue] }
         var tasks: [TaskContamination] = []
         for (t, task) in index.tasks.enumerated() {
             func count(_ kind: GramKind) -> OverlapCount {

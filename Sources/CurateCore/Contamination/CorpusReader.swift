@@ -68,8 +68,7 @@ public enum CorpusListing {
     /// Whether the name makes a file a JSONL or XML dump candidate: only those have their first bytes read while
     /// listing (compressed content under any other name is recognized by the reader from its first read).
     private static func isDumpName(_ path: String) -> Bool {
-        let name = path.lowercased()
-        return [".jsonl", ".ndjson", ".xml"].contains { name.hasSuffix($0) }
+        PathSuffix.matches(path, ".jsonl") || PathSuffix.matches(path, ".ndjson") || PathSuffix.matches(path, ".xml")
     }
 
     /// Start of the message of a skipped directory's diagnostic (the summary counts these).
@@ -143,10 +142,12 @@ public enum CorpusListing {
     /// Format from the name without its compression suffix; `.xml` files are dumps only when their first kilobytes
     /// show a `<mediawiki>` or `<posts>`/`<row` dump (other XML, such as test data, is scanned as text).
     static func detectFormat(path: String, compression: CorpusCompression) -> CorpusFormat {
-        var name = path.lowercased()
-        for suffix in [".gz", ".zst", ".zstd"] where name.hasSuffix(suffix) { name.removeLast(suffix.count) }
-        if name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson") { return .jsonl }
-        if name.hasSuffix(".xml") {
+        var name = path.utf8[...]
+        for suffix: StaticString in [".gz", ".zst", ".zstd"] where PathSuffix.matches(name, suffix) {
+            name = name.dropLast(suffix.utf8CodeUnitCount)
+        }
+        if PathSuffix.matches(name, ".jsonl") || PathSuffix.matches(name, ".ndjson") { return .jsonl }
+        if PathSuffix.matches(name, ".xml") {
             guard let source = try? ChunkSource(path: path, compression: compression),
                   let chunk = try? source.next() else { return .text }
             let head = String(decoding: chunk.prefix(4096), as: UTF8.self)

@@ -89,7 +89,7 @@ enum GramHash {
     /// The value of the token `bytes[0..<count]`; `limit` ends readable memory (tokens of up to 16 bytes that end at
     /// least 16 bytes before it are read as two masked words, without branching on their length).
     @inline(__always) static func token(_ bytes: UnsafePointer<UInt8>, count: Int, limit: UnsafePointer<UInt8>) -> UInt64 {
-        guard count <= 16 && bytes + 16 <= limit else { return longToken(UnsafeBufferPointer(start: bytes, count: count)) }
+        guard count <= 16 && bytes + 16 <= limit else { return longToken(bytes, count: count, limit: limit) }
         let raw = UnsafeRawPointer(bytes)
         let bits = UInt64(truncatingIfNeeded: count &* 8)
         let lowMask: UInt64 = bits >= 64 ? ~0 : (1 &<< bits) &- 1
@@ -99,27 +99,33 @@ enum GramHash {
         return h ^ (h >> 32)
     }
 
-    /// `token` for any length and position: whole words, then the zero-padded rest byte by byte.
-    @inline(never) static func longToken(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        let count = bytes.count
+    /// `token` for any length and position: whole words, the last one masked when it may be read whole (it ends
+    /// before `limit`), else assembled byte by byte; zero padded to at least two words.
+    @inline(never) static func longToken(_ bytes: UnsafePointer<UInt8>, count: Int, limit: UnsafePointer<UInt8>) -> UInt64 {
+        let words = (max(count, 16) &+ 7) &>> 3
+        let readable = limit - bytes >= words &* 8
         var h = seed ^ UInt64(truncatingIfNeeded: count)
         var i = 0
-        while i < max(count, 16) {
+        while i < words &* 8 {
+            let rest = count &- i
             var word: UInt64 = 0
-            if i + 8 <= count {
-                word = UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)
-            } else {
-                for k in stride(from: min(count, i + 8) - 1, through: i, by: -1) { word = word << 8 | UInt64(bytes[k]) }
+            if rest >= 8 {
+                word = UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self)
+            } else if rest > 0 && readable {
+                word = UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self) & ((1 &<< UInt64(rest &* 8)) &- 1)
+            } else if rest > 0 {
+                for k in stride(from: count - 1, through: i, by: -1) { word = word << 8 | UInt64(bytes[k]) }
             }
             h = (h ^ word) &* wordMultiplier
-            i += 8
+            i &+= 8
         }
         return h ^ (h >> 32)
     }
 
     /// The value of a token made of `bytes`, as the scanner computes it.
     static func token(_ bytes: [UInt8]) -> UInt64 {
-        bytes.withUnsafeBufferPointer(longToken)
+        let padded = bytes + [UInt8](repeating: 0, count: 16)
+        return padded.withUnsafeBufferPointer { longToken($0.baseAddress!, count: bytes.count, limit: $0.baseAddress! + $0.count) }
     }
 
     /// The key of a gram of `kind` whose polynomial is `hash`.
@@ -145,24 +151,16 @@ final class KeywordSet: @unchecked Sendable {
     static let shared = KeywordSet()
     private static let slotBits = 10
 
-    /// Per slot: first 8 bytes, next 8 bytes (zero padded), length (0: empty), token value. No two keywords share a
-    /// slot (the multiplier is chosen so), so a lookup reads one slot and compares without branching.
-    private let low: UnsafeMutablePointer<UInt64>
-    private let high: UnsafeMutablePointer<UInt64>
-    private let length: UnsafeMutablePointer<Int>
-    private let value: UnsafeMutablePointer<UInt64>
+    /// Per slot, four words side by side: first 8 bytes, next 8 bytes (zero padded), length (0: empty), token value.
+    /// No two keywords share a slot (the multiplier is chosen so), so a lookup reads one slot and compares without
+    /// branching.
+    private let slots: UnsafeMutablePointer<UInt64>
     private let multiplier: UInt64
 
     private init() {
-        let slots = 1 << Self.slotBits
-        low = .allocate(capacity: slots)
-        high = .allocate(capacity: slots)
-        length = .allocate(capacity: slots)
-        value = .allocate(capacity: slots)
-        low.initialize(repeating: 0, count: slots)
-        high.initialize(repeating: 0, count: slots)
-        length.initialize(repeating: 0, count: slots)
-        value.initialize(repeating: 0, count: slots)
+        let slotCount = 1 << Self.slotBits
+        slots = .allocate(capacity: 4 * slotCount)
+        slots.initialize(repeating: 0, count: 4 * slotCount)
         let packed = Self.words.map { word in
             let bytes = Array(word.utf8)
             precondition(bytes.count <= 16)
@@ -174,11 +172,12 @@ final class KeywordSet: @unchecked Sendable {
         }
         self.multiplier = multiplier
         for (bytes, (lo, hi)) in packed {
-            let i = Self.slot(lo, hi, bytes.count, multiplier)
-            low[i] = lo
-            high[i] = hi
-            length[i] = bytes.count
-            value[i] = GramHash.token(bytes)
+            let slot = slots + 4 * Self.slot(lo, hi, bytes.count, multiplier)
+            slot[0] = lo
+            slot[1] = hi
+            slot[2] = UInt64(bytes.count)
+            slot[3] = GramHash.token(bytes)
+            precondition(slot[3] != 0)
         }
     }
 
@@ -210,23 +209,26 @@ final class KeywordSet: @unchecked Sendable {
         } else {
             (lo, hi) = Self.pack(UnsafeBufferPointer(start: base + start, count: count))
         }
-        let i = Self.slot(lo, hi, count, multiplier)
-        // One combined difference instead of three short-circuit tests: whether an identifier is a keyword is
-        // unpredictable, so branches here mispredict.
-        let difference = UInt64(truncatingIfNeeded: length[i] ^ count) | (low[i] ^ lo) | (high[i] ^ hi)
-        return difference == 0 ? value[i] : 0
+        let slot = slots + 4 &* Self.slot(lo, hi, count, multiplier)
+        // Whether an identifier is a keyword is unpredictable: the three comparisons become one difference and its
+        // sign bit (made opaque) a mask, so the compiler has no comparison to turn back into branches.
+        let difference = (slot[2] ^ UInt64(truncatingIfNeeded: count)) | (slot[0] ^ lo) | (slot[1] ^ hi)
+        let mismatch = curate_opaque((difference | (0 &- difference)) &>> 63)
+        return slot[3] & (mismatch &- 1)
     }
 
     /// The value of the code token `base[start..<end]` (a number's or keyword's own value, else the placeholder)
-    /// and whether it is concrete, i.e. not abstracted.
+    /// and 1 if it is concrete (not abstracted), else 0: a number, not a Bool, so counting concrete tokens does not
+    /// branch on it.
     @inline(__always) func codeValue(
         _ base: UnsafePointer<UInt8>, start: Int, end: Int, limit: Int, classes: UnsafePointer<UInt8>
-    ) -> (value: UInt64, concrete: Bool) {
+    ) -> (value: UInt64, concrete: UInt32) {
         if classes[Int(base[start])] & ByteClass.digit != 0 {
-            return (GramHash.token(base + start, count: end - start, limit: base + limit), true)
+            return (GramHash.token(base + start, count: end - start, limit: base + limit), 1)
         }
         let keyword = keywordValue(base, start: start, end: end, limit: limit)
-        return keyword == 0 ? (GramHash.placeholder, false) : (keyword, true)
+        let concrete = curate_opaque((keyword | (0 &- keyword)) &>> 63)
+        return (keyword | (GramHash.placeholder & (concrete &- 1)), UInt32(truncatingIfNeeded: concrete))
     }
 }
 
@@ -368,7 +370,7 @@ final class GramScanner {
         var previous: UInt64 = 0
         var open = false
         var start = 0
-        /// Janitor bytes before the current chunk and before the open word, counted over the document.
+        /// Janitor bytes before the current chunk and before the open (or next) word, counted over the document.
         var compactTotal = 0
         var compactStart = 0
         /// Document offset of `compact[0]`.
@@ -460,8 +462,8 @@ final class GramScanner {
         filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S
     ) {
         let token = keywords.codeValue(buffer.baseAddress!, start: start, end: end, limit: buffer.count, classes: classes)
-        let shifted = (state.concrete << 1) | (token.concrete ? 1 : 0)
-        state.concreteCount += (token.concrete ? 1 : 0) - Int(truncatingIfNeeded: (shifted >> UInt32(n)) & 1)
+        let shifted = (state.concrete << 1) | token.concrete
+        state.concreteCount += Int(truncatingIfNeeded: token.concrete) - Int(truncatingIfNeeded: (shifted >> UInt32(n)) & 1)
         state.concrete = shifted & ((1 << UInt32(n)) - 1)
         if let hash = state.ring.push(token.value, start: start, end: end), state.concreteCount >= minimumConcrete {
             let key = GramHash.key(hash, .code)
@@ -488,9 +490,12 @@ final class GramScanner {
                 let bit = edges.trailingZeroBitCount
                 edges &= edges &- 1
                 let below: UInt64 = (1 &<< UInt64(bit)) &- 1
-                let compactPosition = compactBase + (kept & below).nonzeroBitCount
                 if state.open {
-                    endWord(buffer, start: state.start, end: blockStart + bit, compactEnd: compactPosition, state: &state, kinds: kinds, filter: filter, filterShift: filterShift, sink: &sink)
+                    // Only word ends need a bit count: the bytes between words are whitespace, never kept, so the next
+                    // word's janitor bytes start where this word's end.
+                    let compactEnd = compactBase + (kept & below).nonzeroBitCount
+                    endWord(buffer, start: state.start, end: blockStart + bit, compactEnd: compactEnd, state: &state, kinds: kinds, filter: filter, filterShift: filterShift, sink: &sink)
+                    state.compactStart = compactEnd
                 } else {
                     if newlines & below != 0 { state.newline = true }
                     newlines &= ~below
@@ -499,7 +504,6 @@ final class GramScanner {
                         state.newline = false
                     }
                     state.start = blockStart + bit
-                    state.compactStart = compactPosition
                 }
                 state.open.toggle()
             }
@@ -512,15 +516,16 @@ final class GramScanner {
         _ buffer: UnsafeBufferPointer<UInt8>, start: Int, end: Int, compactEnd: Int, state: inout WordState, kinds: KindMask,
         filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S
     ) {
-        let base = buffer.baseAddress!
+        let kept = compactEnd - state.compactStart
+        let value = GramHash.token(compact + (state.compactStart - state.compactOrigin), count: kept, limit: compact + compactCapacity)
         if kinds.contains(.line) {
+            // A line's key is over its words' janitor values (one token value per word serves both kinds); lines
+            // that differ only in case or punctuation share a key and are told apart by exact confirmation.
             if state.lineStart < 0 { state.lineStart = start }
-            state.line = state.line &* GramHash.base &+ GramHash.token(base + start, count: end - start, limit: base + buffer.count)
+            state.line = state.line &* GramHash.base &+ value
             state.lineEnd = end
         }
-        let kept = compactEnd - state.compactStart
         guard kept > 0 && kinds.contains(.text) else { return }
-        let value = GramHash.token(compact + (state.compactStart - state.compactOrigin), count: kept, limit: compact + compactCapacity)
         if let hash = state.ring.push(value, start: start, end: end) {
             let key = GramHash.key(hash, .text)
             if Self.passes(key, filter, filterShift) {
@@ -567,7 +572,7 @@ final class GramScanner {
                 if t > 0 { out.append(0x20) }
                 let range = window.start(t)..<window.end(t)
                 let base = buffer.baseAddress!
-                if keywords.codeValue(base, start: range.lowerBound, end: range.upperBound, limit: buffer.count, classes: cls).concrete {
+                if keywords.codeValue(base, start: range.lowerBound, end: range.upperBound, limit: buffer.count, classes: cls).concrete != 0 {
                     out.append(contentsOf: buffer[range])
                 } else {
                     out.append(0x01)

@@ -21,11 +21,31 @@ public struct SHA256: Sendable {
         0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
     ]
 
+    /// `k` in a leaked buffer: the rounds read it through a plain pointer (no bounds check, no lazy-global check).
+    private nonisolated(unsafe) static let roundConstants: UnsafePointer<UInt32> = {
+        let constants = UnsafeMutablePointer<UInt32>.allocate(capacity: k.count)
+        constants.initialize(from: k, count: k.count)
+        return UnsafePointer(constants)
+    }()
+
     public init() {}
 
     /// Feeds more bytes.
     public mutating func update<D: DataProtocol>(_ data: D) {
         length &+= UInt64(data.count)
+        // Whole blocks of contiguous input are compressed in place; only a partial block is buffered.
+        if buffer.isEmpty, let rest = data.withContiguousStorageIfAvailable({ bytes in
+            let whole = bytes.count / 64 * 64
+            var offset = 0
+            while offset < whole {
+                compress(bytes, offset)
+                offset += 64
+            }
+            return Array(bytes[whole...])
+        }) {
+            buffer = rest
+            return
+        }
         buffer.append(contentsOf: data)
         if buffer.count < 64 { return }
         let whole = buffer.count / 64 * 64
@@ -63,20 +83,20 @@ public struct SHA256: Sendable {
     }
 
     private mutating func compress(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int, schedule w: UnsafeMutablePointer<UInt32>) {
-        for i in 0..<16 {
-            let j = offset + 4 * i
-            w[i] = UInt32(bytes[j]) << 24 | UInt32(bytes[j + 1]) << 16 | UInt32(bytes[j + 2]) << 8 | UInt32(bytes[j + 3])
-        }
+        precondition(offset >= 0 && offset + 64 <= bytes.count)
+        let block = UnsafeRawPointer(bytes.baseAddress! + offset)
+        for i in 0..<16 { w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
         for i in 16..<64 {
             let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
             let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
             w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
         }
         var (a, b, c, d, e, f, g, h) = state
+        let k = SHA256.roundConstants
         for i in 0..<64 {
             let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
             let ch = (e & f) ^ (~e & g)
-            let t1 = h &+ s1 &+ ch &+ SHA256.k[i] &+ w[i]
+            let t1 = h &+ s1 &+ ch &+ k[i] &+ w[i]
             let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
             let maj = (a & b) ^ (a & c) ^ (b & c)
             let t2 = s0 &+ maj
@@ -90,7 +110,15 @@ public struct SHA256: Sendable {
 
     /// Finishes and returns the digest as lowercase hex.
     public mutating func finalizeHex() -> String {
-        finalize().map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        let digest = finalize()
+        return String(unsafeUninitializedCapacity: 2 * digest.count) { out in
+            for (i, byte) in digest.enumerated() {
+                out[2 * i] = digits[Int(byte >> 4)]
+                out[2 * i + 1] = digits[Int(byte & 15)]
+            }
+            return 2 * digest.count
+        }
     }
 
     /// Lowercase hex digest of `data`.

@@ -44,6 +44,15 @@ import Testing
         #expect(listing.files.map(\.index) == Array(0..<listing.files.count))
     }
 
+    @Test(arguments: [
+        ("dump.JSONL.GZ", "jsonl/gzip"), ("a.NdJson", "jsonl/none"), ("x.jsonl.zst.gz", "jsonl/gzip"), ("y.ZSTD", "text/zstd"),
+        ("notes.txt", "text/none"), ("gz", "text/none"), ("archive.tar.Gz", "text/gzip"), ("jsonl", "text/none"),
+    ])
+    func formatAndCompressionFollowTheNameIgnoringASCIICase(name: String, expected: String) {
+        let compression = CorpusCompression.detect(path: "/corpus/" + name, head: [])
+        #expect("\(CorpusListing.detectFormat(path: "/corpus/" + name, compression: compression))/\(compression)" == expected)
+    }
+
     @Test func includeGlobsSelectFiles() throws {
         let fixtures = ContaminationFixtureTests.fixtures.path
         let listing = try CorpusListing.files([fixtures + "/corpus"], format: .auto, include: ["*.py"], exclude: ["code/util/*"])

@@ -63,6 +63,20 @@ private func grams(_ text: String, n: Int, kinds: KindMask) -> [(GramKind, Strin
         #expect(a.map(\.1) == b.map(\.1))
     }
 
+    @Test func tokenValueDoesNotDependOnHowFarMemoryIsReadable() {
+        let bytes: [UInt8] = Array("ThisIdentifierIsLongerThanSixteenBytes_and_then_some0123456789".utf8)
+        for count in 0...bytes.count {
+            let expected = GramHash.token(Array(bytes.prefix(count)))
+            for slack in [0, 1, 7, 8, 16, 64] where count + slack > 0 {
+                let buffer = Array(bytes.prefix(count)) + Array(repeating: UInt8(ascii: "z"), count: slack)
+                let value = buffer.withUnsafeBufferPointer { b in
+                    GramHash.token(b.baseAddress!, count: count, limit: b.baseAddress! + b.count)
+                }
+                #expect(value == expected, "\(count) bytes, \(slack) readable after")
+            }
+        }
+    }
+
     @Test func keywordsMatchExactlyIncludingAtTheEndOfTheBuffer() {
         #expect(grams("def printer(x): return isinstance", n: 5, kinds: .code).map(\.1) == ["def _ _ return isinstance"])
         #expect(grams("self.selfish = defaultdict_x or collections", n: 5, kinds: .code).map(\.1) == ["self _ _ or collections"])
@@ -104,10 +118,19 @@ private func grams(_ text: String, n: Int, kinds: KindMask) -> [(GramKind, Strin
 
     @Test(arguments: [
         ("return", true), ("else:", true), (")", true), ("]]", true), ("try:", true), ("return True", true),
-        ("return x", false), ("x = y + 1", false), ("def f(a):", false),
+        ("return x", false), ("x = y + 1", false), ("def f(a):", false), ("return :", true), ("\treturn\t:", true),
+        ("\u{00A0}return\u{3000}", true), ("é", false), ("\u{00A0}:", true), ("@[`{", true), ("_", true), ("Z", false),
     ])
     func trivialLines(line: String, trivial: Bool) {
         #expect(TrivialLine.isTrivial(line) == trivial)
+    }
+
+    @Test(arguments: [
+        "x", "1 2", "1 _", "_ \u{01}", "\u{01} \u{01} \u{01}", "\u{01} len \u{01} 10 \u{01}", "", "def", "\u{01}\u{01} \u{01}",
+    ])
+    func concreteCodeTokensAreTheNonPlaceholderTokens(gram: String) {
+        let bytes = Array(gram.utf8)
+        #expect(BenchmarkIndex.concreteTokens(bytes) == bytes.split(separator: 0x20).filter { $0 != [0x01] }.count)
     }
 
     @Test func indexSkipsTrivialLinesAndCountsDistinctGrams() {
@@ -157,9 +180,11 @@ private enum ReferenceGrams {
 
     static func grams(_ bytes: [UInt8], n: Int) -> [GramKind: [Gram]] {
         let words = runs(bytes, { !isSpace($0) })
+        func janitorValue(_ range: Range<Int>) -> UInt64 {
+            GramHash.token(bytes[range].filter { !isPunct($0) }.map { (65...90).contains($0) ? $0 | 0x20 : $0 })
+        }
         let janitor = words.compactMap { range -> (value: UInt64, range: Range<Int>)? in
-            let kept = bytes[range].filter { !isPunct($0) }.map { (65...90).contains($0) ? $0 | 0x20 : $0 }
-            return kept.isEmpty ? nil : (GramHash.token(kept), range)
+            bytes[range].allSatisfy(isPunct) ? nil : (janitorValue(range), range)
         }
         let code = runs(bytes, isIdent).map { range -> (value: UInt64, range: Range<Int>) in
             var token = Array(bytes[range])
@@ -173,7 +198,7 @@ private enum ReferenceGrams {
         for end in (bytes.indices.filter { bytes[$0] == 0x0A } + [bytes.count]) {
             let lineWords = words.filter { $0.lowerBound >= lineStart && $0.upperBound <= end }
             if let first = lineWords.first, let last = lineWords.last {
-                let hash = lineWords.reduce(GramHash.seed) { $0 &* GramHash.base &+ GramHash.token(Array(bytes[$1])) }
+                let hash = lineWords.reduce(GramHash.seed) { $0 &* GramHash.base &+ janitorValue($1) }
                 lines.append([GramHash.key(hash, .line), UInt64(first.lowerBound), UInt64(last.upperBound)])
             }
             lineStart = end + 1
