@@ -18,11 +18,54 @@ import Testing
         (#"{"text": 12}"#, .invalid, ""),
         (#"not json"#, .invalid, ""),
         (#"{"text": "unterminated"#, .invalid, ""),
+        (#"{"text": "0123456789abcdef"}"#, .found, "0123456789abcdef"),
+        (#"{"text": "abcdefgh\"ijklmnop\\qrstuvwxyz0123456789", "n": 1}"#, .found, #"abcdefgh"ijklmnop\qrstuvwxyz0123456789"#),
+        (#"{"text": "lone \ud800 surrogate, a\/b"}"#, .found, "lone \u{FFFD} surrogate, a/b"),
+        (#"{"text": "ends inside an escape \"#, .invalid, ""),
+        (#"{"text": "0123456789 bad \u12g4"}"#, .invalid, ""),
     ])
     func jsonFieldExtraction(line: String, expected: JSONField.Result, text: String) {
         let (result, value) = field(line)
         #expect(result == expected)
         if expected == .found { #expect(value == text) }
+    }
+
+    /// Random strings over quotes, backslashes, control characters and non-ASCII scalars, written as JSON both by
+    /// JSONEncoder (raw UTF-8) and ASCII-only (every non-ASCII scalar as \\u escapes, surrogate pairs above U+FFFF),
+    /// decode to themselves: the word-at-a-time copy must stop exactly at every escape, wherever it falls.
+    @Test func jsonStringsRoundTripAtEveryEscapePosition() throws {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int((z ^ (z >> 31)) % UInt64(bound))
+        }
+        let palette: [String] = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\r", "\u{01}", "\u{1F}", "é", "€", "😀", "\u{2028}"]
+        func asciiOnly(_ text: String) -> String {
+            var out = "\""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case _ where scalar.value < 0x20 || scalar.value > 0x7E:
+                    for unit in String(scalar).utf16 { out += String(format: "\\u%04x", unit) }
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+        for _ in 0..<400 {
+            let text = (0..<next(40)).map { _ in palette[next(palette.count)] }.joined()
+            let raw = String(decoding: try JSONEncoder().encode(["text": text]), as: UTF8.self)
+            for line in [raw, #"{"text": "# + asciiOnly(text) + "}"] {
+                let (result, value) = field(line)
+                #expect(result == .found, "\(line)")
+                #expect(value == text, "\(line)")
+            }
+        }
     }
 
     @Test func htmlBodiesKeepCodeLinesAndDecodeEntities() {
