@@ -91,12 +91,20 @@ enum GramHash {
     @inline(__always) static func token(_ bytes: UnsafePointer<UInt8>, count: Int, limit: UnsafePointer<UInt8>) -> UInt64 {
         guard count <= 16 && bytes + 16 <= limit else { return longToken(bytes, count: count, limit: limit) }
         let raw = UnsafeRawPointer(bytes)
-        let bits = UInt64(truncatingIfNeeded: count &* 8)
-        let lowMask: UInt64 = bits >= 64 ? ~0 : (1 &<< bits) &- 1
-        let highMask: UInt64 = bits <= 64 ? 0 : bits >= 128 ? ~0 : (1 &<< (bits &- 64)) &- 1
+        let (lowMask, highMask) = byteMasks(count)
         var h = (seed ^ UInt64(truncatingIfNeeded: count) ^ (raw.loadUnaligned(as: UInt64.self) & lowMask)) &* wordMultiplier
         h = (h ^ (raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & highMask)) &* wordMultiplier
         return h ^ (h >> 32)
+    }
+
+    /// Masks of the first `count` (0...16) bytes of two little-endian words, by shifts alone: the selects they
+    /// replace compiled to branches on whether `count` reaches 8, which mispredict on every other token.
+    @inline(__always) static func byteMasks(_ count: Int) -> (low: UInt64, high: UInt64) {
+        let over = count &- 8
+        let short = curate_opaque(UInt64(bitPattern: Int64(over) >> 63))
+        let high = UInt64(bitPattern: Int64(over)) & ~short
+        let low = UInt64(truncatingIfNeeded: count) &- high
+        return (~((~0 &<< (low &* 4)) &<< (low &* 4)), ~((~0 &<< (high &* 4)) &<< (high &* 4)))
     }
 
     /// `token` for any length and position: whole words, the last one masked when it may be read whole (it ends
@@ -201,9 +209,7 @@ final class KeywordSet: @unchecked Sendable {
         if start + 16 <= limit {
             // Bytes past the token are masked off; tokens over 16 bytes never match (no keyword is that long).
             let raw = UnsafeRawPointer(base + start)
-            let bits = UInt64(truncatingIfNeeded: min(count, 16) * 8)
-            let lowMask: UInt64 = bits >= 64 ? ~0 : (1 &<< bits) &- 1
-            let highMask: UInt64 = bits <= 64 ? 0 : bits >= 128 ? ~0 : (1 &<< (bits - 64)) &- 1
+            let (lowMask, highMask) = GramHash.byteMasks(min(count, 16))
             lo = raw.loadUnaligned(as: UInt64.self) & lowMask
             hi = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & highMask
         } else {

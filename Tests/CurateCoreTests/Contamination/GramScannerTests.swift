@@ -77,6 +77,15 @@ private func grams(_ text: String, n: Int, kinds: KindMask) -> [(GramKind, Strin
         }
     }
 
+    @Test func byteMasksCoverExactlyTheFirstCountBytes() {
+        for count in 0...16 {
+            let bits = (0..<16).map { $0 < count }
+            let low = (0..<8).reduce(UInt64(0)) { bits[$1] ? $0 | 0xFF << (8 * UInt64($1)) : $0 }
+            let high = (0..<8).reduce(UInt64(0)) { bits[$1 + 8] ? $0 | 0xFF << (8 * UInt64($1)) : $0 }
+            #expect(GramHash.byteMasks(count) == (low, high), "\(count) bytes")
+        }
+    }
+
     @Test func keywordsMatchExactlyIncludingAtTheEndOfTheBuffer() {
         #expect(grams("def printer(x): return isinstance", n: 5, kinds: .code).map(\.1) == ["def _ _ return isinstance"])
         #expect(grams("self.selfish = defaultdict_x or collections", n: 5, kinds: .code).map(\.1) == ["self _ _ or collections"])
