@@ -278,6 +278,14 @@ private struct TrickyText {
         check(Array(repeating: UInt8(ascii: "z"), count: chunk - 1) + Array(" y\r\n  w".utf8), n: 2)
     }
 
+    @Test func tokensAndWordsEndingStartingAndSpanningAtBlockEdges() {
+        for split in [1, 62, 63, 64, 65, 127, 128, 192] {
+            let run = Array(repeating: UInt8(ascii: "a"), count: split)
+            check(run + Array(" b\n".utf8) + Array(repeating: UInt8(ascii: "C"), count: 130) + Array(".d e\n".utf8) + run, n: 2)
+            check(Array(repeating: UInt8(ascii: " "), count: split) + Array("if\nx ".utf8) + run, n: 1)
+        }
+    }
+
     @Test func crlfTabsAndHighBytes() {
         check(Array("def f(x):\r\n\tif x\u{0B}==\u{1C}1:\r\n\t\treturn Ünïcödé_ñame + 0x1F\r\n\r\n".utf8), n: 3)
         check(Array("\n\n\n   \t\r\n".utf8), n: 1)
