@@ -289,6 +289,22 @@ struct RollingWindow {
     var window: GramWindow { GramWindow(starts: starts, ends: ends, head: pos, count: n) }
 }
 
+/// How the word pass counts set bits: Swift's `nonzeroBitCount` is a sequence of shifts and adds on the baseline
+/// x86-64 target, which has no `popcnt`.
+protocol BitCount {
+    static func count(_ bits: UInt64) -> Int
+}
+
+/// The `popcnt` instruction, for CPUs at classifier level 1 (which implies it).
+enum HardwareBitCount: BitCount {
+    @inline(__always) static func count(_ bits: UInt64) -> Int { Int(truncatingIfNeeded: curate_popcount(bits)) }
+}
+
+/// `nonzeroBitCount`, for any CPU.
+enum PortableBitCount: BitCount {
+    @inline(__always) static func count(_ bits: UInt64) -> Int { bits.nonzeroBitCount }
+}
+
 /// Receives the grams a scan produces (all of them when indexing; only prefilter hits when scanning a corpus).
 protocol GramSink {
     mutating func gram(kind: GramKind, key: UInt64, window: GramWindow, buffer: UnsafeBufferPointer<UInt8>)
@@ -408,8 +424,10 @@ final class GramScanner {
             if kinds.contains(.code) {
                 codePass(buffer, chunkStart: chunkStart, length: length, state: &code, minimumConcrete: minimumConcrete, filter: filter, filterShift: filterShift, sink: &sink)
             }
-            if !wordKinds.isEmpty {
-                wordPass(buffer, chunkStart: chunkStart, length: length, state: &words, kinds: wordKinds, filter: filter, filterShift: filterShift, sink: &sink)
+            if !wordKinds.isEmpty && level >= 1 {
+                wordPass(buffer, chunkStart: chunkStart, length: length, state: &words, kinds: wordKinds, filter: filter, filterShift: filterShift, sink: &sink, counter: HardwareBitCount.self)
+            } else if !wordKinds.isEmpty {
+                wordPass(buffer, chunkStart: chunkStart, length: length, state: &words, kinds: wordKinds, filter: filter, filterShift: filterShift, sink: &sink, counter: PortableBitCount.self)
             }
             words.compactTotal += kept
             chunkStart += length
@@ -486,9 +504,9 @@ final class GramScanner {
     /// Words of one chunk (runs of non-space bytes, paired from the start and end masks of the word mask) for janitor
     /// windows and lines; a word that starts after a newline first closes the line before it. The state is a local
     /// copy for the chunk, as in `codePass`.
-    @inline(__always) private func wordPass<S: GramSink>(
+    @inline(__always) private func wordPass<S: GramSink, C: BitCount>(
         _ buffer: UnsafeBufferPointer<UInt8>, chunkStart: Int, length: Int, state: inout WordState, kinds: KindMask,
-        filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S
+        filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S, counter: C.Type
     ) {
         var local = state
         defer { state = local }
@@ -505,14 +523,14 @@ final class GramScanner {
                     openWord(buffer, bit: starts.trailingZeroBitCount, blockStart: blockStart, newlines: &newlines, state: &local, filter: filter, filterShift: filterShift, sink: &sink)
                     starts &= starts &- 1
                 }
-                closeWord(buffer, bit: ends.trailingZeroBitCount, blockStart: blockStart, kept: kept, compactBase: compactBase, state: &local, kinds: kinds, filter: filter, filterShift: filterShift, sink: &sink)
+                closeWord(buffer, bit: ends.trailingZeroBitCount, blockStart: blockStart, kept: kept, compactBase: compactBase, state: &local, kinds: kinds, filter: filter, filterShift: filterShift, sink: &sink, counter: counter)
                 ends &= ends &- 1
             }
             if starts != 0 {
                 openWord(buffer, bit: starts.trailingZeroBitCount, blockStart: blockStart, newlines: &newlines, state: &local, filter: filter, filterShift: filterShift, sink: &sink)
             }
             if newlines != 0 { local.newline = true }
-            compactBase &+= kept.nonzeroBitCount
+            compactBase &+= C.count(kept)
             local.previous = word &>> 63
         }
     }
@@ -535,11 +553,11 @@ final class GramScanner {
 
     /// The open word ending at `bit` of its block. Only word ends need a bit count: the bytes between words are
     /// whitespace, never kept, so the next word's janitor bytes start where this word's end.
-    @inline(__always) private func closeWord<S: GramSink>(
+    @inline(__always) private func closeWord<S: GramSink, C: BitCount>(
         _ buffer: UnsafeBufferPointer<UInt8>, bit: Int, blockStart: Int, kept: UInt64, compactBase: Int, state: inout WordState,
-        kinds: KindMask, filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S
+        kinds: KindMask, filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S, counter: C.Type
     ) {
-        let compactEnd = compactBase &+ (kept & ((1 &<< UInt64(bit)) &- 1)).nonzeroBitCount
+        let compactEnd = compactBase &+ C.count(kept & ((1 &<< UInt64(bit)) &- 1))
         endWord(buffer, start: state.start, end: blockStart &+ bit, compactEnd: compactEnd, state: &state, kinds: kinds, filter: filter, filterShift: filterShift, sink: &sink)
         state.compactStart = compactEnd
     }

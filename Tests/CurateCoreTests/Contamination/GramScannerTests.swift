@@ -1,3 +1,4 @@
+import CByteClass
 import Foundation
 import Testing
 @testable import CurateCore
@@ -83,6 +84,16 @@ private func grams(_ text: String, n: Int, kinds: KindMask) -> [(GramKind, Strin
             let low = (0..<8).reduce(UInt64(0)) { bits[$1] ? $0 | 0xFF << (8 * UInt64($1)) : $0 }
             let high = (0..<8).reduce(UInt64(0)) { bits[$1 + 8] ? $0 | 0xFF << (8 * UInt64($1)) : $0 }
             #expect(GramHash.byteMasks(count) == (low, high), "\(count) bytes")
+        }
+    }
+
+    @Test(.enabled(if: curate_classify_best_level() >= 1)) func hardwareBitCountAgreesWithPortable() {
+        var bits: UInt64 = 0x0123_4567_89AB_CDEF
+        for _ in 0..<1000 {
+            bits = GramHash.finalize(bits)
+            for value in [bits, bits & (bits >> 7), 0, ~0] {
+                #expect(HardwareBitCount.count(value) == PortableBitCount.count(value), "\(value)")
+            }
         }
     }
 
