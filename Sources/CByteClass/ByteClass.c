@@ -73,7 +73,7 @@ static size_t classify_avx512(
 int curate_classify_best_level(void) {
 #if defined(__x86_64__)
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi2") ? 1 : 0;
+    return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("popcnt") ? 1 : 0;
 #else
     return 0;
 #endif

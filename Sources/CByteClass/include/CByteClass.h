@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/// The fastest classifier level this CPU runs: 1 with AVX-512 BW and VBMI2, else 0 (portable C).
+/// The fastest classifier level this CPU runs: 1 with AVX-512 BW and VBMI2 (and popcnt), else 0 (portable C).
 int curate_classify_best_level(void);
 
 /// Classifies `count` bytes in 64-byte blocks (bit j of block b is byte 64b+j; bits past `count` are clear):
@@ -22,6 +22,18 @@ static inline uint64_t curate_opaque(uint64_t value) {
     __asm__("" : "+r"(value));
 #endif
     return value;
+}
+
+/// The number of set bits in `value` by the `popcnt` instruction whatever the compiler's target CPU (Swift's baseline
+/// x86-64 has none), so only for CPUs at classifier level 1; elsewhere the compiler's bit count.
+static inline uint64_t curate_popcount(uint64_t value) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    uint64_t count;
+    __asm__("popcnt %1, %0" : "=r"(count) : "r"(value) : "cc");
+    return count;
+#else
+    return (uint64_t)__builtin_popcountll(value);
+#endif
 }
 
 #endif

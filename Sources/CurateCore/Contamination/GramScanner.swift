@@ -91,12 +91,20 @@ enum GramHash {
     @inline(__always) static func token(_ bytes: UnsafePointer<UInt8>, count: Int, limit: UnsafePointer<UInt8>) -> UInt64 {
         guard count <= 16 && bytes + 16 <= limit else { return longToken(bytes, count: count, limit: limit) }
         let raw = UnsafeRawPointer(bytes)
-        let bits = UInt64(truncatingIfNeeded: count &* 8)
-        let lowMask: UInt64 = bits >= 64 ? ~0 : (1 &<< bits) &- 1
-        let highMask: UInt64 = bits <= 64 ? 0 : bits >= 128 ? ~0 : (1 &<< (bits &- 64)) &- 1
+        let (lowMask, highMask) = byteMasks(count)
         var h = (seed ^ UInt64(truncatingIfNeeded: count) ^ (raw.loadUnaligned(as: UInt64.self) & lowMask)) &* wordMultiplier
         h = (h ^ (raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & highMask)) &* wordMultiplier
         return h ^ (h >> 32)
+    }
+
+    /// Masks of the first `count` (0...16) bytes of two little-endian words, by shifts alone: the selects they
+    /// replace compiled to branches on whether `count` reaches 8, which mispredict on every other token.
+    @inline(__always) static func byteMasks(_ count: Int) -> (low: UInt64, high: UInt64) {
+        let over = count &- 8
+        let short = curate_opaque(UInt64(bitPattern: Int64(over) >> 63))
+        let high = UInt64(bitPattern: Int64(over)) & ~short
+        let low = UInt64(truncatingIfNeeded: count) &- high
+        return (~((~0 &<< (low &* 4)) &<< (low &* 4)), ~((~0 &<< (high &* 4)) &<< (high &* 4)))
     }
 
     /// `token` for any length and position: whole words, the last one masked when it may be read whole (it ends
@@ -196,14 +204,12 @@ final class KeywordSet: @unchecked Sendable {
 
     /// The token value of `base[start..<end]` if those bytes are a keyword, else 0; `limit` ends readable memory.
     @inline(__always) func keywordValue(_ base: UnsafePointer<UInt8>, start: Int, end: Int, limit: Int) -> UInt64 {
-        let count = end - start
+        let count = end &- start
         var lo: UInt64, hi: UInt64
-        if start + 16 <= limit {
+        if start &+ 16 <= limit {
             // Bytes past the token are masked off; tokens over 16 bytes never match (no keyword is that long).
             let raw = UnsafeRawPointer(base + start)
-            let bits = UInt64(truncatingIfNeeded: min(count, 16) * 8)
-            let lowMask: UInt64 = bits >= 64 ? ~0 : (1 &<< bits) &- 1
-            let highMask: UInt64 = bits <= 64 ? 0 : bits >= 128 ? ~0 : (1 &<< (bits - 64)) &- 1
+            let (lowMask, highMask) = GramHash.byteMasks(min(count, 16))
             lo = raw.loadUnaligned(as: UInt64.self) & lowMask
             hi = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & highMask
         } else {
@@ -224,7 +230,7 @@ final class KeywordSet: @unchecked Sendable {
         _ base: UnsafePointer<UInt8>, start: Int, end: Int, limit: Int, classes: UnsafePointer<UInt8>
     ) -> (value: UInt64, concrete: UInt32) {
         if classes[Int(base[start])] & ByteClass.digit != 0 {
-            return (GramHash.token(base + start, count: end - start, limit: base + limit), 1)
+            return (GramHash.token(base + start, count: end &- start, limit: base + limit), 1)
         }
         let keyword = keywordValue(base, start: start, end: end, limit: limit)
         let concrete = curate_opaque((keyword | (0 &- keyword)) &>> 63)
@@ -273,14 +279,30 @@ struct RollingWindow {
         hashes[pos] = value
         starts[pos] = start
         ends[pos] = end
-        pos += 1
+        pos &+= 1
         if pos == n { pos = 0 }
-        filled += 1
+        filled &+= 1
         return filled >= n ? hash : nil
     }
 
     /// The current window's token ranges, oldest first.
     var window: GramWindow { GramWindow(starts: starts, ends: ends, head: pos, count: n) }
+}
+
+/// How the word pass counts set bits: Swift's `nonzeroBitCount` is a sequence of shifts and adds on the baseline
+/// x86-64 target, which has no `popcnt`.
+protocol BitCount {
+    static func count(_ bits: UInt64) -> Int
+}
+
+/// The `popcnt` instruction, for CPUs at classifier level 1 (which implies it).
+enum HardwareBitCount: BitCount {
+    @inline(__always) static func count(_ bits: UInt64) -> Int { Int(truncatingIfNeeded: curate_popcount(bits)) }
+}
+
+/// `nonzeroBitCount`, for any CPU.
+enum PortableBitCount: BitCount {
+    @inline(__always) static func count(_ bits: UInt64) -> Int { bits.nonzeroBitCount }
 }
 
 /// Receives the grams a scan produces (all of them when indexing; only prefilter hits when scanning a corpus).
@@ -355,9 +377,8 @@ final class GramScanner {
     /// Code-token state carried from chunk to chunk.
     private struct CodeState {
         var ring: RollingWindow
-        /// Identifier bit of the previous byte; whether a token is open and where it began.
+        /// Identifier bit of the previous byte (1: a token is open) and where the open token began.
         var previous: UInt64 = 0
-        var open = false
         var start = 0
         /// One bit per code token of the window (newest lowest): set when the token is concrete; and how many are.
         var concrete: UInt32 = 0
@@ -367,8 +388,8 @@ final class GramScanner {
     /// Word and line state carried from chunk to chunk.
     private struct WordState {
         var ring: RollingWindow
+        /// Word bit of the previous byte (1: a word is open) and where the open word began.
         var previous: UInt64 = 0
-        var open = false
         var start = 0
         /// Janitor bytes before the current chunk and before the open (or next) word, counted over the document.
         var compactTotal = 0
@@ -403,24 +424,26 @@ final class GramScanner {
             if kinds.contains(.code) {
                 codePass(buffer, chunkStart: chunkStart, length: length, state: &code, minimumConcrete: minimumConcrete, filter: filter, filterShift: filterShift, sink: &sink)
             }
-            if !wordKinds.isEmpty {
-                wordPass(buffer, chunkStart: chunkStart, length: length, state: &words, kinds: wordKinds, filter: filter, filterShift: filterShift, sink: &sink)
+            if !wordKinds.isEmpty && level >= 1 {
+                wordPass(buffer, chunkStart: chunkStart, length: length, state: &words, kinds: wordKinds, filter: filter, filterShift: filterShift, sink: &sink, counter: HardwareBitCount.self)
+            } else if !wordKinds.isEmpty {
+                wordPass(buffer, chunkStart: chunkStart, length: length, state: &words, kinds: wordKinds, filter: filter, filterShift: filterShift, sink: &sink, counter: PortableBitCount.self)
             }
             words.compactTotal += kept
             chunkStart += length
         }
-        if code.open {
+        if code.previous != 0 {
             endCode(buffer, start: code.start, end: count, state: &code, minimumConcrete: minimumConcrete, filter: filter, filterShift: filterShift, sink: &sink)
         }
-        if words.open {
+        if words.previous != 0 {
             endWord(buffer, start: words.start, end: count, compactEnd: words.compactTotal, state: &words, kinds: wordKinds, filter: filter, filterShift: filterShift, sink: &sink)
         }
-        if words.lineStart >= 0 { endLine(buffer, state: &words, filter: filter, filterShift: filterShift, sink: &sink) }
+        if words.lineStart >= 0 { closeLine(buffer, state: &words, filter: filter, filterShift: filterShift, sink: &sink) }
     }
 
     /// Keeps the open word's janitor bytes at the front of `compact` with room for a chunk after them; returns their count.
     private func prepareCompact(_ words: inout WordState, length: Int) -> Int {
-        let keepFrom = words.open ? words.compactStart : words.compactTotal
+        let keepFrom = words.previous != 0 ? words.compactStart : words.compactTotal
         let carried = words.compactTotal - keepFrom
         if carried > 0 { compact.update(from: compact + (keepFrom - words.compactOrigin), count: carried) }
         words.compactOrigin = keepFrom
@@ -434,26 +457,31 @@ final class GramScanner {
         return carried
     }
 
-    /// Code tokens of one chunk: identifier runs, from the edges of the identifier mask.
+    /// Code tokens of one chunk: identifier runs, paired from the start and end masks of the identifier mask. The
+    /// state is a local copy for the chunk, so it stays in registers instead of being reloaded around every token.
     @inline(__always) private func codePass<S: GramSink>(
         _ buffer: UnsafeBufferPointer<UInt8>, chunkStart: Int, length: Int, state: inout CodeState, minimumConcrete: Int,
         filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S
     ) {
-        for b in 0..<((length + 63) / 64) {
+        var local = state
+        defer { state = local }
+        for b in 0..<((length &+ 63) &>> 6) {
             let ident = identMask[b]
-            var edges = ident ^ (ident << 1 | state.previous)
-            state.previous = ident >> 63
-            let blockStart = chunkStart + 64 * b
-            while edges != 0 {
-                let position = blockStart + edges.trailingZeroBitCount
-                edges &= edges &- 1
-                if state.open {
-                    endCode(buffer, start: state.start, end: position, state: &state, minimumConcrete: minimumConcrete, filter: filter, filterShift: filterShift, sink: &sink)
-                } else {
-                    state.start = position
+            let shifted = ident &<< 1 | local.previous
+            var starts = ident & ~shifted, ends = ~ident & shifted
+            let blockStart = chunkStart &+ 64 &* b
+            while ends != 0 {
+                // Each end closes the start before it, except a token open before the block (its start is carried).
+                let end = ends.trailingZeroBitCount
+                if starts & ((1 &<< UInt64(end)) &- 1) != 0 {
+                    local.start = blockStart &+ starts.trailingZeroBitCount
+                    starts &= starts &- 1
                 }
-                state.open.toggle()
+                endCode(buffer, start: local.start, end: blockStart &+ end, state: &local, minimumConcrete: minimumConcrete, filter: filter, filterShift: filterShift, sink: &sink)
+                ends &= ends &- 1
             }
+            if starts != 0 { local.start = blockStart &+ starts.trailingZeroBitCount }
+            local.previous = ident &>> 63
         }
     }
 
@@ -463,8 +491,8 @@ final class GramScanner {
     ) {
         let token = keywords.codeValue(buffer.baseAddress!, start: start, end: end, limit: buffer.count, classes: classes)
         let shifted = (state.concrete << 1) | token.concrete
-        state.concreteCount += Int(truncatingIfNeeded: token.concrete) - Int(truncatingIfNeeded: (shifted >> UInt32(n)) & 1)
-        state.concrete = shifted & ((1 << UInt32(n)) - 1)
+        state.concreteCount &+= Int(truncatingIfNeeded: token.concrete) &- Int(truncatingIfNeeded: (shifted >> UInt32(n)) & 1)
+        state.concrete = shifted & ((1 << UInt32(n)) &- 1)
         if let hash = state.ring.push(token.value, start: start, end: end), state.concreteCount >= minimumConcrete {
             let key = GramHash.key(hash, .code)
             if Self.passes(key, filter, filterShift) {
@@ -473,43 +501,65 @@ final class GramScanner {
         }
     }
 
-    /// Words of one chunk (runs of non-space bytes, from the edges of the word mask) for janitor windows and lines; a
-    /// word that starts after a newline first closes the line before it.
-    @inline(__always) private func wordPass<S: GramSink>(
+    /// Words of one chunk (runs of non-space bytes, paired from the start and end masks of the word mask) for janitor
+    /// windows and lines; a word that starts after a newline first closes the line before it. The state is a local
+    /// copy for the chunk, as in `codePass`.
+    @inline(__always) private func wordPass<S: GramSink, C: BitCount>(
         _ buffer: UnsafeBufferPointer<UInt8>, chunkStart: Int, length: Int, state: inout WordState, kinds: KindMask,
-        filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S
+        filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S, counter: C.Type
     ) {
-        var compactBase = state.compactTotal
-        for b in 0..<((length + 63) / 64) {
+        var local = state
+        defer { state = local }
+        var compactBase = local.compactTotal
+        for b in 0..<((length &+ 63) &>> 6) {
             let word = wordMask[b], kept = keptMask[b]
             var newlines = newlineMask[b]
-            var edges = word ^ (word << 1 | state.previous)
-            state.previous = word >> 63
-            let blockStart = chunkStart + 64 * b
-            while edges != 0 {
-                let bit = edges.trailingZeroBitCount
-                edges &= edges &- 1
-                let below: UInt64 = (1 &<< UInt64(bit)) &- 1
-                if state.open {
-                    // Only word ends need a bit count: the bytes between words are whitespace, never kept, so the next
-                    // word's janitor bytes start where this word's end.
-                    let compactEnd = compactBase + (kept & below).nonzeroBitCount
-                    endWord(buffer, start: state.start, end: blockStart + bit, compactEnd: compactEnd, state: &state, kinds: kinds, filter: filter, filterShift: filterShift, sink: &sink)
-                    state.compactStart = compactEnd
-                } else {
-                    if newlines & below != 0 { state.newline = true }
-                    newlines &= ~below
-                    if state.newline {
-                        if state.lineStart >= 0 { endLine(buffer, state: &state, filter: filter, filterShift: filterShift, sink: &sink) }
-                        state.newline = false
-                    }
-                    state.start = blockStart + bit
+            let shifted = word &<< 1 | local.previous
+            var starts = word & ~shifted, ends = ~word & shifted
+            let blockStart = chunkStart &+ 64 &* b
+            while ends != 0 {
+                // As in `codePass`: a word open before the block has no start in it.
+                if starts & ((1 &<< UInt64(ends.trailingZeroBitCount)) &- 1) != 0 {
+                    openWord(buffer, bit: starts.trailingZeroBitCount, blockStart: blockStart, newlines: &newlines, state: &local, filter: filter, filterShift: filterShift, sink: &sink)
+                    starts &= starts &- 1
                 }
-                state.open.toggle()
+                closeWord(buffer, bit: ends.trailingZeroBitCount, blockStart: blockStart, kept: kept, compactBase: compactBase, state: &local, kinds: kinds, filter: filter, filterShift: filterShift, sink: &sink, counter: counter)
+                ends &= ends &- 1
             }
-            if newlines != 0 { state.newline = true }
-            compactBase += kept.nonzeroBitCount
+            if starts != 0 {
+                openWord(buffer, bit: starts.trailingZeroBitCount, blockStart: blockStart, newlines: &newlines, state: &local, filter: filter, filterShift: filterShift, sink: &sink)
+            }
+            if newlines != 0 { local.newline = true }
+            compactBase &+= C.count(kept)
+            local.previous = word &>> 63
         }
+    }
+
+    /// A word starting at `bit` of its block: notes the newlines before it (clearing them from `newlines`) and closes
+    /// the line they end.
+    @inline(__always) private func openWord<S: GramSink>(
+        _ buffer: UnsafeBufferPointer<UInt8>, bit: Int, blockStart: Int, newlines: inout UInt64, state: inout WordState,
+        filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S
+    ) {
+        let below: UInt64 = (1 &<< UInt64(bit)) &- 1
+        if newlines & below != 0 { state.newline = true }
+        newlines &= ~below
+        if state.newline {
+            if state.lineStart >= 0 { closeLine(buffer, state: &state, filter: filter, filterShift: filterShift, sink: &sink) }
+            state.newline = false
+        }
+        state.start = blockStart &+ bit
+    }
+
+    /// The open word ending at `bit` of its block. Only word ends need a bit count: the bytes between words are
+    /// whitespace, never kept, so the next word's janitor bytes start where this word's end.
+    @inline(__always) private func closeWord<S: GramSink, C: BitCount>(
+        _ buffer: UnsafeBufferPointer<UInt8>, bit: Int, blockStart: Int, kept: UInt64, compactBase: Int, state: inout WordState,
+        kinds: KindMask, filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S, counter: C.Type
+    ) {
+        let compactEnd = compactBase &+ C.count(kept & ((1 &<< UInt64(bit)) &- 1))
+        endWord(buffer, start: state.start, end: blockStart &+ bit, compactEnd: compactEnd, state: &state, kinds: kinds, filter: filter, filterShift: filterShift, sink: &sink)
+        state.compactStart = compactEnd
     }
 
     @inline(__always) private func endWord<S: GramSink>(
@@ -534,17 +584,27 @@ final class GramScanner {
         }
     }
 
-    @inline(never) private func endLine<S: GramSink>(
+    /// Emits the current line and starts the next.
+    @inline(__always) private func closeLine<S: GramSink>(
         _ buffer: UnsafeBufferPointer<UInt8>, state: inout WordState, filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S
     ) {
-        let key = GramHash.key(state.line, .line)
-        if Self.passes(key, filter, filterShift) {
-            lineRange[0] = state.lineStart
-            lineRange[1] = state.lineEnd
-            sink.gram(kind: .line, key: key, window: GramWindow(starts: lineRange, ends: lineRange + 1, head: 0, count: 1), buffer: buffer)
-        }
+        endLine(buffer, start: state.lineStart, end: state.lineEnd, hash: state.line, filter: filter, filterShift: filterShift, sink: &sink)
         state.lineStart = -1
         state.line = GramHash.seed
+    }
+
+    /// The line `start..<end` with polynomial `hash`, if it passes the filter; out of line and taking values, not the
+    /// state, so the state's address never escapes the word loop.
+    @inline(never) private func endLine<S: GramSink>(
+        _ buffer: UnsafeBufferPointer<UInt8>, start: Int, end: Int, hash: UInt64, filter: UnsafePointer<UInt64>?, filterShift: UInt64,
+        sink: inout S
+    ) {
+        let key = GramHash.key(hash, .line)
+        if Self.passes(key, filter, filterShift) {
+            lineRange[0] = start
+            lineRange[1] = end
+            sink.gram(kind: .line, key: key, window: GramWindow(starts: lineRange, ends: lineRange + 1, head: 0, count: 1), buffer: buffer)
+        }
     }
 
     @inline(__always) private static func passes(_ key: UInt64, _ filter: UnsafePointer<UInt64>?, _ shift: UInt64) -> Bool {

@@ -1,3 +1,4 @@
+import CByteClass
 import Foundation
 import Testing
 @testable import CurateCore
@@ -73,6 +74,25 @@ private func grams(_ text: String, n: Int, kinds: KindMask) -> [(GramKind, Strin
                     GramHash.token(b.baseAddress!, count: count, limit: b.baseAddress! + b.count)
                 }
                 #expect(value == expected, "\(count) bytes, \(slack) readable after")
+            }
+        }
+    }
+
+    @Test func byteMasksCoverExactlyTheFirstCountBytes() {
+        for count in 0...16 {
+            let bits = (0..<16).map { $0 < count }
+            let low = (0..<8).reduce(UInt64(0)) { bits[$1] ? $0 | 0xFF << (8 * UInt64($1)) : $0 }
+            let high = (0..<8).reduce(UInt64(0)) { bits[$1 + 8] ? $0 | 0xFF << (8 * UInt64($1)) : $0 }
+            #expect(GramHash.byteMasks(count) == (low, high), "\(count) bytes")
+        }
+    }
+
+    @Test(.enabled(if: curate_classify_best_level() >= 1)) func hardwareBitCountAgreesWithPortable() {
+        var bits: UInt64 = 0x0123_4567_89AB_CDEF
+        for _ in 0..<1000 {
+            bits = GramHash.finalize(bits)
+            for value in [bits, bits & (bits >> 7), 0, ~0] {
+                #expect(HardwareBitCount.count(value) == PortableBitCount.count(value), "\(value)")
             }
         }
     }
@@ -267,6 +287,14 @@ private struct TrickyText {
         let longWord = Array(repeating: Array("Ab,c_d.".utf8), count: chunk / 3).joined()
         check(Array("x = ".utf8) + longWord + Array(" end\n".utf8) + text.bytes(2000), n: 3)
         check(Array(repeating: UInt8(ascii: "z"), count: chunk - 1) + Array(" y\r\n  w".utf8), n: 2)
+    }
+
+    @Test func tokensAndWordsEndingStartingAndSpanningAtBlockEdges() {
+        for split in [1, 62, 63, 64, 65, 127, 128, 192] {
+            let run = Array(repeating: UInt8(ascii: "a"), count: split)
+            check(run + Array(" b\n".utf8) + Array(repeating: UInt8(ascii: "C"), count: 130) + Array(".d e\n".utf8) + run, n: 2)
+            check(Array(repeating: UInt8(ascii: " "), count: split) + Array("if\nx ".utf8) + run, n: 1)
+        }
     }
 
     @Test func crlfTabsAndHighBytes() {
