@@ -157,11 +157,12 @@ final class BenchmarkIndex: @unchecked Sendable {
             table[2 * slot + 1] = UInt64.max
         }
         let tableMask = capacity - 1
+        tableShift = UInt64(64 - capacity.trailingZeroBitCount)
         let filterBits = max(16, min(26, (entryCount * 16).nextPowerOfTwo.trailingZeroBitCount))
         let filter = UnsafeMutablePointer<UInt64>.allocate(capacity: (1 << filterBits) / 64)
         filter.initialize(repeating: 0, count: (1 << filterBits) / 64)
         for (key, first) in store.firstEntry {
-            var slot = Int(truncatingIfNeeded: key >> UInt64(64 - capacity.trailingZeroBitCount))
+            var slot = Int(truncatingIfNeeded: key >> tableShift)
             while table[2 * slot + 1] != UInt64.max { slot = (slot + 1) & tableMask }
             table[2 * slot] = key
             table[2 * slot + 1] = UInt64(first)
@@ -169,7 +170,6 @@ final class BenchmarkIndex: @unchecked Sendable {
         }
         self.table = table
         self.tableMask = tableMask
-        tableShift = UInt64(64 - capacity.trailingZeroBitCount)
         self.filterBits = filterBits
         self.filter = filter
     }

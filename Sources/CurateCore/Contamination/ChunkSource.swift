@@ -5,10 +5,20 @@ import Foundation
 public enum CorpusCompression: String, Codable, Sendable {
     case none, gzip, zstd
 
-    /// Picks by extension, then by magic bytes (`1f 8b` gzip, `28 b5 2f fd` zstd).
+    /// Picks by extension, then by magic bytes.
     static func detect(path: String, head: [UInt8]) -> CorpusCompression {
+        named(path) ?? head.withUnsafeBytes(magic)
+    }
+
+    /// By extension (`.gz`, `.zst`, `.zstd`, ASCII case ignored); nil when the name says nothing.
+    static func named(_ path: String) -> CorpusCompression? {
         if PathSuffix.matches(path, ".gz") { return .gzip }
         if PathSuffix.matches(path, ".zst") || PathSuffix.matches(path, ".zstd") { return .zstd }
+        return nil
+    }
+
+    /// By the magic bytes that start `head` (`1f 8b` gzip, `28 b5 2f fd` zstd).
+    static func magic(_ head: UnsafeRawBufferPointer) -> CorpusCompression {
         if head.count >= 2 && head[0] == 0x1F && head[1] == 0x8B { return .gzip }
         if head.count >= 4 && head[0] == 0x28 && head[1] == 0xB5 && head[2] == 0x2F && head[3] == 0xFD { return .zstd }
         return .none

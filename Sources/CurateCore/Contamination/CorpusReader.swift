@@ -56,9 +56,8 @@ public enum CorpusListing {
         found.sort { $0.0 < $1.0 }
         var files: [CorpusFile] = []
         for (position, (path, size)) in found.enumerated() where position == 0 || found[position - 1].0 != path {
-            let named = CorpusCompression.detect(path: path, head: [])
             let dump = format == .auto ? isDumpName(path) : format != .text
-            let compression = named == .none && dump ? CorpusCompression.detect(path: path, head: readHead(path)) : named
+            let compression = CorpusCompression.named(path) ?? (dump ? readHead(path).withUnsafeBytes(CorpusCompression.magic) : .none)
             let resolved = format == .auto ? detectFormat(path: path, compression: compression) : format
             files.append(CorpusFile(index: files.count, path: path, format: resolved, compression: compression, size: size))
         }
@@ -199,7 +198,7 @@ struct CorpusReader {
                     try readWhole(file, &outcome, body)
                 } else {
                     let compression = file.compression == .none
-                        ? CorpusCompression.detect(path: file.path, head: CorpusListing.readHead(file.path)) : file.compression
+                        ? CorpusListing.readHead(file.path).withUnsafeBytes(CorpusCompression.magic) : file.compression
                     try readTextStream(file, compression: compression, &outcome, body)
                 }
             case .jsonl: try readJSONL(file, &outcome, body)
@@ -244,10 +243,8 @@ struct CorpusReader {
         }
         let probeSize = 8192
         var (count, ended) = try fill(from: 0, to: min(file.size + 1, probeSize))
-        if count >= 2 {
-            let magic = CorpusCompression.detect(path: "", head: Array(UnsafeBufferPointer(start: base, count: min(count, 4))))
-            if magic != .none { return try readTextStream(file, compression: magic, &outcome, body) }
-        }
+        let magic = CorpusCompression.magic(UnsafeRawBufferPointer(start: base, count: count))
+        if magic != .none { return try readTextStream(file, compression: magic, &outcome, body) }
         if isBinary(UnsafeBufferPointer(start: base, count: count)) {
             outcome.skippedBinary = true
             return
