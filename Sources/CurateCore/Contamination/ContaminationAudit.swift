@@ -149,8 +149,9 @@ public struct ContaminationResult: Codable, Sendable, Hashable {
 /// A rank's share of a sharded audit, written atomically with a `.done` marker.
 public struct ContaminationPartial: Codable, Sendable, Hashable {
     /// Gram key scheme this build writes (1: no field, FNV keys; 2: rotate-add token states; 3: word-at-a-time token
-    /// values, multiplicative keys; 4: line keys over the words' janitor values); merge refuses others.
-    public static let currentKeyScheme = 4
+    /// values, multiplicative keys; 4: line keys over the words' janitor values; 5: the same keys, the listing in byte
+    /// order of paths and fingerprinted by its paths alone); merge refuses others.
+    public static let currentKeyScheme = 5
 
     /// Key scheme the partial was written with.
     public var keyScheme: Int
@@ -160,7 +161,7 @@ public struct ContaminationPartial: Codable, Sendable, Hashable {
     public var options: ContaminationOptions
     public var rank: Int
     public var worldSize: Int
-    /// sha256 of the full corpus listing (paths and sizes), identical on every rank.
+    /// sha256 of the full corpus listing (its paths in order), identical on every rank.
     public var listing: String
     public var fileCount: Int
     public var tally: ScanTally
@@ -173,10 +174,9 @@ private struct PartialHeader: Decodable {
     var worldSize: Int?
 }
 
-/// Progress of a scan in bytes of corpus files on disk.
+/// Progress of a scan: files finished of all listed, and the bytes of the files read so far.
 public struct ScanProgress: Sendable {
     public var bytesDone: Int
-    public var bytesTotal: Int
     public var filesDone: Int
     public var filesTotal: Int
 }
@@ -211,10 +211,9 @@ public enum ContaminationAudit {
             merged.diagnostics = (listingDiagnostics + merged.diagnostics)
             merged.stats.directoriesSkipped = listingDiagnostics.filter { $0.message.hasPrefix(CorpusListing.unopenedDirectory) }.count
         }
-        let listingText = files.map { "\($0.path)\t\($0.size)" }.joined(separator: "\n")
         return ContaminationScan(
             index: index, options: options, tally: merged, files: files, rank: rank, worldSize: worldSize,
-            listing: SHA256.hex(Data(listingText.utf8)))
+            mergedListing: nil)
     }
 
     private static func scanFiles(
@@ -227,8 +226,8 @@ public enum ContaminationAudit {
                 group.addTask {
                     let worker = ScanWorker(index: index, textField: options.textField)
                     while let file = queue.next() {
-                        worker.scan(file: file)
-                        let done = queue.finished(file)
+                        let bytes = worker.scan(file: file)
+                        let done = queue.finished(bytes: bytes)
                         progress?(done)
                     }
                     return worker.tally()
@@ -307,7 +306,7 @@ public enum ContaminationAudit {
         for rank in 0..<worldSize where !ranks.contains(rank) {
             throw ContaminationError.partialMissing(rank: rank, worldSize: worldSize, directory: directory)
         }
-        return ContaminationScan(index: index, options: options, tally: tally, files: [], rank: 0, worldSize: worldSize, listing: first.listing)
+        return ContaminationScan(index: index, options: options, tally: tally, files: [], rank: 0, worldSize: worldSize, mergedListing: first.listing)
     }
 
     /// Records the verdicts as flags on the audited revisions (superseding this stage's earlier flags on them).
@@ -348,7 +347,11 @@ public struct ContaminationScan: Sendable {
     public let files: [CorpusFile]
     public let rank: Int
     public let worldSize: Int
-    public let listing: String
+    /// The listing's fingerprint when it came from partials (they no longer have the files).
+    let mergedListing: String?
+
+    /// sha256 of the corpus listing, computed when asked for (only partials need it).
+    public var listing: String { mergedListing ?? CorpusListing.fingerprint(files) }
 
     public var fingerprint: String { index.fingerprint(options: options.fingerprintText) }
 
@@ -454,11 +457,9 @@ private final class FileQueue: @unchecked Sendable {
     private var nextIndex = 0
     private var bytesDone = 0
     private var filesDone = 0
-    private let bytesTotal: Int
 
     init(files: [CorpusFile]) {
         self.files = files
-        bytesTotal = files.reduce(0) { $0 + $1.size }
     }
 
     func next() -> CorpusFile? {
@@ -469,11 +470,11 @@ private final class FileQueue: @unchecked Sendable {
         return files[nextIndex - 1]
     }
 
-    func finished(_ file: CorpusFile) -> ScanProgress {
+    func finished(bytes: Int) -> ScanProgress {
         lock.lock()
         defer { lock.unlock() }
-        bytesDone += file.size
+        bytesDone += bytes
         filesDone += 1
-        return ScanProgress(bytesDone: bytesDone, bytesTotal: bytesTotal, filesDone: filesDone, filesTotal: files.count)
+        return ScanProgress(bytesDone: bytesDone, filesDone: filesDone, filesTotal: files.count)
     }
 }

@@ -23,10 +23,10 @@ public struct CorpusFile: Codable, Sendable, Hashable {
     public var path: String
     public var format: CorpusFormat
     public var compression: CorpusCompression
-    public var size: Int
 }
 
-/// Lists corpus files: directories recursively with include/exclude globs, sorted by path for a stable order.
+/// Lists corpus files: directories recursively with include/exclude globs, in byte order of their paths for a stable
+/// order. Nothing is stat'ed but entries of unknown type: sizes are learned when a worker opens the file.
 public enum CorpusListing {
     /// Files under `paths`, each with its resolved format. Globs match the path relative to the given directory
     /// or the file name. Directories that cannot be opened (the given ones or any below them) are skipped, each with
@@ -34,34 +34,43 @@ public enum CorpusListing {
     public static func files(
         _ paths: [String], format: CorpusFormat, include: [String], exclude: [String]
     ) throws -> (files: [CorpusFile], diagnostics: [Diagnostic]) {
-        var found: [(String, Int)] = []
+        var runs: [[String]] = []
         var diagnostics: [Diagnostic] = []
+        let filter = PathFilter(include: include, exclude: exclude)
         for root in paths {
             var st = stat()
             guard stat(root, &st) == 0 else { throw ContaminationError.missingCorpus(root) }
             if (st.st_mode & S_IFMT) != S_IFDIR {
-                found.append((root, Int(st.st_size)))
+                runs.append([root])
                 continue
             }
             let prefix = String((root as NSString).appendingPathComponent("x").dropLast())
-            var skipped: [(path: String, reason: String)] = []
-            found += walk(root, prefix: prefix, skipped: &skipped) { relative, name in
-                if !include.isEmpty && !include.contains(where: { glob($0, relative) || glob($0, name) }) { return false }
-                return !exclude.contains(where: { glob($0, relative) || glob($0, name) })
-            }
-            for (path, reason) in skipped.sorted(by: { $0.path < $1.path }) {
+            var walker = DirectoryWalker(prefix: prefix, filter: filter)
+            walker.visit(shownAs: root)
+            runs.append(walker.found)
+            for (path, reason) in walker.skipped.sorted(by: { PathOrder.precedes($0.path, $1.path) }) {
                 diagnostics.append(Diagnostic(.error, file: path, "\(Self.unopenedDirectory) (\(reason)); its files skipped"))
             }
         }
-        found.sort { $0.0 < $1.0 }
         var files: [CorpusFile] = []
-        for (position, (path, size)) in found.enumerated() where position == 0 || found[position - 1].0 != path {
+        for path in PathOrder.merged(runs) {
             let dump = format == .auto ? isDumpName(path) : format != .text
             let compression = CorpusCompression.named(path) ?? (dump ? readHead(path).withUnsafeBytes(CorpusCompression.magic) : .none)
             let resolved = format == .auto ? detectFormat(path: path, compression: compression) : format
-            files.append(CorpusFile(index: files.count, path: path, format: resolved, compression: compression, size: size))
+            files.append(CorpusFile(index: files.count, path: path, format: resolved, compression: compression))
         }
         return (files, diagnostics)
+    }
+
+    /// sha256 of the listing (paths in order, one per line): identical on every rank of a sharded scan.
+    public static func fingerprint(_ files: [CorpusFile]) -> String {
+        var text: [UInt8] = []
+        text.reserveCapacity(files.reduce(0) { $0 + $1.path.utf8.count + 1 })
+        for file in files {
+            text += file.path.utf8
+            text.append(UInt8(ascii: "\n"))
+        }
+        return SHA256.hex(text)
     }
 
     /// Whether the name makes a file a JSONL or XML dump candidate: only those have their first bytes read while
@@ -72,62 +81,6 @@ public enum CorpusListing {
 
     /// Start of the message of a skipped directory's diagnostic (the summary counts these).
     static let unopenedDirectory = "cannot open directory"
-
-    static func glob(_ pattern: String, _ path: String) -> Bool {
-        fnmatch(pattern, path, 0) == 0
-    }
-
-    /// Regular files below `root` (symbolic links not followed, hidden files included) as full path (`prefix` +
-    /// relative path) and size, for which `keep(relative, name)` holds. Directories (`root` included) that cannot be
-    /// opened go to `skipped` with the reason (errno text).
-    /// readdir and fstatat on the directory's descriptor: no per-entry path resolution, no Foundation strings;
-    /// one directory open at a time.
-    private static func walk(
-        _ root: String, prefix: String, skipped: inout [(path: String, reason: String)], keep: (String, String) -> Bool
-    ) -> [(String, Int)] {
-        var found: [(String, Int)] = []
-        guard let top = opendir(root) else {
-            skipped.append((root, String(cString: strerror(errno))))
-            return found
-        }
-        var pending: [String] = []
-        var next: (handle: OpaquePointer, relative: String)? = (top, "")
-        while let (directory, relativeDirectory) = next {
-            let fd = dirfd(directory)
-            while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
-                }
-                if name == "." || name == ".." { continue }
-                let relative = relativeDirectory.isEmpty ? name : relativeDirectory + "/" + name
-                var type = Int32(entry.pointee.d_type)
-                var st = stat()
-                if type == Int32(DT_UNKNOWN) || type == Int32(DT_REG) {
-                    guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
-                    switch st.st_mode & S_IFMT {
-                    case S_IFREG: type = Int32(DT_REG)
-                    case S_IFDIR: type = Int32(DT_DIR)
-                    default: continue
-                    }
-                }
-                if type == Int32(DT_DIR) {
-                    pending.append(relative)
-                } else if type == Int32(DT_REG) && keep(relative, name) {
-                    found.append((prefix + relative, Int(st.st_size)))
-                }
-            }
-            closedir(directory)
-            next = nil
-            while next == nil, let relative = pending.popLast() {
-                if let handle = opendir(prefix + relative) {
-                    next = (handle, relative)
-                } else {
-                    skipped.append((prefix + relative, String(cString: strerror(errno))))
-                }
-            }
-        }
-        return found
-    }
 
     static func readHead(_ path: String) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -157,6 +110,168 @@ public enum CorpusListing {
     }
 }
 
+/// Include/exclude globs (fnmatch) over a file's path relative to its root and over its name.
+struct PathFilter {
+    /// A glob as fnmatch takes it, or the literal a `*literal` glob ends with (matched as a suffix without fnmatch:
+    /// such a glob matches the name only if it matches the relative path, which ends with the name).
+    private enum Pattern {
+        case suffix([UInt8])
+        case glob([CChar])
+    }
+
+    private let include: [Pattern]
+    private let exclude: [Pattern]
+
+    init(include: [String], exclude: [String]) {
+        func pattern(_ glob: String) -> Pattern {
+            let bytes = Array(glob.utf8)
+            let literal = bytes.dropFirst()
+            if bytes.first == UInt8(ascii: "*") && !literal.contains(where: { "*?[\\".utf8.contains($0) }) { return .suffix(Array(literal)) }
+            return .glob(Array(glob.utf8CString))
+        }
+        self.include = include.map(pattern)
+        self.exclude = exclude.map(pattern)
+    }
+
+    var isEmpty: Bool { include.isEmpty && exclude.isEmpty }
+
+    /// Whether the file whose NUL-terminated relative path (`count` bytes) and name are given is listed.
+    func keeps(relative: UnsafePointer<CChar>, count: Int, name: UnsafePointer<CChar>) -> Bool {
+        func matches(_ pattern: Pattern) -> Bool {
+            switch pattern {
+            case .suffix(let literal):
+                return literal.count <= count && memcmp(relative + (count - literal.count), literal, literal.count) == 0
+            case .glob(let glob):
+                return glob.withUnsafeBufferPointer { fnmatch($0.baseAddress!, relative, 0) == 0 || fnmatch($0.baseAddress!, name, 0) == 0 }
+            }
+        }
+        if !include.isEmpty && !include.contains(where: matches) { return false }
+        return !exclude.contains(where: matches)
+    }
+}
+
+/// Byte order of paths (the listing's order and the sharding key's).
+enum PathOrder {
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let common = min(x.count, y.count)
+                let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+                return order != 0 ? order < 0 : x.count < y.count
+            }
+        }
+    }
+
+    /// Runs that are each sorted, combined into one sorted list without duplicates: concatenated when they do not
+    /// overlap (the usual case: distinct roots), sorted again otherwise (nested or repeated roots).
+    static func merged(_ runs: [[String]]) -> [String] {
+        let ordered = runs.filter { !$0.isEmpty }.sorted { precedes($0[0], $1[0]) }
+        var all: [String] = []
+        all.reserveCapacity(ordered.reduce(0) { $0 + $1.count })
+        var disjoint = true
+        for run in ordered {
+            if let last = all.last, !precedes(last, run[0]) { disjoint = false }
+            all += run
+        }
+        if disjoint { return all }
+        all.sort(by: precedes)
+        var unique: [String] = []
+        unique.reserveCapacity(all.count)
+        for path in all where unique.last != path { unique.append(path) }
+        return unique
+    }
+}
+
+/// Walks one root depth-first, listing regular files (symbolic links not followed, hidden files included) in byte
+/// order of their paths: each directory's entries are read (one directory open at a time), sorted by name with a `/`
+/// after directory names, and visited in that order, which is the order of the full paths. Only entries whose type
+/// readdir does not give are stat'ed.
+struct DirectoryWalker {
+    /// Full paths of the files kept, in order.
+    private(set) var found: [String] = []
+    /// Directories that could not be opened, with the reason (errno text).
+    private(set) var skipped: [(path: String, reason: String)] = []
+    private let filter: PathFilter
+    /// The current directory's full path, ending in `/`; entries are appended while they are handled.
+    private var path: [UInt8]
+    private let relativeStart: Int
+
+    init(prefix: String, filter: PathFilter) {
+        self.filter = filter
+        path = Array(prefix.utf8)
+        relativeStart = path.count
+    }
+
+    private static let slash = UInt8(ascii: "/")
+
+    /// Lists the directory at `path`; `shownAs` names it in a diagnostic (the root as given, else its full path).
+    mutating func visit(shownAs: String? = nil) {
+        var names: [UInt8] = []
+        var entries: [(start: Int, count: Int)] = []
+        path.append(0)
+        let handle = path.withUnsafeBufferPointer { opendir(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self)) }
+        path.removeLast()
+        guard let handle else {
+            let reason = String(cString: strerror(errno))
+            skipped.append((shownAs ?? String(decoding: path.dropLast(), as: UTF8.self), reason))
+            return
+        }
+        let descriptor = dirfd(handle)
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        while let entry = readdir(handle) {
+            let name = (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self)
+            let length = strlen(name)
+            if name[0] == 0x2E && (length == 1 || (length == 2 && name[1] == 0x2E)) { continue }
+            var type = Int32(entry.pointee.d_type)
+            if type == Int32(DT_UNKNOWN) {
+                var st = stat()
+                guard fstatat(descriptor, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+                switch st.st_mode & S_IFMT {
+                case S_IFREG: type = Int32(DT_REG)
+                case S_IFDIR: type = Int32(DT_DIR)
+                default: continue
+                }
+            }
+            guard type == Int32(DT_REG) || type == Int32(DT_DIR) else { continue }
+            let start = names.count
+            names.append(contentsOf: UnsafeRawBufferPointer(start: name, count: length))
+            if type == Int32(DT_DIR) { names.append(Self.slash) }
+            entries.append((start, names.count - start))
+        }
+        closedir(handle)
+        if entries.count > 1 {
+            names.withUnsafeBufferPointer { bytes in
+                let base = bytes.baseAddress!
+                entries.sort { a, b in
+                    let order = memcmp(base + a.start, base + b.start, min(a.count, b.count))
+                    return order != 0 ? order < 0 : a.count < b.count
+                }
+            }
+        }
+        for entry in entries {
+            let end = path.count
+            path += names[entry.start..<entry.start + entry.count]
+            if path[path.count - 1] == Self.slash {
+                visit()
+            } else if keep(nameStart: end) {
+                found.append(String(decoding: path, as: UTF8.self))
+            }
+            path.removeSubrange(end...)
+        }
+    }
+
+    private mutating func keep(nameStart: Int) -> Bool {
+        if filter.isEmpty { return true }
+        path.append(0)
+        defer { path.removeLast() }
+        return path.withUnsafeBufferPointer { bytes in
+            let base = UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self)
+            return filter.keeps(relative: base + relativeStart, count: bytes.count - 1 - relativeStart, name: base + nameStart)
+        }
+    }
+}
+
 /// A document found in a corpus file, handed to the scanner.
 struct CorpusDocument {
     /// Ordinal of the document in its file (deterministic evidence order).
@@ -171,6 +286,9 @@ struct CorpusDocument {
 
 /// What reading one file produced besides documents.
 struct FileReadOutcome {
+    /// Bytes read from the file (compressed bytes for compressed content, the first read of binary content); 0 for a
+    /// file skipped by its extension.
+    var fileBytes = 0
     var documents = 0
     var bytes = 0
     var skippedBinary = false
@@ -185,6 +303,10 @@ struct CorpusReader {
     static let textSlice = 32 << 20
     /// Plain files up to this size are read whole; larger ones are read in slices so memory stays flat.
     static let wholeLimit = 32 << 20
+    /// Content with a NUL byte in its first this many bytes is binary and skipped.
+    static let binaryProbe = 8192
+    /// First read of a plain file (most source files fit; longer ones are then sized with fstat).
+    static let firstRead = 64 << 10
     /// This reader's buffer for whole files and its open directory (one reader per worker).
     private let buffer = ReadBuffer()
     private let directory = DirectoryCursor()
@@ -194,12 +316,10 @@ struct CorpusReader {
         do {
             switch file.format {
             case .text, .auto:
-                if file.compression == .none && file.size <= Self.wholeLimit {
+                if file.compression == .none {
                     try readWhole(file, &outcome, body)
                 } else {
-                    let compression = file.compression == .none
-                        ? CorpusListing.readHead(file.path).withUnsafeBytes(CorpusCompression.magic) : file.compression
-                    try readTextStream(file, compression: compression, &outcome, body)
+                    try readTextStream(file, compression: file.compression, &outcome, body)
                 }
             case .jsonl: try readJSONL(file, &outcome, body)
             case .posts, .wiki: try readXML(file, &outcome, body)
@@ -214,15 +334,16 @@ struct CorpusReader {
     }
 
     private func isBinary(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
-        let probe = min(buffer.count, 8192)
+        let probe = min(buffer.count, Self.binaryProbe)
         guard probe > 0 else { return false }
         return memchr(buffer.baseAddress!, 0, probe) != nil
     }
 
     /// Plain files up to `wholeLimit`: read with read(2) into the worker's reused buffer (cheaper than mapping and
-    /// unmapping many small files), opened relative to the worker's current directory, sized by the listing (a file
-    /// that grew is read on to its end, up to `wholeLimit`). Binary files stop after their first 8 KB, and files with
-    /// a binary extension are not opened; content with a compression magic is streamed instead.
+    /// unmapping many small files), opened relative to the worker's current directory. Files up to `firstRead` take
+    /// one read and no fstat; longer ones are sized by fstat and read to their end (a file that grows meanwhile is
+    /// read on, up to `wholeLimit`). Files with a binary extension are not opened, binary content is skipped after its
+    /// first read, and content with a compression magic, or longer than `wholeLimit`, is streamed instead.
     private func readWhole(_ file: CorpusFile, _ outcome: inout FileReadOutcome, _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void) throws {
         if BinaryExtensions.contains(file.path) {
             outcome.skippedBinary = true
@@ -231,7 +352,7 @@ struct CorpusReader {
         let fd = directory.open(file.path)
         guard fd >= 0 else { throw CorpusReadFailure(path: file.path, offset: 0, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
-        var base = buffer.reserve(min(file.size, Self.wholeLimit) + 1)
+        var base = buffer.reserve(Self.firstRead)
         /// Reads up to `limit` bytes at `start`; whether the file ended (a short read of a regular file is its end).
         func fill(from start: Int, to limit: Int) throws -> (count: Int, ended: Bool) {
             while true {
@@ -241,18 +362,24 @@ struct CorpusReader {
                 return (start + n, start + n < limit)
             }
         }
-        let probeSize = 8192
-        var (count, ended) = try fill(from: 0, to: min(file.size + 1, probeSize))
+        var (count, ended) = try fill(from: 0, to: Self.firstRead)
+        outcome.fileBytes = count
         let magic = CorpusCompression.magic(UnsafeRawBufferPointer(start: base, count: count))
-        if magic != .none { return try readTextStream(file, compression: magic, &outcome, body) }
-        if isBinary(UnsafeBufferPointer(start: base, count: count)) {
+        if magic == .none && isBinary(UnsafeBufferPointer(start: base, count: count)) {
             outcome.skippedBinary = true
             return
         }
-        while !ended && count < Self.wholeLimit {
-            let limit = min(max(file.size + 1, 2 * count), Self.wholeLimit)
-            base = buffer.reserve(limit, keeping: count)
-            (count, ended) = try fill(from: count, to: limit)
+        if magic != .none { return try readTextStream(file, compression: magic, &outcome, body) }
+        if !ended {
+            var st = stat()
+            let size = fstat(fd, &st) == 0 ? Int(st.st_size) : 0
+            if size > Self.wholeLimit { return try readTextStream(file, compression: .none, &outcome, body) }
+            while !ended && count < Self.wholeLimit {
+                let limit = min(max(size + 1, 2 * count), Self.wholeLimit)
+                base = buffer.reserve(limit, keeping: count)
+                (count, ended) = try fill(from: count, to: limit)
+            }
+            outcome.fileBytes = count
         }
         guard count > 0 else { return }
         body(UnsafeBufferPointer(start: base, count: count), CorpusDocument(ordinal: 0, offset: 0, label: nil))
@@ -265,41 +392,46 @@ struct CorpusReader {
         _ file: CorpusFile, compression: CorpusCompression, _ outcome: inout FileReadOutcome, _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void
     ) throws {
         let source = try ChunkSource(path: file.path, compression: compression)
+        defer { outcome.fileBytes = source.inputOffset }
         var pending: [UInt8] = []
         var offset = 0
         var first = true
-        func flush(upTo end: Int) -> Bool {
-            let ok = pending.withUnsafeBufferPointer { buf -> Bool in
-                let slice = UnsafeBufferPointer(rebasing: buf[0..<end])
-                if first && isBinary(slice) { return false }
-                body(slice, CorpusDocument(ordinal: 0, offset: offset, label: nil, continues: !first))
-                return true
+        var probed = false
+        /// Whether the content is binary, judged once from its first 8 KB (before anything is scanned or counted).
+        func binary() -> Bool {
+            probed = true
+            return pending.withUnsafeBufferPointer(isBinary)
+        }
+        func flush(upTo end: Int) {
+            pending.withUnsafeBufferPointer { buf in
+                body(UnsafeBufferPointer(rebasing: buf[0..<end]), CorpusDocument(ordinal: 0, offset: offset, label: nil, continues: !first))
             }
             first = false
             offset += end
             outcome.bytes += end
             pending.removeFirst(end)
-            return ok
         }
         while let chunk = try source.next() {
             pending.append(contentsOf: chunk)
+            if !probed && pending.count >= Self.binaryProbe && binary() {
+                outcome.skippedBinary = true
+                return
+            }
             if pending.count >= Self.textSlice {
-                let cut = (pending.lastIndex(of: 0x0A).map { $0 + 1 }) ?? pending.count
-                if !flush(upTo: cut) {
-                    outcome.skippedBinary = true
-                    return
-                }
+                flush(upTo: (pending.lastIndex(of: 0x0A).map { $0 + 1 }) ?? pending.count)
             }
         }
-        if !pending.isEmpty && !flush(upTo: pending.count) {
+        if !probed && binary() {
             outcome.skippedBinary = true
             return
         }
+        if !pending.isEmpty { flush(upTo: pending.count) }
         outcome.documents = 1
     }
 
     private func readJSONL(_ file: CorpusFile, _ outcome: inout FileReadOutcome, _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void) throws {
         let source = try ChunkSource(path: file.path, compression: file.compression)
+        defer { outcome.fileBytes = source.inputOffset }
         var pending: [UInt8] = []
         var lineStartOffset = 0
         var lineNumber = 0
@@ -348,6 +480,7 @@ struct CorpusReader {
 
     private func readXML(_ file: CorpusFile, _ outcome: inout FileReadOutcome, _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void) throws {
         let source = try ChunkSource(path: file.path, compression: file.compression)
+        defer { outcome.fileBytes = source.inputOffset }
         let stream = ChunkInputStream(source: source)
         let parser = XMLParser(stream: stream)
         let collector = XMLDocumentCollector(wiki: file.format == .wiki)
@@ -402,25 +535,27 @@ final class ReadBuffer {
 /// The directory of the file a worker read last, kept open: files come sorted by path, so most opens are relative
 /// to it (`openat` on the name) instead of resolving the whole path again.
 final class DirectoryCursor {
-    private var path = ""
+    /// The open directory's path bytes (no trailing slash) and descriptor.
+    private var path: [UInt8] = []
     private var descriptor: Int32 = -1
 
     deinit { if descriptor >= 0 { close(descriptor) } }
 
     /// Opens `file` read-only (close-on-exec); -1 with errno set on failure, as open(2).
     func open(_ file: String) -> Int32 {
-        let utf8 = file.utf8
-        guard let slash = utf8.lastIndex(of: UInt8(ascii: "/")), slash != utf8.startIndex else {
-            return Glibc.open(file, O_RDONLY | O_CLOEXEC)
+        let count = file.utf8.count
+        return file.withCString { name -> Int32 in
+            var slash = count - 1
+            while slash > 0 && name[slash] != 0x2F { slash -= 1 }
+            guard slash > 0 else { return Glibc.open(name, O_RDONLY | O_CLOEXEC) }
+            if descriptor < 0 || path.count != slash || memcmp(path, name, slash) != 0 {
+                if descriptor >= 0 { close(descriptor) }
+                path = Array(UnsafeRawBufferPointer(start: name, count: slash))
+                descriptor = Glibc.open(String(decoding: path, as: UTF8.self), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            }
+            guard descriptor >= 0 else { return Glibc.open(name, O_RDONLY | O_CLOEXEC) }
+            return openat(descriptor, name + slash + 1, O_RDONLY | O_CLOEXEC)
         }
-        if descriptor < 0 || !utf8[..<slash].elementsEqual(path.utf8) {
-            if descriptor >= 0 { close(descriptor) }
-            path = String(file[..<slash])
-            descriptor = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        }
-        guard descriptor >= 0 else { return Glibc.open(file, O_RDONLY | O_CLOEXEC) }
-        let nameOffset = utf8.distance(from: utf8.startIndex, to: slash) + 1
-        return file.withCString { openat(descriptor, $0 + nameOffset, O_RDONLY | O_CLOEXEC) }
     }
 }
 

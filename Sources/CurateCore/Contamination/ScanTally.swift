@@ -31,7 +31,8 @@ public struct ScanStats: Codable, Sendable, Hashable {
     public var documents = 0
     /// Bytes of document text scanned (decompressed, after field extraction or HTML stripping).
     public var textBytes = 0
-    /// Bytes of the files on disk (compressed size for compressed files).
+    /// Bytes read from corpus files (compressed bytes for compressed content; binary content only as far as its
+    /// first read; files skipped by extension not at all).
     public var fileBytes = 0
 
     mutating func add(_ other: ScanStats) {
@@ -107,8 +108,8 @@ final class ScanWorker: GramSink {
         counts.deallocate()
     }
 
-    /// Reads and scans one file, adding to this worker's counts.
-    func scan(file: CorpusFile) {
+    /// Reads and scans one file, adding to this worker's counts; returns the bytes of the file read (for progress).
+    func scan(file: CorpusFile) -> Int {
         self.file = file
         let outcome = reader.read(file) { buffer, doc in
             if !doc.continues { documentSerial += 1 }
@@ -117,12 +118,13 @@ final class ScanWorker: GramSink {
             scanner.scan(buffer, kinds: index.kinds, filter: index.filter, filterShift: index.filterShift, sink: &sink)
         }
         stats.files += 1
-        stats.fileBytes += file.size
+        stats.fileBytes += outcome.fileBytes
         stats.documents += outcome.documents
         stats.textBytes += outcome.bytes
         if outcome.skippedBinary { stats.binaryFilesSkipped += 1 }
         if outcome.diagnostics.contains(where: { $0.severity == .error }) { stats.filesWithErrors += 1 }
         diagnostics += outcome.diagnostics
+        return outcome.fileBytes
     }
 
     func gram(kind: GramKind, key: UInt64, window: GramWindow, buffer: UnsafeBufferPointer<UInt8>) {

@@ -64,9 +64,9 @@ struct BenchContaminationCommand: AsyncParsableCommand {
             let cpu = PeakMemory.cpuSeconds() - cpuStarted
             let result = scan.result()
             let mb = Double(result.stats.textBytes) / 1e6
-            let diskMB = Double(result.stats.fileBytes) / 1e6
+            let readMB = Double(result.stats.fileBytes) / 1e6
             rows.append([
-                "\(job)", "\(result.stats.files)", String(format: "%.1f", diskMB), String(format: "%.1f", mb),
+                "\(job)", "\(result.stats.files)", String(format: "%.1f", readMB), String(format: "%.1f", mb),
                 String(format: "%.2f", seconds), String(format: "%.2f", cpu), String(format: "%.0f", mb / seconds),
                 String(format: "%.0f", mb / seconds / Double(job)), String(format: "%.0f", mb / max(cpu, 0.001)),
                 String(format: "%.0f", Double(PeakMemory.kilobytes()) / 1024),
@@ -74,7 +74,7 @@ struct BenchContaminationCommand: AsyncParsableCommand {
             last = result
         }
         print("benchmark: \(tasks.count) tasks; corpus: \(corpus.joined(separator: " "))")
-        print(Terminal.table(["jobs", "files", "disk MB", "text MB", "wall s", "CPU s", "MB/s", "MB/s/job", "MB/CPU-s", "peak RSS MB"], rows))
+        print(Terminal.table(["jobs", "files", "read MB", "text MB", "wall s", "CPU s", "MB/s", "MB/s/job", "MB/CPU-s", "peak RSS MB"], rows))
         if let last {
             print("")
             print(ContaminationRendering.render(last, seconds: nil, top: 15))

@@ -118,7 +118,7 @@ struct ContaminationRunCommand: AsyncParsableCommand {
             tasks: tasks, corpus: corpus, options: options, rank: rank, worldSize: worldSize,
             progress: { p in
                 let seconds = max(Date().timeIntervalSince(started), 0.001)
-                bar.update(p.bytesDone >> 20, of: p.bytesTotal >> 20, suffix: String(format: "MB  %.0f MB/s", Double(p.bytesDone) / 1e6 / seconds))
+                bar.update(p.filesDone, of: p.filesTotal, suffix: String(format: "files  %d MB  %.0f MB/s", p.bytesDone >> 20, Double(p.bytesDone) / 1e6 / seconds))
             })
         bar.finish()
         let seconds = Date().timeIntervalSince(started)
@@ -184,7 +184,7 @@ enum ContaminationRendering {
              "text \(s.ignoredNgrams["text"] ?? 0), code \(s.ignoredNgrams["code"] ?? 0)"],
             ["corpus files / documents", "\(st.files) / \(st.documents)"],
             ["skipped: binary / with errors / unopened directories", "\(st.binaryFilesSkipped) / \(st.filesWithErrors) / \(st.directoriesSkipped)"],
-            ["bytes on disk / text scanned", "\(st.fileBytes) / \(st.textBytes)"],
+            ["bytes read / text scanned", "\(st.fileBytes) / \(st.textBytes)"],
         ]
         if let seconds {
             rows.append(["time", String(format: "%.2f s (%.0f MB/s of text)", seconds, Double(st.textBytes) / 1e6 / max(seconds, 0.001))])

@@ -153,12 +153,17 @@ import Testing
         return root
     }
 
+    /// The audit's result for a temporary directory holding `files`.
+    private func scanDirectory(_ files: [String: Data]) async throws -> ContaminationResult {
+        let root = try temporaryDirectory(files)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        return try await ContaminationAudit.scan(
+            tasks: ContaminationFixtureTests.benchmark(), corpus: [root], options: ContaminationFixtureTests.options()).result()
+    }
+
     @Test func binaryExtensionsAreCountedAsSkippedWithoutProbing() async throws {
         let text = Data("def f(x):\n    return x\n".utf8)
-        let root = try temporaryDirectory(["keep.py": text, "mod.cpython-311.pyc": text, "logo.PNG": text, "archive.tar.xz": text, "x.pycx": text])
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let result = try await ContaminationAudit.scan(
-            tasks: ContaminationFixtureTests.benchmark(), corpus: [root], options: ContaminationFixtureTests.options()).result()
+        let result = try await scanDirectory(["keep.py": text, "mod.cpython-311.pyc": text, "logo.PNG": text, "archive.tar.xz": text, "x.pycx": text])
         #expect(result.stats.files == 5)
         #expect(result.stats.binaryFilesSkipped == 3)
         #expect(result.stats.textBytes == 2 * text.count)
@@ -167,12 +172,57 @@ import Testing
 
     @Test func compressedContentIsRecognizedWithoutItsExtension() async throws {
         let gzip = try Data(contentsOf: ContaminationFixtureTests.fixtures.appendingPathComponent("corpus/dumps/web.jsonl.gz"))
-        let root = try temporaryDirectory(["web-dump": gzip])
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let result = try await ContaminationAudit.scan(
-            tasks: ContaminationFixtureTests.benchmark(), corpus: [root], options: ContaminationFixtureTests.options()).result()
+        let result = try await scanDirectory(["web-dump": gzip])
         #expect(result.stats.textBytes == (try Gzip.decompress(gzip)).count)
         #expect(result.stats.binaryFilesSkipped == 0 && result.diagnostics.isEmpty)
+    }
+
+    /// Compressed binary content is judged from its first bytes and neither scanned nor counted as text (a binary
+    /// stream's first slice used to count).
+    @Test func compressedBinaryContentIsSkippedAndNotCountedAsText() async throws {
+        let gzip = try Data(contentsOf: ContaminationFixtureTests.fixtures.appendingPathComponent("binary-content.gz"))
+        let result = try await scanDirectory(["blob.gz": gzip])
+        #expect(result.stats.binaryFilesSkipped == 1)
+        #expect(result.stats.textBytes == 0 && result.stats.documents == 0)
+        #expect(result.stats.fileBytes > 0 && result.stats.fileBytes <= gzip.count)
+    }
+
+    /// Each directory's entries are sorted with a `/` after directory names, so the depth-first walk yields full paths
+    /// in byte order (`a-b/` and `a.py` before `a/`, capitals before lowercase), the order sharding relies on; roots
+    /// given out of order or nested give the same order without duplicates.
+    @Test func listingIsInByteOrderOfPaths() throws {
+        let files = ["a.py", "a/x.py", "a/b/y.py", "a-b/z.py", "a.d/w.py", "B/v.py", "a/b.py", "ab.py", "é.py", "Z.py", "a/b-c.py"]
+        let root = try temporaryDirectory([:])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for file in files {
+            let url = URL(fileURLWithPath: root + "/" + file)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data("x = 1\n".utf8).write(to: url)
+        }
+        func byteOrder(_ paths: [String]) -> [String] { paths.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) } }
+        let listing = try CorpusListing.files([root], format: .auto, include: [], exclude: [])
+        #expect(listing.files.map { String($0.path.dropFirst(root.count + 1)) } == byteOrder(files))
+        let roots = try CorpusListing.files([root + "/a", root + "/B", root + "/a/b", root + "/Z.py"], format: .auto, include: [], exclude: [])
+        #expect(roots.files.map(\.path) == byteOrder(files.filter { $0.hasPrefix("a/") || $0.hasPrefix("B/") || $0 == "Z.py" }.map { root + "/" + $0 }))
+        #expect(roots.files.map(\.index) == Array(0..<roots.files.count))
+    }
+
+    /// `*literal` globs are matched as suffixes without fnmatch; they must agree with fnmatch on the relative path or
+    /// the name, as every other glob is matched.
+    @Test(arguments: ["*.gz", "*.py", "*/test_*.py", "*", "*.tar.gz", "*[.]gz", "*.G?", "*/b.py", "*b.py", "*\\*.py", "*.py/x"])
+    func globsMatchAsFnmatchDoes(pattern: String) {
+        let paths = ["a.gz", "x/y.tar.gz", "dir.gz/file", "b.py", "x/b.py", "test_a.py", "x/test_a.py", "x.GZ", "gz", ".gz", "x/ab.py", "a.py/x"]
+        for exclude in [true, false] {
+            let filter = exclude ? PathFilter(include: [], exclude: [pattern]) : PathFilter(include: [pattern], exclude: [])
+            for path in paths {
+                let name = (path as NSString).lastPathComponent
+                let matches = fnmatch(pattern, path, 0) == 0 || fnmatch(pattern, name, 0) == 0
+                let kept = path.withCString { relative in
+                    name.withCString { filter.keeps(relative: relative, count: path.utf8.count, name: $0) }
+                }
+                #expect(kept == (exclude ? !matches : matches), "\(exclude ? "exclude" : "include") \(pattern) on \(path)")
+            }
+        }
     }
 
     @Test(arguments: [100, 9000, 70000])

@@ -168,8 +168,9 @@ struct ContaminationPipelineStage: PipelineStage {
             let options = options(context.parameters)
             let files = try CorpusListing.files(corpus, format: options.format, include: options.include, exclude: options.exclude).files
             for file in files {
-                let modified = (try? FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-                listing += "\(file.path)\t\(file.size)\t\(modified)\n"
+                var st = stat()
+                let found = stat(file.path, &st) == 0
+                listing += "\(file.path)\t\(found ? Int(st.st_size) : -1)\t\(found ? st.st_mtim.tv_sec : 0).\(found ? st.st_mtim.tv_nsec : 0)\n"
             }
         }
         return SHA256.hex(try DatasetState.contentFingerprint(context.store, dataset: context.dataset) + "\n" + listing)
@@ -183,7 +184,7 @@ struct ContaminationPipelineStage: PipelineStage {
         }
         let scan = try await ContaminationAudit.scan(
             tasks: tasks, corpus: corpus, options: options(context.parameters),
-            progress: { p in context.progress(Int(p.bytesDone >> 20), Int(p.bytesTotal >> 20)) })
+            progress: { p in context.progress(p.filesDone, p.filesTotal) })
         let result = scan.result()
         try ContaminationAudit.record(result, store: context.store)
         if let report = context.parameters.string("report") { try ContaminationAudit.writeReport(result, to: report) }
