@@ -159,16 +159,22 @@ final class KeywordSet: @unchecked Sendable {
     static let shared = KeywordSet()
     private static let slotBits = 10
 
-    /// Per slot, four words side by side: first 8 bytes, next 8 bytes (zero padded), length (0: empty), token value.
-    /// No two keywords share a slot (the multiplier is chosen so), so a lookup reads one slot and compares without
-    /// branching.
-    private let slots: UnsafeMutablePointer<UInt64>
+    /// Per slot, the keyword's place in `entries` (0: none). No two keywords share a slot (the multiplier is chosen
+    /// so), so a lookup reads one byte and one entry and compares without branching; both tables together are a few
+    /// kilobytes and stay in L1 (a sparse table of whole entries was 32 KB, and its loads missed on every other token).
+    private let slots: UnsafeMutablePointer<UInt8>
+    /// Four words per keyword, side by side: first 8 bytes, next 8 bytes (zero padded), length, token value; entry 0
+    /// is all zeros and matches nothing (a token has at least one byte).
+    private let entries: UnsafeMutablePointer<UInt64>
     private let multiplier: UInt64
 
     private init() {
         let slotCount = 1 << Self.slotBits
-        slots = .allocate(capacity: 4 * slotCount)
-        slots.initialize(repeating: 0, count: 4 * slotCount)
+        slots = .allocate(capacity: slotCount)
+        slots.initialize(repeating: 0, count: slotCount)
+        entries = .allocate(capacity: 4 * (Self.words.count + 1))
+        entries.initialize(repeating: 0, count: 4 * (Self.words.count + 1))
+        precondition(Self.words.count < 256)
         let packed = Self.words.map { word in
             let bytes = Array(word.utf8)
             precondition(bytes.count <= 16)
@@ -179,13 +185,14 @@ final class KeywordSet: @unchecked Sendable {
             multiplier = GramHash.finalize(multiplier) | 1
         }
         self.multiplier = multiplier
-        for (bytes, (lo, hi)) in packed {
-            let slot = slots + 4 * Self.slot(lo, hi, bytes.count, multiplier)
-            slot[0] = lo
-            slot[1] = hi
-            slot[2] = UInt64(bytes.count)
-            slot[3] = GramHash.token(bytes)
-            precondition(slot[3] != 0)
+        for (i, (bytes, (lo, hi))) in packed.enumerated() {
+            slots[Self.slot(lo, hi, bytes.count, multiplier)] = UInt8(i + 1)
+            let entry = entries + 4 * (i + 1)
+            entry[0] = lo
+            entry[1] = hi
+            entry[2] = UInt64(bytes.count)
+            entry[3] = GramHash.token(bytes)
+            precondition(entry[3] != 0)
         }
     }
 
@@ -215,7 +222,7 @@ final class KeywordSet: @unchecked Sendable {
         } else {
             (lo, hi) = Self.pack(UnsafeBufferPointer(start: base + start, count: count))
         }
-        let slot = slots + 4 &* Self.slot(lo, hi, count, multiplier)
+        let slot = entries + 4 &* Int(slots[Self.slot(lo, hi, count, multiplier)])
         // Whether an identifier is a keyword is unpredictable: the three comparisons become one difference and its
         // sign bit (made opaque) a mask, so the compiler has no comparison to turn back into branches.
         let difference = (slot[2] ^ UInt64(truncatingIfNeeded: count)) | (slot[0] ^ lo) | (slot[1] ^ hi)
