@@ -68,12 +68,12 @@ final class BenchmarkIndex: @unchecked Sendable {
     /// The gram kinds indexed (and so scanned for).
     let kinds: KindMask
     let tasks: [BenchmarkTask]
-    let entryKind: [GramKind]
+    let entryCount: Int
     private let entryStart: [Int]
     private let entryLength: [Int]
     private let arena: [UInt8]
-    /// `entryKind` as raw values and the next entry with the same key (distinct text, same hash) or -1: raw buffers
-    /// read by every worker's confirmation of prefilter hits.
+    /// Each entry's kind (raw value) and the next entry with the same key (distinct text, same hash) or -1: raw
+    /// buffers read by every worker's confirmation of prefilter hits.
     let entryKindCodes: UnsafeMutablePointer<UInt8>
     let entryNext: UnsafeMutablePointer<Int32>
     /// Tasks containing the entry, with the fields it came from.
@@ -90,7 +90,8 @@ final class BenchmarkIndex: @unchecked Sendable {
     let filterBits: Int
     var filterShift: UInt64 { UInt64(64 - filterBits) }
 
-    var entryCount: Int { entryKind.count }
+    /// The kind of entry `e`.
+    func kind(_ e: Int) -> GramKind { GramKind(rawValue: Int(entryKindCodes[e]))! }
 
     /// Indexes `tasks` with n-gram size `n`: text grams of description, solution and tests; code grams of solution
     /// and tests; non-trivial solution lines.
@@ -138,7 +139,7 @@ final class BenchmarkIndex: @unchecked Sendable {
             }
         }
         let entryCount = store.kind.count
-        entryKind = store.kind
+        self.entryCount = entryCount
         entryStart = store.start
         entryLength = store.length
         arena = store.arena
@@ -166,7 +167,7 @@ final class BenchmarkIndex: @unchecked Sendable {
             while table[2 * slot + 1] != UInt64.max { slot = (slot + 1) & tableMask }
             table[2 * slot] = key
             table[2 * slot + 1] = UInt64(first)
-            filter[Int(truncatingIfNeeded: key >> UInt64(64 - filterBits + 6))] |= PrefilterBits.mask(key)
+            filter[PrefilterBits.word(key, shift: UInt64(64 - filterBits))] |= PrefilterBits.mask(key)
         }
         self.table = table
         self.tableMask = tableMask
@@ -235,6 +236,11 @@ final class BenchmarkIndex: @unchecked Sendable {
 /// The word is chosen by the key's top bits, the three bits by bits 20–37 (a key is a product, so its low bits
 /// carry little of the gram).
 enum PrefilterBits {
+    /// The filter word holding `key`'s bits in a filter of 2^(64 - `shift`) bits, addressed by the key's top bits.
+    @inline(__always) static func word(_ key: UInt64, shift: UInt64) -> Int {
+        Int(truncatingIfNeeded: key >> (shift + 6))
+    }
+
     @inline(__always) static func mask(_ key: UInt64) -> UInt64 {
         (1 << ((key >> 20) & 63)) | (1 << ((key >> 26) & 63)) | (1 << ((key >> 32) & 63))
     }

@@ -5,11 +5,6 @@ import Foundation
 public enum CorpusCompression: String, Codable, Sendable {
     case none, gzip, zstd
 
-    /// Picks by extension, then by magic bytes.
-    static func detect(path: String, head: [UInt8]) -> CorpusCompression {
-        named(path) ?? head.withUnsafeBytes(magic)
-    }
-
     /// By extension (`.gz`, `.zst`, `.zstd`, ASCII case ignored); nil when the name says nothing.
     static func named(_ path: String) -> CorpusCompression? {
         if PathSuffix.matches(path, ".gz") { return .gzip }

@@ -359,7 +359,7 @@ public struct ContaminationScan: Sendable {
     public func result() -> ContaminationResult {
         let options = self.options
         let ignoredEntry: (Int) -> Bool = { e in
-            self.index.entryKind[e] != .line && (self.tally.documentCounts[Int32(e)] ?? 0) > options.maxDocumentFrequency
+            self.index.kind(e) != .line && (self.tally.documentCounts[Int32(e)] ?? 0) > options.maxDocumentFrequency
         }
         var found = Array(repeating: [0, 0, 0], count: index.tasks.count)
         var ignored = Array(repeating: [0, 0, 0], count: index.tasks.count)
@@ -367,7 +367,7 @@ public struct ContaminationScan: Sendable {
         var ignoredByKind: [String: Int] = [:]
         var indexedCounts = [0, 0, 0]
         for e in 0..<index.entryCount {
-            let kind = index.entryKind[e]
+            let kind = index.kind(e)
             indexedCounts[kind.rawValue] += 1
             guard (tally.documentCounts[Int32(e)] ?? 0) > 0 else { continue }
             let isIgnored = ignoredEntry(e)
@@ -423,7 +423,7 @@ public struct ContaminationScan: Sendable {
         var groups: [String: Group] = [:]
         for (entry, fields) in entries {
             guard let item = tally.evidence[Int32(entry)] else { continue }
-            let key = "\(index.entryKind[entry].rawValue)|\(item.fileIndex)|\(item.ordinal)"
+            let key = "\(index.kind(entry).rawValue)|\(item.fileIndex)|\(item.ordinal)"
             if var group = groups[key] {
                 group.grams += 1
                 group.fields.formUnion(fields)
@@ -437,14 +437,14 @@ public struct ContaminationScan: Sendable {
             }
         }
         let ordered = groups.values.sorted { a, b in
-            let ka = index.entryKind[a.entry].rawValue, kb = index.entryKind[b.entry].rawValue
+            let ka = index.kind(a.entry).rawValue, kb = index.kind(b.entry).rawValue
             if a.grams != b.grams { return a.grams > b.grams }
             if ka != kb { return ka < kb }
             return a.first.precedes(b.first)
         }
         return ordered.prefix(options.evidencePerTask).map { group in
             TaskEvidence(
-                kind: index.entryKind[group.entry], fields: group.fields.names, gram: index.text(of: group.entry),
+                kind: index.kind(group.entry), fields: group.fields.names, gram: index.text(of: group.entry),
                 location: group.first, gramsInDocument: group.grams)
         }
     }

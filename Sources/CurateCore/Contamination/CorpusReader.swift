@@ -55,8 +55,13 @@ public enum CorpusListing {
         var files: [CorpusFile] = []
         for path in PathOrder.merged(runs) {
             let dump = format == .auto ? isDumpName(path) : format != .text
-            let compression = CorpusCompression.named(path) ?? (dump ? readHead(path).withUnsafeBytes(CorpusCompression.magic) : .none)
-            let resolved = format == .auto ? detectFormat(path: path, compression: compression) : format
+            let named = CorpusCompression.named(path)
+            // A dump candidate not named compressed has its head read once: for a compression magic and, when plain,
+            // for the XML sniff.
+            let head = named == nil && dump ? readHead(path) : []
+            let compression = named ?? head.withUnsafeBytes(CorpusCompression.magic)
+            let resolved = format == .auto
+                ? detectFormat(path: path, compression: compression, plainHead: compression == .none ? head : nil) : format
             files.append(CorpusFile(index: files.count, path: path, format: resolved, compression: compression))
         }
         return (files, diagnostics)
@@ -82,27 +87,38 @@ public enum CorpusListing {
     /// Start of the message of a skipped directory's diagnostic (the summary counts these).
     static let unopenedDirectory = "cannot open directory"
 
-    static func readHead(_ path: String) -> [UInt8] {
+    /// Bytes of the XML head looked at for a dump's root element.
+    private static let sniffBytes = 4096
+
+    /// The first `sniffBytes` of a file (fewer if it is shorter; none if it cannot be read).
+    private static func readHead(_ path: String) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return [] }
         defer { close(fd) }
-        var head = [UInt8](repeating: 0, count: 4)
-        let got = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, 4) }
+        var head = [UInt8](repeating: 0, count: sniffBytes)
+        let got = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, sniffBytes) }
         return Array(head.prefix(max(0, got)))
     }
 
     /// Format from the name without its compression suffix; `.xml` files are dumps only when their first kilobytes
-    /// show a `<mediawiki>` or `<posts>`/`<row` dump (other XML, such as test data, is scanned as text).
-    static func detectFormat(path: String, compression: CorpusCompression) -> CorpusFormat {
+    /// show a `<mediawiki>` or `<posts>`/`<row` dump (other XML, such as test data, is scanned as text). `plainHead` is
+    /// the head of an uncompressed file when the caller has read it already.
+    static func detectFormat(path: String, compression: CorpusCompression, plainHead: [UInt8]? = nil) -> CorpusFormat {
         var name = path.utf8[...]
         for suffix: StaticString in [".gz", ".zst", ".zstd"] where PathSuffix.matches(name, suffix) {
             name = name.dropLast(suffix.utf8CodeUnitCount)
         }
         if PathSuffix.matches(name, ".jsonl") || PathSuffix.matches(name, ".ndjson") { return .jsonl }
         if PathSuffix.matches(name, ".xml") {
-            guard let source = try? ChunkSource(path: path, compression: compression),
-                  let chunk = try? source.next() else { return .text }
-            let head = String(decoding: chunk.prefix(4096), as: UTF8.self)
+            let bytes: [UInt8]
+            if let plainHead {
+                bytes = plainHead
+            } else {
+                guard let source = try? ChunkSource(path: path, compression: compression),
+                      let chunk = try? source.next() else { return .text }
+                bytes = Array(chunk.prefix(sniffBytes))
+            }
+            let head = String(decoding: bytes, as: UTF8.self)
             if head.contains("<mediawiki") { return .wiki }
             return head.contains("<posts") || head.contains("<row ") ? .posts : .text
         }
@@ -153,14 +169,7 @@ struct PathFilter {
 /// Byte order of paths (the listing's order and the sharding key's).
 enum PathOrder {
     static func precedes(_ a: String, _ b: String) -> Bool {
-        var a = a, b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                let common = min(x.count, y.count)
-                let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
-                return order != 0 ? order < 0 : x.count < y.count
-            }
-        }
+        a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
     /// Runs that are each sorted, combined into one sorted list without duplicates: concatenated when they do not
@@ -295,8 +304,8 @@ struct FileReadOutcome {
     var diagnostics: [Diagnostic] = []
 }
 
-/// Streams the documents of one corpus file to a callback; never holds more than one document (or one 64 MB
-/// slice of a compressed text file) in memory. Corrupt data ends that file with a diagnostic naming the byte offset.
+/// Streams the documents of one corpus file to a callback; never holds more than one document (or one 32 MB
+/// slice of a compressed or large text file) in memory. Corrupt data ends that file with a diagnostic naming the byte offset.
 struct CorpusReader {
     var textField: String
     static let maxDiagnosticsPerFile = 20
@@ -340,8 +349,8 @@ struct CorpusReader {
     }
 
     /// Plain files up to `wholeLimit`: read with read(2) into the worker's reused buffer (cheaper than mapping and
-    /// unmapping many small files), opened relative to the worker's current directory. Files up to `firstRead` take
-    /// one read and no fstat; longer ones are sized by fstat and read to their end (a file that grows meanwhile is
+    /// unmapping many small files), opened relative to the worker's current directory. Files shorter than `firstRead`
+    /// take one read and no fstat; longer ones are sized by fstat and read to their end (a file that grows meanwhile is
     /// read on, up to `wholeLimit`). Files with a binary extension are not opened, binary content is skipped after its
     /// first read, and content with a compression magic, or longer than `wholeLimit`, is streamed instead.
     private func readWhole(_ file: CorpusFile, _ outcome: inout FileReadOutcome, _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void) throws {
@@ -707,13 +716,24 @@ enum JSONField {
             guard i < n else { return .invalid }
             if line[i] == UInt8(ascii: "}") { return .missing }
             guard line[i] == UInt8(ascii: "\"") else { return .invalid }
-            guard decodeString(line, &i, into: &keyBytes) else { return .invalid }
+            // Keys without escapes are compared where they stand; only an escaped key is decoded.
+            let keyStart = i + 1
+            var keyEnd = keyStart
+            while keyEnd < n && line[keyEnd] != UInt8(ascii: "\"") && line[keyEnd] != UInt8(ascii: "\\") { keyEnd += 1 }
+            let isKey: Bool
+            if keyEnd < n && line[keyEnd] == UInt8(ascii: "\"") {
+                isKey = UnsafeBufferPointer(rebasing: line[keyStart..<keyEnd]).elementsEqual(key)
+                i = keyEnd + 1
+            } else {
+                guard decodeString(line, &i, into: &keyBytes) else { return .invalid }
+                isKey = keyBytes == key
+            }
             skipSpace()
             guard i < n, line[i] == UInt8(ascii: ":") else { return .invalid }
             i += 1
             skipSpace()
             guard i < n else { return .invalid }
-            if keyBytes == key {
+            if isKey {
                 guard line[i] == UInt8(ascii: "\"") else { return .invalid }
                 return decodeString(line, &i, into: &out) ? .found : .invalid
             }

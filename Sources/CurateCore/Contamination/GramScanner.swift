@@ -36,29 +36,22 @@ struct KindMask: OptionSet, Sendable {
     }
 }
 
-/// Per-byte classes, looked up once per byte in the scanner's inner loop.
+/// Per-byte classes for the byte-at-a-time paths (normalizing a confirmed gram, telling numbers from names, JSON
+/// whitespace); the scan itself classifies with `curate_classify`, whose table agrees with this one.
 enum ByteClass {
     static let space: UInt8 = 1
     static let punct: UInt8 = 2
-    static let ident: UInt8 = 4
-    static let newline: UInt8 = 8
     static let upper: UInt8 = 16
     static let digit: UInt8 = 32
 
-    /// 256 entries; a leaked allocation so the hot loop reads it through a plain pointer.
+    /// 256 entries; a leaked allocation so loops read it through a plain pointer.
     nonisolated(unsafe) static let table: UnsafePointer<UInt8> = {
         let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
         t.initialize(repeating: 0, count: 256)
         for b in [9, 10, 11, 12, 13, 32, 28, 29, 30, 31] { t[b] |= space }
-        t[10] |= newline
         for b in Array("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~".utf8) { t[Int(b)] |= punct }
-        for b in 0..<256 {
-            let c = UInt8(b)
-            let isUpper = c >= 65 && c <= 90, isLower = c >= 97 && c <= 122, isDigit = c >= 48 && c <= 57
-            if isUpper || isLower || isDigit || c == 95 || c >= 0x80 { t[b] |= ident }
-            if isUpper { t[b] |= upper }
-            if isDigit { t[b] |= digit }
-        }
+        for b in 65...90 { t[b] |= upper }
+        for b in 48...57 { t[b] |= digit }
         return UnsafePointer(t)
     }()
 }
@@ -617,7 +610,7 @@ final class GramScanner {
     @inline(__always) private static func passes(_ key: UInt64, _ filter: UnsafePointer<UInt64>?, _ shift: UInt64) -> Bool {
         guard let filter else { return true }
         let mask = PrefilterBits.mask(key)
-        return filter[Int(truncatingIfNeeded: key >> (shift + 6))] & mask == mask
+        return filter[PrefilterBits.word(key, shift: shift)] & mask == mask
     }
 
     /// The normalized bytes of a gram (what its hash stands for), used for exact confirmation and the index.

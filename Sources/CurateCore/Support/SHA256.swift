@@ -34,29 +34,14 @@ public struct SHA256: Sendable {
     public mutating func update<D: DataProtocol>(_ data: D) {
         length &+= UInt64(data.count)
         // Whole blocks of contiguous input are compressed in place; only a partial block is buffered.
-        if buffer.isEmpty, let rest = data.withContiguousStorageIfAvailable({ bytes in
-            let whole = bytes.count / 64 * 64
-            var offset = 0
-            while offset < whole {
-                compress(bytes, offset)
-                offset += 64
-            }
-            return Array(bytes[whole...])
-        }) {
+        if buffer.isEmpty, let rest = data.withContiguousStorageIfAvailable({ bytes in Array(bytes[compressBlocks(bytes)...]) }) {
             buffer = rest
             return
         }
         buffer.append(contentsOf: data)
         if buffer.count < 64 { return }
-        let whole = buffer.count / 64 * 64
-        buffer.withUnsafeBufferPointer { bytes in
-            var offset = 0
-            while offset < whole {
-                compress(bytes, offset)
-                offset += 64
-            }
-        }
-        buffer.removeFirst(whole)
+        let consumed = buffer.withUnsafeBufferPointer { compressBlocks($0) }
+        buffer.removeFirst(consumed)
     }
 
     /// Finishes and returns the 32-byte digest.
@@ -65,21 +50,21 @@ public struct SHA256: Sendable {
         buffer.append(0x80)
         while buffer.count % 64 != 56 { buffer.append(0) }
         for shift in stride(from: 56, through: 0, by: -8) { buffer.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        buffer.withUnsafeBufferPointer { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                compress(bytes, offset)
-                offset += 64
-            }
-        }
+        _ = buffer.withUnsafeBufferPointer { compressBlocks($0) }
         buffer.removeAll()
         let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
         return words.flatMap { w in (0..<4).map { UInt8(truncatingIfNeeded: w >> (24 - 8 * $0)) } }
     }
 
-    private mutating func compress(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int) {
+    /// Compresses the whole 64-byte blocks at the start of `bytes`; returns how many bytes they were.
+    private mutating func compressBlocks(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let whole = bytes.count / 64 * 64
+        guard whole > 0 else { return 0 }
         // The message schedule on the stack: a heap array per 64-byte block cost more than the rounds.
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { compress(bytes, offset, schedule: $0.baseAddress!) }
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { schedule in
+            for offset in stride(from: 0, to: whole, by: 64) { compress(bytes, offset, schedule: schedule.baseAddress!) }
+        }
+        return whole
     }
 
     private mutating func compress(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int, schedule w: UnsafeMutablePointer<UInt32>) {

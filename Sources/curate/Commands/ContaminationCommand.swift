@@ -209,22 +209,18 @@ enum ContaminationRendering {
 extension CorpusFormat: ExpressibleByArgument {}
 
 extension GramKind: ExpressibleByArgument {
-    /// The names help shows (the raw values are storage integers, not what users type).
-    public static var allValueStrings: [String] { ["text", "code", "line"] }
+    /// The names help shows (the raw values are storage integers, not what users type): the case names.
+    public static var allValueStrings: [String] { allCases.map { "\($0)" } }
 
     public static var allValueDescriptions: [String: String] {
         ["text": "GPT-3 janitor n-grams of the description, solution and tests", "code": "code-token n-grams of the solution and tests, identifiers abstracted",
          "line": "MBPP §4.8 whitespace-normalized solution lines"]
     }
 
-    public var defaultValueDescription: String { ["text", "code", "line"][rawValue] }
+    public var defaultValueDescription: String { "\(self)" }
 
     public init?(argument: String) {
-        switch argument {
-        case "text": self = .text
-        case "code": self = .code
-        case "line", "lines": self = .line
-        default: return nil
-        }
+        guard let kind = Self.allCases.first(where: { "\($0)" == argument }) ?? (argument == "lines" ? .line : nil) else { return nil }
+        self = kind
     }
 }

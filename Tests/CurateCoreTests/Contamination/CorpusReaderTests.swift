@@ -35,13 +35,7 @@ import Testing
     /// decode to themselves: the word-at-a-time copy must stop exactly at every escape, wherever it falls.
     @Test func jsonStringsRoundTripAtEveryEscapePosition() throws {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next(_ bound: Int) -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((z ^ (z >> 31)) % UInt64(bound))
-        }
+        func next(_ bound: Int) -> Int { Int(MinHasher.splitmix(&state) % UInt64(bound)) }
         let palette: [String] = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\r", "\u{01}", "\u{1F}", "é", "€", "😀", "\u{2028}"]
         func asciiOnly(_ text: String) -> String {
             var out = "\""
@@ -92,7 +86,7 @@ import Testing
         ("notes.txt", "text/none"), ("gz", "text/none"), ("archive.tar.Gz", "text/gzip"), ("jsonl", "text/none"),
     ])
     func formatAndCompressionFollowTheNameIgnoringASCIICase(name: String, expected: String) {
-        let compression = CorpusCompression.detect(path: "/corpus/" + name, head: [])
+        let compression = CorpusCompression.named("/corpus/" + name) ?? .none
         #expect("\(CorpusListing.detectFormat(path: "/corpus/" + name, compression: compression))/\(compression)" == expected)
     }
 
@@ -105,8 +99,7 @@ import Testing
     /// A directory nested deeper than PATH_MAX cannot be opened by path (ENAMETOOLONG, even as root): the audit must
     /// name it with the reason, count it, and still scan the rest of the corpus.
     @Test func unopenableDirectoriesAreReportedAndCounted() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("corpus-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let root = try Fixtures.temporaryDirectory().path
         try Data("def f(x):\n    return x\n".utf8).write(to: URL(fileURLWithPath: root + "/top.py"))
         let name = String(repeating: "d", count: 200)
         var descriptors = [open(root, O_RDONLY | O_DIRECTORY)]
@@ -147,8 +140,7 @@ import Testing
     }
 
     private func temporaryDirectory(_ files: [String: Data]) throws -> String {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("corpus-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let root = try Fixtures.temporaryDirectory().path
         for (name, data) in files { try data.write(to: URL(fileURLWithPath: root + "/" + name)) }
         return root
     }
