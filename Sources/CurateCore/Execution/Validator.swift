@@ -178,7 +178,7 @@ public struct Validator: Sendable {
         fresh += toRun
         let final = verdicts.map { $0! }
         var counts: [VerdictCategory: Int] = [:]
-        var failures: [Int: ValidationFailure] = [:]
+        var failures = [ValidationFailure?](repeating: nil, count: final.count)
         for (index, verdict) in final.enumerated() {
             let category = VerdictCategory(verdict)
             counts[category, default: 0] += 1
@@ -191,7 +191,7 @@ public struct Validator: Sendable {
         try record(heads: heads, keys: keys, verdicts: final, failures: failures, indices: fresh.sorted(), options: options)
         return ValidationReport(
             pythonVersion: pool.pythonVersion, jobs: pool.configuration.jobs, tasks: heads.count, executed: toRun.count,
-            reused: reused, retriedTimeouts: retried, recoveredTimeouts: recovered, counts: counts, failures: failures.keys.sorted().map { failures[$0]! },
+            reused: reused, retriedTimeouts: retried, recoveredTimeouts: recovered, counts: counts, failures: failures.compactMap { $0 },
             wallSeconds: Date().timeIntervalSince(start),
             executionsPerSecond: toRun.isEmpty ? 0 : Double(toRun.count) / max(executedSeconds, 1e-9),
             isolationWarnings: pool.isolation.warnings)
@@ -228,7 +228,7 @@ public struct Validator: Sendable {
 
     /// Stores the verdicts at `indices` and flags the revisions whose reference solution failed.
     private func record(
-        heads: [TaskHead], keys: [String], verdicts: [ExecutionVerdict], failures: [Int: ValidationFailure], indices: [Int],
+        heads: [TaskHead], keys: [String], verdicts: [ExecutionVerdict], failures: [ValidationFailure?], indices: [Int],
         options: ValidationOptions
     ) throws {
         guard !indices.isEmpty else { return }

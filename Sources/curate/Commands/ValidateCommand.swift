@@ -26,34 +26,21 @@ struct SandboxOptions: ParsableArguments {
         guard memory >= 32 else { throw ValidationError("--memory must be at least 32 (MiB)") }
     }
 
-    /// Starts the pool and says once what isolation is missing.
-    func startPool() async throws -> ExecutionPool {
-        let pool = try await ExecutionPool(configuration: .init(python: python, jobs: jobs))
-        for warning in pool.isolation.warnings { Terminal.error("warning: \(warning)") }
-        return pool
-    }
-
-    /// Runs `body` with a started pool and a progress bar labelled `label` (with executions per second when `rate`),
-    /// shutting both down however it ends.
+    /// Runs `body` with a started pool (saying once what isolation is missing) and a progress bar labelled `label`
+    /// (with executions per second when `rate`), shutting both down however it ends.
     func withPool<T: Sendable>(
         label: String, rate: Bool = false, _ body: (ExecutionPool, @escaping @Sendable (Int, Int) -> Void) async throws -> T
     ) async throws -> T {
-        let pool = try await startPool()
-        let bar = ProgressBar(label)
-        let started = Date()
-        let progress: @Sendable (Int, Int) -> Void = { done, total in
-            let suffix = rate ? String(format: "%.0f/s", Double(done) / max(Date().timeIntervalSince(started), 1e-3)) : ""
-            bar.update(done, of: total, suffix: suffix)
-        }
-        do {
-            let result = try await body(pool, progress)
-            bar.finish()
-            await pool.shutdown()
-            return result
-        } catch {
-            bar.finish()
-            await pool.shutdown()
-            throw error
+        try await ExecutionPool.withPool(.init(python: python, jobs: jobs)) { pool in
+            for warning in pool.isolation.warnings { Terminal.error("warning: \(warning)") }
+            let bar = ProgressBar(label)
+            defer { bar.finish() }
+            let started = Date()
+            let progress: @Sendable (Int, Int) -> Void = { done, total in
+                let suffix = rate ? String(format: "%.0f/s", Double(done) / max(Date().timeIntervalSince(started), 1e-3)) : ""
+                bar.update(done, of: total, suffix: suffix)
+            }
+            return try await body(pool, progress)
         }
     }
 }

@@ -170,7 +170,12 @@ struct ContaminationPipelineStage: PipelineStage {
             for file in files {
                 var st = stat()
                 let found = stat(file.path, &st) == 0
-                listing += "\(file.path)\t\(found ? Int(st.st_size) : -1)\t\(found ? st.st_mtim.tv_sec : 0).\(found ? st.st_mtim.tv_nsec : 0)\n"
+                #if canImport(Glibc)
+                let modified = st.st_mtim
+                #else
+                let modified = st.st_mtimespec
+                #endif
+                listing += "\(file.path)\t\(found ? Int(st.st_size) : -1)\t\(found ? modified.tv_sec : 0).\(found ? modified.tv_nsec : 0)\n"
             }
         }
         return SHA256.hex(try DatasetState.contentFingerprint(context.store, dataset: context.dataset) + "\n" + listing)
