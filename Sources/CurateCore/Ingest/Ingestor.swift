@@ -99,8 +99,7 @@ public struct Ingestor: Sendable {
                     NewFlag(stage: "lint", code: $0.rule.id, severity: .warning, message: $0.message)
                 }
                 return IncomingRevision(
-                    taskID: task.id, dataset: task.dataset, sourceID: task.sourceID, contentHash: task.content.contentHash,
-                    content: String(decoding: task.content.canonicalJSON(), as: UTF8.self), origin: .ingest,
+                    taskID: task.id, dataset: task.dataset, sourceID: task.sourceID, content: task.content, origin: .ingest,
                     author: options.author, sourcePath: task.provenance.sourcePath, sourceLocation: task.provenance.location,
                     rawSHA256: task.provenance.rawSHA256, flags: flags)
             }

@@ -6,7 +6,7 @@ public enum MathQAAnswer {
     /// a `/` sits where a fraction's slash would be after that number's Python text. nil when no number follows.
     public static func compat(options: String, correct: String) -> Double? {
         let scalars = Array(options.unicodeScalars)
-        let index = find(Array("\(correct) )".unicodeScalars), in: scalars)
+        let index = scalars.firstRange(of: Array("\(correct) )".unicodeScalars))?.lowerBound ?? -1
         let start = index >= 0 ? index : scalars.count - 1
         guard var value = MathQANumbers.first(in: scalars, from: start) else { return nil }
         let slash = index + PythonFloat.repr(value).unicodeScalars.count + 3
@@ -68,14 +68,6 @@ public enum MathQAAnswer {
             searchStart = range.upperBound
         }
         return nil
-    }
-
-    private static func find(_ needle: [Unicode.Scalar], in haystack: [Unicode.Scalar]) -> Int {
-        guard needle.count <= haystack.count else { return -1 }
-        for i in 0...(haystack.count - needle.count) where haystack[i] == needle[0] {
-            if Array(haystack[i..<(i + needle.count)]) == needle { return i }
-        }
-        return -1
     }
 
     /// `math.isclose(a, b, rel_tol:)` with no absolute tolerance.

@@ -30,8 +30,8 @@ public struct MathQADrop: Error, Sendable, Hashable, Codable {
     public var location: String?
 }
 
-/// One converted problem in MathQA-Python's native layout.
-public struct MathQAPythonRecord: Sendable, Hashable, Codable {
+/// One converted problem: MathQA-Python's native fields, which `MathQAStoreWriter` stores as task content and metadata.
+public struct MathQAPythonRecord: Sendable, Hashable {
     /// `# <Problem> n0 = … n1 = …`.
     public var text: String
     public var code: String
@@ -40,10 +40,6 @@ public struct MathQAPythonRecord: Sendable, Hashable, Codable {
     public var answer: Double
     /// `<split>/<index of the MathQA record in its file>`.
     public var taskID: String
-
-    enum CodingKeys: String, CodingKey {
-        case text, code, dslCode = "dsl_code", reasoning, answer, taskID = "task_id"
-    }
 }
 
 /// A program that may be kept once executing it reproduces `answer`; `recovery` names why extended mode has it.
@@ -100,7 +96,8 @@ public struct MathQAConverter: Sendable {
 
     /// Decides everything that needs no Python: numbers, answer, program checks, in-process value.
     public func prepare(_ problem: MathQAProblem) -> Prepared {
-        let numbers = MathQANumbers.values(problem.problem)
+        let matches = MathQANumbers.scan(problem.problem)
+        let numbers = matches.map(\.value)
         var prepared = Prepared(compatDrop: nil, candidates: [])
         let parsed: MathQAProgram
         do {
@@ -117,7 +114,8 @@ public struct MathQAConverter: Sendable {
             prepared.candidates.append(candidate(problem, parsed, numbers: numbers, answer: answer!, compat: true, recovery: nil))
         }
         if mode == .extended {
-            prepared.candidates += extendedCandidates(problem, parsed, numbers: numbers, compatAnswer: answer)
+            let unsigned = MathQANumbers.unsignedValues(matches, in: problem.problem)
+            prepared.candidates += extendedCandidates(problem, parsed, numbers: numbers, unsigned: unsigned, compatAnswer: answer)
         }
         return prepared
     }
@@ -180,7 +178,7 @@ public struct MathQAConverter: Sendable {
     }
 
     private func extendedCandidates(
-        _ problem: MathQAProblem, _ program: MathQAProgram, numbers: [Double], compatAnswer: Double?
+        _ problem: MathQAProblem, _ program: MathQAProgram, numbers: [Double], unsigned: [Double], compatAnswer: Double?
     ) -> [MathQACandidate] {
         let operations = MathQAOperations.extended
         var answers: [(Double, String?)] = []
@@ -191,7 +189,6 @@ public struct MathQAConverter: Sendable {
             answers.append((extended.value, "option-\(extended.format)"))
         }
         var numberSets: [([Double], String?)] = [(numbers, nil)]
-        let unsigned = MathQANumbers.unsignedValues(problem.problem)
         if unsigned != numbers { numberSets.append((unsigned, "number-format")) }
         let programClass = recoveryClass(of: program)
         for (numberSet, numberClass) in numberSets {
@@ -224,7 +221,7 @@ public struct MathQAConverter: Sendable {
     ) -> MathQACandidate {
         let numberTexts = numbers.map(PythonFloat.repr)
         let table = compat ? MathQAOperations.compat : MathQAOperations.extended
-        let lines = program.steps.enumerated().map { k, step -> String in
+        let expressions = program.steps.map { step -> String in
             let arguments = step.arguments.map { argument -> String in
                 switch argument {
                 case .number(let i): return "n\(i)"
@@ -233,13 +230,12 @@ public struct MathQAConverter: Sendable {
                 }
             }
             let operation = table[step.operation]!
-            return "t\(k) = " + MathQAOperation.render(compat ? operation.compatPython! : operation.python, arguments)
+            return MathQAOperation.render(compat ? operation.compatPython! : operation.python, arguments)
         }
-        var code = lines.contains(where: { $0.contains("math") }) ? "import math\n" : ""
+        var code = expressions.contains(where: { $0.contains("math") }) ? "import math\n" : ""
         for (i, text) in numberTexts.enumerated() { code += "n\(i) = \(text)\n" }
-        code += lines.dropLast().joined(separator: "\n")
-        let last = lines[lines.count - 1].components(separatedBy: "=")[1]
-        code += "\nanswer =" + last
+        code += expressions.dropLast().enumerated().map { k, expression in "t\(k) = \(expression)" }.joined(separator: "\n")
+        code += "\nanswer = " + expressions[expressions.count - 1]
         var text = "# " + problem.problem
         for (i, number) in numberTexts.enumerated() { text += " n\(i) = \(number)" }
         return MathQACandidate(text: text, code: code, answer: answer, recovery: recovery)
@@ -256,18 +252,13 @@ public struct MathQAConverter: Sendable {
         for (f, file) in files.enumerated() {
             for (i, problem) in file.problems.enumerated() { prepared.append((f, i, prepare(problem))) }
         }
-        var programs: [String] = []
-        var owners: [(item: Int, candidate: Int)] = []
-        for (item, entry) in prepared.enumerated() {
-            for (c, candidate) in entry.prepared.candidates.enumerated() {
-                programs.append(candidate.code)
-                owners.append((item, c))
-            }
-        }
+        let programs = prepared.flatMap { $0.prepared.candidates.map(\.code) }
         let results = try await MathQAExecution.run(programs, runner: runner, chunkSize: chunkSize, progress: progress)
-        var verdicts = Array(repeating: [MathQAExecution.Result?](), count: prepared.count)
-        for (item, entry) in prepared.enumerated() { verdicts[item] = Array(repeating: nil, count: entry.prepared.candidates.count) }
-        for (p, owner) in owners.enumerated() { verdicts[owner.item][owner.candidate] = results[p] }
+        var start = 0
+        let verdicts = prepared.map { entry -> [MathQAExecution.Result?] in
+            defer { start += entry.prepared.candidates.count }
+            return Array(results[start..<(start + entry.prepared.candidates.count)])
+        }
         return prepared.enumerated().map { item, entry in
             let file = files[entry.file]
             let problem = file.problems[entry.index]
@@ -317,18 +308,5 @@ public struct MathQAConverter: Sendable {
             }
         }
         return order.map { summaries[$0]! }
-    }
-}
-
-extension MathQANumbers {
-    /// Like `values`, but a `-`/`+` glued to the previous word or number (`10-15`, `x-3`) is a hyphen, not a sign.
-    public static func unsignedValues(_ text: String) -> [Double] {
-        let scalars = Array(text.unicodeScalars)
-        return scan(text).map { match in
-            guard match.text.first == "-" || match.text.first == "+", match.offset > 0, scalars[match.offset - 1] != " " else {
-                return match.value
-            }
-            return match.value.magnitude
-        }
     }
 }

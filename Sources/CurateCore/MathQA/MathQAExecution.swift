@@ -46,28 +46,19 @@ public enum MathQAExecution {
             """
     }
 
-    /// Parses the driver's output into one result per program.
+    /// Parses the driver's output into one result per program (`Double` reads repr's `inf`, `-inf` and `nan`).
     public static func parse(_ output: String, count: Int) -> [Result?] {
         var results = [Result?](repeating: nil, count: count)
         for line in output.split(separator: "\n") {
             let fields = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
             guard fields.count == 3, let i = Int(fields[0]), i >= 0, i < count else { continue }
-            if fields[1] == "ok", let value = Double(fields[2]) ?? pythonSpecial(String(fields[2])) {
+            if fields[1] == "ok", let value = Double(fields[2]) {
                 results[i] = .value(value)
             } else {
                 results[i] = .failure(String(fields[2]))
             }
         }
         return results
-    }
-
-    private static func pythonSpecial(_ text: String) -> Double? {
-        switch text {
-        case "inf": return .infinity
-        case "-inf": return -.infinity
-        case "nan": return .nan
-        default: return nil
-        }
     }
 
     /// Runs programs in chunks, concurrently, and returns their results in input order.

@@ -16,17 +16,12 @@ public enum MathQANumbers {
         let scalars = Array(text.unicodeScalars)
         var matches: [Match] = []
         var i = 0
-        while i < scalars.count {
-            if let end = matchEnd(scalars, at: i) {
-                let raw = String(String.UnicodeScalarView(scalars[i..<end]))
-                let cleaned = raw.replacingOccurrences(of: ",", with: "")
-                if let value = Double(cleaned) {
-                    matches.append(Match(text: raw, value: value, offset: i))
-                }
-                i = end
-            } else {
-                i += 1
+        while let range = nextMatch(scalars, from: i) {
+            let raw = String(String.UnicodeScalarView(scalars[range]))
+            if let value = Double(withoutSeparators(raw)) {
+                matches.append(Match(text: raw, value: value, offset: range.lowerBound))
             }
+            i = range.upperBound
         }
         return matches
     }
@@ -34,18 +29,37 @@ public enum MathQANumbers {
     /// Values of every number in `text`.
     public static func values(_ text: String) -> [Double] { scan(text).map(\.value) }
 
+    /// Like `values`, but a `-`/`+` glued to the previous word or number (`10-15`, `x-3`) is a hyphen, not a sign.
+    public static func unsignedValues(_ text: String) -> [Double] { unsignedValues(scan(text), in: text) }
+
+    /// `unsignedValues` of `text` from its `scan` matches.
+    static func unsignedValues(_ matches: [Match], in text: String) -> [Double] {
+        let scalars = Array(text.unicodeScalars)
+        return matches.map { match in
+            guard match.text.first == "-" || match.text.first == "+", match.offset > 0, scalars[match.offset - 1] != " " else {
+                return match.value
+            }
+            return match.value.magnitude
+        }
+    }
+
     /// The first number at or after scalar offset `from`.
     static func first(in scalars: [Unicode.Scalar], from: Int) -> Double? {
+        nextMatch(scalars, from: from).flatMap { Double(withoutSeparators(String(String.UnicodeScalarView(scalars[$0])))) }
+    }
+
+    /// The scalars of the first number match starting at or after `from`.
+    private static func nextMatch(_ scalars: [Unicode.Scalar], from: Int) -> Range<Int>? {
         var i = max(0, from)
         while i < scalars.count {
-            if let end = matchEnd(scalars, at: i) {
-                let raw = String(String.UnicodeScalarView(scalars[i..<end])).replacingOccurrences(of: ",", with: "")
-                return Double(raw)
-            }
+            if let end = matchEnd(scalars, at: i) { return i..<end }
             i += 1
         }
         return nil
     }
+
+    /// A matched number's text without its thousands separators, as `Double` parses it.
+    static func withoutSeparators(_ text: String) -> String { text.replacingOccurrences(of: ",", with: "") }
 
     private static func isDigit(_ s: Unicode.Scalar) -> Bool { s.value >= 48 && s.value <= 57 }
 

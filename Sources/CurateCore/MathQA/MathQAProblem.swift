@@ -52,6 +52,9 @@ public struct MathQAProblem: Codable, Sendable, Hashable {
 
 /// A MathQA file read from disk: its split (from the file name) and records in file order.
 public struct MathQAFile: Sendable {
+    /// MathQA's splits in release order (reports and the `field` split policy list them this way).
+    public static let splits = ["train", "dev", "test", "challenge_test"]
+
     public var path: String
     /// `train`, `dev`, `test`, `challenge_test`, or the file's base name for other names.
     public var split: String

@@ -120,7 +120,7 @@ public struct MathQAProgram: Sendable, Hashable {
         var i = 0
         while i < body.count {
             if let end = MathQANumbers.matchEnd(body, at: i) {
-                numbers.append(String(String.UnicodeScalarView(body[i..<end])).replacingOccurrences(of: ",", with: ""))
+                numbers.append(MathQANumbers.withoutSeparators(String(String.UnicodeScalarView(body[i..<end]))))
                 i = end
             } else {
                 guard body[i] == "_" else { return nil }

@@ -39,8 +39,7 @@ public enum MathQAStoreWriter {
                 let content = content(outcome, record: record, mode: mode)
                 revisions[outcome.sourcePath, default: []].append(IncomingRevision(
                     taskID: TaskID.make(dataset: dataset, sourceID: record.taskID), dataset: dataset, sourceID: record.taskID,
-                    contentHash: content.contentHash, content: String(decoding: content.canonicalJSON(), as: UTF8.self),
-                    origin: .conversion, author: author, note: outcome.recovery.map { "recovered: \($0)" },
+                    content: content, origin: .conversion, author: author, note: outcome.recovery.map { "recovered: \($0)" },
                     sourcePath: outcome.sourcePath, sourceLocation: "record \(outcome.index)", rawSHA256: outcome.problem.rawSHA256))
             } else if let drop = outcome.drop {
                 drops.append(MathQADropRecord(
@@ -91,7 +90,7 @@ public struct MathQAReport: Sendable {
             summaries[drop.split, default: MathQASplitSummary(split: drop.split)].dropped[drop.reason, default: 0] += 1
             summaries[drop.split]!.total += 1
         }
-        let order = ["train", "dev", "test", "challenge_test"]
+        let order = MathQAFile.splits
         let splits = summaries.values.sorted {
             (order.firstIndex(of: $0.split) ?? order.count, $0.split) < (order.firstIndex(of: $1.split) ?? order.count, $1.split)
         }

@@ -32,9 +32,12 @@ struct MathQAConvertCommand: AsyncParsableCommand {
 
     func run() async throws {
         let bar = ProgressBar("verifying")
-        let report = try await MathQAJob.run(
-            paths: files, mode: mode, store: try storeOptions.open(), jobs: jobs, progress: { bar.update($0, of: $1) })
-        bar.finish()
+        let report: MathQAJobReport
+        do {
+            defer { bar.finish() }
+            report = try await MathQAJob.run(
+                paths: files, mode: mode, store: try storeOptions.open(), jobs: jobs, progress: { bar.update($0, of: $1) })
+        }
         for warning in report.isolationWarnings { Terminal.error("warning: \(warning)") }
         if json {
             print(CanonicalJSON.string(report, pretty: true))
@@ -55,8 +58,12 @@ struct MathQAReportCommand: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @Flag(help: "Report the extended conversion (dataset mathqa-python-extended).") var extended = false
     @Flag(help: "List every drop (or only those of --reason).") var list = false
-    @Option(help: "Only this drop reason when listing (mismatch, unparsable-option, zero-answer, zero-result, unknown-op, malformed-program, evaluation-error, execution-error, execution-mismatch).")
+    @Option(help: ArgumentHelp("Only this drop reason when listing (\(MathQAReportCommand.reasons))."))
     var reason: String?
+
+    /// The drop reasons, the most frequent (mismatch) first.
+    static let reasons = ([MathQADropReason.mismatch] + MathQADropReason.allCases.filter { $0 != .mismatch })
+        .map(\.rawValue).joined(separator: ", ")
 
     func run() throws {
         let dataset = (extended ? MathQAMode.extended : .compat).dataset

@@ -25,8 +25,23 @@ struct SplitOptions: ParsableArguments {
                              SplitRange(split: "validation", lower: 511, upper: 600), SplitRange(split: "train", lower: 601, upper: 974)]
 
     func configuration(dataset: String, version: String, pipelineFile: String? = nil) throws -> ReleaseConfiguration {
-        let byDataset = dataset.hasPrefix("mbpp") ? "ranges" : (dataset.hasPrefix("mathqa-python") ? "field" : "hash")
-        let chosen = policy ?? (ranges.isEmpty && ratios.isEmpty ? (fieldSplits == nil ? byDataset : "field") : (ranges.isEmpty ? "hash" : "ranges"))
+        let isMathQA = NativeLayout.forDataset(dataset) == .mathqaPython
+        let chosen: String
+        if let policy {
+            chosen = policy
+        } else if !ranges.isEmpty {
+            chosen = "ranges"
+        } else if !ratios.isEmpty {
+            chosen = "hash"
+        } else if fieldSplits != nil {
+            chosen = "field"
+        } else if dataset.hasPrefix("mbpp") {
+            chosen = "ranges"
+        } else if isMathQA {
+            chosen = "field"
+        } else {
+            chosen = "hash"
+        }
         let splitPolicy: SplitPolicy
         switch chosen {
         case "ranges":
@@ -46,7 +61,7 @@ struct SplitOptions: ParsableArguments {
             let defaults = [SplitRatio(split: "train", weight: 0.8), SplitRatio(split: "validation", weight: 0.1), SplitRatio(split: "test", weight: 0.1)]
             splitPolicy = .hash(salt: salt ?? dataset, ratios: parsed.isEmpty ? defaults : parsed, stratifyBy: stratifyBy)
         case "field":
-            let mathqa = dataset.hasPrefix("mathqa-python") ? ["train", "dev", "test", "challenge_test"] : []
+            let mathqa = isMathQA ? MathQAFile.splits : []
             let listed = fieldSplits?.split(separator: ",").map(String.init) ?? mathqa
             guard !listed.isEmpty else { throw ValidationError("--policy field needs --splits NAME,NAME,… (the field's values, in release order)") }
             splitPolicy = .field(key: field, splits: listed)

@@ -1,13 +1,8 @@
 import CurateCore
-import Foundation
 
-/// Runs driver scripts in one execution pool shared by the MathQA tests, so every process the tests start goes
-/// through the engine's spawning (a second, Foundation-based spawner in the same test process raced with it
-/// over inherited descriptors).
+/// Runs driver scripts in the test target's shared execution pool (`SharedPool`).
 struct SharedPoolRunner: MathQAPythonRunner {
-    private static let pool = Task { try await ExecutionPool(configuration: ExecutionPool.Configuration(jobs: 2)) }
-
     func run(script: String) async throws -> String {
-        try await MathQAPoolRunner(pool: Self.pool.value).run(script: script)
+        try await MathQAPoolRunner(pool: SharedPool.get()).run(script: script)
     }
 }

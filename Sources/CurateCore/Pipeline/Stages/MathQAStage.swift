@@ -8,9 +8,7 @@ struct MathQAPipelineStage: PipelineStage {
         parameters: [
             ParameterSpec("files", .strings, required: true, "MathQA JSON files; the file name is the split (train, dev, test, challenge_test)"),
             ParameterSpec("mode", .choice(MathQAMode.allCases.map(\.rawValue)), "compat (the published conversion, default) or extended"),
-            ParameterSpec("jobs", .int, "executions at once (default: the number of cores)"),
-            ParameterSpec("python", .string, "Python interpreter (default /usr/bin/python3)"),
-        ],
+        ] + StagePool.parameters.filter { ["jobs", "python"].contains($0.name) },
         make: { MathQAPipelineStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
@@ -23,9 +21,8 @@ struct MathQAPipelineStage: PipelineStage {
         let p = context.parameters
         let mode = MathQAMode(rawValue: p.string("mode") ?? MathQAMode.compat.rawValue) ?? .compat
         let report = try await MathQAJob.run(
-            paths: p.strings("files") ?? [], mode: mode, store: context.store, dataset: context.dataset,
-            jobs: p.int("jobs") ?? ProcessInfo.processInfo.activeProcessorCount, python: p.string("python"),
-            progress: context.progress)
+            paths: p.strings("files") ?? [], mode: mode, store: context.store, dataset: context.dataset, progress: context.progress,
+            inPool: { body in try await StagePool.with(p, body) })
         var dropped: [String: Int] = [:]
         for split in report.splits {
             for (reason, count) in split.dropped { dropped[reason, default: 0] += count }
