@@ -150,8 +150,9 @@ public struct ContaminationResult: Codable, Sendable, Hashable {
 public struct ContaminationPartial: Codable, Sendable, Hashable {
     /// Gram key scheme this build writes (1: no field, FNV keys; 2: rotate-add token states; 3: word-at-a-time token
     /// values, multiplicative keys; 4: line keys over the words' janitor values; 5: the same keys, the listing in byte
-    /// order of paths and fingerprinted by its paths alone); merge refuses others.
-    public static let currentKeyScheme = 5
+    /// order of paths and fingerprinted by its paths alone; 6: the same, `__pycache__` directories not listed); merge
+    /// refuses others.
+    public static let currentKeyScheme = 6
 
     /// Key scheme the partial was written with.
     public var keyScheme: Int
@@ -202,10 +203,14 @@ public enum ContaminationAudit {
         guard worldSize >= 1, (0..<worldSize).contains(rank) else {
             throw ContaminationError.badOption("--rank must be in 0..<--world-size (got rank \(rank) of \(worldSize))")
         }
+        let started = ProcessCPU.seconds()
         let index = BenchmarkIndex(tasks: tasks, n: options.n, kinds: KindMask(options.metrics))
+        let indexed = ProcessCPU.seconds()
         let (files, listingDiagnostics) = try CorpusListing.files(corpus, format: options.format, include: options.include, exclude: options.exclude)
         let mine = files.filter { $0.index % worldSize == rank }
+        let listed = ProcessCPU.seconds()
         let tally = await scanFiles(mine, index: index, options: options, progress: progress)
+        let cpu = ScanCPUTimes(index: indexed - started, listing: listed - indexed, scan: ProcessCPU.seconds() - listed)
         var merged = tally
         if rank == 0 {
             merged.diagnostics = (listingDiagnostics + merged.diagnostics)
@@ -213,7 +218,7 @@ public enum ContaminationAudit {
         }
         return ContaminationScan(
             index: index, options: options, tally: merged, files: files, rank: rank, worldSize: worldSize,
-            mergedListing: nil)
+            mergedListing: nil, cpu: cpu)
     }
 
     private static func scanFiles(
@@ -306,7 +311,7 @@ public enum ContaminationAudit {
         for rank in 0..<worldSize where !ranks.contains(rank) {
             throw ContaminationError.partialMissing(rank: rank, worldSize: worldSize, directory: directory)
         }
-        return ContaminationScan(index: index, options: options, tally: tally, files: [], rank: 0, worldSize: worldSize, mergedListing: first.listing)
+        return ContaminationScan(index: index, options: options, tally: tally, files: [], rank: 0, worldSize: worldSize, mergedListing: first.listing, cpu: nil)
     }
 
     /// Records the verdicts as flags on the audited revisions (superseding this stage's earlier flags on them).
@@ -340,6 +345,14 @@ public enum ContaminationAudit {
 }
 
 /// A finished scan (single run, one rank, or merged partials) with the index its tally refers to.
+/// CPU seconds of the whole process (user + system, all threads) in each step of an audit: building the benchmark
+/// index and listing the corpus cost the same whatever the corpus holds; reading and scanning grow with it.
+public struct ScanCPUTimes: Sendable {
+    public let index: Double
+    public let listing: Double
+    public let scan: Double
+}
+
 public struct ContaminationScan: Sendable {
     let index: BenchmarkIndex
     public let options: ContaminationOptions
@@ -349,6 +362,8 @@ public struct ContaminationScan: Sendable {
     public let worldSize: Int
     /// The listing's fingerprint when it came from partials (they no longer have the files).
     let mergedListing: String?
+    /// Where this process's CPU time went; nil for a result merged from partials.
+    public let cpu: ScanCPUTimes?
 
     /// sha256 of the corpus listing, computed when asked for (only partials need it).
     public var listing: String { mergedListing ?? CorpusListing.fingerprint(files) }

@@ -195,7 +195,8 @@ enum PathOrder {
 /// Walks one root depth-first, listing regular files (symbolic links not followed, hidden files included) in byte
 /// order of their paths: each directory's entries are read (one directory open at a time), sorted by name with a `/`
 /// after directory names, and visited in that order, which is the order of the full paths. Only entries whose type
-/// readdir does not give are stat'ed.
+/// readdir does not give are stat'ed. Directories named `__pycache__` are not entered: Python writes only compiled
+/// bytecode there, which is never text, and in a Python installation they are a third of all directories.
 struct DirectoryWalker {
     /// Full paths of the files kept, in order.
     private(set) var found: [String] = []
@@ -213,6 +214,7 @@ struct DirectoryWalker {
     }
 
     private static let slash = UInt8(ascii: "/")
+    private static let bytecodeDirectory = Array("__pycache__".utf8)
 
     /// Lists the directory at `path`; `shownAs` names it in a diagnostic (the root as given, else its full path).
     mutating func visit(shownAs: String? = nil) {
@@ -243,6 +245,8 @@ struct DirectoryWalker {
                 }
             }
             guard type == Int32(DT_REG) || type == Int32(DT_DIR) else { continue }
+            if type == Int32(DT_DIR) && length == Self.bytecodeDirectory.count
+                && memcmp(name, Self.bytecodeDirectory, length) == 0 { continue }
             let start = names.count
             names.append(contentsOf: UnsafeRawBufferPointer(start: name, count: length))
             if type == Int32(DT_DIR) { names.append(Self.slash) }

@@ -57,11 +57,11 @@ struct BenchContaminationCommand: AsyncParsableCommand {
         for job in jobs {
             options.jobs = job
             PeakMemory.reset()
-            let cpuStarted = PeakMemory.cpuSeconds()
+            let cpuStarted = ProcessCPU.seconds()
             let started = Date()
             let scan = try await ContaminationAudit.scan(tasks: tasks, corpus: corpus, options: options)
             let seconds = Date().timeIntervalSince(started)
-            let cpu = PeakMemory.cpuSeconds() - cpuStarted
+            let cpu = ProcessCPU.seconds() - cpuStarted
             let result = scan.result()
             let mb = Double(result.stats.textBytes) / 1e6
             let readMB = Double(result.stats.fileBytes) / 1e6
@@ -69,12 +69,14 @@ struct BenchContaminationCommand: AsyncParsableCommand {
                 "\(job)", "\(result.stats.files)", String(format: "%.1f", readMB), String(format: "%.1f", mb),
                 String(format: "%.2f", seconds), String(format: "%.2f", cpu), String(format: "%.0f", mb / seconds),
                 String(format: "%.0f", mb / seconds / Double(job)), String(format: "%.0f", mb / max(cpu, 0.001)),
+                scan.cpu.map { String(format: "%.2f + %.2f", $0.index, $0.listing) } ?? "-",
+                scan.cpu.map { String(format: "%.0f", mb / max($0.scan, 0.001)) } ?? "-",
                 String(format: "%.0f", Double(PeakMemory.kilobytes()) / 1024),
             ])
             last = result
         }
         print("benchmark: \(tasks.count) tasks; corpus: \(corpus.joined(separator: " "))")
-        print(Terminal.table(["jobs", "files", "read MB", "text MB", "wall s", "CPU s", "MB/s", "MB/s/job", "MB/CPU-s", "peak RSS MB"], rows))
+        print(Terminal.table(["jobs", "files", "read MB", "text MB", "wall s", "CPU s", "MB/s", "MB/s/job", "MB/CPU-s", "index+listing CPU s", "scan MB/CPU-s", "peak RSS MB"], rows))
         if let last {
             print("")
             print(ContaminationRendering.render(last, seconds: nil, top: 15))
@@ -83,15 +85,8 @@ struct BenchContaminationCommand: AsyncParsableCommand {
     }
 }
 
-/// Peak resident memory of this process from /proc (Linux), resettable between runs, and its CPU time.
+/// Peak resident memory of this process from /proc (Linux), resettable between runs.
 enum PeakMemory {
-    /// User plus system CPU seconds of this process so far (all threads).
-    static func cpuSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-    }
-
     static func reset() {
         try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
     }

@@ -179,24 +179,39 @@ import Testing
         #expect(result.stats.fileBytes > 0 && result.stats.fileBytes <= gzip.count)
     }
 
-    /// Each directory's entries are sorted with a `/` after directory names, so the depth-first walk yields full paths
-    /// in byte order (`a-b/` and `a.py` before `a/`, capitals before lowercase), the order sharding relies on; roots
-    /// given out of order or nested give the same order without duplicates.
-    @Test func listingIsInByteOrderOfPaths() throws {
-        let files = ["a.py", "a/x.py", "a/b/y.py", "a-b/z.py", "a.d/w.py", "B/v.py", "a/b.py", "ab.py", "é.py", "Z.py", "a/b-c.py"]
+    /// A temporary directory holding a one-line Python file at each relative path (directories made as needed).
+    private func tree(_ files: [String]) throws -> String {
         let root = try temporaryDirectory([:])
-        defer { try? FileManager.default.removeItem(atPath: root) }
         for file in files {
             let url = URL(fileURLWithPath: root + "/" + file)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data("x = 1\n".utf8).write(to: url)
         }
+        return root
+    }
+
+    /// Each directory's entries are sorted with a `/` after directory names, so the depth-first walk yields full paths
+    /// in byte order (`a-b/` and `a.py` before `a/`, capitals before lowercase), the order sharding relies on; roots
+    /// given out of order or nested give the same order without duplicates.
+    @Test func listingIsInByteOrderOfPaths() throws {
+        let files = ["a.py", "a/x.py", "a/b/y.py", "a-b/z.py", "a.d/w.py", "B/v.py", "a/b.py", "ab.py", "é.py", "Z.py", "a/b-c.py"]
+        let root = try tree(files)
+        defer { try? FileManager.default.removeItem(atPath: root) }
         func byteOrder(_ paths: [String]) -> [String] { paths.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) } }
         let listing = try CorpusListing.files([root], format: .auto, include: [], exclude: [])
         #expect(listing.files.map { String($0.path.dropFirst(root.count + 1)) } == byteOrder(files))
         let roots = try CorpusListing.files([root + "/a", root + "/B", root + "/a/b", root + "/Z.py"], format: .auto, include: [], exclude: [])
         #expect(roots.files.map(\.path) == byteOrder(files.filter { $0.hasPrefix("a/") || $0.hasPrefix("B/") || $0 == "Z.py" }.map { root + "/" + $0 }))
         #expect(roots.files.map(\.index) == Array(0..<roots.files.count))
+    }
+
+    @Test func bytecodeDirectoriesAreNotListed() throws {
+        let kept = ["m.py", "pkg/__pycache__.py", "pkg/__pycache__x/y.py", "pkg/a.py"]
+        let files = kept + ["__pycache__/m.cpython-311.pyc", "pkg/__pycache__/a.cpython-311.pyc", "pkg/__pycache__/notes.txt"]
+        let root = try tree(files)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let listing = try CorpusListing.files([root], format: .auto, include: [], exclude: [])
+        #expect(listing.files.map { String($0.path.dropFirst(root.count + 1)) } == kept)
     }
 
     /// `*literal` globs are matched as suffixes without fnmatch; they must agree with fnmatch on the relative path or
