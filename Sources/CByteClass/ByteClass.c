@@ -4,16 +4,19 @@
 #include <immintrin.h>
 #endif
 
-enum { SPACE = 1, PUNCT = 2, IDENT = 4, UPPER = 32 };
+enum {
+    SPACE = CURATE_CLASS_SPACE, PUNCT = CURATE_CLASS_PUNCT, IDENT = CURATE_CLASS_IDENT, DIGIT = CURATE_CLASS_DIGIT,
+    UPPER = CURATE_CLASS_UPPER,
+};
 
-/// Per byte: whitespace (\t \n \v \f \r, 0x1c-0x20), ASCII punctuation, identifier byte, ASCII uppercase (0x20 so
-/// that or-ing it lowercases).
 static const uint8_t classes[256] = {
     [9 ... 13] = SPACE, [28 ... 32] = SPACE,
     [33 ... 47] = PUNCT, [58 ... 64] = PUNCT, [91 ... 94] = PUNCT, [95] = PUNCT | IDENT, [96] = PUNCT,
     [123 ... 126] = PUNCT,
-    ['0' ... '9'] = IDENT, ['A' ... 'Z'] = IDENT | UPPER, ['a' ... 'z'] = IDENT, [128 ... 255] = IDENT,
+    ['0' ... '9'] = IDENT | DIGIT, ['A' ... 'Z'] = IDENT | UPPER, ['a' ... 'z'] = IDENT, [128 ... 255] = IDENT,
 };
+
+const uint8_t *curate_byte_classes(void) { return classes; }
 
 static size_t classify_portable(
     const uint8_t *bytes, size_t count, uint64_t *word, uint64_t *ident, uint64_t *newline, uint64_t *kept,

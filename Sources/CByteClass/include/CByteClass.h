@@ -4,6 +4,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/// Byte classes of `curate_byte_classes`: whitespace (\t \n \v \f \r, 0x1c-0x20), ASCII punctuation, identifier byte
+/// (ASCII letters, digits, '_', bytes >= 0x80), ASCII digit, ASCII uppercase (0x20, so or-ing it lowercases).
+enum {
+    CURATE_CLASS_SPACE = 1, CURATE_CLASS_PUNCT = 2, CURATE_CLASS_IDENT = 4, CURATE_CLASS_DIGIT = 8,
+    CURATE_CLASS_UPPER = 32,
+};
+
+/// The class bits of each of the 256 byte values, as the portable classifier uses them.
+const uint8_t *curate_byte_classes(void);
+
 /// The fastest classifier level this CPU runs: 1 with AVX-512 BW and VBMI2 (and popcnt), else 0 (portable C).
 int curate_classify_best_level(void);
 

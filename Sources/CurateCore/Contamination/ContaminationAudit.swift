@@ -40,7 +40,8 @@ public enum ContaminationError: LocalizedError, Equatable {
 public struct ContaminationOptions: Codable, Sendable, Hashable {
     /// N-gram size for text and code-token n-grams (8–13; GPT-3 used 13).
     public var n = 13
-    /// Which comparisons to run; one is a tight pass over the corpus text, several share one fused pass.
+    /// Which comparisons to run; all share one classification of the corpus text (code tokens and words are then
+    /// walked only for the comparisons asked for).
     public var metrics: [GramKind] = GramKind.allCases
     public var format: CorpusFormat = .auto
     /// JSON field holding a JSONL record's text.
@@ -344,15 +345,18 @@ public enum ContaminationAudit {
     }
 }
 
-/// A finished scan (single run, one rank, or merged partials) with the index its tally refers to.
 /// CPU seconds of the whole process (user + system, all threads) in each step of an audit: building the benchmark
 /// index and listing the corpus cost the same whatever the corpus holds; reading and scanning grow with it.
 public struct ScanCPUTimes: Sendable {
     public let index: Double
     public let listing: Double
     public let scan: Double
+
+    /// All three steps together.
+    public var total: Double { index + listing + scan }
 }
 
+/// A finished scan (single run, one rank, or merged partials) with the index its tally refers to.
 public struct ContaminationScan: Sendable {
     let index: BenchmarkIndex
     public let options: ContaminationOptions

@@ -26,7 +26,8 @@ public struct CorpusFile: Codable, Sendable, Hashable {
 }
 
 /// Lists corpus files: directories recursively with include/exclude globs, in byte order of their paths for a stable
-/// order. Nothing is stat'ed but entries of unknown type: sizes are learned when a worker opens the file.
+/// order. Below the given paths nothing is stat'ed but entries readdir gives no type for (sizes are learned when a
+/// worker opens the file); JSONL and XML candidates have their first 4 KB read to tell the format.
 public enum CorpusListing {
     /// Files under `paths`, each with its resolved format. Globs match the path relative to the given directory
     /// or the file name. Directories that cannot be opened (the given ones or any below them) are skipped, each with
@@ -573,7 +574,7 @@ final class DirectoryCursor {
 }
 
 /// Extensions of formats that are binary by definition (bytecode, objects, images, archives): such files are counted
-/// as skipped binaries without being opened; every other file gets the 8 KB NUL probe.
+/// as skipped binaries without being opened; every other plain or compressed text file gets the 8 KB NUL probe.
 enum BinaryExtensions {
     private static let names: Set<UInt64> = Set([
         "pyc", "pyo", "so", "o", "a", "dll", "dylib", "exe", "png", "jpg", "jpeg", "gif", "bmp", "ico", "webp", "tif",

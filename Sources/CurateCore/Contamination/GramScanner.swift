@@ -37,29 +37,23 @@ struct KindMask: OptionSet, Sendable {
 }
 
 /// Per-byte classes for the byte-at-a-time paths (normalizing a confirmed gram, telling numbers from names, JSON
-/// whitespace); the scan itself classifies with `curate_classify`, whose table agrees with this one.
+/// whitespace): the table `curate_classify` itself uses, so both agree by construction.
 enum ByteClass {
-    static let space: UInt8 = 1
-    static let punct: UInt8 = 2
-    static let upper: UInt8 = 16
-    static let digit: UInt8 = 32
+    static let space = UInt8(CURATE_CLASS_SPACE)
+    static let punct = UInt8(CURATE_CLASS_PUNCT)
+    static let digit = UInt8(CURATE_CLASS_DIGIT)
+    /// 0x20, so or-ing it lowercases an ASCII capital.
+    static let upper = UInt8(CURATE_CLASS_UPPER)
 
-    /// 256 entries; a leaked allocation so loops read it through a plain pointer.
-    nonisolated(unsafe) static let table: UnsafePointer<UInt8> = {
-        let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
-        t.initialize(repeating: 0, count: 256)
-        for b in [9, 10, 11, 12, 13, 32, 28, 29, 30, 31] { t[b] |= space }
-        for b in Array("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~".utf8) { t[Int(b)] |= punct }
-        for b in 65...90 { t[b] |= upper }
-        for b in 48...57 { t[b] |= digit }
-        return UnsafePointer(t)
-    }()
+    /// 256 entries, one per byte value.
+    nonisolated(unsafe) static let table: UnsafePointer<UInt8> = curate_byte_classes()
 }
 
 /// Hash primitives shared by the benchmark index and the corpus scan, so both sides agree bit for bit.
 /// A token's value mixes its bytes eight at a time (at least two words, zero padded, length in the seed): one
 /// multiply per word instead of a step per byte. Windows and lines are polynomials over token values; a gram's key is
-/// that polynomial times one odd constant (a bijection, so distinct polynomials keep distinct keys).
+/// that polynomial, xor the kind's seed, times one odd constant (a bijection, so within a kind distinct polynomials
+/// keep distinct keys).
 enum GramHash {
     /// Start state of a token and of a line.
     static let seed: UInt64 = 0xCBF2_9CE4_8422_2325
@@ -72,15 +66,15 @@ enum GramHash {
     @inline(__always) static func finalize(_ value: UInt64) -> UInt64 {
         var x = value
         x ^= x >> 33
-        x = x &* 0xFF51_AFD7_ED55_8CCD
+        x = x &* wordMultiplier
         x ^= x >> 33
-        x = x &* 0xC4CE_B9FE_1A85_EC53
+        x = x &* keyMultiplier
         x ^= x >> 33
         return x
     }
 
-    /// The value of the token `bytes[0..<count]`; `limit` ends readable memory (tokens of up to 16 bytes that end at
-    /// least 16 bytes before it are read as two masked words, without branching on their length).
+    /// The value of the token `bytes[0..<count]`; `limit` ends readable memory (tokens of up to 16 bytes with at least
+    /// 16 readable bytes from their start are read as two masked words, without branching on their length).
     @inline(__always) static func token(_ bytes: UnsafePointer<UInt8>, count: Int, limit: UnsafePointer<UInt8>) -> UInt64 {
         guard count <= 16 && bytes + 16 <= limit else { return longToken(bytes, count: count, limit: limit) }
         let raw = UnsafeRawPointer(bytes)

@@ -10,7 +10,8 @@ public struct ExecutionLimits: Sendable, Hashable, Codable {
     public var maxProcesses: Int
     /// Cap on stdout+stderr bytes together; a program writing more is killed with status `outputLimit`.
     public var maxOutputBytes: Int
-    /// RLIMIT_FSIZE: the largest file the program may write.
+    /// RLIMIT_FSIZE: the largest file the program may write. It also bounds the child's own outcome records (a
+    /// file the supervisor reads), so it must stay well above what a run's test outcomes take (a few KB).
     public var maxFileSizeBytes: Int
     /// RLIMIT_NOFILE: how many file descriptors the program may hold open.
     public var maxOpenFiles: Int

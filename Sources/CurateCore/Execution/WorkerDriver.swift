@@ -1,8 +1,8 @@
 /// The fork-server driver run by each pool worker (`python -B -s -c <source> <config JSON>`).
 ///
 /// It is Python because it runs inside the target interpreter. Two processes: the supervisor reads length-prefixed
-/// JSON requests on fd 0, compiles the code, makes the scratch directory and the capture pipes, and hands the
-/// marshalled code and the pipes to the zygote, a pristine fork of itself that forks one child per request and waits
+/// JSON requests on fd 0, compiles the code, makes the scratch directory, the capture pipes and the outcome file,
+/// and hands the marshalled code, the pipes and that file to the zygote, a pristine fork of itself that forks one child per request and waits
 /// for it. The child
 /// (new session, rlimits, unprivileged uid, fresh scratch directory, stdin from /dev/null, stdout/stderr into capped
 /// pipes) runs solution, test setup and each test, appending nonce-tagged outcomes to a private memfd that the

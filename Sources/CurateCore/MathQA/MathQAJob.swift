@@ -47,24 +47,11 @@ public enum MathQAJob {
         jobs: Int = ProcessInfo.processInfo.activeProcessorCount, python: String? = nil,
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> MathQAJobReport {
-        try await run(paths: paths, mode: mode, store: store, dataset: dataset, progress: progress) { body in
-            try await ExecutionPool.withPool(.init(python: python, jobs: jobs), body)
-        }
-    }
-
-    /// What the part inside the pool gives: the outcomes, the pool's isolation warnings and the conversion time.
-    typealias Converted = (outcomes: [MathQAOutcome], isolationWarnings: [String], seconds: Double)
-
-    /// `run` with the pool opened by `inPool` (a pipeline stage opens it from its `jobs`/`python` parameters).
-    static func run(
-        paths: [String], mode: MathQAMode, store: TaskStore?, dataset: String?, progress: (@Sendable (Int, Int) -> Void)?,
-        inPool: ((ExecutionPool) async throws -> Converted) async throws -> Converted
-    ) async throws -> MathQAJobReport {
         let clock = ContinuousClock()
         let readStart = clock.now
         let files = try paths.map { try MathQAFile.read(path: $0) }
         let readSeconds = seconds(clock.now - readStart)
-        let (outcomes, isolationWarnings, convertSeconds) = try await inPool { pool in
+        let (outcomes, isolationWarnings, convertSeconds) = try await ExecutionPool.withPool(.init(python: python, jobs: jobs)) { pool in
             let convertStart = clock.now
             let outcomes = try await MathQAConverter(mode: mode).convert(files, runner: MathQAPoolRunner(pool: pool), progress: progress)
             return (outcomes, pool.isolation.warnings, seconds(clock.now - convertStart))

@@ -139,9 +139,14 @@ import Testing
         #expect(result.diagnostics == listing.diagnostics)
     }
 
+    /// A temporary directory holding `files` at their relative paths (directories made as needed).
     private func temporaryDirectory(_ files: [String: Data]) throws -> String {
         let root = try Fixtures.temporaryDirectory().path
-        for (name, data) in files { try data.write(to: URL(fileURLWithPath: root + "/" + name)) }
+        for (name, data) in files {
+            let url = URL(fileURLWithPath: root + "/" + name)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try data.write(to: url)
+        }
         return root
     }
 
@@ -179,15 +184,9 @@ import Testing
         #expect(result.stats.fileBytes > 0 && result.stats.fileBytes <= gzip.count)
     }
 
-    /// A temporary directory holding a one-line Python file at each relative path (directories made as needed).
+    /// A temporary directory holding a one-line Python file at each relative path.
     private func tree(_ files: [String]) throws -> String {
-        let root = try temporaryDirectory([:])
-        for file in files {
-            let url = URL(fileURLWithPath: root + "/" + file)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data("x = 1\n".utf8).write(to: url)
-        }
-        return root
+        try temporaryDirectory(Dictionary(uniqueKeysWithValues: files.map { ($0, Data("x = 1\n".utf8)) }))
     }
 
     /// Each directory's entries are sorted with a `/` after directory names, so the depth-first walk yields full paths

@@ -21,8 +21,8 @@ struct MathQAPipelineStage: PipelineStage {
         let p = context.parameters
         let mode = MathQAMode(rawValue: p.string("mode") ?? MathQAMode.compat.rawValue) ?? .compat
         let report = try await MathQAJob.run(
-            paths: p.strings("files") ?? [], mode: mode, store: context.store, dataset: context.dataset, progress: context.progress,
-            inPool: { body in try await StagePool.with(p, body) })
+            paths: p.strings("files") ?? [], mode: mode, store: context.store, dataset: context.dataset,
+            jobs: p.int("jobs") ?? ProcessInfo.processInfo.activeProcessorCount, python: p.string("python"), progress: context.progress)
         var dropped: [String: Int] = [:]
         for split in report.splits {
             for (reason, count) in split.dropped { dropped[reason, default: 0] += count }
