@@ -16,7 +16,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
-        .target(name: "CByteClass"),
+        .target(name: "CScanKernels"),
         .target(
             name: "CurateStore",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
@@ -25,7 +25,7 @@ let package = Package(
             name: "CurateCore",
             dependencies: [
                 "CurateStore",
-                "CByteClass",
+                "CScanKernels",
                 "CZlib",
                 "CZstd",
                 .product(name: "GRDB", package: "GRDB.swift"),

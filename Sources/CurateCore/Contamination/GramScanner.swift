@@ -1,4 +1,4 @@
-import CByteClass
+import CScanKernels
 import Foundation
 
 /// The three things compared between benchmark and corpus.
@@ -130,7 +130,8 @@ enum GramHash {
 }
 
 /// Python keywords and builtins kept verbatim by the code-token variant; every other identifier is abstracted.
-/// Identifiers are looked up by their bytes (up to 16, loaded as two words), so a hit is an exact match.
+/// Identifiers are looked up by their bytes (up to 16, as two words), so a hit is an exact match; the lookup itself is
+/// the C kernel's (`curate_code_value`, and vectorized in `curate_code_span`).
 final class KeywordSet: @unchecked Sendable {
     static let words: [String] = [
         "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
@@ -146,25 +147,21 @@ final class KeywordSet: @unchecked Sendable {
     static let shared = KeywordSet()
     private static let slotBits = 10
 
-    /// Per slot, the keyword's place in `entries` (0: none). No two keywords share a slot (the multiplier is chosen
-    /// so), so a lookup reads one byte and one entry and compares without branching; both tables together are a few
-    /// kilobytes and stay in L1 (a sparse table of whole entries was 32 KB, and its loads missed on every other token).
-    private let slots: UnsafeMutablePointer<UInt8>
-    /// Four words per keyword, side by side: first 8 bytes, next 8 bytes (zero padded), length, token value; entry 0
-    /// is all zeros and matches nothing (a token has at least one byte).
-    private let entries: UnsafeMutablePointer<UInt64>
-    private let multiplier: UInt64
+    /// Per slot, the keyword's first and next 8 bytes (zero padded), or two zero words (no token has a zero byte, so
+    /// an empty slot matches nothing): 16 KB, so a lookup is one slot and one comparison. No two keywords share a
+    /// slot (the multiplier is chosen so).
+    let slots: UnsafeMutablePointer<UInt64>
+    let multiplier: UInt64
+    /// The parameters the C kernels take, for values only (n = 1).
+    private var valueParameters = curate_code_params()
 
     private init() {
         let slotCount = 1 << Self.slotBits
-        slots = .allocate(capacity: slotCount)
-        slots.initialize(repeating: 0, count: slotCount)
-        entries = .allocate(capacity: 4 * (Self.words.count + 1))
-        entries.initialize(repeating: 0, count: 4 * (Self.words.count + 1))
-        precondition(Self.words.count < 256)
+        slots = .allocate(capacity: 2 * slotCount)
+        slots.initialize(repeating: 0, count: 2 * slotCount)
         let packed = Self.words.map { word in
             let bytes = Array(word.utf8)
-            precondition(bytes.count <= 16)
+            precondition(bytes.count < 16)
             return (bytes: bytes, words: Self.pack(bytes))
         }
         var multiplier = GramHash.base
@@ -172,19 +169,16 @@ final class KeywordSet: @unchecked Sendable {
             multiplier = GramHash.finalize(multiplier) | 1
         }
         self.multiplier = multiplier
-        for (i, (bytes, (lo, hi))) in packed.enumerated() {
-            slots[Self.slot(lo, hi, bytes.count, multiplier)] = UInt8(i + 1)
-            let entry = entries + 4 * (i + 1)
-            entry[0] = lo
-            entry[1] = hi
-            entry[2] = UInt64(bytes.count)
-            entry[3] = GramHash.token(bytes)
-            precondition(entry[3] != 0)
+        for (bytes, (lo, hi)) in packed {
+            let slot = Self.slot(lo, hi, bytes.count, multiplier)
+            slots[2 * slot] = lo
+            slots[2 * slot + 1] = hi
         }
+        valueParameters = parameters(n: 1)
     }
 
     /// Up to 16 bytes as two little-endian words, zero padded.
-    private static func pack(_ bytes: some Collection<UInt8>) -> (UInt64, UInt64) {
+    private static func pack(_ bytes: [UInt8]) -> (UInt64, UInt64) {
         var lo: UInt64 = 0, hi: UInt64 = 0
         for (i, b) in bytes.prefix(16).enumerated() {
             if i < 8 { lo |= UInt64(b) << (8 * UInt64(i)) } else { hi |= UInt64(b) << (8 * UInt64(i - 8)) }
@@ -192,43 +186,26 @@ final class KeywordSet: @unchecked Sendable {
         return (lo, hi)
     }
 
-    @inline(__always) private static func slot(_ lo: UInt64, _ hi: UInt64, _ count: Int, _ multiplier: UInt64) -> Int {
+    private static func slot(_ lo: UInt64, _ hi: UInt64, _ count: Int, _ multiplier: UInt64) -> Int {
         Int(truncatingIfNeeded: ((lo ^ (hi &* 31) ^ UInt64(truncatingIfNeeded: count)) &* multiplier) >> UInt64(64 - slotBits))
     }
 
-    /// The token value of `base[start..<end]` if those bytes are a keyword, else 0; `limit` ends readable memory.
-    @inline(__always) func keywordValue(_ base: UnsafePointer<UInt8>, start: Int, end: Int, limit: Int) -> UInt64 {
-        let count = end &- start
-        var lo: UInt64, hi: UInt64
-        if start &+ 16 <= limit {
-            // Bytes past the token are masked off; tokens over 16 bytes never match (no keyword is that long).
-            let raw = UnsafeRawPointer(base + start)
-            let (lowMask, highMask) = GramHash.byteMasks(min(count, 16))
-            lo = raw.loadUnaligned(as: UInt64.self) & lowMask
-            hi = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & highMask
-        } else {
-            (lo, hi) = Self.pack(UnsafeBufferPointer(start: base + start, count: count))
-        }
-        let slot = entries + 4 &* Int(slots[Self.slot(lo, hi, count, multiplier)])
-        // Whether an identifier is a keyword is unpredictable: the three comparisons become one difference and its
-        // sign bit (made opaque) a mask, so the compiler has no comparison to turn back into branches.
-        let difference = (slot[2] ^ UInt64(truncatingIfNeeded: count)) | (slot[0] ^ lo) | (slot[1] ^ hi)
-        let mismatch = curate_opaque((difference | (0 &- difference)) &>> 63)
-        return slot[3] & (mismatch &- 1)
+    /// The hash constants and keyword table of code-token n-grams of size `n`, as the C kernels take them.
+    func parameters(n: Int) -> curate_code_params {
+        var power: UInt64 = 1
+        for _ in 0..<n { power = power &* GramHash.base }
+        return curate_code_params(
+            seed: GramHash.seed, word_multiplier: GramHash.wordMultiplier, key_multiplier: GramHash.keyMultiplier,
+            code_seed: GramKind.code.seed, placeholder: GramHash.placeholder, base: GramHash.base, window_factor: power,
+            keyword_slots: UnsafePointer(slots), keyword_multiplier: multiplier, keyword_shift: UInt64(64 - Self.slotBits), n: n)
     }
 
-    /// The value of the code token `base[start..<end]` (a number's or keyword's own value, else the placeholder)
-    /// and 1 if it is concrete (not abstracted), else 0: a number, not a Bool, so counting concrete tokens does not
-    /// branch on it.
-    @inline(__always) func codeValue(
-        _ base: UnsafePointer<UInt8>, start: Int, end: Int, limit: Int, classes: UnsafePointer<UInt8>
-    ) -> (value: UInt64, concrete: UInt32) {
-        if classes[Int(base[start])] & ByteClass.digit != 0 {
-            return (GramHash.token(base + start, count: end &- start, limit: base + limit), 1)
-        }
-        let keyword = keywordValue(base, start: start, end: end, limit: limit)
-        let concrete = curate_opaque((keyword | (0 &- keyword)) &>> 63)
-        return (keyword | (GramHash.placeholder & (concrete &- 1)), UInt32(truncatingIfNeeded: concrete))
+    /// The value of the code token `bytes[0..<count]` (a number's or keyword's own token value, else the
+    /// placeholder) and whether it is concrete (not abstracted).
+    func codeValue(_ bytes: UnsafePointer<UInt8>, count: Int) -> (value: UInt64, concrete: Bool) {
+        var concrete: Int32 = 0
+        let value = withUnsafePointer(to: valueParameters) { curate_code_value($0, bytes, count, &concrete) }
+        return (value, concrete != 0)
     }
 }
 
@@ -236,7 +213,7 @@ final class KeywordSet: @unchecked Sendable {
 struct GramWindow {
     let starts: UnsafePointer<Int>
     let ends: UnsafePointer<Int>
-    /// Ring index of the oldest token; 0 for lines.
+    /// Index of the oldest token: a ring position for rolled windows, 0 for lines and contiguous token arrays.
     let head: Int
     /// Tokens in the window (1 for lines).
     let count: Int
@@ -311,14 +288,17 @@ protocol GramSink {
 final class GramScanner {
     let n: Int
     private let textHashes: UnsafeMutablePointer<UInt64>
-    private let codeHashes: UnsafeMutablePointer<UInt64>
     private let textStarts: UnsafeMutablePointer<Int>
     private let textEnds: UnsafeMutablePointer<Int>
-    private let codeStarts: UnsafeMutablePointer<Int>
-    private let codeEnds: UnsafeMutablePointer<Int>
     private let lineRange: UnsafeMutablePointer<Int>
     private let dropFactor: UInt64
     private let keywords = KeywordSet.shared
+    /// The code-token kernel's parameters, state (token arrays of one span plus n tokens of history) and the hits of
+    /// the last span (entry index of the window's last token, and key).
+    private let codeParameters: UnsafeMutablePointer<curate_code_params>
+    private let code: UnsafeMutablePointer<curate_code_state>
+    private let codeHits: UnsafeMutablePointer<Int32>
+    private let codeKeys: UnsafeMutablePointer<UInt64>
     /// `ByteClass.table`, read once (a static is checked for initialization at every use).
     private let classes = ByteClass.table
     /// One chunk's masks (bit j of entry b: byte 64b+j of the chunk), `chunkBlocks` each, in one allocation:
@@ -334,16 +314,15 @@ final class GramScanner {
     /// `curate_classify` level: the CPU's best, or 0 (portable) when asked for.
     private let level: Int32
     static let chunkBlocks = 1024
+    /// Blocks per call of the code-token kernel: its token arrays (about 700 tokens of typical code) stay in L1.
+    static let codeSpanBlocks = 64
 
     init(n: Int, portable: Bool = false) {
         precondition(n >= 1)
         self.n = n
         textHashes = .allocate(capacity: n)
-        codeHashes = .allocate(capacity: n)
         textStarts = .allocate(capacity: n)
         textEnds = .allocate(capacity: n)
-        codeStarts = .allocate(capacity: n)
-        codeEnds = .allocate(capacity: n)
         lineRange = .allocate(capacity: 2)
         var power: UInt64 = 1
         for _ in 0..<(n - 1) { power = power &* GramHash.base }
@@ -352,31 +331,38 @@ final class GramScanner {
         compactCapacity = Self.chunkBlocks * 64 * 2
         compact = .allocate(capacity: compactCapacity)
         level = portable ? 0 : Self.bestLevel
+        codeParameters = .allocate(capacity: 1)
+        codeParameters.initialize(to: keywords.parameters(n: n))
+        let capacity = curate_code_capacity(n, Self.codeSpanBlocks)
+        code = .allocate(capacity: 1)
+        code.initialize(to: curate_code_state(
+            starts: .allocate(capacity: capacity), ends: .allocate(capacity: capacity), prefix: .allocate(capacity: capacity),
+            concrete: .allocate(capacity: capacity), values: .allocate(capacity: capacity), marks: .allocate(capacity: capacity),
+            previous_tokens: 0, pending: 0, open: 0, previous_ident: 0))
+        codeHits = .allocate(capacity: capacity)
+        codeKeys = .allocate(capacity: capacity)
     }
 
     private static let bestLevel = Int32(curate_classify_best_level())
 
     deinit {
         textHashes.deallocate()
-        codeHashes.deallocate()
         textStarts.deallocate()
         textEnds.deallocate()
-        codeStarts.deallocate()
-        codeEnds.deallocate()
         lineRange.deallocate()
         masks.deallocate()
         compact.deallocate()
-    }
-
-    /// Code-token state carried from chunk to chunk.
-    private struct CodeState {
-        var ring: RollingWindow
-        /// Identifier bit of the previous byte (1: a token is open) and where the open token began.
-        var previous: UInt64 = 0
-        var start = 0
-        /// One bit per code token of the window (newest lowest): set when the token is concrete; and how many are.
-        var concrete: UInt32 = 0
-        var concreteCount = 0
+        codeParameters.deallocate()
+        let state = code.pointee
+        state.starts.deallocate()
+        state.ends.deallocate()
+        state.prefix.deallocate()
+        state.concrete.deallocate()
+        state.values.deallocate()
+        state.marks.deallocate()
+        code.deallocate()
+        codeHits.deallocate()
+        codeKeys.deallocate()
     }
 
     /// Word and line state carried from chunk to chunk.
@@ -406,7 +392,7 @@ final class GramScanner {
     ) {
         guard let base = buffer.baseAddress, buffer.count > 0, !kinds.isEmpty else { return }
         let count = buffer.count
-        var code = CodeState(ring: RollingWindow(n: n, hashes: codeHashes, starts: codeStarts, ends: codeEnds, dropFactor: dropFactor))
+        if kinds.contains(.code) { curate_code_reset(codeParameters, code) }
         var words = WordState(ring: RollingWindow(n: n, hashes: textHashes, starts: textStarts, ends: textEnds, dropFactor: dropFactor))
         let minimumConcrete = filter == nil ? 0 : BenchmarkIndex.minimumConcreteCodeTokens
         let wordKinds = kinds.intersection([.text, .line])
@@ -416,7 +402,7 @@ final class GramScanner {
             let carried = prepareCompact(&words, length: length)
             let kept = curate_classify(base + chunkStart, length, wordMask, identMask, newlineMask, keptMask, compact + carried, level)
             if kinds.contains(.code) {
-                codePass(buffer, chunkStart: chunkStart, length: length, state: &code, minimumConcrete: minimumConcrete, filter: filter, filterShift: filterShift, sink: &sink)
+                codePass(buffer, chunkStart: chunkStart, length: length, minimumConcrete: minimumConcrete, filter: filter, filterShift: filterShift, sink: &sink)
             }
             if !wordKinds.isEmpty && level >= 1 {
                 wordPass(buffer, chunkStart: chunkStart, length: length, state: &words, kinds: wordKinds, filter: filter, filterShift: filterShift, sink: &sink, counter: HardwareBitCount.self)
@@ -425,9 +411,6 @@ final class GramScanner {
             }
             words.compactTotal += kept
             chunkStart += length
-        }
-        if code.previous != 0 {
-            endCode(buffer, start: code.start, end: count, state: &code, minimumConcrete: minimumConcrete, filter: filter, filterShift: filterShift, sink: &sink)
         }
         if words.previous != 0 {
             endWord(buffer, start: words.start, end: count, compactEnd: words.compactTotal, state: &words, kinds: wordKinds, filter: filter, filterShift: filterShift, sink: &sink)
@@ -451,53 +434,33 @@ final class GramScanner {
         return carried
     }
 
-    /// Code tokens of one chunk: identifier runs, paired from the start and end masks of the identifier mask. The
-    /// state is a local copy for the chunk, so it stays in registers instead of being reloaded around every token.
-    @inline(__always) private func codePass<S: GramSink>(
-        _ buffer: UnsafeBufferPointer<UInt8>, chunkStart: Int, length: Int, state: inout CodeState, minimumConcrete: Int,
+    /// Code tokens of one chunk, span by span through the C kernel (identifier runs valued, rolled into windows and
+    /// probed there); the windows it reports go to the sink. The last span of the document ends an open token.
+    private func codePass<S: GramSink>(
+        _ buffer: UnsafeBufferPointer<UInt8>, chunkStart: Int, length: Int, minimumConcrete: Int,
         filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S
     ) {
-        var local = state
-        defer { state = local }
-        for b in 0..<((length &+ 63) &>> 6) {
-            let ident = identMask[b]
-            let shifted = ident &<< 1 | local.previous
-            var starts = ident & ~shifted, ends = ~ident & shifted
-            let blockStart = chunkStart &+ 64 &* b
-            while ends != 0 {
-                // Each end closes the start before it, except a token open before the block (its start is carried).
-                let end = ends.trailingZeroBitCount
-                if starts & ((1 &<< UInt64(end)) &- 1) != 0 {
-                    local.start = blockStart &+ starts.trailingZeroBitCount
-                    starts &= starts &- 1
-                }
-                endCode(buffer, start: local.start, end: blockStart &+ end, state: &local, minimumConcrete: minimumConcrete, filter: filter, filterShift: filterShift, sink: &sink)
-                ends &= ends &- 1
+        let blocks = (length + 63) >> 6
+        let last = chunkStart + length == buffer.count
+        var block = 0
+        while block < blocks {
+            let span = min(Self.codeSpanBlocks, blocks - block)
+            let found = curate_code_span(
+                codeParameters, code, buffer.baseAddress!, buffer.count, chunkStart + 64 * block, identMask + block, span,
+                last && block + span == blocks ? 1 : 0, filter, filterShift, Int32(minimumConcrete), codeHits, codeKeys, level)
+            let state = code.pointee
+            for hit in 0..<found {
+                let first = Int(codeHits[hit]) - n + 1
+                let window = GramWindow(starts: state.starts + first, ends: state.ends + first, head: 0, count: n)
+                sink.gram(kind: .code, key: codeKeys[hit], window: window, buffer: buffer)
             }
-            if starts != 0 { local.start = blockStart &+ starts.trailingZeroBitCount }
-            local.previous = ident &>> 63
-        }
-    }
-
-    @inline(__always) private func endCode<S: GramSink>(
-        _ buffer: UnsafeBufferPointer<UInt8>, start: Int, end: Int, state: inout CodeState, minimumConcrete: Int,
-        filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S
-    ) {
-        let token = keywords.codeValue(buffer.baseAddress!, start: start, end: end, limit: buffer.count, classes: classes)
-        let shifted = (state.concrete << 1) | token.concrete
-        state.concreteCount &+= Int(truncatingIfNeeded: token.concrete) &- Int(truncatingIfNeeded: (shifted >> UInt32(n)) & 1)
-        state.concrete = shifted & ((1 << UInt32(n)) &- 1)
-        if let hash = state.ring.push(token.value, start: start, end: end), state.concreteCount >= minimumConcrete {
-            let key = GramHash.key(hash, .code)
-            if Self.passes(key, filter, filterShift) {
-                sink.gram(kind: .code, key: key, window: state.ring.window, buffer: buffer)
-            }
+            block += span
         }
     }
 
     /// Words of one chunk (runs of non-space bytes, paired from the start and end masks of the word mask) for janitor
     /// windows and lines; a word that starts after a newline first closes the line before it. The state is a local
-    /// copy for the chunk, as in `codePass`.
+    /// copy for the chunk, so it stays in registers instead of being reloaded around every word.
     @inline(__always) private func wordPass<S: GramSink, C: BitCount>(
         _ buffer: UnsafeBufferPointer<UInt8>, chunkStart: Int, length: Int, state: inout WordState, kinds: KindMask,
         filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S, counter: C.Type
@@ -512,7 +475,7 @@ final class GramScanner {
             var starts = word & ~shifted, ends = ~word & shifted
             let blockStart = chunkStart &+ 64 &* b
             while ends != 0 {
-                // As in `codePass`: a word open before the block has no start in it.
+                // Each end closes the start before it, except a word open before the block (its start is carried).
                 if starts & ((1 &<< UInt64(ends.trailingZeroBitCount)) &- 1) != 0 {
                     openWord(buffer, bit: starts.trailingZeroBitCount, blockStart: blockStart, newlines: &newlines, state: &local, filter: filter, filterShift: filterShift, sink: &sink)
                     starts &= starts &- 1
@@ -625,8 +588,7 @@ final class GramScanner {
             for t in 0..<window.count {
                 if t > 0 { out.append(0x20) }
                 let range = window.start(t)..<window.end(t)
-                let base = buffer.baseAddress!
-                if keywords.codeValue(base, start: range.lowerBound, end: range.upperBound, limit: buffer.count, classes: cls).concrete != 0 {
+                if keywords.codeValue(buffer.baseAddress! + range.lowerBound, count: range.count).concrete {
                     out.append(contentsOf: buffer[range])
                 } else {
                     out.append(0x01)

@@ -1,4 +1,4 @@
-import CByteClass
+import CScanKernels
 import Foundation
 import Testing
 @testable import CurateCore
@@ -97,6 +97,22 @@ private func grams(_ text: String, n: Int, kinds: KindMask) -> [(GramKind, Strin
         }
     }
 
+    @Test func codeValuesAreTheTokenValuesOfNumbersAndKeywordsOnly() {
+        let digits = Array("98765432109876543210987654321098765432".utf8)
+        for count in 1...digits.count {
+            let value = digits.withUnsafeBufferPointer { KeywordSet.shared.codeValue($0.baseAddress!, count: count) }
+            #expect(value == (GramHash.token(Array(digits.prefix(count))), true), "\(count) digits")
+        }
+        for word in KeywordSet.words {
+            let bytes = Array(word.utf8)
+            #expect(bytes.withUnsafeBufferPointer { KeywordSet.shared.codeValue($0.baseAddress!, count: $0.count) } == (GramHash.token(bytes), true), "\(word)")
+        }
+        for name in ["selfish", "Self", "prin", "isinstance_", "_", "Ünïcödé", "defaultdictionaries"] {
+            let bytes = Array(name.utf8)
+            #expect(bytes.withUnsafeBufferPointer { KeywordSet.shared.codeValue($0.baseAddress!, count: $0.count) } == (GramHash.placeholder, false), "\(name)")
+        }
+    }
+
     @Test func keywordsMatchExactlyIncludingAtTheEndOfTheBuffer() {
         #expect(grams("def printer(x): return isinstance", n: 5, kinds: .code).map(\.1) == ["def _ _ return isinstance"])
         #expect(grams("self.selfish = defaultdict_x or collections", n: 5, kinds: .code).map(\.1) == ["self _ _ or collections"])
@@ -172,6 +188,7 @@ private enum ReferenceGrams {
     static func isPunct(_ b: UInt8) -> Bool { (33...126).contains(b) && !isAlnum(b) }
     static func isAlnum(_ b: UInt8) -> Bool { (48...57).contains(b) || (65...90).contains(b) || (97...122).contains(b) }
     static func isIdent(_ b: UInt8) -> Bool { isAlnum(b) || b == 95 || b >= 0x80 }
+    static func isDigit(_ b: UInt8) -> Bool { (48...57).contains(b) }
 
     /// Maximal runs of bytes satisfying `inside`, as ranges.
     static func runs(_ bytes: [UInt8], _ inside: (UInt8) -> Bool) -> [Range<Int>] {
@@ -190,28 +207,29 @@ private enum ReferenceGrams {
         values.reduce(0) { $0 &* GramHash.base &+ $1 }
     }
 
-    static func windows(_ tokens: [(value: UInt64, range: Range<Int>)], n: Int, kind: GramKind) -> [Gram] {
+    /// Windows of n tokens with at least `minimumConcrete` concrete tokens.
+    static func windows(_ tokens: [(value: UInt64, range: Range<Int>, concrete: Bool)], n: Int, kind: GramKind, minimumConcrete: Int = 0) -> [Gram] {
         guard tokens.count >= n else { return [] }
-        return (0...(tokens.count - n)).map { i in
+        return (0...(tokens.count - n)).compactMap { i in
             let window = tokens[i..<(i + n)]
+            guard window.filter(\.concrete).count >= minimumConcrete else { return nil }
             return [GramHash.key(polynomial(window.map(\.value)), kind), UInt64(window.first!.range.lowerBound), UInt64(window.last!.range.upperBound)]
         }
     }
 
-    static func grams(_ bytes: [UInt8], n: Int) -> [GramKind: [Gram]] {
+    /// Every gram of `bytes`; code windows with fewer than `minimumConcrete` concrete tokens left out.
+    static func grams(_ bytes: [UInt8], n: Int, minimumConcrete: Int = 0) -> [GramKind: [Gram]] {
         let words = runs(bytes, { !isSpace($0) })
         func janitorValue(_ range: Range<Int>) -> UInt64 {
             GramHash.token(bytes[range].filter { !isPunct($0) }.map { (65...90).contains($0) ? $0 | 0x20 : $0 })
         }
-        let janitor = words.compactMap { range -> (value: UInt64, range: Range<Int>)? in
-            bytes[range].allSatisfy(isPunct) ? nil : (janitorValue(range), range)
+        let janitor = words.compactMap { range -> (value: UInt64, range: Range<Int>, concrete: Bool)? in
+            bytes[range].allSatisfy(isPunct) ? nil : (janitorValue(range), range, true)
         }
-        let code = runs(bytes, isIdent).map { range -> (value: UInt64, range: Range<Int>) in
-            var token = Array(bytes[range])
-            let value = token.withUnsafeMutableBufferPointer { buf in
-                KeywordSet.shared.codeValue(UnsafePointer(buf.baseAddress!), start: 0, end: buf.count, limit: buf.count, classes: ByteClass.table).value
-            }
-            return (value, range)
+        let code = runs(bytes, isIdent).map { range -> (value: UInt64, range: Range<Int>, concrete: Bool) in
+            let token = Array(bytes[range])
+            let concrete = isDigit(token[0]) || KeywordSet.words.contains(String(decoding: token, as: UTF8.self))
+            return (concrete ? GramHash.token(token) : GramHash.placeholder, range, concrete)
         }
         var lines: [Gram] = []
         var lineStart = 0
@@ -223,7 +241,7 @@ private enum ReferenceGrams {
             }
             lineStart = end + 1
         }
-        return [.text: windows(janitor, n: n, kind: .text), .code: windows(code, n: n, kind: .code), .line: lines]
+        return [.text: windows(janitor, n: n, kind: .text), .code: windows(code, n: n, kind: .code, minimumConcrete: minimumConcrete), .line: lines]
     }
 }
 
@@ -256,14 +274,23 @@ private struct TrickyText {
         }
     }
 
+    /// A prefilter every key passes: the scan then takes its corpus path (and drops code windows with fewer than
+    /// `BenchmarkIndex.minimumConcreteCodeTokens` concrete tokens).
+    private static let passAll = [UInt64](repeating: ~0, count: 1024)
+
     private func check(_ bytes: [UInt8], n: Int) {
         let expected = ReferenceGrams.grams(bytes, n: n)
+        let concrete = ReferenceGrams.grams(bytes, n: n, minimumConcrete: BenchmarkIndex.minimumConcreteCodeTokens)
         for portable in [true, false] {
             let scanner = GramScanner(n: n, portable: portable)
-            var emitted = Emitted()
+            var emitted = Emitted(), filtered = Emitted()
             bytes.withUnsafeBufferPointer { scanner.scan($0, kinds: .all, filter: nil, filterShift: 0, sink: &emitted) }
+            bytes.withUnsafeBufferPointer { buffer in
+                Self.passAll.withUnsafeBufferPointer { scanner.scan(buffer, kinds: .all, filter: $0.baseAddress!, filterShift: 48, sink: &filtered) }
+            }
             for kind in GramKind.allCases {
                 #expect(emitted.grams[kind]! == expected[kind]!, "\(kind), portable \(portable), \(bytes.count) bytes")
+                #expect(filtered.grams[kind]! == concrete[kind]!, "\(kind), portable \(portable), \(bytes.count) bytes, filtered")
             }
         }
     }

@@ -1,4 +1,4 @@
-#include "CByteClass.h"
+#include "CScanKernels.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
