@@ -5,7 +5,7 @@
 #endif
 
 enum {
-    SPACE = CURATE_CLASS_SPACE, PUNCT = CURATE_CLASS_PUNCT, IDENT = CURATE_CLASS_IDENT, DIGIT = CURATE_CLASS_DIGIT,
+    SPACE = CURATE_CLASS_SPACE, PUNCT = CURATE_CLASS_PUNCT, IDENT = CURATE_CLASS_IDENT,
     UPPER = CURATE_CLASS_UPPER,
 };
 
@@ -13,7 +13,7 @@ static const uint8_t classes[256] = {
     [9 ... 13] = SPACE, [28 ... 32] = SPACE,
     [33 ... 47] = PUNCT, [58 ... 64] = PUNCT, [91 ... 94] = PUNCT, [95] = PUNCT | IDENT, [96] = PUNCT,
     [123 ... 126] = PUNCT,
-    ['0' ... '9'] = IDENT | DIGIT, ['A' ... 'Z'] = IDENT | UPPER, ['a' ... 'z'] = IDENT, [128 ... 255] = IDENT,
+    ['0' ... '9'] = IDENT, ['A' ... 'Z'] = IDENT | UPPER, ['a' ... 'z'] = IDENT, [128 ... 255] = IDENT,
 };
 
 const uint8_t *curate_byte_classes(void) { return classes; }
@@ -76,7 +76,8 @@ static size_t classify_avx512(
 int curate_classify_best_level(void) {
 #if defined(__x86_64__)
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("popcnt") ? 1 : 0;
+    return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl")
+        && __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("avx512vpopcntdq") && __builtin_cpu_supports("popcnt") ? 1 : 0;
 #else
     return 0;
 #endif

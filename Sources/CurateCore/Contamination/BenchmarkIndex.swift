@@ -121,7 +121,7 @@ final class BenchmarkIndex: @unchecked Sendable {
                     // Kind by kind, each in buffer order: entry numbering does not depend on how the scanner interleaves kinds.
                     let ordered = GramKind.allCases.flatMap { kind in builder.grams.filter { $0.kind == kind } }
                     for gram in ordered {
-                        let window = GramWindow(starts: gram.starts, ends: gram.ends, head: 0, count: gram.count)
+                        let window = GramWindow(starts: gram.starts, ends: gram.ends, count: gram.count)
                         scanner.normalized(kind: gram.kind, window: window, buffer: buffer, into: &scratch)
                         if gram.kind == .line && TrivialLine.isTrivial(String(decoding: scratch, as: UTF8.self)) { continue }
                         if gram.kind == .code && Self.concreteTokens(scratch) < Self.minimumConcreteCodeTokens { continue }

@@ -64,48 +64,15 @@ private func grams(_ text: String, n: Int, kinds: KindMask) -> [(GramKind, Strin
         #expect(a.map(\.1) == b.map(\.1))
     }
 
-    @Test func tokenValueDoesNotDependOnHowFarMemoryIsReadable() {
-        let bytes: [UInt8] = Array("ThisIdentifierIsLongerThanSixteenBytes_and_then_some0123456789".utf8)
-        for count in 0...bytes.count {
-            let expected = GramHash.token(Array(bytes.prefix(count)))
-            for slack in [0, 1, 7, 8, 16, 64] where count + slack > 0 {
-                let buffer = Array(bytes.prefix(count)) + Array(repeating: UInt8(ascii: "z"), count: slack)
-                let value = buffer.withUnsafeBufferPointer { b in
-                    GramHash.token(b.baseAddress!, count: count, limit: b.baseAddress! + b.count)
-                }
-                #expect(value == expected, "\(count) bytes, \(slack) readable after")
-            }
-        }
-    }
-
-    @Test func byteMasksCoverExactlyTheFirstCountBytes() {
-        for count in 0...16 {
-            let bits = (0..<16).map { $0 < count }
-            let low = (0..<8).reduce(UInt64(0)) { bits[$1] ? $0 | 0xFF << (8 * UInt64($1)) : $0 }
-            let high = (0..<8).reduce(UInt64(0)) { bits[$1 + 8] ? $0 | 0xFF << (8 * UInt64($1)) : $0 }
-            #expect(GramHash.byteMasks(count) == (low, high), "\(count) bytes")
-        }
-    }
-
-    @Test(.enabled(if: curate_classify_best_level() >= 1)) func hardwareBitCountAgreesWithPortable() {
-        var bits: UInt64 = 0x0123_4567_89AB_CDEF
-        for _ in 0..<1000 {
-            bits = GramHash.finalize(bits)
-            for value in [bits, bits & (bits >> 7), 0, ~0] {
-                #expect(HardwareBitCount.count(value) == PortableBitCount.count(value), "\(value)")
-            }
-        }
-    }
-
     @Test func codeValuesAreTheTokenValuesOfNumbersAndKeywordsOnly() {
         let digits = Array("98765432109876543210987654321098765432".utf8)
         for count in 1...digits.count {
             let value = digits.withUnsafeBufferPointer { KeywordSet.shared.codeValue($0.baseAddress!, count: count) }
-            #expect(value == (GramHash.token(Array(digits.prefix(count))), true), "\(count) digits")
+            #expect(value == (ReferenceGrams.token(Array(digits.prefix(count))), true), "\(count) digits")
         }
         for word in KeywordSet.words {
             let bytes = Array(word.utf8)
-            #expect(bytes.withUnsafeBufferPointer { KeywordSet.shared.codeValue($0.baseAddress!, count: $0.count) } == (GramHash.token(bytes), true), "\(word)")
+            #expect(bytes.withUnsafeBufferPointer { KeywordSet.shared.codeValue($0.baseAddress!, count: $0.count) } == (ReferenceGrams.token(bytes), true), "\(word)")
         }
         for name in ["selfish", "Self", "prin", "isinstance_", "_", "Ünïcödé", "defaultdictionaries"] {
             let bytes = Array(name.utf8)
@@ -203,6 +170,18 @@ private enum ReferenceGrams {
         return result
     }
 
+    /// A token's value: its bytes as little-endian words (zero padded, at least two), each xor-ed into the state and
+    /// multiplied, the length in the seed.
+    static func token(_ bytes: [UInt8]) -> UInt64 {
+        var h = GramHash.seed ^ UInt64(bytes.count)
+        for w in 0..<((max(bytes.count, 16) + 7) / 8) {
+            var word: UInt64 = 0
+            for k in 0..<8 where w * 8 + k < bytes.count { word |= UInt64(bytes[w * 8 + k]) << (8 * UInt64(k)) }
+            h = (h ^ word) &* GramHash.wordMultiplier
+        }
+        return h ^ (h >> 32)
+    }
+
     static func polynomial(_ values: some Sequence<UInt64>) -> UInt64 {
         values.reduce(0) { $0 &* GramHash.base &+ $1 }
     }
@@ -221,7 +200,7 @@ private enum ReferenceGrams {
     static func grams(_ bytes: [UInt8], n: Int, minimumConcrete: Int = 0) -> [GramKind: [Gram]] {
         let words = runs(bytes, { !isSpace($0) })
         func janitorValue(_ range: Range<Int>) -> UInt64 {
-            GramHash.token(bytes[range].filter { !isPunct($0) }.map { (65...90).contains($0) ? $0 | 0x20 : $0 })
+            ReferenceGrams.token(bytes[range].filter { !isPunct($0) }.map { (65...90).contains($0) ? $0 | 0x20 : $0 })
         }
         let janitor = words.compactMap { range -> (value: UInt64, range: Range<Int>, concrete: Bool)? in
             bytes[range].allSatisfy(isPunct) ? nil : (janitorValue(range), range, true)
@@ -229,7 +208,7 @@ private enum ReferenceGrams {
         let code = runs(bytes, isIdent).map { range -> (value: UInt64, range: Range<Int>, concrete: Bool) in
             let token = Array(bytes[range])
             let concrete = isDigit(token[0]) || KeywordSet.words.contains(String(decoding: token, as: UTF8.self))
-            return (concrete ? GramHash.token(token) : GramHash.placeholder, range, concrete)
+            return (concrete ? ReferenceGrams.token(token) : GramHash.placeholder, range, concrete)
         }
         var lines: [Gram] = []
         var lineStart = 0
@@ -315,6 +294,22 @@ private struct TrickyText {
             let run = Array(repeating: UInt8(ascii: "a"), count: split)
             check(run + Array(" b\n".utf8) + Array(repeating: UInt8(ascii: "C"), count: 130) + Array(".d e\n".utf8) + run, n: 2)
             check(Array(repeating: UInt8(ascii: " "), count: split) + Array("if\nx ".utf8) + run, n: 1)
+        }
+    }
+
+    @Test func aReusedScannerForgetsTheDocumentBefore() {
+        var text = TrickyText(state: 11)
+        let documents = (0..<6).map { text.bytes(500 + 700 * $0) + Array("open_word_at_the_end".utf8) }
+        let kinds: [KindMask] = [.all, .code, .text, .line, [.text, .line], .all]
+        for portable in [true, false] {
+            let reused = GramScanner(n: 5, portable: portable)
+            for (bytes, kind) in zip(documents, kinds) {
+                var again = Emitted(), fresh = Emitted()
+                bytes.withUnsafeBufferPointer { reused.scan($0, kinds: kind, filter: nil, filterShift: 0, sink: &again) }
+                bytes.withUnsafeBufferPointer { GramScanner(n: 5, portable: portable).scan($0, kinds: kind, filter: nil, filterShift: 0, sink: &fresh) }
+                #expect(again.grams == fresh.grams, "kinds \(kind.rawValue), portable \(portable)")
+                #expect(again.grams.values.contains { !$0.isEmpty })
+            }
         }
     }
 
