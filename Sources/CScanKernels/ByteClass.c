@@ -89,5 +89,6 @@ size_t curate_classify(
 #if defined(__x86_64__)
     if (level >= 1) return classify_avx512(bytes, count, word, ident, newline, kept, compact);
 #endif
+    (void)level;
     return classify_portable(bytes, count, word, ident, newline, kept, compact);
 }

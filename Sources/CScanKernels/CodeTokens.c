@@ -2,7 +2,7 @@
 
 void curate_code_reset(const curate_gram_params *params, curate_code_state *state) {
     memset(state->prefix, 0, (size_t)params->n * sizeof(uint64_t));
-    memset(state->concrete, 0, (size_t)params->n * sizeof(int32_t));
+    memset(state->concrete, 0, (size_t)params->n * sizeof(uint32_t));
     state->previous_tokens = 0;
     state->pending = 0;
     state->open = 0;
@@ -42,11 +42,11 @@ uint64_t curate_code_value(const curate_gram_params *p, const uint8_t *bytes, in
 static inline void shift_history(const curate_gram_params *p, curate_code_state *s) {
     const intptr_t n = p->n, from = s->pending;
     if (from == 0) return;
-    intptr_t open_start = s->starts[n + from];
+    intptr_t open_start = s->open ? s->starts[n + from] : 0;
     memmove(s->starts, s->starts + from, (size_t)n * sizeof(intptr_t));
     memmove(s->ends, s->ends + from, (size_t)n * sizeof(intptr_t));
     memmove(s->prefix, s->prefix + from, (size_t)n * sizeof(uint64_t));
-    memmove(s->concrete, s->concrete + from, (size_t)n * sizeof(int32_t));
+    memmove(s->concrete, s->concrete + from, (size_t)n * sizeof(uint32_t));
     s->starts[n] = open_start;
     s->previous_tokens += from;
     s->pending = 0;
@@ -56,11 +56,11 @@ static inline void shift_history(const curate_gram_params *p, curate_code_state 
 __attribute__((always_inline)) static inline void accumulate(const curate_gram_params *p, curate_code_state *s, intptr_t end) {
     const intptr_t n = p->n;
     uint64_t polynomial = s->prefix[n - 1];
-    int32_t concrete = s->concrete[n - 1];
+    uint32_t concrete = s->concrete[n - 1];
     for (intptr_t j = n; j < end; j++) {
         polynomial = polynomial * p->base + s->values[j];
         s->prefix[j] = polynomial;
-        concrete += s->marks[j];
+        concrete += (uint32_t)s->marks[j];
         s->concrete[j] = concrete;
     }
     s->pending = end - n;

@@ -71,13 +71,13 @@ static inline intptr_t positions_portable(
 /// token, `previous` tokens lying before entry n), with at least `minimum_concrete` concrete tokens when `concrete` is
 /// given, keyed by `seed`; those passing `filter` (all without one) appended to `hits` and `keys`.
 static inline size_t probe_windows_portable(
-    const curate_gram_params *p, const uint64_t *prefix, const int32_t *concrete, intptr_t previous, uint64_t seed,
+    const curate_gram_params *p, const uint64_t *prefix, const uint32_t *concrete, intptr_t previous, uint64_t seed,
     intptr_t first, intptr_t end, const uint64_t *filter, uint64_t filter_shift, int32_t minimum_concrete,
     int32_t *hits, uint64_t *keys) {
     const intptr_t n = p->n, first_complete = 2 * n - 1 - previous;
     size_t found = 0;
     for (intptr_t j = first > first_complete ? first : first_complete; j < end; j++) {
-        if (concrete && concrete[j] - concrete[j - n] < minimum_concrete) continue;
+        if (concrete && (int32_t)(concrete[j] - concrete[j - n]) < minimum_concrete) continue;
         uint64_t key = ((prefix[j] - prefix[j - n] * p->window_factor) ^ seed) * p->key_multiplier;
         if (filter) {
             uint64_t bits = filter_bits(key);
@@ -91,7 +91,7 @@ static inline size_t probe_windows_portable(
 
 #if defined(__x86_64__)
 
-/// `positions_portable` with a compress of the bit indices, widened eight at a time (up to 15 entries past the last
+/// `positions_portable` with a compress of the bit indices, widened eight at a time (up to 16 entries past the last
 /// are overwritten), with no branch for the common case of at most sixteen; counts by a vector popcount.
 KERNEL static inline intptr_t positions(
     uint64_t mask, intptr_t base, intptr_t *out, uint64_t counted, intptr_t count_base, intptr_t *counts) {
@@ -135,7 +135,7 @@ KERNEL static inline __mmask8 passing(__m512i key, __mmask8 lanes, const uint64_
 
 /// `probe_windows_portable` eight windows at a time (a gather of their filter words).
 KERNEL static inline size_t probe_windows(
-    const curate_gram_params *p, const uint64_t *prefix, const int32_t *concrete, intptr_t previous, uint64_t seed,
+    const curate_gram_params *p, const uint64_t *prefix, const uint32_t *concrete, intptr_t previous, uint64_t seed,
     intptr_t first, intptr_t end, const uint64_t *filter, uint64_t filter_shift, int32_t minimum_concrete,
     int32_t *hits, uint64_t *keys) {
     const intptr_t n = p->n;
@@ -144,7 +144,8 @@ KERNEL static inline size_t probe_windows(
     const __m512i key_multiplier = _mm512_set1_epi64((long long)p->key_multiplier);
     const __m256i minimum = _mm256_set1_epi32(minimum_concrete);
     const __m256i lane_index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    const intptr_t first_complete = 2 * n - 1 - previous;
+    // Clamped to the span, so the 32-bit lane comparison below cannot wrap however long the document.
+    const intptr_t first_complete = 2 * n - 1 - previous > first ? 2 * n - 1 - previous : first;
     size_t found = 0;
     for (intptr_t j = first; j < end; j += 8) {
         if (j + 8 <= first_complete) continue;

@@ -28,8 +28,10 @@ static inline void carry(const curate_gram_params *p, curate_word_state *s) {
     if (words > 0) {
         s->janitor_ends[0] = s->janitor_ends[words];
         s->newlines_before[0] = s->newlines_before[words];
-        s->word_starts[1] = s->word_starts[words + 1];
-        s->newlines_before[1] = s->newlines_before[words + 1];
+        if (s->open) {
+            s->word_starts[1] = s->word_starts[words + 1];
+            s->newlines_before[1] = s->newlines_before[words + 1];
+        }
         s->words = 0;
     }
     if (from > 0) {

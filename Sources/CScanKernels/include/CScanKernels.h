@@ -23,15 +23,6 @@ size_t curate_classify(
     const uint8_t *bytes, size_t count, uint64_t *word, uint64_t *ident, uint64_t *newline, uint64_t *kept,
     uint8_t *compact, int level);
 
-/// `value` unchanged, but opaque to the optimizer: a 0/1 that passes through here cannot be recognized as a
-/// comparison result, so arithmetic on it (masking a keyword's value) is not turned back into a branch.
-static inline uint64_t curate_opaque(uint64_t value) {
-#if defined(__GNUC__) || defined(__clang__)
-    __asm__("" : "+r"(value));
-#endif
-    return value;
-}
-
 /// Constants of the gram hashes, given by the Swift side (`GramHash`, `GramKind`, `KeywordSet`) so both agree.
 typedef struct curate_gram_params {
     /// Token hash: start state (also a line's) and per-word multiplier; a gram key's multiplier and each kind's seed.
@@ -56,8 +47,9 @@ typedef struct curate_code_state {
     intptr_t *starts, *ends;
     /// Polynomial over the document's token values up to and including each token (mod 2^64).
     uint64_t *prefix;
-    /// Concrete (not abstracted) tokens of the document up to and including each token.
-    int32_t *concrete;
+    /// Concrete (not abstracted) tokens of the document up to and including each token (mod 2^32: only differences
+    /// over a window are read).
+    uint32_t *concrete;
     /// Scratch per token: value and whether concrete.
     uint64_t *values;
     int32_t *marks;
@@ -76,8 +68,9 @@ void curate_code_reset(const curate_gram_params *params, curate_code_state *stat
 /// `span_start` of `document` (`count` bytes), valued (numbers and keywords by their bytes, other identifiers the
 /// placeholder) and rolled into n-token windows. Writes the entry index (into the state's arrays) and key of every
 /// window with at least `minimum_concrete` concrete tokens whose key passes `filter` (all of them without one) to
-/// `hits` and `keys`, in order; returns how many. With `final`, a token still open ends at `count`. `level` as for
-/// `curate_classify` (1: AVX-512 gathers and compresses, 0: portable C).
+/// `hits` and `keys` (room for `curate_span_capacity(n, blocks)` entries each: vector stores write past the last), in
+/// order; returns how many. With `final`, a token still open ends at `count`. `level` as for `curate_classify` (1:
+/// AVX-512 gathers and compresses, 0: portable C).
 size_t curate_code_span(
     const curate_gram_params *params, curate_code_state *state, const uint8_t *document, intptr_t count,
     intptr_t span_start, const uint64_t *ident, intptr_t blocks, int final, const uint64_t *filter,
@@ -121,7 +114,8 @@ void curate_word_reset(const curate_gram_params *params, curate_word_state *stat
 /// Words of `blocks` blocks of the classifier's `word`, `kept` and `newline` masks, starting at byte `span_start` of a
 /// document of `count` bytes. Janitor bytes are read from `compact`, which holds the document's janitor bytes from
 /// offset `compact_origin` on (`compact_capacity` bytes readable). With `text`, text windows whose key passes `filter`
-/// (all without one) are written as entry index and key to `text_hits`/`text_keys`, their count to `text_found`; with
+/// (all without one) are written as entry index and key to `text_hits`/`text_keys` (room for
+/// `curate_span_capacity(n, blocks)` entries each), their count to `text_found`; with
 /// `lines`, lines closed in the span (a word after a newline closes the line before it; `final` closes the last and
 /// ends an open word at `count`) whose key passes are left in the state's line arrays, their count in `lines_found`.
 void curate_word_span(
