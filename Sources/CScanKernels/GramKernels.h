@@ -48,11 +48,6 @@ static inline uint64_t token_hash_fast(const curate_gram_params *p, const uint8_
     return h ^ (h >> 32);
 }
 
-/// The prefilter bits of `key` (three of the 64 in its word).
-static inline uint64_t filter_bits(uint64_t key) {
-    return (1ull << ((key >> 20) & 63)) | (1ull << ((key >> 26) & 63)) | (1ull << ((key >> 32) & 63));
-}
-
 /// Writes the positions of the set bits of `mask` plus `base` to `out` and returns how many; with `counted`, also
 /// writes to `counts` each position's number of set bits of `counted` below it plus `count_base`.
 static inline intptr_t positions_portable(
@@ -80,8 +75,8 @@ static inline size_t probe_windows_portable(
         if (concrete && (int32_t)(concrete[j] - concrete[j - n]) < minimum_concrete) continue;
         uint64_t key = ((prefix[j] - prefix[j - n] * p->window_factor) ^ seed) * p->key_multiplier;
         if (filter) {
-            uint64_t bits = filter_bits(key);
-            if ((filter[key >> (filter_shift + 6)] & bits) != bits) continue;
+            uint64_t bits = curate_prefilter_bits(key);
+            if ((filter[curate_prefilter_word(key, filter_shift)] & bits) != bits) continue;
         }
         hits[found] = (int32_t)j;
         keys[found++] = key;
@@ -127,9 +122,9 @@ KERNEL static inline __mmask8 passing(__m512i key, __mmask8 lanes, const uint64_
         (const void *)filter, 8);
     __m512i bits = _mm512_or_si512(
         _mm512_or_si512(
-            _mm512_sllv_epi64(one, _mm512_and_si512(_mm512_srli_epi64(key, 20), low6)),
-            _mm512_sllv_epi64(one, _mm512_and_si512(_mm512_srli_epi64(key, 26), low6))),
-        _mm512_sllv_epi64(one, _mm512_and_si512(_mm512_srli_epi64(key, 32), low6)));
+            _mm512_sllv_epi64(one, _mm512_and_si512(_mm512_srli_epi64(key, CURATE_PREFILTER_BIT_A), low6)),
+            _mm512_sllv_epi64(one, _mm512_and_si512(_mm512_srli_epi64(key, CURATE_PREFILTER_BIT_B), low6))),
+        _mm512_sllv_epi64(one, _mm512_and_si512(_mm512_srli_epi64(key, CURATE_PREFILTER_BIT_C), low6)));
     return lanes & _mm512_cmpeq_epi64_mask(_mm512_and_si512(word, bits), bits);
 }
 

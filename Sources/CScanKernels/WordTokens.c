@@ -133,8 +133,8 @@ static void word_span_portable(
     for (intptr_t i = 0; lines && i < closed; i++) {
         uint64_t key = (s->line_keys[i] ^ p->line_seed) * p->key_multiplier;
         if (filter) {
-            uint64_t bits = filter_bits(key);
-            if ((filter[key >> (filter_shift + 6)] & bits) != bits) continue;
+            uint64_t bits = curate_prefilter_bits(key);
+            if ((filter[curate_prefilter_word(key, filter_shift)] & bits) != bits) continue;
         }
         s->line_keys[found] = key;
         s->line_starts[found] = s->line_starts[i];

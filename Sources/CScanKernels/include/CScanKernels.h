@@ -23,6 +23,20 @@ size_t curate_classify(
     const uint8_t *bytes, size_t count, uint64_t *word, uint64_t *ident, uint64_t *newline, uint64_t *kept,
     uint8_t *compact, int level);
 
+/// The prefilter, a blocked Bloom filter of 2^b bits: a key sets three bits, chosen by its bits 20–37 (a key is a
+/// product, so its low bits carry little of the gram), of the word its top b - 6 bits address. Index and scan share
+/// these definitions.
+enum { CURATE_PREFILTER_BIT_A = 20, CURATE_PREFILTER_BIT_B = 26, CURATE_PREFILTER_BIT_C = 32 };
+
+/// The word of `key` in a prefilter of 2^(64 - `filter_shift`) bits.
+static inline uint64_t curate_prefilter_word(uint64_t key, uint64_t filter_shift) { return key >> (filter_shift + 6); }
+
+/// The three bits `key` sets in its word.
+static inline uint64_t curate_prefilter_bits(uint64_t key) {
+    return (1ull << ((key >> CURATE_PREFILTER_BIT_A) & 63)) | (1ull << ((key >> CURATE_PREFILTER_BIT_B) & 63))
+        | (1ull << ((key >> CURATE_PREFILTER_BIT_C) & 63));
+}
+
 /// Constants of the gram hashes, given by the Swift side (`GramHash`, `GramKind`, `KeywordSet`) so both agree.
 typedef struct curate_gram_params {
     /// Token hash: start state (also a line's) and per-word multiplier; a gram key's multiplier and each kind's seed.

@@ -1,3 +1,4 @@
+import CScanKernels
 import Foundation
 
 /// One task revision to audit: its id, the revision results attach to, and its content.
@@ -167,7 +168,9 @@ final class BenchmarkIndex: @unchecked Sendable {
             while table[2 * slot + 1] != UInt64.max { slot = (slot + 1) & tableMask }
             table[2 * slot] = key
             table[2 * slot + 1] = UInt64(first)
-            filter[PrefilterBits.word(key, shift: UInt64(64 - filterBits))] |= PrefilterBits.mask(key)
+            // The scan kernels probe with the same definitions (`curate_prefilter_*`): at 16 bits per key the filter
+            // passes under 1% of absent keys and stays in cache.
+            filter[Int(curate_prefilter_word(key, UInt64(64 - filterBits)))] |= curate_prefilter_bits(key)
         }
         self.table = table
         self.tableMask = tableMask
@@ -228,21 +231,6 @@ final class BenchmarkIndex: @unchecked Sendable {
         var text = "n=\(n);\(options);"
         for task in tasks { text += "\(task.taskID)#\(task.revisionID)=\(task.content.contentHash);" }
         return SHA256.hex(Data(text.utf8))
-    }
-}
-
-/// The prefilter is a blocked Bloom filter: each key sets three bits of one 64-bit word, so a probe is one load.
-/// At 16 bits per key that passes under 1% of absent keys, and the filter stays small enough to stay in cache.
-/// The word is chosen by the key's top bits, the three bits by bits 20–37 (a key is a product, so its low bits
-/// carry little of the gram).
-enum PrefilterBits {
-    /// The filter word holding `key`'s bits in a filter of 2^(64 - `shift`) bits, addressed by the key's top bits.
-    @inline(__always) static func word(_ key: UInt64, shift: UInt64) -> Int {
-        Int(truncatingIfNeeded: key >> (shift + 6))
-    }
-
-    @inline(__always) static func mask(_ key: UInt64) -> UInt64 {
-        (1 << ((key >> 20) & 63)) | (1 << ((key >> 26) & 63)) | (1 << ((key >> 32) & 63))
     }
 }
 

@@ -55,15 +55,21 @@ public enum CorpusListing {
         }
         var files: [CorpusFile] = []
         for path in PathOrder.merged(runs) {
-            let dump = format == .auto ? isDumpName(path) : format != .text
-            let named = CorpusCompression.named(path)
+            let named = format == .auto ? NamedFormat(path) : nil
+            let compression = CorpusCompression.named(path)
             // A dump candidate not named compressed has its head read once: for a compression magic and, when plain,
-            // for the XML sniff.
-            let head = named == nil && dump ? readHead(path) : []
-            let compression = named ?? head.withUnsafeBytes(CorpusCompression.magic)
-            let resolved = format == .auto
-                ? detectFormat(path: path, compression: compression, plainHead: compression == .none ? head : nil) : format
-            files.append(CorpusFile(index: files.count, path: path, format: resolved, compression: compression))
+            // for the XML sniff. Compressed content under any other name is recognized by the reader.
+            let dump = named.map { $0 != .text } ?? (format != .text)
+            let head = compression == nil && dump ? readHead(path) : []
+            let resolvedCompression = compression ?? head.withUnsafeBytes(CorpusCompression.magic)
+            let resolved: CorpusFormat
+            switch named {
+            case nil: resolved = format
+            case .jsonl: resolved = .jsonl
+            case .text: resolved = .text
+            case .xml: resolved = resolvedCompression == .none ? Self.xmlFormat(head: head) : Self.xmlFormat(path: path, compression: resolvedCompression)
+            }
+            files.append(CorpusFile(index: files.count, path: path, format: resolved, compression: resolvedCompression))
         }
         return (files, diagnostics)
     }
@@ -79,10 +85,21 @@ public enum CorpusListing {
         return SHA256.hex(text)
     }
 
-    /// Whether the name makes a file a JSONL or XML dump candidate: only those have their first bytes read while
-    /// listing (compressed content under any other name is recognized by the reader from its first read).
-    private static func isDumpName(_ path: String) -> Bool {
-        PathSuffix.matches(path, ".jsonl") || PathSuffix.matches(path, ".ndjson") || PathSuffix.matches(path, ".xml")
+    /// What a file's name says of its format, without its compression suffix: JSONL, an XML dump candidate, or text.
+    private enum NamedFormat {
+        case jsonl, xml, text
+
+        init(_ path: String) {
+            var name = path.utf8[...]
+            for suffix: StaticString in [".gz", ".zst", ".zstd"] where PathSuffix.matches(name, suffix) {
+                name = name.dropLast(suffix.utf8CodeUnitCount)
+            }
+            if PathSuffix.matches(name, ".jsonl") || PathSuffix.matches(name, ".ndjson") {
+                self = .jsonl
+            } else {
+                self = PathSuffix.matches(name, ".xml") ? .xml : .text
+            }
+        }
     }
 
     /// Start of the message of a skipped directory's diagnostic (the summary counts these).
@@ -102,28 +119,26 @@ public enum CorpusListing {
     }
 
     /// Format from the name without its compression suffix; `.xml` files are dumps only when their first kilobytes
-    /// show a `<mediawiki>` or `<posts>`/`<row` dump (other XML, such as test data, is scanned as text). `plainHead` is
-    /// the head of an uncompressed file when the caller has read it already.
-    static func detectFormat(path: String, compression: CorpusCompression, plainHead: [UInt8]? = nil) -> CorpusFormat {
-        var name = path.utf8[...]
-        for suffix: StaticString in [".gz", ".zst", ".zstd"] where PathSuffix.matches(name, suffix) {
-            name = name.dropLast(suffix.utf8CodeUnitCount)
+    /// show a `<mediawiki>` or `<posts>`/`<row` dump (other XML, such as test data, is scanned as text).
+    static func detectFormat(path: String, compression: CorpusCompression) -> CorpusFormat {
+        switch NamedFormat(path) {
+        case .jsonl: return .jsonl
+        case .text: return .text
+        case .xml: return xmlFormat(path: path, compression: compression)
         }
-        if PathSuffix.matches(name, ".jsonl") || PathSuffix.matches(name, ".ndjson") { return .jsonl }
-        if PathSuffix.matches(name, ".xml") {
-            let bytes: [UInt8]
-            if let plainHead {
-                bytes = plainHead
-            } else {
-                guard let source = try? ChunkSource(path: path, compression: compression),
-                      let chunk = try? source.next() else { return .text }
-                bytes = Array(chunk.prefix(sniffBytes))
-            }
-            let head = String(decoding: bytes, as: UTF8.self)
-            if head.contains("<mediawiki") { return .wiki }
-            return head.contains("<posts") || head.contains("<row ") ? .posts : .text
-        }
-        return .text
+    }
+
+    /// The dump format the first decompressed kilobytes of an XML file show.
+    private static func xmlFormat(path: String, compression: CorpusCompression) -> CorpusFormat {
+        guard let source = try? ChunkSource(path: path, compression: compression), let chunk = try? source.next() else { return .text }
+        return xmlFormat(head: Array(chunk.prefix(sniffBytes)))
+    }
+
+    /// The dump format an XML head shows: a `<mediawiki>` or `<posts>`/`<row` dump, else text.
+    private static func xmlFormat(head bytes: [UInt8]) -> CorpusFormat {
+        let head = String(decoding: bytes, as: UTF8.self)
+        if head.contains("<mediawiki") { return .wiki }
+        return head.contains("<posts") || head.contains("<row ") ? .posts : .text
     }
 }
 
@@ -409,7 +424,6 @@ struct CorpusReader {
         defer { outcome.fileBytes = source.inputOffset }
         var pending: [UInt8] = []
         var offset = 0
-        var first = true
         var probed = false
         /// Whether the content is binary, judged once from its first 8 KB (before anything is scanned or counted).
         func binary() -> Bool {
@@ -418,9 +432,8 @@ struct CorpusReader {
         }
         func flush(upTo end: Int) {
             pending.withUnsafeBufferPointer { buf in
-                body(UnsafeBufferPointer(rebasing: buf[0..<end]), CorpusDocument(ordinal: 0, offset: offset, label: nil, continues: !first))
+                body(UnsafeBufferPointer(rebasing: buf[0..<end]), CorpusDocument(ordinal: 0, offset: offset, label: nil, continues: offset > 0))
             }
-            first = false
             offset += end
             outcome.bytes += end
             pending.removeFirst(end)
@@ -752,13 +765,17 @@ enum JSONField {
     }
 
     /// Decodes the JSON string starting at `line[i]` (a quote); leaves `i` after the closing quote.
-    /// One pass into a buffer sized by the encoded length (decoding never grows a string), eight bytes at a time
-    /// between escapes: source code in JSONL has an escape every line, so per-run appends dominated.
+    /// One pass into `out`'s storage (reused from record to record) sized by the encoded length (decoding never
+    /// grows a string), eight bytes at a time between escapes: source code in JSONL has an escape every line, so
+    /// per-run appends dominated.
     static func decodeString(_ line: UnsafeBufferPointer<UInt8>, _ i: inout Int, into out: inout [UInt8]) -> Bool {
         let n = line.count
         var j = i + 1
         var closed = false
-        out = [UInt8](unsafeUninitializedCapacity: max(n - j, 0)) { buffer, count in
+        out.removeAll(keepingCapacity: true)
+        out.append(contentsOf: repeatElement(0, count: max(n - j, 0)))
+        var decoded = 0
+        out.withUnsafeMutableBufferPointer { buffer in
             guard let src = line.baseAddress, let dst = buffer.baseAddress else { return }
             var o = 0
             while j < n {
@@ -814,8 +831,9 @@ enum JSONField {
                 default: dst[o] = e; o += 1
                 }
             }
-            count = o
+            decoded = o
         }
+        out.removeSubrange(decoded...)
         i = j
         return closed
     }
