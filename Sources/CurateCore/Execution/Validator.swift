@@ -177,17 +177,7 @@ public struct Validator: Sendable {
         }
         fresh += toRun
         let final = verdicts.map { $0! }
-        var counts: [VerdictCategory: Int] = [:]
-        var failures = [ValidationFailure?](repeating: nil, count: final.count)
-        for (index, verdict) in final.enumerated() {
-            let category = VerdictCategory(verdict)
-            counts[category, default: 0] += 1
-            if category != .passed {
-                failures[index] = ValidationFailure.describe(
-                    taskID: heads[index].task.id, revisionID: heads[index].revision.id!, request: requests[index], verdict: verdict,
-                    category: category)
-            }
-        }
+        let (counts, failures) = ValidationFailure.tally(final, requests: requests) { (heads[$0].task.id, heads[$0].revision.id!) }
         try record(heads: heads, keys: keys, verdicts: final, failures: failures, indices: fresh.sorted(), options: options)
         return ValidationReport(
             pythonVersion: pool.pythonVersion, jobs: pool.configuration.jobs, tasks: heads.count, executed: toRun.count,

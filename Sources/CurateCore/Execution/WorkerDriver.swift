@@ -163,11 +163,11 @@ def child_main(req, phases, fds, nonce):
 
     scope = {"__name__": "solution", "__builtins__": builtins}
 
-    def run(kind, index, code, compile_error):
+    def run(kind, index, code, source):
         record = {"k": kind, "i": index}
         try:
-            if compile_error is not None:
-                raise compile_error
+            if code is None:
+                code = compile(source, phase_name(kind, index), "exec")
             _exec(code, scope)
             record["o"] = "pass"
         except _BaseException as error:
@@ -184,13 +184,7 @@ def child_main(req, phases, fds, nonce):
         return record["o"] == "pass"
 
     for kind, index, code, source in phases:
-        compile_error = None
-        if code is None:
-            try:
-                code = compile(source, phase_name(kind, index), "exec")
-            except _BaseException as error:
-                compile_error = error
-        if not run(kind, index, code, compile_error) and kind != "test":
+        if not run(kind, index, code, source) and kind != "test":
             break
     report({"k": "done"})
     flush()

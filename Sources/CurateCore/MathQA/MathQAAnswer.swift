@@ -24,7 +24,7 @@ public enum MathQAAnswer {
         let tokens = text.split(separator: " ").map(String.init).filter { !$0.isEmpty }
         var numbers: [(Double, Int)] = []
         for (i, token) in tokens.enumerated() {
-            let cleaned = isThousandsGrouped(token) ? token.replacingOccurrences(of: ",", with: "") : token
+            let cleaned = isThousandsGrouped(token) ? MathQANumbers.withoutSeparators(token) : token
             if let value = Double(cleaned), cleaned.first.map({ $0.isNumber || $0 == "-" || $0 == "." }) == true {
                 numbers.append((value, i))
             }

@@ -29,11 +29,11 @@ struct BenchValidateCommand: AsyncParsableCommand {
         let benchmark = ValidationBenchmark(
             mbppPath: mbpp.isEmpty ? nil : mbpp, humanEvalPath: humaneval, humanEvalPython: humanEvalPython, limits: sandbox.limits,
             rounds: rounds)
-        let bar = ProgressBar("bench")
-        let report = try await benchmark.run(configuration: .init(python: sandbox.python, jobs: sandbox.jobs)) { dataset, done, total in
-            bar.update(done, of: total, suffix: dataset)
+        let report = try await ProgressBar.showing("bench") { bar in
+            try await benchmark.run(configuration: .init(python: sandbox.python, jobs: sandbox.jobs)) { dataset, done, total in
+                bar.update(done, of: total, suffix: dataset)
+            }
         }
-        bar.finish()
         for warning in report.isolationWarnings { Terminal.error("warning: \(warning)") }
         if json {
             print(CanonicalJSON.string(report, pretty: true))

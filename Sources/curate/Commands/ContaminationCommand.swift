@@ -112,15 +112,15 @@ struct ContaminationRunCommand: AsyncParsableCommand {
         }
         let store = try storeOptions.open()
         let tasks = try ContaminationAudit.tasks(store: store, dataset: dataset)
-        let bar = ProgressBar("scanning")
         let started = Date()
-        let scan = try await ContaminationAudit.scan(
-            tasks: tasks, corpus: corpus, options: options, rank: rank, worldSize: worldSize,
-            progress: { p in
-                let seconds = max(Date().timeIntervalSince(started), 0.001)
-                bar.update(p.filesDone, of: p.filesTotal, suffix: String(format: "files  %d MB  %.0f MB/s", p.bytesDone >> 20, Double(p.bytesDone) / 1e6 / seconds))
-            })
-        bar.finish()
+        let scan = try await ProgressBar.showing("scanning") { bar in
+            try await ContaminationAudit.scan(
+                tasks: tasks, corpus: corpus, options: options, rank: rank, worldSize: worldSize,
+                progress: { p in
+                    let seconds = max(Date().timeIntervalSince(started), 0.001)
+                    bar.update(p.filesDone, of: p.filesTotal, suffix: String(format: "files  %d MB  %.0f MB/s", p.bytesDone >> 20, Double(p.bytesDone) / 1e6 / seconds))
+                })
+        }
         let seconds = Date().timeIntervalSince(started)
         if let partialDir {
             let path = try ContaminationAudit.writePartial(scan, dataset: dataset, directory: partialDir)

@@ -40,12 +40,12 @@ struct DedupCommand: ParsableCommand {
         }
         let splits = try splitRanges.map { text in SplitAssignment.ranges(try SplitRanges(parsing: text), forDatasetsWithPrefix: "") }
             ?? .ranges(.mbpp, forDatasetsWithPrefix: "mbpp")
-        let bar = ProgressBar("dedup")
-        let report = try DedupStage.run(
-            store: storeOptions.open(), datasets: datasets,
-            options: DedupOptions(threshold: threshold, fields: fieldList, shingleSize: shingleSize),
-            splits: splits, record: !dryRun, progress: { bar.update($0, of: $1) })
-        bar.finish()
+        let report = try ProgressBar.showing("dedup") { bar in
+            try DedupStage.run(
+                store: storeOptions.open(), datasets: datasets,
+                options: DedupOptions(threshold: threshold, fields: fieldList, shingleSize: shingleSize),
+                splits: splits, record: !dryRun, progress: { bar.update($0, of: $1) })
+        }
         if json {
             print(CanonicalJSON.string(report, pretty: true))
             return

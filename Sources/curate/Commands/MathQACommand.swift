@@ -31,11 +31,8 @@ struct MathQAConvertCommand: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON.") var json = false
 
     func run() async throws {
-        let bar = ProgressBar("verifying")
-        let report: MathQAJobReport
-        do {
-            defer { bar.finish() }
-            report = try await MathQAJob.run(
+        let report = try await ProgressBar.showing("verifying") { bar in
+            try await MathQAJob.run(
                 paths: files, mode: mode, store: try storeOptions.open(), jobs: jobs, progress: { bar.update($0, of: $1) })
         }
         for warning in report.isolationWarnings { Terminal.error("warning: \(warning)") }

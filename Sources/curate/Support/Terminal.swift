@@ -34,6 +34,20 @@ final class ProgressBar: @unchecked Sendable {
 
     init(_ label: String) { self.label = label }
 
+    /// Runs `body` with a bar labelled `label` and clears the bar afterwards, also when `body` throws.
+    static func showing<T>(_ label: String, _ body: (ProgressBar) throws -> T) rethrows -> T {
+        let bar = ProgressBar(label)
+        defer { bar.finish() }
+        return try body(bar)
+    }
+
+    /// `showing` for an asynchronous `body`.
+    static func showing<T>(_ label: String, _ body: (ProgressBar) async throws -> T) async rethrows -> T {
+        let bar = ProgressBar(label)
+        defer { bar.finish() }
+        return try await body(bar)
+    }
+
     /// Reports `done` of `total` units, with an optional suffix such as "42 MB/s".
     func update(_ done: Int, of total: Int, suffix: String = "") {
         guard enabled else { return }

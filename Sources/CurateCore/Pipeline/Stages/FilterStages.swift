@@ -6,9 +6,18 @@ enum StagePool {
     static let parameters = [
         ParameterSpec("timeout", .number, "wall-clock limit of a run in seconds (default 10)"),
         ParameterSpec("memory", .int, "address-space limit per run in MiB (default 1024)"),
+    ] + poolParameters
+
+    /// The `jobs` and `python` parameters that `configuration` reads, for stages that open a pool without run limits.
+    static let poolParameters = [
         ParameterSpec("jobs", .int, "executions at once (default: the number of cores)"),
         ParameterSpec("python", .string, "Python interpreter (default /usr/bin/python3)"),
     ]
+
+    /// The pool settings of the `jobs` and `python` parameters.
+    static func configuration(_ parameters: StageParameters) -> ExecutionPool.Configuration {
+        .init(python: parameters.string("python"), jobs: parameters.int("jobs") ?? ProcessInfo.processInfo.activeProcessorCount)
+    }
 
     static func limits(_ parameters: StageParameters) -> ExecutionLimits {
         var limits = ExecutionLimits.default
@@ -18,8 +27,7 @@ enum StagePool {
     }
 
     static func with<T: Sendable>(_ parameters: StageParameters, _ body: (ExecutionPool) async throws -> T) async throws -> T {
-        try await ExecutionPool.withPool(.init(
-            python: parameters.string("python"), jobs: parameters.int("jobs") ?? ProcessInfo.processInfo.activeProcessorCount), body)
+        try await ExecutionPool.withPool(configuration(parameters), body)
     }
 
     /// The dataset's content fingerprint plus the resolved interpreter: what a stage that runs Python reads.

@@ -8,7 +8,7 @@ struct MathQAPipelineStage: PipelineStage {
         parameters: [
             ParameterSpec("files", .strings, required: true, "MathQA JSON files; the file name is the split (train, dev, test, challenge_test)"),
             ParameterSpec("mode", .choice(MathQAMode.allCases.map(\.rawValue)), "compat (the published conversion, default) or extended"),
-        ] + StagePool.parameters.filter { ["jobs", "python"].contains($0.name) },
+        ] + StagePool.poolParameters,
         make: { MathQAPipelineStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
@@ -20,9 +20,10 @@ struct MathQAPipelineStage: PipelineStage {
     func run(_ context: StageContext) async throws -> StageReport {
         let p = context.parameters
         let mode = MathQAMode(rawValue: p.string("mode") ?? MathQAMode.compat.rawValue) ?? .compat
+        let pool = StagePool.configuration(p)
         let report = try await MathQAJob.run(
             paths: p.strings("files") ?? [], mode: mode, store: context.store, dataset: context.dataset,
-            jobs: p.int("jobs") ?? ProcessInfo.processInfo.activeProcessorCount, python: p.string("python"), progress: context.progress)
+            jobs: pool.jobs, python: pool.python, progress: context.progress)
         var dropped: [String: Int] = [:]
         for split in report.splits {
             for (reason, count) in split.dropped { dropped[reason, default: 0] += count }
