@@ -15,11 +15,18 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "Dataset name (default: by format, e.g. mbpp, mbpp-sanitized, humaneval, crowd).") var dataset: String?
     @Option(help: "Input format.") var format: IngestFormat = .auto
     @Flag(help: "Reject a whole file if any record in it is malformed.") var strict = false
+    @Option(help: "Largest unpacked size of one .gz input in MiB (a decompression-bomb guard).")
+    var maxUnpackedMb: Int = Gzip.defaultUnpackedLimit >> 20
     @Flag(help: "Print the report as JSON.") var json = false
 
+    func validate() throws {
+        guard maxUnpackedMb >= 1 else { throw ValidationError("--max-unpacked-mb must be at least 1") }
+        if let dataset, let problem = ReleaseNames.datasetProblem(dataset) { throw ValidationError("--dataset: \(problem)") }
+    }
+
     func run() throws {
-        let report = Ingestor(store: try storeOptions.open()).ingest(
-            paths: files, options: IngestOptions(dataset: dataset, format: format, strict: strict))
+        let report = Ingestor(store: try storeOptions.openOrCreate()).ingest(
+            paths: files, options: IngestOptions(dataset: dataset, format: format, strict: strict, maxUnpackedBytes: maxUnpackedMb << 20))
         if json {
             print(CanonicalJSON.string(report, pretty: true))
         } else {
@@ -31,8 +38,8 @@ struct IngestCommand: ParsableCommand {
                      "\(f.newTasks)", "\(f.newRevisions)", "\(f.unchanged)", "\(f.lintFlags)"]
                 }))
         }
-        if report.hasRejections {
-            Terminal.error("error: \(report.rejectedRecords) record(s) not stored; see the messages above.")
+        if let summary = report.failureSummary {
+            Terminal.error("error: \(summary); see the messages above.")
             throw ExitCode(1)
         }
     }

@@ -11,11 +11,18 @@ struct ReleaseCommand: ParsableCommand {
     @Option(help: "Release version, e.g. 1.0.0.") var version: String
     @Option(help: "Folder that holds releases.") var output = "curated"
     @OptionGroup var split: SplitOptions
+    @Flag(help: "Release tasks whose newest revision was never validated (refused by default).") var allowUnvalidated = false
     @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        if let problem = ReleaseNames.datasetProblem(dataset) { throw ValidationError("DATASET: \(problem)") }
+        if let problem = ReleaseNames.versionProblem(version) { throw ValidationError("--version: \(problem)") }
+    }
 
     func run() throws {
         var config = try split.configuration(dataset: dataset, version: version)
         config.outputRoot = output
+        config.requireValidated = !allowUnvalidated
         let outcome = try ReleaseBuilder(store: try storeOptions.open()).release(config)
         if json {
             print(CanonicalJSON.string(outcome, pretty: true))

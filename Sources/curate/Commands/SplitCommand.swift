@@ -18,6 +18,10 @@ struct SplitCommand: ParsableCommand {
             return
         }
         print(Terminal.table(["split", "tasks"], manifest.splits.map { [$0, "\(manifest.counts[$0] ?? 0)"] }))
+        if let fewShot = SplitPreview.fewShotSplit(manifest.fewShot) {
+            let picked = manifest.tasks.filter { $0.value.split == fewShot }.keys.sorted(by: TaskID.naturalLess)
+            print("\nfew-shot split '\(fewShot)' (\(picked.count)): \(picked.isEmpty ? "none" : picked.joined(separator: ", "))")
+        }
         if !manifest.exclusions.isEmpty {
             print("\nexcluded \(manifest.exclusions.count):")
             for e in manifest.exclusions { print("  \(e.id): \(e.reasons.joined(separator: "; "))") }
@@ -27,6 +31,14 @@ struct SplitCommand: ParsableCommand {
 
 /// `curate split --json` output.
 struct SplitPreview: Codable {
+    /// The split few-shot tasks go to, when the policy picks any.
+    static func fewShotSplit(_ selection: FewShotSelection) -> String? {
+        switch selection {
+        case .none: return nil
+        case .fixed(let split, _), .pick(let split, _, _, _): return split
+        }
+    }
+
     var counts: [String: Int]
     var splits: [String]
     var exclusions: [ReleaseManifest.Exclusion]

@@ -9,6 +9,7 @@ struct IngestStage: PipelineStage {
             ParameterSpec("files", .strings, required: true, "input files, relative to the working directory"),
             ParameterSpec("format", .choice(IngestFormat.allCases.map(\.rawValue)), "input format (default auto)"),
             ParameterSpec("strict", .bool, "reject a whole file when a record is malformed"),
+            ParameterSpec("max_unpacked_mb", .int, "largest unpacked size of one .gz input in MiB (default 1024)"),
         ],
         make: { IngestStage() })
 
@@ -20,7 +21,8 @@ struct IngestStage: PipelineStage {
         let files = context.parameters.strings("files") ?? []
         let options = IngestOptions(
             dataset: context.dataset, format: IngestFormat(rawValue: context.parameters.string("format") ?? "auto") ?? .auto,
-            strict: context.parameters.bool("strict") ?? false)
+            strict: context.parameters.bool("strict") ?? false,
+            maxUnpackedBytes: (context.parameters.int("max_unpacked_mb") ?? Gzip.defaultUnpackedLimit >> 20) << 20)
         let ingestor = Ingestor(store: context.store)
         var files_: [IngestFileReport] = []
         for (index, path) in files.enumerated() {
