@@ -28,7 +28,8 @@ let package = Package(
                 "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            resources: [.embedInCode("MathQA/mathqa_runner.py")]
         ),
         .executableTarget(
             name: "curate",
