@@ -168,9 +168,9 @@ public struct Ingestor: Sendable {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw IngestError.unreadable(path: path, reason: "permission denied") }
         defer { try? handle.close() }
         do {
-            let head = try handle.read(upToCount: 2) ?? Data()
-            if Gzip.isGzip(head) { return try Gzip.decompress(path: path, limit: limit) }
-            return head + (try handle.readToEnd() ?? Data())
+            if Gzip.isGzip(try handle.read(upToCount: 2) ?? Data()) { return try Gzip.decompress(path: path, limit: limit) }
+            try handle.seek(toOffset: 0)
+            return try handle.readToEnd() ?? Data()
         } catch let error as GzipError {
             throw error
         } catch {
