@@ -6,6 +6,7 @@ struct ValidateStage: PipelineStage {
     static let spec = StageSpec(
         name: "validate", summary: "run reference solutions against their tests in the sandbox",
         parameters: [ParameterSpec("challenge", .bool, "also run the challenge tests")] + StagePool.parameters,
+        implementation: ["Execution"],
         make: { ValidateStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String { try StagePool.fingerprint(context) }

@@ -120,12 +120,12 @@ extension PipelineFile {
             var lines: [String: Int] = [:]
             for (key, value) in mapping {
                 guard let keyName = key.string, keyName != "stage" else { continue }
-                guard let parameter = spec.parameters.first(where: { $0.name == keyName }) else {
-                    let valid = spec.parameters.map(\.name)
+                guard spec.keys.contains(keyName) else {
+                    let valid = spec.keys
                     throw PipelineError.invalid(path: path, line: line(key), problem: "stage '\(stageName)' has no parameter '\(keyName)'; valid: \(valid.isEmpty ? "none" : valid.joined(separator: ", "))")
                 }
                 let converted = convert(value)
-                if let problem = parameter.kind.check(converted) {
+                if let parameter = spec.parameters.first(where: { $0.name == keyName }), let problem = parameter.kind.check(converted) {
                     throw PipelineError.invalid(path: path, line: line(value), problem: "stage '\(stageName)' parameter '\(keyName)' must be \(problem), got \(converted.typeName)")
                 }
                 parameters[keyName] = converted
@@ -133,6 +133,13 @@ extension PipelineFile {
             }
             for parameter in spec.parameters where parameter.required && parameters[parameter.name] == nil {
                 throw PipelineError.invalid(path: path, line: line(item), problem: "stage '\(stageName)' needs parameter '\(parameter.name)' (\(parameter.help))")
+            }
+            if let options = spec.options {
+                do {
+                    _ = try options.decode(parameters)
+                } catch {
+                    throw PipelineError.invalid(path: path, line: lines[error.key] ?? line(item), problem: "stage '\(stageName)' parameter '\(error.key)' \(error.message)")
+                }
             }
             stages.append(StageDeclaration(name: stageName, line: line(item), parameters: parameters, parameterLines: lines))
         }

@@ -2,7 +2,9 @@ import ArgumentParser
 import CurateCore
 import Foundation
 
-extension IngestFormat: ExpressibleByArgument {}
+extension IngestFormat: ExpressibleByArgument {
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
 
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

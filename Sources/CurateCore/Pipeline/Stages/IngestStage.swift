@@ -10,6 +10,7 @@ struct IngestStage: PipelineStage {
             ParameterSpec("format", .choice(IngestFormat.allCases.map(\.rawValue)), "input format (default auto)"),
             ParameterSpec("strict", .bool, "reject a whole file when a record is malformed"),
         ],
+        implementation: ["Ingest"],
         make: { IngestStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
@@ -40,7 +41,7 @@ struct IngestStage: PipelineStage {
 
 /// `lint`: re-checks every newest revision against the crowdworker guidelines (flags stage `lint`).
 struct LintStage: PipelineStage {
-    static let spec = StageSpec(name: "lint", summary: "check the MBPP crowdworker guidelines", parameters: [], make: { LintStage() })
+    static let spec = StageSpec(name: "lint", summary: "check the MBPP crowdworker guidelines", parameters: [], implementation: ["Ingest"], make: { LintStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
         try DatasetState.contentFingerprint(context.store, dataset: context.dataset)

@@ -9,6 +9,7 @@ struct MathQAPipelineStage: PipelineStage {
             ParameterSpec("files", .strings, required: true, "MathQA JSON files; the file name is the split (train, dev, test, challenge_test)"),
             ParameterSpec("mode", .choice(MathQAMode.allCases.map(\.rawValue)), "compat (the published conversion, default) or extended"),
         ] + StagePool.poolParameters,
+        implementation: ["MathQA", "Execution"],
         make: { MathQAPipelineStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {

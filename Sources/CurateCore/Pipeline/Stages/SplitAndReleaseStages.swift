@@ -71,7 +71,7 @@ public struct SplitStageConfiguration: Sendable, Hashable {
 
 /// `split`: previews the split (counts per split); the assignment itself is written by `release`.
 struct SplitStage: PipelineStage {
-    static let spec = StageSpec(name: "split", summary: "assign tasks to splits", parameters: SplitStageConfiguration.parameters, make: { SplitStage() })
+    static let spec = StageSpec(name: "split", summary: "assign tasks to splits", parameters: SplitStageConfiguration.parameters, implementation: ["Splits"], make: { SplitStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
         try DatasetState.fingerprint(context.store, dataset: context.dataset)
@@ -97,6 +97,7 @@ struct ReleaseStage: PipelineStage {
             ParameterSpec("layout", .choice(NativeLayout.allCases.map(\.rawValue)), "record layout (default: by dataset)"),
             ParameterSpec("output", .string, "releases folder (default curated)"),
         ],
+        implementation: ["Splits"],
         make: { ReleaseStage() })
 
     func configuration(_ context: StageContext) throws -> ReleaseConfiguration {

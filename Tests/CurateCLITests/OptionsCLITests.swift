@@ -1,0 +1,18 @@
+import Foundation
+import Testing
+
+/// Stage options set by flags are range-checked by the same type as YAML, and the error names the flag.
+struct OptionsCLITests {
+    @Test(arguments: [
+        (["stability", "--timeout", "inf"], "--timeout must be a finite number greater than 0 (got inf)"),
+        (["stability", "--runs", "1"], "--runs must be at least 2 (got 1)"),
+        (["stability", "--timing-fraction", "0"], "--timing-fraction must be in (0.0, 1.0] (got 0.0)"),
+        (["validate", "--jobs", "0"], "--jobs must be at least 1 (got 0)"),
+    ])
+    func outOfRangeFlagsAreRejectedByName(arguments: [String], message: String) throws {
+        let runner = try CLIRunner()
+        let result = try runner.run(arguments + ["--store", runner.workingDirectory.appendingPathComponent("s.sqlite").path])
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+}

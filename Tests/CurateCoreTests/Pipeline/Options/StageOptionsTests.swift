@@ -1,0 +1,43 @@
+@testable import CurateCore
+import Foundation
+import Testing
+
+/// Stage options decoded from YAML: defaults from the type, unknown keys and out-of-range values located.
+struct StageOptionsTests {
+    static let header = "pipeline: p\ndataset: mbpp\nstages:\n  - stage: stability\n"
+
+    @Test(arguments: [
+        ("    runs: 1\n", "p.yaml:5: stage 'stability' parameter 'runs' must be at least 2 (got 1)."),
+        ("    timeout: .inf\n", "p.yaml:5: stage 'stability' parameter 'timeout' must be a finite number."),
+        ("    timeout: 0\n", "p.yaml:5: stage 'stability' parameter 'timeout' must be a finite number greater than 0 (got 0.0)."),
+        ("    jobs: 0\n", "p.yaml:5: stage 'stability' parameter 'jobs' must be at least 1 (got 0)."),
+        ("    runs: 3\n    memory: 8\n", "p.yaml:6: stage 'stability' parameter 'memory' must be at least 32 (got 8)."),
+        ("    timing_fraction: 1.5\n", "p.yaml:5: stage 'stability' parameter 'timing_fraction' must be in (0.0, 1.0] (got 1.5)."),
+        ("    runs: many\n", "p.yaml:5: stage 'stability' parameter 'runs' must be an integer."),
+        ("    rusn: 3\n", "p.yaml:5: stage 'stability' has no parameter 'rusn'; valid: runs, timing_fraction, timeout, memory, jobs, python."),
+    ])
+    func yamlProblemsNameTheKeyAndLine(body: String, message: String) {
+        #expect(throws: PipelineError.self) { try PipelineFile.parse(Self.header + body, path: "p.yaml", sha256: "", catalog: .standard) }
+        do {
+            _ = try PipelineFile.parse(Self.header + body, path: "p.yaml", sha256: "", catalog: .standard)
+        } catch {
+            #expect((error as? LocalizedError)?.errorDescription == message)
+        }
+    }
+
+    @Test func unsetKeysTakeTheTypesDefaults() throws {
+        let options = try StabilityStageOptions.decode(["runs": .int(3), "timeout": .int(2)])
+        var expected = StabilityStageOptions()
+        expected.runs = 3
+        expected.timeout = 2
+        #expect(options == expected)
+        #expect(options.analysis.timingFraction == 0.5 && options.analysis.limits.timeoutSeconds == 2 && options.jobs == nil)
+    }
+
+    @Test func keysAreTheCodingKeys() throws {
+        let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(StabilityStageOptions())) as? [String: Any]
+        #expect(Set(encoded?.keys.map { $0 } ?? []) == ["runs", "timing_fraction", "timeout", "memory"])
+        #expect(StabilityStageOptions.keys == ["runs", "timing_fraction", "timeout", "memory", "jobs", "python"])
+        #expect(OptionProblem("timing_fraction", "x").flag == "--timing-fraction")
+    }
+}
