@@ -16,3 +16,21 @@ struct OptionsCLITests {
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 }
+
+/// Flag names as the README documents them.
+struct FlagNamesCLITests {
+    @Test func releaseHelpListsEachVersionOnce() throws {
+        let help = try CLIRunner().run("release", "--help")
+        let listed = help.stdout.split(separator: "\n").filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("--version") }
+        #expect(listed == ["  --version <version>     Release version, e.g. 1.0.0."], "\(help.stdout)")
+        #expect(help.stdout.contains("--few-shot-ids"))
+        let version = try CLIRunner().run("--version")
+        #expect(version.status == 0 && version.stdout == "0.1.0\n")
+    }
+
+    @Test func rangeFlagUsesTheOneParser() throws {
+        let runner = try CLIRunner()
+        let result = try runner.run("split", "mbpp", "--range", "test=510-11", "--store", runner.workingDirectory.appendingPathComponent("s.sqlite").path)
+        #expect(result.status == 64 && result.stderr.contains("--range 'test=510-11' is not SPLIT=LOW-HIGH"), "\(result.stderr)")
+    }
+}

@@ -80,7 +80,14 @@ extension PipelineFile {
     static func parse(_ text: String, path: String, sha256: String, catalog: StageCatalog) throws -> PipelineFile {
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else { throw PipelineError.invalid(path: path, line: 1, problem: "the file is empty; expected keys pipeline, dataset, stages") }
+            let parser = try Yams.Parser(yaml: text)
+            guard let node = try parser.singleRoot() else { throw PipelineError.invalid(path: path, line: 1, problem: "the file is empty; expected keys pipeline, dataset, stages") }
+            // Node anchors are weak references the parser owns, so look for them while it lives.
+            if let line = withExtendedLifetime(parser, { firstAnchorLine(node) }) {
+                throw PipelineError.invalid(
+                    path: path, line: line,
+                    problem: "YAML anchors and aliases (&name, *name) are not allowed in pipeline files (they can expand exponentially); write the value out")
+            }
             root = node
         } catch let error as YamlError {
             switch error {
@@ -146,6 +153,22 @@ extension PipelineFile {
         let file = PipelineFile(path: path, name: name ?? dataset, dataset: dataset, stages: stages, sha256: sha256)
         try catalog.validateOrder(file)
         return file
+    }
+
+    /// The line of the first anchored node, depth first; stops there, so an alias bomb is never walked.
+    static func firstAnchorLine(_ node: Node) -> Int? {
+        switch node {
+        case .scalar(let scalar): return scalar.anchor == nil ? nil : scalar.mark?.line ?? 1
+        case .alias(let alias): return alias.mark?.line ?? 1
+        case .sequence(let sequence):
+            if sequence.anchor != nil { return sequence.mark?.line ?? 1 }
+            for item in sequence { if let line = firstAnchorLine(item) { return line } }
+            return nil
+        case .mapping(let mapping):
+            if mapping.anchor != nil { return mapping.mark?.line ?? 1 }
+            for (key, value) in mapping { if let line = firstAnchorLine(key) ?? firstAnchorLine(value) { return line } }
+            return nil
+        }
     }
 
     static func convert(_ node: Node) -> ParameterValue {

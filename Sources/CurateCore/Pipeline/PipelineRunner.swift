@@ -48,8 +48,10 @@ public struct PipelineRunner: Sendable {
             let fingerprint = try self.fingerprint(declaration, spec: spec, stage: stage, context: context)
             let stageKey = "\(index):\(declaration.name)"
             if !force, try stage.outputsExist(context), let previous = try store.succeededRun(pipeline: file.path, stage: stageKey, fingerprint: fingerprint),
-                let summary = previous.summary, let report = try? JSONDecoder().decode(StageReport.self, from: Data(summary.utf8))
+                let summary = previous.summary, var report = try? JSONDecoder().decode(StageReport.self, from: Data(summary.utf8))
             {
+                let when = ISO8601DateFormatter().string(from: previous.finishedAt ?? previous.startedAt)
+                report.notes = report.notes.map { "earlier run (\(when)): \($0)" }
                 let outcome = StageOutcome(stage: declaration.name, status: .skipped, report: report, seconds: Date().timeIntervalSince(started))
                 observer?.stageFinished(outcome)
                 outcomes.append(outcome)

@@ -27,6 +27,29 @@ struct PipelineFileTests {
         }
     }
 
+    @Test func anchorsAreRejectedBeforeAnyExpansion() {
+        var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...9 { yaml += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ", ") + "]\n" }
+        do {
+            _ = try PipelineFile.parse(yaml, path: "bomb.yaml", sha256: "", catalog: .standard)
+            Issue.record("an alias bomb was accepted")
+        } catch {
+            #expect((error as? LocalizedError)?.errorDescription?.hasPrefix("bomb.yaml:1: YAML anchors and aliases (&name, *name) are not allowed") == true, "\(error)")
+        }
+    }
+
+    @Test(arguments: [
+        (header + "  - stage: split\n    policy: ranges\n    ranges: {test: [11, 10]}\n", "p.yaml:6: stage 'split' parameter 'ranges': 'test' must be [lower, upper] with integer bounds, lower <= upper."),
+    ])
+    func splitRangesAreCheckedByTheOneParser(yaml: String, message: String) {
+        do {
+            _ = try PipelineFile.parse(yaml, path: "p.yaml", sha256: "", catalog: .standard)
+            Issue.record("accepted: \(yaml)")
+        } catch {
+            #expect((error as? LocalizedError)?.errorDescription == message)
+        }
+    }
+
     @Test func bundledPipelinesAreValid() throws {
         let root = Fixtures.root.deletingLastPathComponent().deletingLastPathComponent()
         for name in try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("pipelines").path) where name.hasSuffix(".yaml") {

@@ -31,11 +31,13 @@ public struct SplitStageConfiguration: Sendable, Hashable {
         case "ranges":
             let entries = p.entries("ranges")
             guard !entries.isEmpty else { throw SplitConfigurationError(parameter: "policy", message: "policy 'ranges' needs 'ranges: {split: [lower, upper], …}'") }
-            policy = .ranges(entries.map { entry in
-                guard case .list(let bounds) = entry.value, case .int(let lower) = bounds[0], case .int(let upper) = bounds[1] else {
-                    return SplitRange(split: entry.key, lower: 1, upper: 0)
+            policy = .ranges(try entries.map { entry in
+                guard case .list(let bounds) = entry.value, bounds.count == 2, case .int(let lower) = bounds[0], case .int(let upper) = bounds[1],
+                    let range = SplitRange(parsing: "\(entry.key)=\(lower)-\(upper)")
+                else {
+                    throw SplitConfigurationError(parameter: "ranges", message: "stage 'split' parameter 'ranges': '\(entry.key)' must be [lower, upper] with integer bounds, lower <= upper")
                 }
-                return SplitRange(split: entry.key, lower: lower, upper: upper)
+                return range
             })
         case "field":
             guard let splits = p.strings("splits"), !splits.isEmpty else {
