@@ -8,6 +8,8 @@ struct OptionsCLITests {
         (["stability", "--runs", "1"], "--runs must be at least 2 (got 1)"),
         (["stability", "--timing-fraction", "0"], "--timing-fraction must be in (0.0, 1.0] (got 0.0)"),
         (["validate", "--jobs", "0"], "--jobs must be at least 1 (got 0)"),
+        (["contamination", "run", "corpus", "--code-threshold", "2"], "--code-threshold must be in [0.0, 1.0] (got 2.0)"),
+        (["contamination", "run", "corpus", "--ngram", "7"], "--ngram must be between 8 and 13 (got 7)"),
     ])
     func outOfRangeFlagsAreRejectedByName(arguments: [String], message: String) throws {
         let runner = try CLIRunner()

@@ -25,13 +25,14 @@ public protocol StageOptions: Codable, Sendable, Hashable {
 }
 
 extension StageOptions {
-    /// Decodes a pipeline stage's parameters over the defaults, then checks ranges; a problem names the key at fault.
+    /// Decodes a pipeline stage's parameters over the defaults (a key without a value keeps its default), then checks
+    /// ranges; a problem names the key at fault.
     public static func decode(_ parameters: [String: ParameterValue]) throws(OptionProblem) -> Self {
         var object: [String: Any] = [:]
         if let data = try? JSONEncoder().encode(Self()), let defaults = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] {
             object = defaults
         }
-        for (key, value) in parameters {
+        for (key, value) in parameters where value != .null {
             guard let json = value.jsonValue else { throw OptionProblem(key, "must be a finite number") }
             object[key] = json
         }
@@ -47,9 +48,10 @@ extension StageOptions {
         return options
     }
 
-    /// The first problem of `options` as an error naming the CLI flag to change, or nothing.
-    public func checkFlags() throws(OptionFlagError) {
-        if let problem = problems().first { throw OptionFlagError(problem: problem) }
+    /// The first problem of `options` as an error naming the CLI flag to change, or nothing; `renamed` maps a key to
+    /// its flag where the flag is not the key with dashes (`metrics` is `--metric`).
+    public func checkFlags(renamed: [String: String] = [:]) throws(OptionFlagError) {
+        if let problem = problems().first { throw OptionFlagError(problem: problem, flag: renamed[problem.key] ?? problem.flag) }
     }
 
     private static func problem(_ error: DecodingError) -> OptionProblem {
@@ -82,8 +84,12 @@ extension OptionProblem: LocalizedError {
 /// A stage option set on the command line is out of range; names the flag.
 public struct OptionFlagError: LocalizedError, Sendable {
     public var problem: OptionProblem
-    public init(problem: OptionProblem) { self.problem = problem }
-    public var errorDescription: String? { "\(problem.flag) \(problem.message)" }
+    public var flag: String
+    public init(problem: OptionProblem, flag: String? = nil) {
+        self.problem = problem
+        self.flag = flag ?? problem.flag
+    }
+    public var errorDescription: String? { "\(flag) \(problem.message)" }
 }
 
 /// Range checks shared by the option types.

@@ -137,42 +137,16 @@ struct DedupPipelineStage: PipelineStage {
 /// `contamination`: n-gram and line overlap against a corpus; skipped (and says so) when no corpus is configured.
 struct ContaminationPipelineStage: PipelineStage {
     static let spec = StageSpec(
-        name: "contamination", summary: "audit n-gram and line overlap against a pretraining corpus",
-        parameters: [
-            ParameterSpec("corpus", .strings, "corpus files or directories; empty: the stage does nothing"),
-            ParameterSpec("ngram", .int, "n-gram size, 8–13 (default 13)"),
-            ParameterSpec("metrics", .strings, "text, code, line (default all)"),
-            ParameterSpec("include", .strings, "globs of corpus files to read"),
-            ParameterSpec("exclude", .strings, "globs of corpus files to skip"),
-            ParameterSpec("text_field", .string, "JSONL field holding the text (default text)"),
-            ParameterSpec("max_doc_frequency", .int, "ignore n-grams in more documents than this (default 50)"),
-            ParameterSpec("line_threshold", .number, "flag contaminated:lines above this fraction of lines (default 0.5)"),
-            ParameterSpec("report", .string, "write the JSONL report with evidence here"),
-            ParameterSpec("jobs", .int, "scan workers (default: the number of cores)"),
-        ],
+        name: "contamination", summary: "audit n-gram and line overlap against a pretraining corpus", options: ContaminationStageOptions.self,
         implementation: ["Contamination", "@CScanKernels"],
         make: { ContaminationPipelineStage() })
 
-    func options(_ p: StageParameters) -> ContaminationOptions {
-        var options = ContaminationOptions()
-        options.n = p.int("ngram") ?? options.n
-        if let metrics = p.strings("metrics"), !metrics.isEmpty {
-            options.metrics = metrics.compactMap { name in GramKind.allCases.first { "\($0)" == name } }
-        }
-        options.include = p.strings("include") ?? []
-        options.exclude = p.strings("exclude") ?? []
-        options.textField = p.string("text_field") ?? options.textField
-        options.maxDocumentFrequency = p.int("max_doc_frequency") ?? options.maxDocumentFrequency
-        options.lineThreshold = p.number("line_threshold") ?? options.lineThreshold
-        options.jobs = p.int("jobs") ?? ProcessInfo.processInfo.activeProcessorCount
-        return options
-    }
-
     func inputFingerprint(_ context: StageContext) throws -> String {
-        let corpus = context.parameters.strings("corpus") ?? []
+        let stageOptions = try ContaminationStageOptions.decode(context.parameters.values)
+        let corpus = stageOptions.corpus
         var listing = ""
         if !corpus.isEmpty {
-            let options = options(context.parameters)
+            let options = stageOptions.scan
             let files = try CorpusListing.files(corpus, format: options.format, include: options.include, exclude: options.exclude).files
             for file in files {
                 var st = stat()
@@ -189,17 +163,18 @@ struct ContaminationPipelineStage: PipelineStage {
     }
 
     func run(_ context: StageContext) async throws -> StageReport {
-        let corpus = context.parameters.strings("corpus") ?? []
+        let options = try ContaminationStageOptions.decode(context.parameters.values)
+        let corpus = options.corpus
         let tasks = try ContaminationAudit.tasks(store: context.store, dataset: context.dataset)
         guard !corpus.isEmpty else {
             return StageReport(tasksIn: tasks.count, kept: tasks.count, notes: ["no corpus configured: nothing audited"])
         }
         let scan = try await ContaminationAudit.scan(
-            tasks: tasks, corpus: corpus, options: options(context.parameters),
+            tasks: tasks, corpus: corpus, options: options.scan,
             progress: { p in context.progress(p.filesDone, p.filesTotal) })
         let result = scan.result()
         try ContaminationAudit.record(result, store: context.store)
-        if let report = context.parameters.string("report") { try ContaminationAudit.writeReport(result, to: report) }
+        if let report = options.report { try ContaminationAudit.writeReport(result, to: report) }
         var flagged: [String: Int] = [:]
         for task in result.tasks { for code in task.flags { flagged[code, default: 0] += 1 } }
         let s = result.summary

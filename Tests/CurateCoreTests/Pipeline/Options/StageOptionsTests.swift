@@ -25,6 +25,43 @@ struct StageOptionsTests {
         }
     }
 
+    @Test(arguments: [
+        ("    code_threshold: 1.5\n", "p.yaml:5: stage 'contamination' parameter 'code_threshold' must be in [0.0, 1.0] (got 1.5)."),
+        ("    format: yaml\n", "p.yaml:5: stage 'contamination' parameter 'format' must be one of auto, text, jsonl, posts, wiki (got 'yaml')."),
+        ("    metrics: [text, lines]\n", "p.yaml:5: stage 'contamination' parameter 'metrics' must be among text, code, line (got 'lines')."),
+        ("    corpus: [c]\n    ngram: 20\n", "p.yaml:6: stage 'contamination' parameter 'ngram' must be between 8 and 13 (got 20)."),
+    ])
+    func contaminationProblemsNameTheKey(body: String, message: String) {
+        let yaml = "pipeline: p\ndataset: mbpp\nstages:\n  - stage: contamination\n" + body
+        do {
+            _ = try PipelineFile.parse(yaml, path: "p.yaml", sha256: "", catalog: .standard)
+            Issue.record("accepted: \(body)")
+        } catch {
+            #expect((error as? LocalizedError)?.errorDescription == message)
+        }
+    }
+
+    @Test func contaminationSettingsOnlyTheCLIHadAreSettableFromYAML() throws {
+        let yaml = """
+            pipeline: p
+            dataset: mbpp
+            stages:
+              - stage: contamination
+                corpus:
+                code_threshold: 0.25
+                code_min_found: 3
+                evidence: 2
+                format: jsonl
+                ngram_threshold: 0.1
+            """
+        let file = try PipelineFile.parse(yaml, path: "p.yaml", sha256: "", catalog: .standard)
+        let options = try ContaminationStageOptions.decode(try #require(file.stages.first).parameters)
+        let scan = options.scan
+        #expect(options.corpus.isEmpty)
+        #expect(scan.codeThreshold == 0.25 && scan.codeMinimumFound == 3 && scan.evidencePerTask == 2 && scan.format == .jsonl && scan.ngramThreshold == 0.1)
+        #expect(scan.n == ContaminationOptions().n && scan.metrics == GramKind.allCases)
+    }
+
     @Test func unsetKeysTakeTheTypesDefaults() throws {
         let options = try StabilityStageOptions.decode(["runs": .int(3), "timeout": .int(2)])
         var expected = StabilityStageOptions()
