@@ -72,11 +72,20 @@ struct ValidateCommand: AsyncParsableCommand {
     @Flag(help: "Run again even when a verdict with the same key is stored.") var force = false
     @Flag(help: "Print the report as JSON.") var json = false
 
+    /// The stage's options: defaults from the type, overridden by the flags.
+    var stageOptions: ValidateStageOptions {
+        var options = ValidateStageOptions()
+        options.challenge = challenge
+        sandbox.apply(to: &options)
+        return options
+    }
+
     func run() async throws {
         let store = try storeOptions.open()
+        let stage = stageOptions
         let options = ValidationOptions(
-            dataset: dataset, ids: ids.flatMap { $0.split(separator: ",").map(String.init) }, limits: sandbox.limits,
-            includeChallengeTests: challenge, force: force)
+            dataset: dataset, ids: ids.flatMap { $0.split(separator: ",").map(String.init) }, limits: stage.limits,
+            includeChallengeTests: stage.challenge, force: force)
         let report = try await sandbox.withPool(label: "validate", rate: true) { pool, progress in
             try await Validator(store: store, pool: pool).validate(options: options, progress: progress)
         }

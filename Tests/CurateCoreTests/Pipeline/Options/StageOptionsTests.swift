@@ -13,7 +13,7 @@ struct StageOptionsTests {
         ("    jobs: 0\n", "p.yaml:5: stage 'stability' parameter 'jobs' must be at least 1 (got 0)."),
         ("    runs: 3\n    memory: 8\n", "p.yaml:6: stage 'stability' parameter 'memory' must be at least 32 (got 8)."),
         ("    timing_fraction: 1.5\n", "p.yaml:5: stage 'stability' parameter 'timing_fraction' must be in (0.0, 1.0] (got 1.5)."),
-        ("    runs: many\n", "p.yaml:5: stage 'stability' parameter 'runs' must be an integer."),
+        ("    runs: many\n", "p.yaml:5: stage 'stability' parameter 'runs' must be an integer, got a string."),
         ("    rusn: 3\n", "p.yaml:5: stage 'stability' has no parameter 'rusn'; valid: runs, timing_fraction, timeout, memory, jobs, python."),
     ])
     func yamlProblemsNameTheKeyAndLine(body: String, message: String) {
