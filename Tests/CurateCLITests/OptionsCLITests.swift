@@ -30,6 +30,12 @@ struct FlagNamesCLITests {
         #expect(version.status == 0 && version.stdout == "0.1.0\n")
     }
 
+    @Test func contaminationHelpShowsTheOptionsOfRun() throws {
+        let help = try CLIRunner().run("contamination", "--help")
+        #expect(help.status == 0)
+        for flag in ["--code-threshold", "--evidence", "--format", "--ngram"] { #expect(help.stdout.contains(flag), "\(flag)") }
+    }
+
     @Test func rangeFlagUsesTheOneParser() throws {
         let runner = try CLIRunner()
         let result = try runner.run("split", "mbpp", "--range", "test=510-11", "--store", runner.workingDirectory.appendingPathComponent("s.sqlite").path)

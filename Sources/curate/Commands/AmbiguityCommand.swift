@@ -42,7 +42,7 @@ struct AmbiguityCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
-        do { try stageOptions.checkFlags() } catch { throw ValidationError(error.errorDescription ?? "\(error)") }
+        try stageOptions.checkFlagsForCLI()
     }
 
     func run() async throws {

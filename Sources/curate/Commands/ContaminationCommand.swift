@@ -8,6 +8,8 @@ struct ContaminationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "contamination",
         abstract: "Audit tasks for overlap with a pretraining corpus (GPT-3 n-grams, MBPP §4.8 lines).",
+        discussion: "Without a subcommand, `run` runs. Options of `run` (curate contamination [run] <corpus> ... [<options>]):\n"
+            + ContaminationRunCommand.optionsHelp,
         subcommands: [ContaminationRunCommand.self, ContaminationMergeCommand.self],
         defaultSubcommand: ContaminationRunCommand.self
     )
@@ -34,6 +36,12 @@ struct ContaminationRunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Scan a corpus (directories, JSONL, .gz/.zst, Posts.xml, Wikipedia XML) for the benchmark's tasks."
     )
+
+    /// The OPTIONS section of this command's help, shown by `curate contamination --help` too.
+    static var optionsHelp: String {
+        let help = helpMessage(columns: 1000)
+        return help.range(of: "OPTIONS:").map { String(help[$0.upperBound...]) } ?? help
+    }
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: ContaminationOutputOptions
@@ -114,7 +122,7 @@ struct ContaminationRunCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
-        do { try stageOptions.checkFlags(renamed: ["metrics": "--metric"]) } catch { throw ValidationError(error.errorDescription ?? "\(error)") }
+        try stageOptions.checkFlagsForCLI(renamed: ["metrics": "--metric"])
         if worldSize > 1 && partialDir == nil {
             throw ValidationError("--world-size \(worldSize) needs --partial-dir DIR for the partial result.")
         }

@@ -41,7 +41,7 @@ struct DedupCommand: ParsableCommand {
     }
 
     func validate() throws {
-        do { try options.checkFlags() } catch { throw ValidationError(error.errorDescription ?? "\(error)") }
+        try options.checkFlagsForCLI()
     }
 
     func run() throws {

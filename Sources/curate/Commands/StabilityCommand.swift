@@ -41,7 +41,7 @@ struct StabilityCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
-        do { try options.checkFlags() } catch { throw ValidationError(error.errorDescription ?? "\(error)") }
+        try options.checkFlagsForCLI()
     }
 
     func run() async throws {
