@@ -10,6 +10,8 @@ struct OptionsCLITests {
         (["validate", "--jobs", "0"], "--jobs must be at least 1 (got 0)"),
         (["contamination", "run", "corpus", "--code-threshold", "2"], "--code-threshold must be in [0.0, 1.0] (got 2.0)"),
         (["contamination", "run", "corpus", "--ngram", "7"], "--ngram must be between 8 and 13 (got 7)"),
+        (["mathqa", "convert", "dev.json", "--jobs", "0"], "--jobs must be at least 1 (got 0)"),
+        (["dedup", "--fields", "code,text"], "--fields must be among description, code, tests (got 'text')"),
     ])
     func outOfRangeFlagsAreRejectedByName(arguments: [String], message: String) throws {
         let runner = try CLIRunner()
