@@ -51,7 +51,7 @@ public struct PipelineRunner: Sendable {
                 let summary = previous.summary, var report = try? JSONDecoder().decode(StageReport.self, from: Data(summary.utf8))
             {
                 let when = ISO8601DateFormatter().string(from: previous.finishedAt ?? previous.startedAt)
-                report.notes = report.notes.map { "earlier run (\(when)): \($0)" }
+                if !report.notes.isEmpty { report.notes[0] = "earlier run (\(when)): " + report.notes[0] }
                 let outcome = StageOutcome(stage: declaration.name, status: .skipped, report: report, seconds: Date().timeIntervalSince(started))
                 observer?.stageFinished(outcome)
                 outcomes.append(outcome)

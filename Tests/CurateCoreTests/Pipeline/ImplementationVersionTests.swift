@@ -18,7 +18,9 @@ struct ImplementationVersionTests {
         let file = try PipelineFile.parse(yaml, path: "p.yaml", sha256: SHA256.hex(yaml), catalog: .standard)
         let store = try TaskStore()
         #expect(try await PipelineRunner(store: store).run(file).map(\.status) == [.ran, .ran])
-        #expect(try await PipelineRunner(store: store).run(file).map(\.status) == [.skipped, .skipped])
+        let skipped = try await PipelineRunner(store: store).run(file)
+        #expect(skipped.map(\.status) == [.skipped, .skipped])
+        #expect(skipped.first?.report.notes.first?.hasPrefix("earlier run (") == true && skipped.first?.report.notes.count == 1)
         var changed = StageCatalog.standard
         let lint = try #require(changed.specs.firstIndex { $0.name == "lint" })
         changed.specs[lint].implementationVersion = "changed-" + changed.specs[lint].implementationVersion
