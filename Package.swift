@@ -29,7 +29,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            resources: [.embedInCode("MathQA/mathqa_runner.py")]
+            resources: [.embedInCode("MathQA/mathqa_runner.py")],
+            plugins: [.plugin(name: "ContentDigestPlugin")]
         ),
         .executableTarget(
             name: "curate",
@@ -39,6 +40,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "content-digest", path: "Plugins/ContentDigestTool"),
+        .plugin(name: "ContentDigestPlugin", capability: .buildTool(), dependencies: ["content-digest"]),
         .testTarget(name: "CurateStoreTests", dependencies: ["CurateStore"]),
         .testTarget(name: "CurateCoreTests", dependencies: ["CurateCore", "CurateStore"]),
         .testTarget(name: "CurateCLITests", dependencies: ["CurateCore"]),

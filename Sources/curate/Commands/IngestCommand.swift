@@ -2,7 +2,9 @@ import ArgumentParser
 import CurateCore
 import Foundation
 
-extension IngestFormat: ExpressibleByArgument {}
+extension IngestFormat: ExpressibleByArgument {
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
 
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,17 +18,27 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "Input format.") var format: IngestFormat = .auto
     @Flag(help: "Reject a whole file if any record in it is malformed.") var strict = false
     @Option(help: "Largest unpacked size of one .gz input in MiB (a decompression-bomb guard).")
-    var maxUnpackedMb: Int = Gzip.defaultUnpackedLimit >> 20
+    var maxUnpackedMb: Int = IngestStageOptions().maxUnpackedMB
     @Flag(help: "Print the report as JSON.") var json = false
 
+    /// The stage's options: defaults from the type, overridden by the flags.
+    var options: IngestStageOptions {
+        var options = IngestStageOptions()
+        options.files = files
+        options.format = format.rawValue
+        options.strict = strict
+        options.maxUnpackedMB = maxUnpackedMb
+        return options
+    }
+
     func validate() throws {
-        guard maxUnpackedMb >= 1 else { throw ValidationError("--max-unpacked-mb must be at least 1") }
+        try options.checkFlagsForCLI()
         if let dataset, let problem = ReleaseNames.datasetProblem(dataset) { throw ValidationError("--dataset: \(problem)") }
     }
 
     func run() throws {
-        let report = Ingestor(store: try storeOptions.openOrCreate()).ingest(
-            paths: files, options: IngestOptions(dataset: dataset, format: format, strict: strict, maxUnpackedBytes: maxUnpackedMb << 20))
+        let stage = options
+        let report = Ingestor(store: try storeOptions.openOrCreate()).ingest(paths: stage.files, options: stage.ingest(dataset: dataset))
         if json {
             print(CanonicalJSON.string(report, pretty: true))
         } else {

@@ -11,7 +11,8 @@ struct SplitCommand: ParsableCommand {
     @Flag(help: "Print JSON (counts, exclusions, and each task's split).") var json = false
 
     func run() throws {
-        let manifest = try ReleaseBuilder(store: try storeOptions.open()).render(try split.configuration(dataset: dataset, version: "preview")).manifest
+        let configuration = try split.configuration(dataset: dataset, version: "preview")
+        let manifest = try ReleaseBuilder(store: try storeOptions.open()).render(configuration).manifest
         if json {
             print(CanonicalJSON.string(SplitPreview(counts: manifest.counts, splits: manifest.splits, exclusions: manifest.exclusions,
                                                     assignment: manifest.tasks.mapValues(\.split)), pretty: true))
