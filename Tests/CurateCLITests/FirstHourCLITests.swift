@@ -133,6 +133,8 @@ struct FirstHourCLITests {
         #expect(capped.stderr.contains("'\(bomb)' unpacks to more than 1 MiB, the limit for one input"))
         let raised = try cli.run("ingest", bomb, "--format", "mbpp", "--max-unpacked-mb", "4")
         #expect(raised.stderr.contains("line 1"), "past the limit, the content itself is read (and is not JSON)")
+        let zero = try cli.run("ingest", bomb, "--max-unpacked-mb", "0")
+        #expect(zero.status == 64 && zero.stderr.contains("--max-unpacked-mb"), "\(zero.stderr)")
     }
 
     @Test func missingZstdLibraryIsNamedWithItsPackage() throws {
