@@ -26,7 +26,6 @@ let package = Package(
                 "CurateStore",
                 "CScanKernels",
                 "CZlib",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ],
             resources: [.embedInCode("MathQA/mathqa_runner.py")],
@@ -42,9 +41,10 @@ let package = Package(
         ),
         .executableTarget(name: "content-digest", path: "Plugins/ContentDigestTool"),
         .plugin(name: "ContentDigestPlugin", capability: .buildTool(), dependencies: ["content-digest"]),
-        .testTarget(name: "CurateStoreTests", dependencies: ["CurateStore"]),
-        .testTarget(name: "CurateCoreTests", dependencies: ["CurateCore", "CurateStore"]),
-        .testTarget(name: "CurateCLITests", dependencies: ["CurateCore"]),
+        .target(name: "CurateTestSupport", dependencies: ["CurateCore", "CurateStore"], path: "Tests/CurateTestSupport"),
+        .testTarget(name: "CurateStoreTests", dependencies: ["CurateStore", "CurateTestSupport"]),
+        .testTarget(name: "CurateCoreTests", dependencies: ["CurateCore", "CurateStore", "CurateTestSupport"]),
+        .testTarget(name: "CurateCLITests", dependencies: ["CurateCore", "CurateTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

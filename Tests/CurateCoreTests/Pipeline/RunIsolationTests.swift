@@ -1,5 +1,6 @@
 @testable import CurateCore
 import CurateStore
+import CurateTestSupport
 import Foundation
 import Testing
 
@@ -45,7 +46,8 @@ struct RunIsolationTests {
     }
 
     @Test func revisionIngestedAfterValidateIsNotReleased() async throws {
-        let output = try Fixtures.temporaryDirectory().appendingPathComponent("curated")
+        let directory = try TemporaryDirectory()
+        let output = directory.appendingPathComponent("curated")
         let store = try TaskStore()
         let observer = IngestAfterStage(stage: "validate", store: store, path: Fixtures.path("ingest/mbpp-small-edited.jsonl"))
         await #expect {
@@ -61,5 +63,6 @@ struct RunIsolationTests {
         let manifest = try JSONDecoder().decode(
             ReleaseManifest.self, from: Data(contentsOf: output.appendingPathComponent("mbpp/1.0.0/manifest.json")))
         #expect(manifest.tasks["mbpp/2"]?.revision == 2)
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("p.yaml").path))
     }
 }

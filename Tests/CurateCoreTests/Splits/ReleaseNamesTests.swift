@@ -1,5 +1,6 @@
 @testable import CurateCore
 import CurateStore
+import CurateTestSupport
 import Foundation
 import Testing
 
@@ -24,14 +25,15 @@ struct ReleaseNamesTests {
     @Test func releaseRefusesAVersionThatLeavesTheReleasesFolder() throws {
         let store = try TaskStore()
         _ = Ingestor(store: store).ingest(paths: [Fixtures.path("ingest/mbpp-small.jsonl")], options: IngestOptions())
-        let root = try Fixtures.temporaryDirectory()
-        let output = root.appendingPathComponent("curated")
+        let directory = try TemporaryDirectory()
+        let root = directory.url
+        let output = directory.appendingPathComponent("curated")
         let config = ReleaseConfiguration(
             dataset: "mbpp", version: "../../escaped", policy: .hash(salt: "s", ratios: [SplitRatio(split: "train", weight: 1)], stratifyBy: nil),
             outputRoot: output.path)
         #expect(throws: ReleaseError.self) { try ReleaseBuilder(store: store).release(config) }
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("escaped").path))
-        #expect(!FileManager.default.fileExists(atPath: output.path))
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("curated").path))
     }
 
     @Test func pipelineRefusesABadVersionAtItsLine() throws {
