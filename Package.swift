@@ -21,10 +21,18 @@ let package = Package(
             name: "CurateStore",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .target(name: "CurateSupport"),
+        .target(
+            name: "CurateSandbox",
+            dependencies: ["CurateSupport"],
+            resources: [.embedInCode("WorkerDriver.py")]
+        ),
         .target(
             name: "CurateCore",
             dependencies: [
                 "CurateStore",
+                "CurateSupport",
+                "CurateSandbox",
                 "CScanKernels",
                 "CZlib",
                 "CZstd",
@@ -32,16 +40,19 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .target(name: "CurateBenchmarks", dependencies: ["CurateCore"]),
         .executableTarget(
             name: "curate",
             dependencies: [
                 "CurateCore",
+                "CurateBenchmarks",
                 "CurateStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CurateStoreTests", dependencies: ["CurateStore"]),
         .testTarget(name: "CurateCoreTests", dependencies: ["CurateCore", "CurateStore"]),
+        .testTarget(name: "CurateSandboxTests", dependencies: ["CurateSandbox"]),
         .testTarget(name: "CurateCLITests", dependencies: ["CurateCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,23 +1,3 @@
-/// The fork-server driver run by each pool worker (`python -B -s -c <source> <config JSON>`).
-///
-/// It is Python because it runs inside the target interpreter. Two processes: the supervisor reads length-prefixed
-/// JSON requests on fd 0, compiles the code, makes the scratch directory, the capture pipes and the outcome file,
-/// and hands the marshalled code, the pipes and that file to the zygote, a pristine fork of itself that forks one child per request and waits
-/// for it. The child
-/// (new session, rlimits, unprivileged uid, fresh scratch directory, stdin from /dev/null, stdout/stderr into capped
-/// pipes) runs solution, test setup and each test, appending nonce-tagged outcomes to a private memfd that the
-/// supervisor reads once the child and its survivors are gone (no wakeup per test, nothing lost to a kill). The
-/// supervisor enforces the wall-clock and output limits by killing the child's process group from outside, kills
-/// every survivor, removes the scratch directory and replies with raw facts for `VerdictBuilder`.
-///
-/// The split keeps forks cheap: the zygote does nothing while its child runs and nothing but unmarshal between
-/// forks, so neither of them pays copy-on-write faults for the supervisor's work, and the child inherits compiled
-/// code instead of compiling it.
-enum WorkerDriver {
-    /// Bumped whenever the driver's behaviour changes, so cached verdicts keyed by `ExecutionRequest.key` expire.
-    static let version = "4"
-
-    static let source = #"""
 import gc
 gc.disable()
 import builtins, errno, fcntl, json, marshal, math, os, resource, secrets, select, shutil, signal, socket, struct, sys, tempfile, time
@@ -530,5 +510,3 @@ def main():
 
 ZYGOTE_PID, ZYGOTE = start_zygote()
 main()
-"""#
-}

@@ -1,3 +1,4 @@
+import CurateSupport
 import Foundation
 
 /// Resource limits for one execution.
@@ -64,7 +65,7 @@ public struct ExecutionRequest: Sendable, Hashable, Codable {
     }
 
     /// sha256 of everything that decides the result: code, setup, tests, limits, seeds, clock offset,
-    /// Python version and harness version. Equal keys mean a stored verdict can be reused.
+    /// Python version and the sha256 of the worker driver. Equal keys mean a stored verdict can be reused.
     public var key: String {
         struct Keyed: Encodable {
             var request: ExecutionRequest
@@ -72,7 +73,7 @@ public struct ExecutionRequest: Sendable, Hashable, Codable {
         }
         var normalized = self
         normalized.hashSeed = hashSeed ?? 0
-        return SHA256.hex(CanonicalJSON.encode(Keyed(request: normalized, harness: WorkerDriver.version)))
+        return SHA256.hex(CanonicalJSON.encode(Keyed(request: normalized, harness: WorkerDriver.digest)))
     }
 }
 
