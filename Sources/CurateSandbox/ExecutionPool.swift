@@ -327,13 +327,15 @@ public actor ExecutionPool {
             var memory_mb, max_processes, max_output, keep_output, max_file_size, max_open_files, hash_seed: Int
             var random_seed: Int?
             var clock_offset: Double?
+            var entry_point: String?
         }
         let limits = request.limits
         let frame = Frame(
             solution: request.solution, setup: request.testSetup, tests: request.tests, timeout: limits.timeoutSeconds,
             memory_mb: limits.memoryMB, max_processes: limits.maxProcesses, max_output: limits.maxOutputBytes,
             keep_output: keptOutput, max_file_size: limits.maxFileSizeBytes, max_open_files: limits.maxOpenFiles,
-            hash_seed: seed, random_seed: request.randomSeed, clock_offset: request.clockOffsetSeconds)
+            hash_seed: seed, random_seed: request.randomSeed, clock_offset: request.clockOffsetSeconds,
+            entry_point: request.entryPoint)
         return (try? JSONEncoder().encode(frame)) ?? Data()
     }
 

@@ -49,10 +49,14 @@ public struct ExecutionRequest: Sendable, Hashable, Codable {
     public var clockOffsetSeconds: Double?
     /// The interpreter version the result is for (`ExecutionPool.pythonVersion`); part of `key`.
     public var pythonVersion: String?
+    /// The function under test. The tests take every other name from the solution only where it is not a builtin,
+    /// so a solution cannot redefine a builtin the tests use to check its results.
+    public var entryPoint: String?
 
     public init(
         solution: String, testSetup: String = "", tests: [String], limits: ExecutionLimits = .default,
-        hashSeed: Int? = nil, randomSeed: Int? = nil, clockOffsetSeconds: Double? = nil, pythonVersion: String? = nil
+        hashSeed: Int? = nil, randomSeed: Int? = nil, clockOffsetSeconds: Double? = nil, pythonVersion: String? = nil,
+        entryPoint: String? = nil
     ) {
         self.solution = solution
         self.testSetup = testSetup
@@ -62,9 +66,10 @@ public struct ExecutionRequest: Sendable, Hashable, Codable {
         self.randomSeed = randomSeed
         self.clockOffsetSeconds = clockOffsetSeconds
         self.pythonVersion = pythonVersion
+        self.entryPoint = entryPoint
     }
 
-    /// sha256 of everything that decides the result: code, setup, tests, limits, seeds, clock offset,
+    /// sha256 of everything that decides the result: code, setup, tests, entry point, limits, seeds, clock offset,
     /// Python version and the sha256 of the worker driver. Equal keys mean a stored verdict can be reused.
     public var key: String {
         struct Keyed: Encodable {

@@ -154,14 +154,15 @@ struct ExecutionPoolTests {
 
     @Test func keyCoversEverythingThatDecidesTheResult() {
         let base = ExecutionRequest(solution: "x = 1", tests: ["assert x == 1"], pythonVersion: "3.11.2")
-        var changed = [base, base, base, base, base, base]
+        var changed = [base, base, base, base, base, base, base]
         changed[0].solution = "x = 2"
         changed[1].tests = ["assert x == 2"]
         changed[2].limits.timeoutSeconds = 3
         changed[3].pythonVersion = "3.12.0"
         changed[4].randomSeed = 1
         changed[5].testSetup = "import os"
-        #expect(Set(changed.map(\.key) + [base.key]).count == 7)
+        changed[6].entryPoint = "f"
+        #expect(Set(changed.map(\.key) + [base.key]).count == 8)
         var explicitZero = base
         explicitZero.hashSeed = 0
         #expect(explicitZero.key == base.key)

@@ -201,7 +201,7 @@ public struct Validator: Sendable {
         ExecutionRequest(
             solution: content.solution, testSetup: content.testSetup,
             tests: content.tests + (options.includeChallengeTests ? content.challengeTests : []), limits: options.limits,
-            pythonVersion: pythonVersion)
+            pythonVersion: pythonVersion, entryPoint: content.entryPoint)
     }
 
     private func selectHeads(_ options: ValidationOptions) throws -> [TaskHead] {
