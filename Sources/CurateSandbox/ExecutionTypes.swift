@@ -148,10 +148,14 @@ public struct ExecutionVerdict: Sendable, Hashable, Codable {
     public var detail: String
     /// Processes still alive after the child ended, which the worker killed (daemons, fork-bomb leftovers).
     public var survivorsKilled: Int
+    /// True when the sandbox worker itself failed while running the program (twice), so the verdict says nothing
+    /// about the program and must not be stored for reuse; nil otherwise.
+    public var harnessFailure: Bool?
 
     public init(
         status: RunStatus, tests: [TestOutcome], cpuSeconds: Double, wallSeconds: Double, peakMemoryKB: Int,
-        stdout: String, stderr: String, programError: ProgramError? = nil, detail: String = "", survivorsKilled: Int = 0
+        stdout: String, stderr: String, programError: ProgramError? = nil, detail: String = "", survivorsKilled: Int = 0,
+        harnessFailure: Bool? = nil
     ) {
         self.status = status
         self.tests = tests
@@ -163,6 +167,7 @@ public struct ExecutionVerdict: Sendable, Hashable, Codable {
         self.programError = programError
         self.detail = detail
         self.survivorsKilled = survivorsKilled
+        self.harnessFailure = harnessFailure
     }
 
     /// True when the run ended normally and every test passed.

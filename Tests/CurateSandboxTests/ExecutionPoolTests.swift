@@ -114,6 +114,18 @@ struct ExecutionPoolTests {
         await #expect(throws: ExecutionError.poolShutDown) { try await pool.run(request) }
     }
 
+    @Test func aRequestWhoseWorkerDiesRunsAgainOnANewOne() async throws {
+        try await ExecutionPool.withPool(.init(jobs: 1)) { pool in
+            let request = ExecutionRequest(solution: "import time\ntime.sleep(1)\n" + Self.add, tests: ["assert add(1, 2) == 3"])
+            async let verdict = pool.run(request)
+            try await Task.sleep(nanoseconds: 400_000_000)
+            for pid in await pool.workerProcessIDs { kill(pid, SIGKILL) }
+            let result = try await verdict
+            #expect(result.passed, "\(result.detail)")
+            #expect(result.harnessFailure == nil)
+        }
+    }
+
     @Test func withoutNamespacesThePoolSaysSoAndStillKillsLeftovers() async throws {
         let pool = try await ExecutionPool(configuration: .init(jobs: 1, isolation: .none, sandboxUIDBase: 1_700_000))
         #expect(!pool.isolation.pidNamespace)
