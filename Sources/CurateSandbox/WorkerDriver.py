@@ -233,6 +233,9 @@ def child_main(req, solution, fds):
     the solution process. The solution runs in the process the zygote waits for, so its exit status and resource
     use are the run's, as in a single process; the tests process reads the tests and waits for it to be ready."""
     os.setsid()
+    if IS_ROOT:
+        os.chown(SCRATCH, UID, GID)
+        os.chmod(SCRATCH, 0o770)
     calls_r, calls_w = os.pipe()
     replies_r, replies_w = os.pipe()
     solution_pid = os.getpid()
@@ -261,8 +264,6 @@ def child_main(req, solution, fds):
     os.closerange(5, 1 << 20)
     set_limits(req)
     if IS_ROOT:
-        os.chown(SCRATCH, UID, GID)
-        os.chmod(SCRATCH, 0o770)
         os.setgroups([])
         os.setgid(GID)
         os.setuid(UID)
