@@ -20,10 +20,19 @@ let package = Package(
             name: "CurateStore",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .target(name: "CurateSupport"),
+        .target(
+            name: "CurateSandbox",
+            dependencies: ["CurateSupport"],
+            resources: [.embedInCode("WorkerDriver.py")],
+            plugins: [.plugin(name: "ContentDigestPlugin")]
+        ),
         .target(
             name: "CurateCore",
             dependencies: [
                 "CurateStore",
+                "CurateSupport",
+                "CurateSandbox",
                 "CScanKernels",
                 "CZlib",
                 .product(name: "Yams", package: "Yams"),
@@ -31,10 +40,12 @@ let package = Package(
             resources: [.embedInCode("MathQA/mathqa_runner.py")],
             plugins: [.plugin(name: "ContentDigestPlugin")]
         ),
+        .target(name: "CurateBenchmarks", dependencies: ["CurateCore"]),
         .executableTarget(
             name: "curate",
             dependencies: [
                 "CurateCore",
+                "CurateBenchmarks",
                 "CurateStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -44,6 +55,7 @@ let package = Package(
         .target(name: "CurateTestSupport", dependencies: ["CurateCore", "CurateStore"], path: "Tests/CurateTestSupport"),
         .testTarget(name: "CurateStoreTests", dependencies: ["CurateStore", "CurateTestSupport"]),
         .testTarget(name: "CurateCoreTests", dependencies: ["CurateCore", "CurateStore", "CurateTestSupport"]),
+        .testTarget(name: "CurateSandboxTests", dependencies: ["CurateSandbox"]),
         .testTarget(name: "CurateCLITests", dependencies: ["CurateCore", "CurateTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CurateBenchmarks
 import CurateCore
 import Foundation
 

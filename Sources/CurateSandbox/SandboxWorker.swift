@@ -1,3 +1,4 @@
+import CurateSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,4 @@
-import CurateCore
+import CurateSandbox
 import Foundation
 import Testing
 

@@ -1,4 +1,4 @@
-@testable import CurateCore
+@testable import CurateSandbox
 import Testing
 
 /// How `runAll` cuts requests into per-worker batches.

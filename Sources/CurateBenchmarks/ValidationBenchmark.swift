@@ -1,3 +1,4 @@
+import CurateCore
 import Foundation
 
 /// One dataset validated by the benchmark: wall time, throughput, verdict counts and the tasks that did not pass.
@@ -101,14 +102,14 @@ public struct ValidationBenchmark: Sendable {
     /// the pool is shut down.
     public func run(configuration: ExecutionPool.Configuration, progress: (@Sendable (String, Int, Int) -> Void)? = nil) async throws -> ValidationBenchmarkReport {
         let problemFile = try humanEvalPath ?? humanEvalPython.map(HumanEvalHarness.problemFile(python:))
-        let humanEvalTasks = try problemFile.map { file in try Self.read(file) { HumanEvalReader.read($0, path: file, dataset: "humaneval") } }
+        let humanEvalTasks = try problemFile.map { file in try Self.read(file, format: .humaneval) }
         let poolStart = Date()
         var report = try await ExecutionPool.withPool(configuration) { pool in
             let poolSeconds = Date().timeIntervalSince(poolStart)
             var report = ValidationBenchmarkReport(
                 pythonVersion: pool.pythonVersion, jobs: configuration.jobs, poolStartSeconds: poolSeconds, isolationWarnings: pool.isolation.warnings)
             if let mbppPath {
-                let tasks = try Self.read(mbppPath) { MBPPReader.read($0, path: mbppPath, dataset: "mbpp") }
+                let tasks = try Self.read(mbppPath, format: .mbpp)
                 report.mbpp = try await measure("mbpp", tasks: tasks, pool: pool, progress: progress)
             }
             if let humanEvalTasks {
@@ -155,52 +156,18 @@ public struct ValidationBenchmark: Sendable {
             failures: failures.compactMap { $0 })
     }
 
-    /// Reads a (possibly gzipped) file and parses it with `reader`, failing on any rejected record.
-    static func read(_ path: String, reader: (Data) -> SourceReadResult) throws -> [IngestedTask] {
-        let data: Data
+    /// Reads a (possibly gzipped) file in `format`, failing on any rejected record.
+    static func read(_ path: String, format: IngestFormat) throws -> [IngestedTask] {
+        let result: SourceReadResult
         do {
-            data = try Ingestor.readBytes(path)
+            result = try ReferenceTasks.read(path, format: format)
         } catch IngestError.unreadable(_, let reason) {
             throw BenchmarkError.unreadable(path: path, reason: reason)
         }
-        let result = reader(data)
         if let problem = result.diagnostics.first(where: { $0.severity == .error }) {
             throw BenchmarkError.unreadable(path: path, reason: problem.description)
         }
         return result.tasks
-    }
-}
-
-extension ValidationFailure {
-    /// The first failing statement and its outcome (or the setup/solution error, or the run's detail).
-    static func describe(taskID: String, revisionID: Int64, request: ExecutionRequest, verdict: ExecutionVerdict, category: VerdictCategory) -> ValidationFailure {
-        var statement = "<run>", outcome = verdict.detail
-        if let error = verdict.programError {
-            statement = "<\(error.phase)>"
-            outcome = TestOutcome.error(type: error.type, message: error.message).summary
-        } else if let first = verdict.firstFailure {
-            statement = request.tests[first.index]
-            outcome = first.outcome == .notReached && !verdict.detail.isEmpty ? verdict.detail : first.outcome.summary
-        }
-        return ValidationFailure(taskID: taskID, revisionID: revisionID, category: category, statement: statement, outcome: outcome, detail: verdict.detail)
-    }
-
-    /// Counts the verdicts by category and describes each that did not pass (nil where it passed, in verdict order);
-    /// `task` gives the task id and revision id of a verdict's index.
-    static func tally(
-        _ verdicts: [ExecutionVerdict], requests: [ExecutionRequest], task: (Int) -> (id: String, revisionID: Int64)
-    ) -> (counts: [VerdictCategory: Int], failures: [ValidationFailure?]) {
-        var counts: [VerdictCategory: Int] = [:]
-        var failures = [ValidationFailure?](repeating: nil, count: verdicts.count)
-        for (index, verdict) in verdicts.enumerated() {
-            let category = VerdictCategory(verdict)
-            counts[category, default: 0] += 1
-            if category != .passed {
-                let (taskID, revisionID) = task(index)
-                failures[index] = describe(taskID: taskID, revisionID: revisionID, request: requests[index], verdict: verdict, category: category)
-            }
-        }
-        return (counts, failures)
     }
 }
 

@@ -1,0 +1,2 @@
+@_exported import CurateSandbox
+@_exported import CurateSupport
