@@ -25,7 +25,7 @@ let package = Package(
         .target(
             name: "CurateSandbox",
             dependencies: ["CurateSupport"],
-            resources: [.embedInCode("WorkerDriver.py")]
+            resources: [.embedInCode("WorkerDriver.py"), .embedInCode("SandboxLauncher.py")]
         ),
         .target(
             name: "CurateCore",

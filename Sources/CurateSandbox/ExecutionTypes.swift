@@ -65,7 +65,8 @@ public struct ExecutionRequest: Sendable, Hashable, Codable {
     }
 
     /// sha256 of everything that decides the result: code, setup, tests, limits, seeds, clock offset,
-    /// Python version and the sha256 of the worker driver. Equal keys mean a stored verdict can be reused.
+    /// Python version and the sha256 of the worker driver and of the sandbox launcher. Equal keys mean a stored verdict
+    /// can be reused.
     public var key: String {
         struct Keyed: Encodable {
             var request: ExecutionRequest
@@ -73,7 +74,7 @@ public struct ExecutionRequest: Sendable, Hashable, Codable {
         }
         var normalized = self
         normalized.hashSeed = hashSeed ?? 0
-        return SHA256.hex(CanonicalJSON.encode(Keyed(request: normalized, harness: WorkerDriver.digest)))
+        return SHA256.hex(CanonicalJSON.encode(Keyed(request: normalized, harness: WorkerDriver.digest + SandboxLauncher.digest)))
     }
 }
 
