@@ -6,10 +6,12 @@ import Darwin
 #endif
 
 /// The cgroup hierarchy whose memory and pids controllers curate can use, found from `/proc/self/mountinfo` and
-/// `/proc/self/cgroup`: v2 (one tree, controllers enabled below curate's own cgroup) or v1 (a memory tree and,
-/// when mounted, a pids tree). Worker cgroups are made directly below curate's own cgroup in each tree.
+/// `/proc/self/cgroup`, and the directories below which worker cgroups are made.
 enum CgroupHierarchy: Sendable, Hashable {
-    case unified(own: String)
+    /// v2: below curate's own cgroup when it can enable the memory controller there (no other process in it),
+    /// otherwise below the nearest ancestor that already hands the memory controller to its children.
+    case unified(parent: String)
+    /// v1: below curate's own cgroup in the memory tree and, when mounted and writable, the pids tree.
     case separate(memory: String, pids: String?)
 
     /// Prefix of every cgroup curate makes: `curate-<pid>-<pool>-<slot>`, so a later run can tell a crashed run's
@@ -22,47 +24,22 @@ enum CgroupHierarchy: Sendable, Hashable {
               let membership = try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8) else {
             return .failure(CgroupUnavailable(reason: "/proc/self/cgroup is not readable (not Linux?)"))
         }
-        var ownV2: String?
-        var ownV1: [String: String] = [:]
-        for line in membership.split(separator: "\n") {
-            let fields = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
-            guard fields.count == 3 else { continue }
-            if fields[0] == "0" && fields[1].isEmpty {
-                ownV2 = String(fields[2])
-            } else {
-                for controller in fields[1].split(separator: ",") { ownV1[String(controller)] = String(fields[2]) }
-            }
-        }
-        var v2Directory: String?
-        var v1Directories: [String: String] = [:]
-        for line in mountInfo.split(separator: "\n") {
-            let halves = line.components(separatedBy: " - ")
-            guard halves.count == 2 else { continue }
-            let mountFields = halves[0].split(separator: " ").map(String.init)
-            let typeFields = halves[1].split(separator: " ").map(String.init)
-            guard mountFields.count >= 5, typeFields.count >= 3 else { continue }
-            let root = mountFields[3], point = mountFields[4]
-            if typeFields[0] == "cgroup2", let own = ownV2 {
-                v2Directory = directory(mountPoint: point, mountRoot: root, own: own)
-            } else if typeFields[0] == "cgroup" {
-                for controller in typeFields[2].split(separator: ",") where controller == "memory" || controller == "pids" {
-                    if let own = ownV1[String(controller)] {
-                        v1Directories[String(controller)] = directory(mountPoint: point, mountRoot: root, own: own)
-                    }
-                }
-            }
-        }
+        let (v2Directory, v1Directories) = ownDirectories(mountInfo: mountInfo, membership: membership)
         var reasons: [String] = []
-        if let own = v2Directory {
-            let controllers = (try? String(contentsOfFile: own + "/cgroup.controllers", encoding: .utf8)) ?? ""
-            if controllers.split(separator: " ").contains(where: { $0.trimmingCharacters(in: .whitespacesAndNewlines) == "memory" }) {
-                let control = own + "/cgroup.subtree_control"
-                guard let refused = writeControlFile(control, "+memory +pids").flatMap({ _ in writeControlFile(control, "+memory") }) else {
-                    return .success(.unified(own: own))
+        if let (mountPoint, own) = v2Directory {
+            let control = own + "/cgroup.subtree_control"
+            let refused = writeControlFile(control, "+memory +pids").flatMap { _ in writeControlFile(control, "+memory") }
+            if refused == nil { return .success(.unified(parent: own)) }
+            var ancestor = own
+            while ancestor.count > mountPoint.count {
+                ancestor = (ancestor as NSString).deletingLastPathComponent
+                let enabled = (try? String(contentsOfFile: ancestor + "/cgroup.subtree_control", encoding: .utf8)) ?? ""
+                if enabled.split(whereSeparator: \.isWhitespace).contains("memory") && access(ancestor, W_OK) == 0 {
+                    return .success(.unified(parent: ancestor))
                 }
-                reasons.append("cgroup v2: cannot enable the memory controller below '\(own)' (\(refused))")
-            } else if v1Directories["memory"] == nil {
-                reasons.append("cgroup v2: the memory controller is not available in '\(own)'")
+            }
+            if v1Directories["memory"] == nil {
+                reasons.append("cgroup v2: cannot enable the memory controller below '\(own)' (\(refused!)) and no writable ancestor enables it")
             }
         }
         if let memory = v1Directories["memory"] {
@@ -76,6 +53,42 @@ enum CgroupHierarchy: Sendable, Hashable {
         return .failure(CgroupUnavailable(reason: reasons.joined(separator: "; ")))
     }
 
+    /// Where this process's cgroup is in each mounted tree: the v2 mount point and directory, and the v1 directories
+    /// of the memory and pids controllers, from the texts of `/proc/self/mountinfo` and `/proc/self/cgroup`.
+    static func ownDirectories(mountInfo: String, membership: String) -> (unified: (mountPoint: String, own: String)?, separate: [String: String]) {
+        var ownV2: String?
+        var ownV1: [String: String] = [:]
+        for line in membership.split(separator: "\n") {
+            let fields = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+            guard fields.count == 3 else { continue }
+            if fields[0] == "0" && fields[1].isEmpty {
+                ownV2 = String(fields[2])
+            } else {
+                for controller in fields[1].split(separator: ",") { ownV1[String(controller)] = String(fields[2]) }
+            }
+        }
+        var unified: (mountPoint: String, own: String)?
+        var separate: [String: String] = [:]
+        for line in mountInfo.split(separator: "\n") {
+            let halves = line.components(separatedBy: " - ")
+            guard halves.count == 2 else { continue }
+            let mountFields = halves[0].split(separator: " ").map(String.init)
+            let typeFields = halves[1].split(separator: " ").map(String.init)
+            guard mountFields.count >= 5, typeFields.count >= 3 else { continue }
+            let root = mountFields[3], point = mountFields[4]
+            if typeFields[0] == "cgroup2", let own = ownV2 {
+                unified = (point, directory(mountPoint: point, mountRoot: root, own: own))
+            } else if typeFields[0] == "cgroup" {
+                for controller in typeFields[2].split(separator: ",") where controller == "memory" || controller == "pids" {
+                    if let own = ownV1[String(controller)] {
+                        separate[String(controller)] = directory(mountPoint: point, mountRoot: root, own: own)
+                    }
+                }
+            }
+        }
+        return (unified, separate)
+    }
+
     private static func directory(mountPoint: String, mountRoot: String, own: String) -> String {
         let relative = own.hasPrefix(mountRoot) ? String(own.dropFirst(mountRoot.count)) : own
         let trimmed = relative.hasPrefix("/") ? String(relative.dropFirst()) : relative
@@ -85,7 +98,7 @@ enum CgroupHierarchy: Sendable, Hashable {
     /// The directories (one per tree) below which worker cgroups are made.
     var parents: [String] {
         switch self {
-        case .unified(let own): return [own]
+        case .unified(let parent): return [parent]
         case .separate(let memory, let pids): return [memory] + (pids.map { [$0] } ?? [])
         }
     }
