@@ -232,8 +232,10 @@ public actor ExecutionPool {
         return batches
     }
 
-    /// Runs requests of one hash seed, in order, on one worker; a worker that dies is replaced: the request it was
-    /// running gets a lost-worker verdict and the rest run on the new worker.
+    /// Runs requests of one hash seed, in order, on one worker; a worker that dies is replaced and the request it was
+    /// running runs again on the new one (a worker dies of its own failures, not of a program's: programs run in
+    /// unprivileged children); a request whose worker fails twice gets a lost-worker verdict, marked as the
+    /// harness's failure.
     private func runBatch(_ requests: [ExecutionRequest], frames: [Data], seed: Int, progress: (@Sendable (Int) -> Void)?) async throws -> [ExecutionVerdict] {
         guard !isShutDown else { throw ExecutionError.poolShutDown }
         let slot = await acquire(seed: seed)
@@ -253,7 +255,13 @@ public actor ExecutionPool {
             for reply in replies { verdicts.append(VerdictBuilder.verdict(for: requests[verdicts.count], reply: reply)) }
             guard let failure else { break }
             workers[slot] = nil
-            if case .notDelivered = failure, replies.isEmpty, !retried {
+            if !replies.isEmpty { retried = false }
+            let retryable: Bool
+            switch failure {
+            case .unresponsive, .outOfMemory: retryable = false
+            default: retryable = true
+            }
+            if !retried, retryable {
                 retried = true
                 continue
             }
@@ -399,13 +407,15 @@ public actor ExecutionPool {
             var memory_mb, max_processes, max_output, keep_output, max_file_size, max_open_files, hash_seed: Int
             var random_seed: Int?
             var clock_offset: Double?
+            var entry_point: String?
         }
         let limits = request.limits
         let frame = Frame(
             solution: request.solution, setup: request.testSetup, tests: request.tests, timeout: limits.timeoutSeconds,
             memory_mb: limits.memoryMB, max_processes: limits.maxProcesses, max_output: limits.maxOutputBytes,
             keep_output: keptOutput, max_file_size: limits.maxFileSizeBytes, max_open_files: limits.maxOpenFiles,
-            hash_seed: seed, random_seed: request.randomSeed, clock_offset: request.clockOffsetSeconds)
+            hash_seed: seed, random_seed: request.randomSeed, clock_offset: request.clockOffsetSeconds,
+            entry_point: request.entryPoint)
         return (try? JSONEncoder().encode(frame)) ?? Data()
     }
 
@@ -420,11 +430,11 @@ public actor ExecutionPool {
             detail = "the sandbox worker did not answer within the limit plus 15 s and was replaced"
         default:
             status = .crashed
-            detail = "the sandbox worker died while running this program (was it killed by the program?) and was replaced"
+            detail = "the sandbox worker died twice while running this program and was replaced"
         }
         return ExecutionVerdict(
             status: status, tests: [TestOutcome](repeating: .notReached, count: request.tests.count), cpuSeconds: 0,
-            wallSeconds: 0, peakMemoryKB: 0, stdout: "", stderr: "", detail: detail)
+            wallSeconds: 0, peakMemoryKB: 0, stdout: "", stderr: "", detail: detail, harnessFailure: status == .crashed)
     }
 
     private static func ignoreSIGPIPE() {

@@ -49,10 +49,14 @@ public struct ExecutionRequest: Sendable, Hashable, Codable {
     public var clockOffsetSeconds: Double?
     /// The interpreter version the result is for (`ExecutionPool.pythonVersion`); part of `key`.
     public var pythonVersion: String?
+    /// The function under test. The tests take every other name from the solution only where it is not a builtin,
+    /// so a solution cannot redefine a builtin the tests use to check its results.
+    public var entryPoint: String?
 
     public init(
         solution: String, testSetup: String = "", tests: [String], limits: ExecutionLimits = .default,
-        hashSeed: Int? = nil, randomSeed: Int? = nil, clockOffsetSeconds: Double? = nil, pythonVersion: String? = nil
+        hashSeed: Int? = nil, randomSeed: Int? = nil, clockOffsetSeconds: Double? = nil, pythonVersion: String? = nil,
+        entryPoint: String? = nil
     ) {
         self.solution = solution
         self.testSetup = testSetup
@@ -62,11 +66,12 @@ public struct ExecutionRequest: Sendable, Hashable, Codable {
         self.randomSeed = randomSeed
         self.clockOffsetSeconds = clockOffsetSeconds
         self.pythonVersion = pythonVersion
+        self.entryPoint = entryPoint
     }
 
-    /// sha256 of everything that decides the result: code, setup, tests, limits, seeds, clock offset,
-    /// Python version and the sha256 of the worker driver and of the sandbox launcher. Equal keys mean a stored verdict
-    /// can be reused.
+    /// sha256 of everything that decides the result: code, setup, tests, entry point, limits, seeds, clock offset,
+    /// Python version and the sha256 of the worker driver and of the sandbox launcher. Equal keys mean a stored
+    /// verdict can be reused.
     public var key: String {
         struct Keyed: Encodable {
             var request: ExecutionRequest
@@ -144,10 +149,14 @@ public struct ExecutionVerdict: Sendable, Hashable, Codable {
     public var detail: String
     /// Processes still alive after the child ended, which the worker killed (daemons, fork-bomb leftovers).
     public var survivorsKilled: Int
+    /// True when the sandbox worker itself failed while running the program (twice), so the verdict says nothing
+    /// about the program and must not be stored for reuse; nil otherwise.
+    public var harnessFailure: Bool?
 
     public init(
         status: RunStatus, tests: [TestOutcome], cpuSeconds: Double, wallSeconds: Double, peakMemoryKB: Int,
-        stdout: String, stderr: String, programError: ProgramError? = nil, detail: String = "", survivorsKilled: Int = 0
+        stdout: String, stderr: String, programError: ProgramError? = nil, detail: String = "", survivorsKilled: Int = 0,
+        harnessFailure: Bool? = nil
     ) {
         self.status = status
         self.tests = tests
@@ -159,6 +168,7 @@ public struct ExecutionVerdict: Sendable, Hashable, Codable {
         self.programError = programError
         self.detail = detail
         self.survivorsKilled = survivorsKilled
+        self.harnessFailure = harnessFailure
     }
 
     /// True when the run ended normally and every test passed.

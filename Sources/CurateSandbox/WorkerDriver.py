@@ -1,6 +1,6 @@
 import gc
 gc.disable()
-import builtins, errno, fcntl, json, marshal, math, os, resource, secrets, select, shutil, signal, socket, struct, sys, tempfile, time
+import base64, builtins, collections, ctypes, fcntl, importlib, itertools, json, marshal, math, operator, os, resource, select, signal, socket, stat, struct, sys, tempfile, time, types
 
 CONFIG = json.loads(sys.argv[1])
 PROTO_IN = os.dup(0)
@@ -16,6 +16,8 @@ except OSError:
 IS_ROOT = os.geteuid() == 0
 UID = CONFIG["uid"]
 GID = CONFIG["gid"]
+# The tests process's uid (and gid): not the solution's, so the solution can neither signal nor trace it.
+TESTS_UID = CONFIG.get("tests_uid", UID + (1 << 30))
 PRIVATE_DIRS = [d for d in CONFIG.get("private_dirs", []) if os.path.isdir(d)]
 SCRATCH_ROOT = CONFIG["scratch_root"]
 SCRATCH = os.path.join(SCRATCH_ROOT, "run")
@@ -33,8 +35,10 @@ import time as _time_module
 EXIT_FORMAT = ">iddq"
 MAX_RESULT_BYTES = 64 << 20
 # Request fields the child needs besides the compiled phases.
-CHILD_SETTINGS = ("memory_mb", "timeout", "max_file_size", "max_open_files", "max_processes", "random_seed", "clock_offset")
-NONCE_BYTES = 32
+CHILD_SETTINGS = ("memory_mb", "timeout", "max_file_size", "max_open_files", "max_processes", "random_seed", "clock_offset",
+                  "entry_point")
+# Descriptors the zygote hands each child: stdout and stderr pipes, the outcome file and the tests file.
+CHILD_FDS = 4
 
 
 def read_exact(read, n):
@@ -73,44 +77,169 @@ def network_isolated():
         return False
 
 
+# ---------------------------------------------------------------- values crossing between the two processes
+#
+# The tests process never runs the solution's code and never holds its objects. What crosses is tagged JSON: None,
+# bool, int, float and str as themselves, everything else a list whose first item is a tag. Plain data (containers
+# of plain data) crosses by value and is rebuilt from fresh builtin types on the other side; every other object stays
+# where it lives and crosses as a reference ("h"), which the other side can call, read and set attributes on, but
+# compares only by identity. Modules and classes or functions of a few pure standard modules cross by name ("m",
+# "g"), and the receiving side uses its own copy.
+
+MAX_DEPTH = 100
+MAX_FRAME = 64 << 20
+BIG_INT = 1 << 12000
+SEQUENCE_TAGS = {list: "l", tuple: "t", set: "s", frozenset: "f"}
+SEQUENCE_TYPES = {"l": list, "t": tuple, "s": set, "f": frozenset, "q": collections.deque}
+MAPPING_TYPES = {"d": dict, "o": collections.OrderedDict, "k": collections.Counter}
+PLAIN_BASES = (int, float, complex, str, bytes, bytearray, tuple, list, dict, set, frozenset)
+MUTABLE = (list, dict, set, bytearray)
+LOCAL_MODULES = frozenset((
+    "builtins", "math", "cmath", "operator", "itertools", "functools", "heapq", "bisect", "collections", "re",
+    "string", "statistics", "fractions", "decimal", "datetime", "copy", "random", "typing", "array", "numbers",
+    "enum", "calendar", "textwrap", "unicodedata"))
+# Builtins the tests process never takes by name from the solution's side: they could run code or reach the harness.
+DENIED_BUILTINS = frozenset((
+    "exec", "eval", "compile", "open", "input", "breakpoint", "setattr", "delattr", "getattr", "globals", "locals",
+    "vars", "exit", "quit", "help", "memoryview"))
+OPERATIONS = {"len": len, "bool": bool, "str": str, "repr": repr, "getitem": operator.getitem,
+              "setitem": operator.setitem, "contains": operator.contains, "iter": iter, "next": next}
+
+
+class ProtocolError(Exception):
+    """The other side sent something that is not a well-formed message."""
+
+
+def encode(obj, other, depth=0):
+    """`obj` as tagged JSON; `other(obj)` encodes what is not plain data (a reference, or an error)."""
+    kind = type(obj)
+    if kind is str or kind is bool or kind is float or obj is None:
+        return obj
+    if kind is int:
+        return obj if -BIG_INT < obj < BIG_INT else ["x", hex(obj)]
+    if depth >= MAX_DEPTH:
+        return other(obj)
+    depth += 1
+    tag = SEQUENCE_TAGS.get(kind)
+    if tag is not None:
+        return [tag] + [encode(item, other, depth) for item in obj]
+    if kind is dict or kind is collections.OrderedDict or kind is collections.Counter:
+        node = ["d" if kind is dict else "o" if kind is collections.OrderedDict else "k"]
+        for key, value in dict.items(obj):
+            node.append(encode(key, other, depth))
+            node.append(encode(value, other, depth))
+        return node
+    if kind is bytes or kind is bytearray:
+        return ["y" if kind is bytes else "Y", base64.b64encode(obj).decode("ascii")]
+    if kind is complex:
+        return ["c", obj.real, obj.imag]
+    if kind is collections.deque:
+        return ["q"] + [encode(item, other, depth) for item in obj]
+    for base in PLAIN_BASES:
+        if isinstance(obj, base):
+            return encode(base(obj), other, depth - 1)
+    return other(obj)
+
+
+def decode(node, resolve, depth=0):
+    """A value rebuilt from tagged JSON out of fresh builtin objects; `resolve(node)` rebuilds references."""
+    kind = type(node)
+    if kind is str or kind is int or kind is float or kind is bool or node is None:
+        return node
+    if kind is not list or not node or type(node[0]) is not str or depth > MAX_DEPTH:
+        raise ProtocolError("malformed value")
+    tag = node[0]
+    depth += 1
+    builder = SEQUENCE_TYPES.get(tag)
+    if builder is not None:
+        items = [decode(item, resolve, depth) for item in itertools.islice(node, 1, None)]
+        return items if builder is list else builder(items)
+    builder = MAPPING_TYPES.get(tag)
+    if builder is not None:
+        if len(node) % 2 != 1:
+            raise ProtocolError("malformed mapping")
+        pairs = [(decode(node[i], resolve, depth), decode(node[i + 1], resolve, depth)) for i in range(1, len(node), 2)]
+        return builder(pairs) if builder is not collections.Counter else collections.Counter(dict(pairs))
+    if tag in ("y", "Y") and len(node) == 2 and type(node[1]) is str:
+        data = base64.b64decode(node[1], validate=True)
+        return data if tag == "y" else bytearray(data)
+    if tag == "c" and len(node) == 3 and all(type(part) in (int, float) for part in node[1:]):
+        return complex(node[1], node[2])
+    if tag == "x" and len(node) == 2 and type(node[1]) is str and len(node[1]) < 8192:
+        return int(node[1], 16)
+    return resolve(node)
+
+
+def by_name(obj):
+    """The ("m"/"g") name under which the other side finds its own copy of `obj`, or None."""
+    try:
+        if type(obj) is types.ModuleType:
+            name = obj.__name__
+            return ["m", name] if name in LOCAL_MODULES and sys.modules.get(name) is obj else None
+        if isinstance(obj, (type, types.BuiltinFunctionType, types.FunctionType)):
+            node = ["g", obj.__module__, obj.__qualname__]
+            return node if named(node) is obj else None
+    except Exception:
+        pass
+    return None
+
+
+def named(node):
+    """The object a "m"/"g" node names, from this process's own modules; ProtocolError for any other name."""
+    if node[0] == "m" and len(node) == 2 and node[1] in LOCAL_MODULES:
+        return importlib.import_module(node[1])
+    if node[0] != "g" or len(node) != 3 or node[1] not in LOCAL_MODULES or type(node[2]) is not str:
+        raise ProtocolError("malformed reference")
+    parts = node[2].split(".")
+    if any(not part or part.startswith("_") for part in parts) or (node[1] == "builtins" and parts[0] in DENIED_BUILTINS):
+        raise ProtocolError("%s.%s cannot cross by name" % (node[1], node[2]))
+    obj = importlib.import_module(node[1])
+    for part in parts:
+        obj = getattr(obj, part)
+    if type(obj) is types.ModuleType:
+        raise ProtocolError("modules cross as \"m\"")
+    return obj
+
+
+def frame(obj, dumps):
+    data = dumps(obj).encode("utf-8")
+    if len(data) > MAX_FRAME:
+        raise OverflowError("a value of %d bytes is too large to return (limit %d)" % (len(data), MAX_FRAME))
+    return struct.pack(">I", len(data)) + data
+
+
+def write_all(fd, data, write=os.write):
+    view = memoryview(data)
+    while view:
+        view = view[write(fd, view):]
+
+
+def printable(text):
+    """`text` with lone surrogates spelled out, so every record is valid UTF-8."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def exception_record(error):
+    try:
+        message = str(error)[:2000]
+    except BaseException:
+        message = "<unprintable %s>" % type(error).__name__
+    return type(error).__name__, message
+
+
 # ---------------------------------------------------------------- child side
 
-def child_main(req, phases, fds, nonce):
-    _write = os.write
-    _exit = os._exit
-    _getpid = os.getpid
-    _dumps = json.dumps
-    _exec = exec
-    _AssertionError = AssertionError
-    _MemoryError = MemoryError
-    _BaseException = BaseException
-    _str = str
-    _type = type
+def child_main(req, solution, fds):
+    """The zygote's child: forks the solution process, then becomes the tests process."""
     os.setsid()
     high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in fds]
+    for fd in fds:
+        os.close(fd)
     os.dup2(high[0], 1)
     os.dup2(high[1], 2)
-    res_fd = 3
-    os.dup2(high[2], res_fd, inheritable=False)
-    os.closerange(res_fd + 1, 1 << 20)
-    me = _getpid()
-
-    def report(obj):
-        if _getpid() != me:
-            _exit(0)
-        if obj.get("o") == "pass":
-            line = '%s{"k": "%s", "i": %d, "o": "pass"}\n' % (nonce, obj["k"], obj["i"])
-        else:
-            line = nonce + _dumps(obj) + "\n"
-        data = line.encode("utf-8", "backslashreplace")
-        view = memoryview(data)
-        try:
-            while view:
-                view = view[_write(res_fd, view):]
-        except OSError:
-            pass
-
-    mem = req["memory_mb"] * 1024 * 1024
+    results_fd, tests_fd = high[2], high[3]
+    calls_r, calls_w = os.pipe()
+    replies_r, replies_w = os.pipe()
     cpu = int(math.ceil(req["timeout"])) + 1
     limits = [(resource.RLIMIT_CORE, 0), (resource.RLIMIT_CPU, cpu), (resource.RLIMIT_FSIZE, req["max_file_size"]),
               (resource.RLIMIT_NOFILE, req["max_open_files"]), (resource.RLIMIT_NPROC, req["max_processes"])]
@@ -119,13 +248,70 @@ def child_main(req, phases, fds, nonce):
         resource.setrlimit(which, (value, hard))
     if IS_ROOT:
         os.chown(SCRATCH, UID, GID)
-        os.setgroups([])
-        os.setgid(GID)
-        os.setuid(UID)
-    os.umask(0o077)
+        os.chmod(SCRATCH, 0o770)
+    offset = req.get("clock_offset")
+    if offset:
+        install_clock_offset(offset)
+    pid = os.fork()
+    if pid == 0:
+        ends = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (calls_r, replies_w)]
+        os.dup2(ends[0], 3, inheritable=False)
+        os.dup2(ends[1], 4, inheritable=False)
+        os.closerange(5, 1 << 20)
+        if IS_ROOT:
+            os.setgroups([])
+            os.setgid(GID)
+            os.setuid(UID)
+        os.umask(0o007)
+        solution_main(req, solution, 3, 4)
+    for fd in (calls_r, replies_w, high[0], high[1]):
+        os.close(fd)
+    hide_from_other_processes()
+    if IS_ROOT:
+        os.setgroups([GID])
+        os.setgid(TESTS_UID)
+        os.setuid(TESTS_UID)
+    os.umask(0o007)
+    tests_main(req, pid, calls_w, replies_r, results_fd, tests_fd)
+
+
+def hide_from_other_processes():
+    """Makes this process non-dumpable: no process of another (or, without root, of the same) uid may ptrace it
+    or open its /proc memory and descriptors."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)
+    except Exception:
+        pass
+
+
+def prepare_process(req, mem):
+    """What both processes do before running task code: work directory, arguments, seed, address-space limit."""
     os.chdir(SCRATCH)
     sys.argv = [""]
+    if req.get("random_seed") is not None:
+        _random_module.seed(req["random_seed"])
+    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+
+
+def solution_main(req, solution, from_tests, to_tests):
+    """The solution process: runs the solution, then serves the tests process's calls until it hangs up. Everything
+    it uses is bound here, before the solution runs and can replace builtins or module attributes."""
+    _exit = os._exit
+    _read = os.read
+    _write = os.write
+    _exec = exec
+    _compile = compile
+    _BaseException = BaseException
+    _MemoryError = MemoryError
+    _type = type
+    _dumps = json.JSONEncoder(separators=(",", ":")).encode
+    _loads = json.JSONDecoder().decode
+    _unpack = struct.unpack
+    _encode, _decode, _frame, _write_all, _by_name, _named = encode, decode, frame, write_all, by_name, named
+    _exception_record, _operations = exception_record, dict(OPERATIONS)
+    _MUTABLE, _ProtocolError = MUTABLE, ProtocolError
     streams = (sys.stdout, sys.stderr)
+    handles = []
 
     def flush():
         for stream in streams:
@@ -134,41 +320,396 @@ def child_main(req, phases, fds, nonce):
             except _BaseException:
                 pass
 
-    if req.get("random_seed") is not None:
-        _random_module.seed(req["random_seed"])
-    offset = req.get("clock_offset")
-    if offset:
-        install_clock_offset(offset)
-    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+    def reference(obj):
+        node = _by_name(obj)
+        if node is None:
+            handles.append(obj)
+            node = ["h", len(handles) - 1]
+        return node
 
+    def resolve(node):
+        if node[0] == "h" and len(node) == 2 and _type(node[1]) is int and 0 <= node[1] < len(handles):
+            return handles[node[1]]
+        return _named(node)
+
+    def enc(obj):
+        return _encode(obj, reference)
+
+    def dec(node):
+        return _decode(node, resolve)
+
+    def send(message):
+        try:
+            data = _frame(message, _dumps)
+        except _BaseException as error:
+            data = _frame(raised(error), _dumps)
+        try:
+            _write_all(to_tests, data, _write)
+        except OSError:
+            _exit(0)
+
+    def receive():
+        header = read_exact(lambda n: _read(from_tests, n), 4)
+        if header is None:
+            _exit(0)
+        body = read_exact(lambda n: _read(from_tests, n), _unpack(">I", header)[0])
+        if body is None:
+            _exit(0)
+        return _loads(body.decode("utf-8"))
+
+    def raised(error):
+        name, message = _exception_record(error)
+        try:
+            args = enc(list(error.args))
+        except _BaseException:
+            args = None
+        return ["raise", name, message, args]
+
+    def answer(message):
+        op = message[0]
+        if op == "call":
+            args = [dec(node) for node in message[2]]
+            kwargs = {key: dec(node) for key, node in message[3].items()}
+            result = enc(dec(message[1])(*args, **kwargs))
+            back = []
+            for index, arg in enumerate(args):
+                if _type(arg) in _MUTABLE:
+                    node = enc(arg)
+                    if node != message[2][index]:
+                        back.append([index, node])
+            for key, arg in kwargs.items():
+                if _type(arg) in _MUTABLE:
+                    node = enc(arg)
+                    if node != message[3][key]:
+                        back.append([key, node])
+            return ["ok", result, back]
+        if op == "getattr":
+            return ["ok", enc(getattr(dec(message[1]), message[2]))]
+        if op == "setattr":
+            setattr(dec(message[1]), message[2], dec(message[3]))
+            return ["ok", None]
+        if op == "op":
+            return ["ok", enc(_operations[message[2]](dec(message[1]), *[dec(node) for node in message[3]]))]
+        if op == "names":
+            return ["ok", {name: enc(scope[name]) for name in message[1] if name in scope}]
+        raise _ProtocolError("unknown request %r" % (op,))
+
+    mem = req["memory_mb"] * 1024 * 1024
+    prepare_process(req, mem)
+    code, source = solution
     scope = {"__name__": "solution", "__builtins__": builtins}
+    try:
+        if code is None:
+            code = _compile(source, "<solution>", "exec")
+        _exec(code, scope)
+        ready = ["ready"]
+    except _BaseException as error:
+        name, message = _exception_record(error)
+        ready = ["failed", name, message, isinstance(error, _MemoryError)]
+    flush()
+    send(ready)
+    if ready[0] != "ready":
+        _exit(0)
+    while True:
+        message = receive()
+        try:
+            reply = answer(message)
+        except _BaseException as error:
+            reply = raised(error)
+        flush()
+        send(reply)
 
-    def run(kind, index, code, source):
+
+def tests_main(req, solution_pid, to_solution, from_solution, results_fd, tests_fd):
+    """The tests process: runs the test setup and the tests (trusted task data, which the solution process never
+    sees), calling into the solution process for every name the solution defines, and alone writes the outcomes."""
+    try:
+        pidfd = os.pidfd_open(solution_pid)
+    except (AttributeError, OSError):
+        pidfd = None
+    poller = select.poll()
+    poller.register(from_solution, select.POLLIN | select.POLLHUP | select.POLLERR)
+    if pidfd is not None:
+        poller.register(pidfd, select.POLLIN)
+    size = os.fstat(tests_fd).st_size
+    phases = marshal.loads(os.pread(tests_fd, size, 0))
+    os.close(tests_fd)
+    sys.path[:] = [entry for entry in sys.path if entry not in ("", ".") and not entry.startswith(SCRATCH_ROOT)]
+    streams = (sys.stdout, sys.stderr)
+    foreign = {}
+
+    def flush():
+        for stream in streams:
+            try:
+                stream.flush()
+            except BaseException:
+                pass
+
+    def report(obj):
+        line = json.dumps(obj) + "\n"
+        try:
+            write_all(results_fd, line.encode("utf-8"))
+        except OSError:
+            pass
+
+    def solution_status(seconds):
+        """Hangs up on the solution process (which then exits) and returns its wait status once it has exited,
+        within `seconds`; None if it has not (it runs as another uid, so this process cannot kill it: the
+        supervisor kills it with the process group)."""
+        try:
+            os.close(to_solution)
+        except OSError:
+            pass
+        deadline = time.monotonic() + seconds
+        while True:
+            pid, status = os.waitpid(solution_pid, os.WNOHANG)
+            if pid:
+                return status
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            if pidfd is not None:
+                select.select([pidfd], [], [], remaining)
+            else:
+                time.sleep(min(remaining, 0.005))
+
+    def lost():
+        """The solution process died or broke the protocol: end this process the way the solution's ended, without
+        a "done" record, so the run is classified by what the solution did."""
+        status = solution_status(1.0)
+        flush()
+        if status is None:
+            os._exit(0)
+        if os.WIFSIGNALED(status):
+            sig = os.WTERMSIG(status)
+            signal.signal(sig, signal.SIG_DFL)
+            os.kill(os.getpid(), sig)
+        os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
+
+    def read_exact_from_solution(n):
+        chunks = []
+        while n > 0:
+            events = dict(poller.poll())
+            if from_solution not in events:
+                lost()
+            chunk = os.read(from_solution, min(n, 1 << 20))
+            if not chunk:
+                lost()
+            chunks.append(chunk)
+            n -= len(chunk)
+        return b"".join(chunks)
+
+    def receive():
+        length = struct.unpack(">I", read_exact_from_solution(4))[0]
+        if length > MAX_FRAME:
+            lost()
+        try:
+            message = json.loads(read_exact_from_solution(length).decode("utf-8"))
+        except (ValueError, RecursionError, MemoryError):
+            lost()
+        if type(message) is not list or not message or type(message[0]) is not str:
+            lost()
+        return message
+
+    def rebuilt(message):
+        """The exception the solution raised, as this process's own exception of the same type name and message."""
+        if len(message) != 4 or type(message[1]) is not str or type(message[2]) is not str:
+            lost()
+        name, text = message[1], message[2]
+        cls = getattr(builtins, name, None)
+        if isinstance(cls, type) and issubclass(cls, BaseException):
+            try:
+                args = decode(message[3], resolve) if type(message[3]) is list else [text]
+                error = cls(*args)
+                if str(error) == text:
+                    return error
+            except Exception:
+                pass
+            try:
+                error = cls(text)
+                if str(error) == text:
+                    return error
+            except Exception:
+                pass
+        cls = foreign.get(name)
+        if cls is None:
+            try:
+                cls = type(name, (Exception,), {"__module__": "solution"})
+            except (TypeError, ValueError):
+                cls = type("SolutionError", (Exception,), {"__module__": "solution"})
+            foreign[name] = cls
+        return cls(text)
+
+    def request(message):
+        try:
+            write_all(to_solution, frame(message, json.dumps))
+        except OSError:
+            lost()
+        reply = receive()
+        if reply[0] == "ok" and len(reply) >= 2:
+            return reply
+        if reply[0] == "raise":
+            raise rebuilt(reply)
+        lost()
+
+    def decoded(node):
+        try:
+            return decode(node, resolve)
+        except (ProtocolError, ValueError, TypeError, RecursionError):
+            lost()
+
+    def value(message):
+        return decoded(request(message)[1])
+
+    class Remote:
+        """An object that lives in the solution process: calls, attributes and a few protocols go there and come
+        back as plain data; equality is identity, so no solution object can compare equal to an expected value."""
+        __slots__ = ("_curate_ref",)
+
+        def __init__(self, ref):
+            object.__setattr__(self, "_curate_ref", ref)
+
+        def __call__(self, *args, **kwargs):
+            encoded = [encode(arg, local) for arg in args]
+            named_args = {key: encode(arg, local) for key, arg in kwargs.items()}
+            reply = request(["call", ["h", self._curate_ref], encoded, named_args])
+            result = decoded(reply[1])
+            for change in (reply[2] if len(reply) > 2 and type(reply[2]) is list else []):
+                if type(change) is not list or len(change) != 2:
+                    lost()
+                key, node = change
+                original = args[key] if type(key) is int and 0 <= key < len(args) else kwargs.get(key) if type(key) is str else None
+                carry_back(original, decoded(node))
+            return result
+
+        def __getattr__(self, name):
+            return value(["getattr", ["h", self._curate_ref], name])
+
+        def __setattr__(self, name, item):
+            value(["setattr", ["h", self._curate_ref], name, encode(item, local)])
+
+        def _curate_op(self, name, *args):
+            return value(["op", ["h", self._curate_ref], name, [encode(arg, local) for arg in args]])
+
+        def __eq__(self, other):
+            return self is other
+
+        def __ne__(self, other):
+            return self is not other
+
+        __hash__ = object.__hash__
+
+        def __len__(self):
+            return self._curate_op("len")
+
+        def __bool__(self):
+            return self._curate_op("bool")
+
+        def __str__(self):
+            return self._curate_op("str")
+
+        def __repr__(self):
+            return self._curate_op("repr")
+
+        def __getitem__(self, key):
+            return self._curate_op("getitem", key)
+
+        def __setitem__(self, key, item):
+            self._curate_op("setitem", key, item)
+
+        def __contains__(self, item):
+            return self._curate_op("contains", item)
+
+        def __iter__(self):
+            return self._curate_op("iter")
+
+        def __next__(self):
+            return self._curate_op("next")
+
+    def resolve(node):
+        if node[0] == "h" and len(node) == 2 and type(node[1]) is int and node[1] >= 0:
+            return Remote(node[1])
+        return named(node)
+
+    def local(obj):
+        if type(obj) is Remote:
+            return ["h", obj._curate_ref]
+        node = by_name(obj)
+        if node is None:
+            raise TypeError("a %s cannot be passed to the solution: only plain data and the solution's own objects "
+                            "cross between the tests and the solution" % type(obj).__name__)
+        return node
+
+    def carry_back(original, new):
+        """Applies the solution's in-place change of an argument to the caller's object."""
+        kind = type(original)
+        if kind is not type(new):
+            return
+        if kind is list or kind is bytearray:
+            original[:] = new
+        elif kind is dict or kind is set:
+            original.clear()
+            original.update(new)
+
+    def run(kind, index, code, source, scope):
         record = {"k": kind, "i": index}
         try:
             if code is None:
                 code = compile(source, phase_name(kind, index), "exec")
-            _exec(code, scope)
+            exec(code, scope)
             record["o"] = "pass"
-        except _BaseException as error:
-            record["o"] = "assert" if isinstance(error, _AssertionError) else "error"
-            record["t"] = _type(error).__name__
-            try:
-                record["m"] = _str(error)[:2000]
-            except _BaseException:
-                record["m"] = "<unprintable %s>" % _type(error).__name__
-            if isinstance(error, _MemoryError):
+        except BaseException as error:
+            name, message = exception_record(error)
+            record["o"] = "assert" if isinstance(error, AssertionError) else "error"
+            record["t"] = printable(name)
+            record["m"] = printable(message)
+            if isinstance(error, MemoryError):
                 record["mem"] = True
         flush()
         report(record)
         return record["o"] == "pass"
 
-    for kind, index, code, source in phases:
-        if not run(kind, index, code, source) and kind != "test":
-            break
+    mem = req["memory_mb"] * 1024 * 1024
+    prepare_process(req, mem)
+    scope = {"__name__": "solution", "__builtins__": builtins}
+    wanted = sorted(referenced_names(phases) - (set(vars(builtins)) - {req.get("entry_point")}))
+    ready = receive()
+    if ready[0] == "ready":
+        report({"k": "solution", "i": -1, "o": "pass"})
+        try:
+            names = request(["names", wanted])[1] if wanted else {}
+        except BaseException:
+            lost()
+        if type(names) is not dict:
+            lost()
+        for name in wanted:
+            if name in names:
+                scope[name] = decoded(names[name])
+        for kind, index, code, source in phases:
+            if not run(kind, index, code, source, scope) and kind != "test":
+                break
+    elif ready[0] == "failed" and len(ready) == 4 and type(ready[1]) is str and type(ready[2]) is str:
+        record = {"k": "solution", "i": -1, "o": "error", "t": printable(ready[1]), "m": printable(ready[2])}
+        if ready[3] is True:
+            record["mem"] = True
+        report(record)
+    else:
+        lost()
     report({"k": "done"})
     flush()
-    _exit(0)
+    solution_status(1.0)
+    os._exit(0)
+
+
+def referenced_names(phases):
+    """Every global name the test setup and tests (and functions they define) refer to, except dunder names."""
+    names = set()
+    stack = [code for _, _, code, _ in phases if code is not None]
+    while stack:
+        code = stack.pop()
+        names.update(code.co_names)
+        stack.extend(const for const in code.co_consts if type(const) is types.CodeType)
+    return {name for name in names if not (name.startswith("__") and name.endswith("__"))}
 
 
 def install_clock_offset(offset):
@@ -204,21 +745,20 @@ def install_clock_offset(offset):
 
 def zygote(sock):
     while True:
-        header, fds, _, _ = socket.recv_fds(sock, 4 + NONCE_BYTES, 3)
-        if len(header) < 4 + NONCE_BYTES or len(fds) != 3:
+        header, fds, _, _ = socket.recv_fds(sock, 4, CHILD_FDS)
+        if len(header) < 4 or len(fds) != CHILD_FDS:
             os._exit(0)
-        length, nonce = struct.unpack(">I%ds" % NONCE_BYTES, header)
-        body = read_exact(sock.recv, length)
+        body = read_exact(sock.recv, struct.unpack(">I", header)[0])
         if body is None:
             os._exit(0)
-        req, phases = marshal.loads(body)
+        req, solution = marshal.loads(body)
         gc.freeze()
         pid = os.fork()
         if pid == 0:
             try:
                 gc.enable()
                 sock.close()
-                child_main(req, phases, fds, nonce.decode())
+                child_main(req, solution, fds)
             except BaseException as error:
                 try:
                     os.write(2, ("curate harness failure: %r\n" % (error,)).encode())
@@ -227,7 +767,7 @@ def zygote(sock):
             os._exit(70)
         for fd in fds:
             os.close(fd)
-        del req, phases, body
+        del req, solution, body
         sock.sendall(struct.pack(">i", pid))
         _, status, usage = os.wait4(pid, 0)
         sock.sendall(struct.pack(EXIT_FORMAT, status, usage.ru_utime + usage.ru_stime, 0.0, usage.ru_maxrss))
@@ -274,7 +814,7 @@ def kill_survivors(pid):
                     owner = os.stat("/proc/%s" % entry).st_uid
                 except OSError:
                     continue
-                if not (int(fields[2]) == pid or int(fields[3]) == pid or (IS_ROOT and owner == UID)):
+                if not (int(fields[2]) == pid or int(fields[3]) == pid or (IS_ROOT and owner in (UID, TESTS_UID))):
                     continue
             found.append(int(entry))
         for victim in found:
@@ -303,39 +843,79 @@ def reap():
 
 
 def wipe(path):
+    """Removes everything in `path` but the scratch root."""
     try:
         entries = os.listdir(path)
     except OSError:
         return
     for entry in entries:
         full = os.path.join(path, entry)
-        if full == SCRATCH_ROOT:
-            continue
-        if os.path.isdir(full) and not os.path.islink(full):
-            shutil.rmtree(full, onerror=force_remove)
-        else:
-            try:
-                os.unlink(full)
-            except OSError:
-                pass
+        if full != SCRATCH_ROOT:
+            remove_tree(full)
 
 
-def force_remove(func, path, _info):
+def remove_tree(path):
+    """Removes `path` and everything under it, however deep: iteratively and by relative names from inside each
+    directory (a program can nest directories deeper than Python's recursion limit and than PATH_MAX), making
+    unreadable directories readable first; gives up on what cannot be removed instead of looping."""
     try:
-        os.chmod(os.path.dirname(path), 0o700)
-        if os.path.isdir(path) and not os.path.islink(path):
-            os.chmod(path, 0o700)
-            shutil.rmtree(path, ignore_errors=True)
-        else:
+        if not stat.S_ISDIR(os.lstat(path).st_mode):
             os.unlink(path)
+            return
+    except OSError:
+        return
+    home = os.open("/", os.O_RDONLY)
+    names = []
+    stuck = set()
+    try:
+        os.chmod(path, 0o700)
+        os.chdir(path)
+        while True:
+            descended = False
+            try:
+                entries = list(os.scandir("."))
+            except OSError:
+                entries = []
+            for entry in entries:
+                try:
+                    is_dir = entry.is_dir(follow_symlinks=False)
+                    if is_dir and (entry.inode(), os.lstat(entry.name).st_dev) in stuck:
+                        continue
+                    if not is_dir:
+                        os.unlink(entry.name)
+                        continue
+                    os.chmod(entry.name, 0o700)
+                    os.chdir(entry.name)
+                except OSError:
+                    continue
+                names.append(entry.name)
+                descended = True
+                break
+            if descended:
+                continue
+            if not names:
+                break
+            here = os.lstat(".")
+            os.chdir("..")
+            name = names.pop()
+            try:
+                os.rmdir(name)
+            except OSError:
+                stuck.add((here.st_ino, here.st_dev))
+        os.fchdir(home)
+        os.rmdir(path)
     except OSError:
         pass
+    finally:
+        os.fchdir(home)
+        os.close(home)
 
 
-def results_file():
-    """An anonymous file for the child's outcome records: a memfd, or an unlinked temporary file where there is none."""
+def anonymous_file(name):
+    """An anonymous file (the child's outcome records, the tests): a memfd, or an unlinked temporary file where
+    there is none."""
     if hasattr(os, "memfd_create"):
-        return os.memfd_create("curate-results", os.MFD_CLOEXEC)
+        return os.memfd_create(name, os.MFD_CLOEXEC)
     fd, path = tempfile.mkstemp(dir=SCRATCH_ROOT)
     os.unlink(path)
     return fd
@@ -346,10 +926,10 @@ def phase_name(kind, index):
 
 
 def compiled_request(req):
-    """What the zygote gets: the child's settings and each phase compiled here, marshalled. Compiling in the
-    supervisor (whose pages no child shares) spares the zygote the copy-on-write faults of compiling between forks;
-    a phase that does not compile travels as source, and the child compiles it again under its limits to report
-    the error."""
+    """What the zygote gets (the child's settings and the compiled solution, marshalled) and what only the tests
+    process reads (the compiled setup and tests). Compiling in the supervisor (whose pages no child shares) spares
+    the zygote the copy-on-write faults of compiling between forks; a phase that does not compile travels as source,
+    and is compiled again under the limits to report the error."""
     settings = {name: req.get(name) for name in CHILD_SETTINGS}
     sources = [("solution", -1, req["solution"]), ("setup", -1, req["setup"])]
     sources += [("test", index, test) for index, test in enumerate(req["tests"])]
@@ -359,25 +939,27 @@ def compiled_request(req):
             phases.append((kind, index, compile(source, phase_name(kind, index), "exec"), None))
         except BaseException:
             phases.append((kind, index, None, source))
-    return marshal.dumps((settings, tuple(phases)))
+    solution = phases[0][2:]
+    return marshal.dumps((settings, solution)), marshal.dumps(tuple(phases[1:]))
 
 
 def execute(body):
     req = json.loads(body)
-    payload = compiled_request(req)
+    payload, tests = compiled_request(req)
     cap = req["max_output"]
     keep = min(cap, req["keep_output"])
-    nonce = secrets.token_hex(NONCE_BYTES // 2)
     if os.path.lexists(SCRATCH):
-        shutil.rmtree(SCRATCH, onerror=force_remove)
+        remove_tree(SCRATCH)
     os.mkdir(SCRATCH, 0o700)
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
-    results = results_file()
+    results = anonymous_file("curate-results")
+    tests_fd = anonymous_file("curate-tests")
+    write_all(tests_fd, tests)
     start = time.monotonic()
-    socket.send_fds(ZYGOTE, [struct.pack(">I%ds" % NONCE_BYTES, len(payload), nonce.encode())], [out_w, err_w, results])
+    socket.send_fds(ZYGOTE, [struct.pack(">I", len(payload))], [out_w, err_w, results, tests_fd])
     ZYGOTE.sendall(payload)
-    for fd in (out_w, err_w):
+    for fd in (out_w, err_w, tests_fd):
         os.close(fd)
     pid_bytes = read_exact(ZYGOTE.recv, 4)
     if pid_bytes is None:
@@ -450,12 +1032,10 @@ def execute(body):
     os.close(results)
     records = []
     for line in written.split(b"\n"):
-        text = line.decode("utf-8", "replace")
-        if text.startswith(nonce):
-            try:
-                records.append(json.loads(text[len(nonce):]))
-            except ValueError:
-                pass
+        try:
+            records.append(json.loads(line))
+        except ValueError:
+            pass
     return {
         "exit": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
         "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
@@ -476,10 +1056,7 @@ def execute(body):
 def clean_up():
     """Removes the scratch directory and whatever the program left in the private temporary directories; runs
     after the reply is sent, while the pool digests it, and always before the next request starts."""
-    try:
-        os.rmdir(SCRATCH)
-    except OSError:
-        shutil.rmtree(SCRATCH, onerror=force_remove)
+    remove_tree(SCRATCH)
     for directory in PRIVATE_DIRS:
         wipe(directory)
 

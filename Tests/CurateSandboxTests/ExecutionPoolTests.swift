@@ -114,6 +114,18 @@ struct ExecutionPoolTests {
         await #expect(throws: ExecutionError.poolShutDown) { try await pool.run(request) }
     }
 
+    @Test func aRequestWhoseWorkerDiesRunsAgainOnANewOne() async throws {
+        try await ExecutionPool.withPool(.init(jobs: 1)) { pool in
+            let request = ExecutionRequest(solution: "import time\ntime.sleep(1)\n" + Self.add, tests: ["assert add(1, 2) == 3"])
+            async let verdict = pool.run(request)
+            try await Task.sleep(nanoseconds: 400_000_000)
+            for pid in await pool.workerProcessIDs { kill(pid, SIGKILL) }
+            let result = try await verdict
+            #expect(result.passed, "\(result.detail)")
+            #expect(result.harnessFailure == nil)
+        }
+    }
+
     @Test func withoutNamespacesThePoolSaysSoAndStillKillsLeftovers() async throws {
         let pool = try await ExecutionPool(configuration: .init(jobs: 1, isolation: .none, sandboxUIDBase: 1_700_000))
         #expect(!pool.isolation.pidNamespace)
@@ -154,14 +166,15 @@ struct ExecutionPoolTests {
 
     @Test func keyCoversEverythingThatDecidesTheResult() {
         let base = ExecutionRequest(solution: "x = 1", tests: ["assert x == 1"], pythonVersion: "3.11.2")
-        var changed = [base, base, base, base, base, base]
+        var changed = [base, base, base, base, base, base, base]
         changed[0].solution = "x = 2"
         changed[1].tests = ["assert x == 2"]
         changed[2].limits.timeoutSeconds = 3
         changed[3].pythonVersion = "3.12.0"
         changed[4].randomSeed = 1
         changed[5].testSetup = "import os"
-        #expect(Set(changed.map(\.key) + [base.key]).count == 7)
+        changed[6].entryPoint = "f"
+        #expect(Set(changed.map(\.key) + [base.key]).count == 8)
         var explicitZero = base
         explicitZero.hashSeed = 0
         #expect(explicitZero.key == base.key)

@@ -18,9 +18,11 @@ struct HostileProgramTests {
     static let quick = ExecutionLimits(timeoutSeconds: 1.5, memoryMB: 256)
 
     /// Runs a hostile program, then checks that nothing of it survives and that the pool still passes a sane task.
-    func attack(_ solution: String, tests: [String] = ["assert True"], limits: ExecutionLimits = quick) async throws -> ExecutionVerdict {
+    func attack(
+        _ solution: String, tests: [String] = ["assert True"], limits: ExecutionLimits = quick, entryPoint: String? = nil
+    ) async throws -> ExecutionVerdict {
         let pool = try await Self.pool.value
-        let verdict = try await pool.run(ExecutionRequest(solution: solution, tests: tests, limits: limits))
+        let verdict = try await pool.run(ExecutionRequest(solution: solution, tests: tests, limits: limits, entryPoint: entryPoint))
         #expect(Self.sandboxProcesses().isEmpty, "processes of the sandbox uids survived: \(Self.sandboxProcesses())")
         let sane = try await pool.runAll((0..<Self.jobs * 2).map { _ in ExecutionRequest(solution: "def f():\n    return 1", tests: ["assert f() == 1"]) }, progress: nil)
         #expect(sane.filter { !$0.passed }.isEmpty, "the pool stopped serving: \(sane.map(\.detail))")
@@ -191,6 +193,43 @@ struct HostileProgramTests {
         #expect(verdict.survivorsKilled >= 1)
     }
 
+    /// Programs whose `add` is wrong but that made the single-process harness report a pass (one per route found).
+    @Test(arguments: Forgery.all)
+    func forgedPassesAreFailures(_ forgery: Forgery) async throws {
+        let verdict = try await attack(forgery.code, tests: forgery.tests, entryPoint: "add")
+        #expect(verdict.status == .ok, "\(verdict.detail)")
+        #expect(verdict.programError == nil)
+        #expect(verdict.tests.first == .assertionFailed(message: ""), "\(verdict.tests)")
+        #expect(!verdict.passed)
+    }
+
+    @Test func theForgeryFixtureHoldsEveryRoute() {
+        #expect(Forgery.all.map(\.text) == [
+            "frame-walk-to-report", "results-file-nonce", "memoryview-rewrites-records", "gc-finds-the-harness", "eq-always-true",
+            "int-subclass-eq", "shadowed-builtin",
+        ])
+    }
+
+    @Test func deepScratchTreesAreRemovedAndTheNextProgramIsUnharmed() async throws {
+        let deep = ExecutionRequest(
+            solution: "import os\nfor _ in range(2500):\n    os.mkdir('d')\n    os.chdir('d')\ndef f():\n    return 1",
+            tests: ["assert f() == 1"], limits: ExecutionLimits(timeoutSeconds: 20))
+        let innocent = ExecutionRequest(solution: "import os\ndef f():\n    return os.listdir('.')", tests: ["assert f() == []"])
+        try await ExecutionPool.withPool(.init(jobs: 1, isolation: .required)) { pool in
+            let verdicts = try await pool.runAll([deep, innocent, deep, innocent, innocent, innocent, innocent, innocent], progress: nil)
+            let failed = verdicts.filter { !$0.passed || $0.harnessFailure != nil }
+            #expect(failed.isEmpty, "\(failed.map(\.detail))")
+        }
+    }
+
+    @Test func messagesWithLoneSurrogatesStayFailures() async throws {
+        let verdict = try await attack(
+            "def f():\n    return 1\ndef g():\n    raise ValueError('\\udc80')",
+            tests: ["assert f() == 2, '\\udc80'", "g()"])
+        #expect(verdict.status == .ok)
+        #expect(verdict.tests == [.assertionFailed(message: "\\udc80"), .error(type: "ValueError", message: "\\udc80")])
+    }
+
     @Test func tamperingWithBuiltinsDoesNotPassFailingTests() async throws {
         let verdict = try await attack("""
             import builtins, json, os
@@ -203,6 +242,26 @@ struct HostileProgramTests {
         #expect(verdict.tests == [.assertionFailed(message: "")])
         #expect(!verdict.passed)
     }
+}
+
+/// One record of `Tests/Fixtures/execution/forgeries.jsonl` (MBPP's format).
+struct Forgery: Decodable, Sendable, CustomTestStringConvertible {
+    var text: String
+    var code: String
+    var tests: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case text, code
+        case tests = "test_list"
+    }
+
+    var testDescription: String { text }
+
+    static let all: [Forgery] = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Fixtures/execution/forgeries.jsonl")
+        let lines = ((try? String(contentsOf: url, encoding: .utf8)) ?? "").split(separator: "\n")
+        return lines.compactMap { try? JSONDecoder().decode(Forgery.self, from: Data($0.utf8)) }
+    }()
 }
 
 /// The sandbox drops privileges only when started as root, which is what the hostile suite checks.

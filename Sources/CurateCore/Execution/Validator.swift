@@ -178,7 +178,7 @@ public struct Validator: Sendable {
         fresh += toRun
         let final = verdicts.map { $0! }
         let (counts, failures) = ValidationFailure.tally(final, requests: requests) { (heads[$0].task.id, heads[$0].revision.id!) }
-        try record(heads: heads, keys: keys, verdicts: final, failures: failures, indices: fresh.sorted(), options: options)
+        try record(heads: heads, keys: keys, verdicts: final, failures: failures, fresh: fresh, options: options)
         return ValidationReport(
             pythonVersion: pool.pythonVersion, jobs: pool.configuration.jobs, tasks: heads.count, executed: toRun.count,
             reused: reused, retriedTimeouts: retried, recoveredTimeouts: recovered, counts: counts, failures: failures.compactMap { $0 },
@@ -201,7 +201,7 @@ public struct Validator: Sendable {
         ExecutionRequest(
             solution: content.solution, testSetup: content.testSetup,
             tests: content.tests + (options.includeChallengeTests ? content.challengeTests : []), limits: options.limits,
-            pythonVersion: pythonVersion)
+            pythonVersion: pythonVersion, entryPoint: content.entryPoint)
     }
 
     private func selectHeads(_ options: ValidationOptions) throws -> [TaskHead] {
@@ -216,24 +216,29 @@ public struct Validator: Sendable {
         return heads.sorted { TaskID.naturalLess($0.task.id, $1.task.id) }
     }
 
-    /// Stores the verdicts at `indices` and flags the revisions whose reference solution failed.
+    /// Stores the verdicts of `fresh` indices (not those the sandbox itself failed, which must run again) and sets
+    /// every validated revision's flags from its verdict, reused or not, in one transaction: a kill at any point
+    /// leaves no verdict without its flags.
     private func record(
-        heads: [TaskHead], keys: [String], verdicts: [ExecutionVerdict], failures: [ValidationFailure?], indices: [Int],
+        heads: [TaskHead], keys: [String], verdicts: [ExecutionVerdict], failures: [ValidationFailure?], fresh: [Int],
         options: ValidationOptions
     ) throws {
-        guard !indices.isEmpty else { return }
+        guard !heads.isEmpty else { return }
         let now = Date()
         var records: [ExecutionRecord] = []
-        var flags: [(revisionID: Int64, taskID: String, flag: NewFlag)] = []
-        for index in indices {
-            let verdict = verdicts[index], revisionID = heads[index].revision.id!
+        for index in fresh.sorted() where verdicts[index].harnessFailure != true {
+            let verdict = verdicts[index]
             let calibrated = verdict.passed
                 ? options.timePolicy.limit(referenceWallSeconds: verdict.wallSeconds, ceiling: options.limits.timeoutSeconds) : nil
             records.append(ExecutionRecord(
-                revisionID: revisionID, key: keys[index], status: verdict.status.rawValue, passed: verdict.passed,
+                revisionID: heads[index].revision.id!, key: keys[index], status: verdict.status.rawValue, passed: verdict.passed,
                 verdict: CanonicalJSON.string(verdict), cpuSeconds: verdict.cpuSeconds, wallSeconds: verdict.wallSeconds,
                 peakMemoryKB: verdict.peakMemoryKB, pythonVersion: pool.pythonVersion, timeoutSeconds: options.limits.timeoutSeconds,
                 calibratedTimeoutSeconds: calibrated, createdAt: now))
+        }
+        var flags: [(revisionID: Int64, taskID: String, flag: NewFlag)] = []
+        for index in heads.indices {
+            let revisionID = heads[index].revision.id!
             if let failure = failures[index], let code = failure.category.flagCode {
                 flags.append((revisionID, heads[index].task.id, NewFlag(
                     stage: "validate", code: code, severity: .error,
@@ -241,8 +246,9 @@ public struct Validator: Sendable {
                     evidence: CanonicalJSON.string(failure))))
             }
         }
-        try store.recordExecutions(records)
-        try store.recordFlags(stage: "validate", revisionIDs: indices.map { heads[$0].revision.id! }, flags: flags, now: now)
+        FaultInjection.checkpoint("validate-record")
+        try store.recordValidation(
+            executions: records, stage: "validate", revisionIDs: heads.map { $0.revision.id! }, flags: flags, now: now)
     }
 
 }

@@ -85,7 +85,7 @@ public enum AmbiguityStage {
             for sample in byTask[index]! {
                 requests.append(ExecutionRequest(
                     solution: SampleProgram.solution(for: sample, task: content), testSetup: content.testSetup, tests: content.tests,
-                    limits: options.limits, pythonVersion: pool.pythonVersion))
+                    limits: options.limits, pythonVersion: pool.pythonVersion, entryPoint: content.entryPoint))
             }
         }
         let verdicts = try await pool.runAll(requests, progress: progress)

@@ -72,7 +72,7 @@ public enum StabilityPlanner {
             ExecutionRequest(
                 solution: solution, testSetup: setup, tests: indices.map { content.tests[$0] }, limits: limits,
                 hashSeed: plan.hashSeed, randomSeed: plan.randomSeed, clockOffsetSeconds: plan.clockOffsetSeconds,
-                pythonVersion: pythonVersion)
+                pythonVersion: pythonVersion, entryPoint: content.entryPoint)
         }
     }
 
