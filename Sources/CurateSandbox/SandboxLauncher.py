@@ -222,7 +222,12 @@ class View:
 def build_view(config):
     view_root = "/tmp"
     view = View(view_root)
+    replaced = config["private_dirs"] + ["/dev", "/proc"]
     for path in config.get("expose") or interpreter_paths():
+        hidden = [d for d in replaced if path == d or path.startswith(d + "/")]
+        if hidden:
+            fail("the interpreter needs '%s', inside '%s', which the sandbox replaces; use an interpreter installed "
+                 "elsewhere" % (path, hidden[0]))
         view.plan(path)
     devices = ["/dev/null", "/dev/zero", "/dev/random", "/dev/urandom"]
     device_fds = {d: os.open(d, os.O_PATH | os.O_CLOEXEC) for d in devices}
