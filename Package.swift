@@ -36,9 +36,9 @@ let package = Package(
                 "CScanKernels",
                 "CZlib",
                 "CZstd",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            plugins: [.plugin(name: "ContentDigestPlugin")]
         ),
         .target(name: "CurateBenchmarks", dependencies: ["CurateCore"]),
         .executableTarget(
@@ -50,10 +50,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "CurateStoreTests", dependencies: ["CurateStore"]),
-        .testTarget(name: "CurateCoreTests", dependencies: ["CurateCore", "CurateStore"]),
+        .executableTarget(name: "content-digest", path: "Plugins/ContentDigestTool"),
+        .plugin(name: "ContentDigestPlugin", capability: .buildTool(), dependencies: ["content-digest"]),
+        .target(name: "CurateTestSupport", dependencies: ["CurateCore", "CurateStore"], path: "Tests/CurateTestSupport"),
+        .testTarget(name: "CurateStoreTests", dependencies: ["CurateStore", "CurateTestSupport"]),
+        .testTarget(name: "CurateCoreTests", dependencies: ["CurateCore", "CurateStore", "CurateTestSupport"]),
         .testTarget(name: "CurateSandboxTests", dependencies: ["CurateSandbox"]),
-        .testTarget(name: "CurateCLITests", dependencies: ["CurateCore"]),
+        .testTarget(name: "CurateCLITests", dependencies: ["CurateCore", "CurateTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,6 +5,6 @@ public enum ReferenceTasks {
     /// The tasks and diagnostics of a (possibly gzipped) file read in `format`; throws `IngestError.unreadable`.
     public static func read(_ path: String, format: IngestFormat) throws -> SourceReadResult {
         let data = try Ingestor.readBytes(path)
-        return Ingestor.reader(for: format).read(data, path: path, dataset: format.defaultDataset)
+        return format.reader.read(data, path: path, dataset: format.defaultDataset)
     }
 }
