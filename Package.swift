@@ -25,7 +25,8 @@ let package = Package(
         .target(
             name: "CurateSandbox",
             dependencies: ["CurateSupport"],
-            resources: [.embedInCode("WorkerDriver.py"), .embedInCode("SandboxLauncher.py")]
+            resources: [.embedInCode("WorkerDriver.py"), .embedInCode("SandboxLauncher.py")],
+            plugins: [.plugin(name: "ContentDigestPlugin")]
         ),
         .target(
             name: "CurateCore",

@@ -70,8 +70,7 @@ public struct ExecutionRequest: Sendable, Hashable, Codable {
     }
 
     /// sha256 of everything that decides the result: code, setup, tests, entry point, limits, seeds, clock offset,
-    /// Python version and the sha256 of the worker driver and of the sandbox launcher. Equal keys mean a stored
-    /// verdict can be reused.
+    /// Python version and `WorkerDriver.harnessVersion` (the driver's sha256 and the sandbox's content digest). Equal keys mean a stored verdict can be reused.
     public var key: String {
         struct Keyed: Encodable {
             var request: ExecutionRequest
@@ -79,7 +78,7 @@ public struct ExecutionRequest: Sendable, Hashable, Codable {
         }
         var normalized = self
         normalized.hashSeed = hashSeed ?? 0
-        return SHA256.hex(CanonicalJSON.encode(Keyed(request: normalized, harness: WorkerDriver.digest + SandboxLauncher.digest)))
+        return SHA256.hex(CanonicalJSON.encode(Keyed(request: normalized, harness: WorkerDriver.harnessVersion)))
     }
 }
 

@@ -12,9 +12,6 @@ import Darwin
 enum SandboxLauncher {
     static let source = String(decoding: PackageResources.SandboxLauncher_py, as: UTF8.self)
 
-    /// sha256 of the launcher's bytes: what a program can see and do depends on it as much as on the driver.
-    static let digest = SHA256.hex(Data(PackageResources.SandboxLauncher_py))
-
     /// What the launcher does (`sys.argv[1]`); each field that is set is a step it must complete or exit 97.
     struct Configuration: Encodable, Sendable, Hashable {
         /// Only print the `plan` (a JSON list of paths) and exit.

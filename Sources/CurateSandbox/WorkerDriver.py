@@ -35,8 +35,7 @@ import time as _time_module
 EXIT_FORMAT = ">iddq"
 MAX_RESULT_BYTES = 64 << 20
 # Request fields the child needs besides the compiled phases.
-CHILD_SETTINGS = ("memory_mb", "timeout", "max_file_size", "max_open_files", "max_processes", "random_seed", "clock_offset",
-                  "entry_point")
+CHILD_SETTINGS = ("memory_mb", "timeout", "max_file_size", "max_open_files", "max_processes", "random_seed", "clock_offset")
 # Descriptors the zygote hands each child: stdout and stderr pipes, the outcome file and the tests file.
 CHILD_FDS = 4
 
@@ -230,58 +229,74 @@ def exception_record(error):
 # ---------------------------------------------------------------- child side
 
 def child_main(req, solution, fds):
-    """The zygote's child: forks the solution process, then becomes the tests process."""
+    """The zygote's child: forks the tests process first thing (so its start overlaps the work here), then becomes
+    the solution process. The solution runs in the process the zygote waits for, so its exit status and resource
+    use are the run's, as in a single process; the tests process reads the tests and waits for it to be ready."""
     os.setsid()
-    high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in fds]
-    for fd in fds:
-        os.close(fd)
-    os.dup2(high[0], 1)
-    os.dup2(high[1], 2)
-    results_fd, tests_fd = high[2], high[3]
+    if IS_ROOT:
+        os.chown(SCRATCH, UID, GID)
+        os.chmod(SCRATCH, 0o770)
     calls_r, calls_w = os.pipe()
     replies_r, replies_w = os.pipe()
+    solution_pid = os.getpid()
+    tests_pid = os.fork()
+    if tests_pid == 0:
+        os.close(calls_r)
+        os.close(replies_w)
+        high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in fds]
+        os.dup2(high[0], 1)
+        os.dup2(high[1], 2)
+        for fd in fds + high[:2]:
+            os.close(fd)
+        hide_from_other_processes()
+        set_limits(req)
+        if IS_ROOT:
+            os.setgroups([GID])
+            os.setgid(TESTS_UID)
+            os.setuid(TESTS_UID)
+        os.umask(0o007)
+        tests_main(req, solution_pid, calls_w, replies_r, high[2], high[3])
+    os.dup2(fds[0], 1)
+    os.dup2(fds[1], 2)
+    ends = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (calls_r, replies_w)]
+    os.dup2(ends[0], 3, inheritable=False)
+    os.dup2(ends[1], 4, inheritable=False)
+    os.closerange(5, 1 << 20)
+    set_limits(req)
+    if IS_ROOT:
+        os.setgroups([])
+        os.setgid(GID)
+        os.setuid(UID)
+    os.umask(0o007)
+    solution_main(req, solution, 3, 4, tests_pid)
+
+
+def set_limits(req):
+    """The request's rlimits but the address space (set last, once the process is ready to run task code), and
+    its clock offset."""
     cpu = int(math.ceil(req["timeout"])) + 1
     limits = [(resource.RLIMIT_CORE, 0), (resource.RLIMIT_CPU, cpu), (resource.RLIMIT_FSIZE, req["max_file_size"]),
               (resource.RLIMIT_NOFILE, req["max_open_files"]), (resource.RLIMIT_NPROC, req["max_processes"])]
     for which, value in limits:
         hard = value + 1 if which == resource.RLIMIT_CPU else value
         resource.setrlimit(which, (value, hard))
-    if IS_ROOT:
-        os.chown(SCRATCH, UID, GID)
-        os.chmod(SCRATCH, 0o770)
     offset = req.get("clock_offset")
     if offset:
         install_clock_offset(offset)
-    pid = os.fork()
-    if pid == 0:
-        ends = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (calls_r, replies_w)]
-        os.dup2(ends[0], 3, inheritable=False)
-        os.dup2(ends[1], 4, inheritable=False)
-        os.closerange(5, 1 << 20)
-        if IS_ROOT:
-            os.setgroups([])
-            os.setgid(GID)
-            os.setuid(UID)
-        os.umask(0o007)
-        solution_main(req, solution, 3, 4)
-    for fd in (calls_r, replies_w, high[0], high[1]):
-        os.close(fd)
-    hide_from_other_processes()
-    if IS_ROOT:
-        os.setgroups([GID])
-        os.setgid(TESTS_UID)
-        os.setuid(TESTS_UID)
-    os.umask(0o007)
-    tests_main(req, pid, calls_w, replies_r, results_fd, tests_fd)
 
 
 def hide_from_other_processes():
     """Makes this process non-dumpable: no process of another (or, without root, of the same) uid may ptrace it
     or open its /proc memory and descriptors."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)
-    except Exception:
-        pass
+    if PRCTL is not None:
+        PRCTL(PR_SET_DUMPABLE, 0, 0, 0, 0)
+
+
+PR_SET_DUMPABLE = 4
+try:
+    PRCTL = ctypes.CDLL(None, use_errno=True).prctl
+except (OSError, AttributeError):
+    PRCTL = None
 
 
 def prepare_process(req, mem):
@@ -293,10 +308,12 @@ def prepare_process(req, mem):
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
 
 
-def solution_main(req, solution, from_tests, to_tests):
-    """The solution process: runs the solution, then serves the tests process's calls until it hangs up. Everything
-    it uses is bound here, before the solution runs and can replace builtins or module attributes."""
+def solution_main(req, solution, from_tests, to_tests, tests_pid):
+    """The solution process: runs the solution, sends the names the tests refer to, then serves the tests process's
+    calls until it hangs up, and ends as the tests process ended. Everything it uses is bound here, before the
+    solution runs and can replace builtins or module attributes."""
     _exit = os._exit
+    _waitpid, _kill, _getpid, _signal = os.waitpid, os.kill, os.getpid, signal.signal
     _read = os.read
     _write = os.write
     _exec = exec
@@ -338,6 +355,15 @@ def solution_main(req, solution, from_tests, to_tests):
     def dec(node):
         return _decode(node, resolve)
 
+    def finish():
+        """Waits for the tests process and ends the way it ended (its wait status decides nothing: the outcome
+        records do; this keeps a failure of the harness visible)."""
+        _, status = _waitpid(tests_pid, 0)
+        if os.WIFSIGNALED(status):
+            _signal(os.WTERMSIG(status), signal.SIG_DFL)
+            _kill(_getpid(), os.WTERMSIG(status))
+        _exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
+
     def send(message):
         try:
             data = _frame(message, _dumps)
@@ -346,16 +372,27 @@ def solution_main(req, solution, from_tests, to_tests):
         try:
             _write_all(to_tests, data, _write)
         except OSError:
-            _exit(0)
+            finish()
 
     def receive():
         header = read_exact(lambda n: _read(from_tests, n), 4)
         if header is None:
-            _exit(0)
+            finish()
         body = read_exact(lambda n: _read(from_tests, n), _unpack(">I", header)[0])
         if body is None:
-            _exit(0)
+            finish()
         return _loads(body.decode("utf-8"))
+
+    def names():
+        """The solution's values of the names the tests refer to (a name whose value cannot be sent is left out)."""
+        found = {}
+        for name in req["names"]:
+            if name in scope:
+                try:
+                    found[name] = enc(scope[name])
+                except _BaseException:
+                    pass
+        return found
 
     def raised(error):
         name, message = _exception_record(error)
@@ -390,8 +427,6 @@ def solution_main(req, solution, from_tests, to_tests):
             return ["ok", None]
         if op == "op":
             return ["ok", enc(_operations[message[2]](dec(message[1]), *[dec(node) for node in message[3]]))]
-        if op == "names":
-            return ["ok", {name: enc(scope[name]) for name in message[1] if name in scope}]
         raise _ProtocolError("unknown request %r" % (op,))
 
     mem = req["memory_mb"] * 1024 * 1024
@@ -402,14 +437,14 @@ def solution_main(req, solution, from_tests, to_tests):
         if code is None:
             code = _compile(source, "<solution>", "exec")
         _exec(code, scope)
-        ready = ["ready"]
+        ready = ["ready", names()]
     except _BaseException as error:
         name, message = _exception_record(error)
         ready = ["failed", name, message, isinstance(error, _MemoryError)]
     flush()
     send(ready)
     if ready[0] != "ready":
-        _exit(0)
+        finish()
     while True:
         message = receive()
         try:
@@ -452,39 +487,11 @@ def tests_main(req, solution_pid, to_solution, from_solution, results_fd, tests_
         except OSError:
             pass
 
-    def solution_status(seconds):
-        """Hangs up on the solution process (which then exits) and returns its wait status once it has exited,
-        within `seconds`; None if it has not (it runs as another uid, so this process cannot kill it: the
-        supervisor kills it with the process group)."""
-        try:
-            os.close(to_solution)
-        except OSError:
-            pass
-        deadline = time.monotonic() + seconds
-        while True:
-            pid, status = os.waitpid(solution_pid, os.WNOHANG)
-            if pid:
-                return status
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return None
-            if pidfd is not None:
-                select.select([pidfd], [], [], remaining)
-            else:
-                time.sleep(min(remaining, 0.005))
-
     def lost():
-        """The solution process died or broke the protocol: end this process the way the solution's ended, without
-        a "done" record, so the run is classified by what the solution did."""
-        status = solution_status(1.0)
+        """The solution process died or broke the protocol: end without a "done" record, so the run is classified
+        by what the solution process did (the zygote waits for it)."""
         flush()
-        if status is None:
-            os._exit(0)
-        if os.WIFSIGNALED(status):
-            sig = os.WTERMSIG(status)
-            signal.signal(sig, signal.SIG_DFL)
-            os.kill(os.getpid(), sig)
-        os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
+        os._exit(0)
 
     def read_exact_from_solution(n):
         chunks = []
@@ -672,19 +679,12 @@ def tests_main(req, solution_pid, to_solution, from_solution, results_fd, tests_
     mem = req["memory_mb"] * 1024 * 1024
     prepare_process(req, mem)
     scope = {"__name__": "solution", "__builtins__": builtins}
-    wanted = sorted(referenced_names(phases) - (set(vars(builtins)) - {req.get("entry_point")}))
     ready = receive()
-    if ready[0] == "ready":
+    if ready[0] == "ready" and len(ready) == 2 and type(ready[1]) is dict:
         report({"k": "solution", "i": -1, "o": "pass"})
-        try:
-            names = request(["names", wanted])[1] if wanted else {}
-        except BaseException:
-            lost()
-        if type(names) is not dict:
-            lost()
-        for name in wanted:
-            if name in names:
-                scope[name] = decoded(names[name])
+        for name in req["names"]:
+            if name in ready[1]:
+                scope[name] = decoded(ready[1][name])
         for kind, index, code, source in phases:
             if not run(kind, index, code, source, scope) and kind != "test":
                 break
@@ -697,7 +697,6 @@ def tests_main(req, solution_pid, to_solution, from_solution, results_fd, tests_
         lost()
     report({"k": "done"})
     flush()
-    solution_status(1.0)
     os._exit(0)
 
 
@@ -939,6 +938,7 @@ def compiled_request(req):
             phases.append((kind, index, compile(source, phase_name(kind, index), "exec"), None))
         except BaseException:
             phases.append((kind, index, None, source))
+    settings["names"] = sorted(referenced_names(phases[1:]) - (set(vars(builtins)) - {req.get("entry_point")}))
     solution = phases[0][2:]
     return marshal.dumps((settings, solution)), marshal.dumps(tuple(phases[1:]))
 

@@ -23,4 +23,8 @@ enum WorkerDriver {
 
     /// sha256 of the driver's bytes: part of `ExecutionRequest.key`, so cached verdicts expire whenever it changes.
     static let digest = SHA256.hex(Data(PackageResources.WorkerDriver_py))
+
+    /// What verdicts are keyed by besides the request: the driver's sha256 and the content digest of this whole
+    /// target (pool, worker launch, verdict building), so any change to how a verdict comes about expires them.
+    static let harnessVersion = digest + "-" + ContentDigest.of([""])
 }

@@ -29,6 +29,23 @@ struct ValidateCLITests {
         #expect(list.stdout.contains("validate/failed"))
     }
 
+    /// A kill -9 while `validate` records (the fault hook sits just before its one transaction) leaves no verdict
+    /// without its flags: the next run finds nothing to reuse, runs everything and flags the failing tasks.
+    @Test func aKillWhileRecordingLeavesNoVerdictWithoutItsFlags() throws {
+        let cli = try CLIRunner()
+        _ = try cli.run("ingest", CLIRunner.fixture("execution/mbpp-sample.jsonl"), "--dataset", "mbpp")
+        let killed = try cli.run(["validate", "--dataset", "mbpp", "--timeout", "1"], environment: ["CURATE_FAULT": "validate-record:1"])
+        #expect(killed.status != 0)
+        let again = try cli.run("validate", "--dataset", "mbpp", "--timeout", "1", "--json")
+        #expect(again.status == 0, "\(again.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+        #expect(report["reused"] as? Int == 0)
+        #expect(report["executed"] as? Int == 5)
+        let list = try cli.run("list", "--dataset", "mbpp")
+        #expect(list.stdout.contains("validate/failed"))
+        #expect(list.stdout.contains("validate/timeout"))
+    }
+
     @Test func benchValidateMeasuresEveryRoundAndReportsTheMedian() throws {
         let cli = try CLIRunner()
         let result = try cli.run(

@@ -10,12 +10,8 @@ struct SandboxViewTests {
     @Test func theViewFollowsTheInterpreterAndRefusesOneItWouldHide() async throws {
         let venv = FileManager.default.temporaryDirectory.appendingPathComponent("curate-venv-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: venv) }
-        let made = Process()
-        made.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        made.arguments = ["-m", "venv", "--without-pip", venv.path]
-        try made.run()
-        made.waitUntilExit()
-        try #require(made.terminationStatus == 0)
+        // `Spawn` closes every inherited descriptor (a Foundation `Process` child would hold those of concurrent tests).
+        _ = try Spawn.capture(["/usr/bin/python3", "-m", "venv", "--without-pip", venv.path])
         let python = venv.appendingPathComponent("bin/python").path
         let plan = try SandboxLauncher.plan(python: python)
         #expect(plan.contains { $0.hasPrefix(venv.path) }, "\(plan)")

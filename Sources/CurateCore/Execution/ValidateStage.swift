@@ -6,7 +6,7 @@ struct ValidateStage: PipelineStage {
     static let spec = StageSpec(
         name: "validate", summary: "run reference solutions against their tests in the sandbox",
         options: ValidateStageOptions.self,
-        implementation: ["Execution"],
+        implementation: ["Execution", "@CurateSandbox"],
         make: { ValidateStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String { try StagePool.fingerprint(context) }

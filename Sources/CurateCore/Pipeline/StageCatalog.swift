@@ -160,7 +160,7 @@ public struct StageSpec: Sendable {
     public var keys: [String] { options?.keys ?? parameters.map(\.name) }
 
     /// What every stage's output depends on: the pipeline runner and stages, the task model, support code and the store.
-    static let sharedImplementation = ["Pipeline", "Model", "Support", "@CurateStore"]
+    static let sharedImplementation = ["Pipeline", "Model", "Support", "@CurateStore", "@CurateSupport"]
 }
 
 /// The stages a pipeline file may use.

@@ -53,6 +53,30 @@ struct ValidatorTests {
         #expect(validateFlags == 2)
     }
 
+    /// A kill between storing a verdict and storing its flags (the old two-transaction record) left a failing task
+    /// unflagged for good: the next run reused the verdict and wrote no flags. Now the next run derives them.
+    @Test func aReusedVerdictGetsItsFlags() async throws {
+        let store = try Self.store()
+        let pool = try await SharedPool.get()
+        var options = Self.options
+        options.ids = ["mbpp/9001"]
+        let head = try #require(try store.heads(dataset: "mbpp").first { $0.task.id == "mbpp/9001" })
+        let request = Validator.request(for: try TaskContent.decode(head.revision.content), options: options, pythonVersion: pool.pythonVersion)
+        let verdict = try await pool.run(request)
+        #expect(!verdict.passed)
+        try store.recordExecutions([ExecutionRecord(
+            revisionID: head.revision.id!, key: request.key, status: verdict.status.rawValue, passed: false,
+            verdict: CanonicalJSON.string(verdict), cpuSeconds: verdict.cpuSeconds, wallSeconds: verdict.wallSeconds,
+            peakMemoryKB: verdict.peakMemoryKB, pythonVersion: pool.pythonVersion, timeoutSeconds: 1, createdAt: Date())])
+        let before = try store.activeFlags(revisionIDs: [head.revision.id!])[head.revision.id!] ?? []
+        #expect(before.filter { $0.stage == "validate" }.isEmpty)
+
+        let report = try await Validator(store: store, pool: pool).validate(options: options)
+        #expect(report.reused == 1 && report.executed == 0)
+        let flags = try store.activeFlags(revisionIDs: [head.revision.id!])[head.revision.id!] ?? []
+        #expect(flags.filter { $0.stage == "validate" }.map(\.code) == ["validate/failed"])
+    }
+
     @Test func selectsIdsAndRejectsUnknownOnes() async throws {
         let store = try Self.store()
         let validator = Validator(store: store, pool: try await SharedPool.get())

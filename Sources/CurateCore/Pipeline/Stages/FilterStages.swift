@@ -21,7 +21,7 @@ extension StageReport {
 struct StabilityPipelineStage: PipelineStage {
     static let spec = StageSpec(
         name: "stability", summary: "flag nondeterministic and timing-sensitive tasks", options: StabilityStageOptions.self,
-        implementation: ["Filters", "Execution"],
+        implementation: ["Filters", "Execution", "@CurateSandbox"],
         make: { StabilityPipelineStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String { try StagePool.fingerprint(context) }
@@ -39,7 +39,7 @@ struct StabilityPipelineStage: PipelineStage {
 struct AmbiguityPipelineStage: PipelineStage {
     static let spec = StageSpec(
         name: "ambiguity", summary: "pass@k from model samples; flag tasks no sample solves", options: AmbiguityStageOptions.self,
-        implementation: ["Filters", "Execution"],
+        implementation: ["Filters", "Execution", "@CurateSandbox"],
         make: { AmbiguityPipelineStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {

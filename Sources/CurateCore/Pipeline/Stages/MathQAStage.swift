@@ -5,7 +5,7 @@ import Foundation
 struct MathQAPipelineStage: PipelineStage {
     static let spec = StageSpec(
         name: "mathqa", summary: "convert MathQA DSL programs to verified Python tasks", options: MathQAStageOptions.self,
-        implementation: ["MathQA", "Execution"],
+        implementation: ["MathQA", "Execution", "@CurateSandbox"],
         make: { MathQAPipelineStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
