@@ -24,7 +24,7 @@ let package = Package(
         .target(
             name: "CurateSandbox",
             dependencies: ["CurateSupport"],
-            resources: [.embedInCode("WorkerDriver.py")],
+            resources: [.embedInCode("WorkerDriver.py"), .embedInCode("SandboxLauncher.py")],
             plugins: [.plugin(name: "ContentDigestPlugin")]
         ),
         .target(

@@ -12,11 +12,13 @@ import Darwin
 public actor ExecutionPool {
     /// How the pool isolates the worker processes.
     public enum IsolationMode: String, Sendable, Hashable, Codable, CaseIterable {
-        /// Namespaces (no network, own pids, private /tmp) when possible; otherwise plain, with a warning.
+        /// Namespaces (no network, own pids and IPC, the filesystem view) when possible; otherwise plain, with a
+        /// warning.
         case automatic
         /// Namespaces or fail.
         case required
-        /// Plain processes: rlimits, unprivileged uid and group kills only (for machines without namespaces).
+        /// Plain processes: rlimits, unprivileged uid, group kills, seccomp and memory cgroups only (for machines
+        /// without namespaces).
         case none
     }
 
@@ -74,6 +76,16 @@ public actor ExecutionPool {
         public var pidNamespace: Bool
         public var privateTmp: Bool
         public var dropsPrivileges: Bool
+        /// Own IPC namespace, message queues and semaphores closed, shared memory gone with its processes.
+        public var ipcNamespace: Bool
+        /// A fresh root showing only the interpreter's files, /dev basics, its own /proc and private tmpfs.
+        public var filesystemView: Bool
+        /// The seccomp filter that refuses namespaces, mounts, tracing, keyrings, BPF and similar calls.
+        public var seccomp: Bool
+        /// Each worker's memory cgroup bounds a whole execution (all its processes, tmpfs files, memfds).
+        public var memoryCgroup: Bool
+        /// Workers get SIGKILL when curate dies.
+        public var parentDeathSignal: Bool
         /// One sentence per missing protection, for the CLI to print once.
         public var warnings: [String]
     }
@@ -87,6 +99,8 @@ public actor ExecutionPool {
 
     private let launch: WorkerLaunch
     private let uidBase: UInt32
+    /// One per slot when cgroups are writable; removed at shutdown.
+    private let cgroups: [WorkerCgroup?]
     private let lanes: [BlockingLane]
     private var workers: [SandboxWorker?]
     private var busy: [Bool]
@@ -100,8 +114,16 @@ public actor ExecutionPool {
         let lanes = (0..<configuration.jobs).map { BlockingLane(name: "curate-exec-\($0)") }
         let seed = configuration.defaultHashSeed
         let uids = Self.uidBases(configured: configuration.sandboxUIDBase)
-        let (launch, first, fallbackReason) = try await lanes[0].run {
-            try Self.firstWorker(python: python, mode: configuration.isolation, hashSeed: seed, uids: uids)
+        let (cgroups, cgroupWarning) = Self.makeCgroups(jobs: configuration.jobs, name: "\(getpid())-\(uids.namespaced)")
+        let (launch, first, fallbackReason): (WorkerLaunch, SandboxWorker, String?)
+        do {
+            (launch, first, fallbackReason) = try await lanes[0].run {
+                try Self.firstWorker(python: python, mode: configuration.isolation, hashSeed: seed, uids: uids, cgroup: cgroups[0])
+            }
+        } catch {
+            for cgroup in cgroups { cgroup?.remove() }
+            for lane in lanes { lane.stop() }
+            throw error
         }
         let base = launch == .plain ? uids.plain : uids.namespaced
         var workers: [SandboxWorker?] = [first]
@@ -109,7 +131,7 @@ public actor ExecutionPool {
             for slot in 1..<max(1, configuration.jobs) {
                 group.addTask {
                     let worker = try await lanes[slot].run {
-                        try Self.start(python: python, launch: launch, hashSeed: seed, uid: base + UInt32(slot))
+                        try Self.start(python: python, launch: launch, hashSeed: seed, uid: base + UInt32(slot), cgroup: cgroups[slot])
                     }
                     return (slot, worker)
                 }
@@ -120,10 +142,18 @@ public actor ExecutionPool {
         let hello = first.hello
         var warnings: [String] = []
         if let fallbackReason {
-            warnings.append("namespaces unavailable (\(fallbackReason)); programs run without network, pid and /tmp isolation")
+            warnings.append(
+                "namespaces unavailable (\(fallbackReason)); programs run without network, pid, IPC and /tmp isolation and see the host's files")
         } else {
             if !hello.network_isolated { warnings.append("network isolation unavailable: programs can open network connections") }
             if !hello.private_tmp { warnings.append("no private /tmp: programs can leave files in world-writable directories") }
+        }
+        if let cgroupWarning { warnings.append(cgroupWarning) }
+        if !SandboxLauncher.filtersThisMachine {
+            warnings.append("no seccomp filter for this machine: programs can create namespaces, mount, trace and use keyrings and BPF")
+        }
+        if case .namespaces(_, nil, _) = launch {
+            warnings.append("util-linux `setpriv` is not installed: workers outlive a killed curate until their program's timeout")
         }
         if !hello.drops_privileges {
             warnings.append("not running as root: children keep your uid, so RLIMIT_NPROC does not stop fork bombs and programs can touch your files")
@@ -133,9 +163,13 @@ public actor ExecutionPool {
         self.pythonVersion = hello.python
         self.isolation = IsolationReport(
             networkIsolated: hello.network_isolated, pidNamespace: hello.pid_namespace, privateTmp: hello.private_tmp,
-            dropsPrivileges: hello.drops_privileges, warnings: warnings)
+            dropsPrivileges: hello.drops_privileges, ipcNamespace: launch != .plain, filesystemView: launch != .plain,
+            seccomp: SandboxLauncher.filtersThisMachine, memoryCgroup: cgroups[0] != nil,
+            parentDeathSignal: { if case .namespaces(_, nil, _) = launch { return false } else { return true } }(),
+            warnings: warnings)
         self.launch = launch
         self.uidBase = base
+        self.cgroups = cgroups
         self.lanes = lanes
         self.workers = workers
         self.busy = [Bool](repeating: false, count: configuration.jobs)
@@ -213,13 +247,20 @@ public actor ExecutionPool {
             let worker = try await worker(slot: slot, seed: seed)
             let pending = Array(frames[verdicts.count...])
             let timeouts = requests[verdicts.count...].map(\.limits.timeoutSeconds)
-            let (replies, failure) = try await lanes[slot].run { worker.execute(pending, timeouts: timeouts, onReply: progress) }
+            let limits = requests[verdicts.count...].map(\.limits)
+            let (replies, failure) = try await lanes[slot].run {
+                worker.bound(limits)
+                return worker.execute(pending, timeouts: timeouts, onReply: progress)
+            }
             for reply in replies { verdicts.append(VerdictBuilder.verdict(for: requests[verdicts.count], reply: reply)) }
             guard let failure else { break }
             workers[slot] = nil
             if !replies.isEmpty { retried = false }
             let retryable: Bool
-            if case .unresponsive = failure { retryable = false } else { retryable = true }
+            switch failure {
+            case .unresponsive, .outOfMemory: retryable = false
+            default: retryable = true
+            }
             if !retried, retryable {
                 retried = true
                 continue
@@ -234,13 +275,16 @@ public actor ExecutionPool {
     /// Host pids of the live workers (the `unshare` or Python processes the pool started), for diagnostics.
     public var workerProcessIDs: [Int32] { workers.compactMap { $0?.pid } }
 
+    /// The workers' cgroup directories (memory tree first), for diagnostics; removed at shutdown.
+    public nonisolated var cgroupDirectories: [String] { cgroups.flatMap { $0?.directories ?? [] } }
+
     /// The slot's worker for this hash seed, started (or restarted after a death) when needed.
     private func worker(slot: Int, seed: Int) async throws -> SandboxWorker {
         if let current = workers[slot], current.hashSeed == seed, current.isAlive { return current }
         workers[slot]?.terminate()
         workers[slot] = nil
-        let python = pythonPath, launch = launch, uid = uidBase + UInt32(slot)
-        let worker = try await lanes[slot].run { try Self.start(python: python, launch: launch, hashSeed: seed, uid: uid) }
+        let python = pythonPath, launch = launch, uid = uidBase + UInt32(slot), cgroup = cgroups[slot]
+        let worker = try await lanes[slot].run { try Self.start(python: python, launch: launch, hashSeed: seed, uid: uid, cgroup: cgroup) }
         workers[slot] = worker
         return worker
     }
@@ -255,11 +299,13 @@ public actor ExecutionPool {
             guard let worker else { continue }
             _ = try? await lanes[slot].run { worker.terminate() }
         }
+        for cgroup in cgroups { cgroup?.remove() }
         for lane in lanes { lane.stop() }
     }
 
     deinit {
         for worker in workers { worker?.terminate() }
+        for cgroup in cgroups { cgroup?.remove() }
         for lane in lanes { lane.stop() }
     }
 
@@ -296,16 +342,19 @@ public actor ExecutionPool {
         return (base, base + plainUIDOffset)
     }
 
-    private static func firstWorker(python: String, mode: IsolationMode, hashSeed: Int, uids: (namespaced: UInt32, plain: UInt32)) throws -> (WorkerLaunch, SandboxWorker, String?) {
+    private static func firstWorker(
+        python: String, mode: IsolationMode, hashSeed: Int, uids: (namespaced: UInt32, plain: UInt32), cgroup: WorkerCgroup?
+    ) throws -> (WorkerLaunch, SandboxWorker, String?) {
         var reason: String?
         if mode != .none {
             if geteuid() != 0 {
                 reason = "not running as root"
-            } else if let unshare = ["/usr/bin/unshare", "/bin/unshare"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) {
+            } else if let unshare = utilLinux("unshare") {
                 do {
-                    let launch = WorkerLaunch.namespaces(unshare: unshare)
-                    return (launch, try start(python: python, launch: launch, hashSeed: hashSeed, uid: uids.namespaced), nil)
-                } catch ExecutionError.workerLaunchFailed(_, let why) {
+                    let expose = try SandboxLauncher.plan(python: python)
+                    let launch = WorkerLaunch.namespaces(unshare: unshare, setpriv: utilLinux("setpriv"), expose: expose)
+                    return (launch, try start(python: python, launch: launch, hashSeed: hashSeed, uid: uids.namespaced, cgroup: cgroup), nil)
+                } catch ExecutionError.workerLaunchFailed(_, let why), WorkerFailure.launchFailed(let why) {
                     reason = why
                 }
             } else {
@@ -313,12 +362,38 @@ public actor ExecutionPool {
             }
             if mode == .required { throw ExecutionError.isolationUnavailable(reason: reason ?? "unknown") }
         }
-        return (.plain, try start(python: python, launch: .plain, hashSeed: hashSeed, uid: uids.plain), reason)
+        return (.plain, try start(python: python, launch: .plain, hashSeed: hashSeed, uid: uids.plain, cgroup: cgroup), reason)
     }
 
-    private static func start(python: String, launch: WorkerLaunch, hashSeed: Int, uid: UInt32) throws -> SandboxWorker {
+    /// The path of a util-linux tool, if installed.
+    private static func utilLinux(_ tool: String) -> String? {
+        ["/usr/bin/\(tool)", "/bin/\(tool)"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// One cgroup per worker slot, named `curate-<name>-<slot>`, after removing those of dead curate processes;
+    /// none, and the warning to print, where no hierarchy is writable.
+    private static func makeCgroups(jobs: Int, name: String) -> ([WorkerCgroup?], String?) {
+        let none = [WorkerCgroup?](repeating: nil, count: jobs)
+        let consequence = "an execution's memory is bounded per process (RLIMIT_AS) but not across its processes, tmpfs files and memfds"
+        switch CgroupHierarchy.detect() {
+        case .failure(let unavailable):
+            return (none, "memory cgroups unavailable (\(unavailable.reason)): \(consequence)")
+        case .success(let hierarchy):
+            hierarchy.removeStale()
+            var made: [WorkerCgroup] = []
+            do {
+                for slot in 0..<jobs { made.append(try WorkerCgroup(hierarchy: hierarchy, name: "\(CgroupHierarchy.namePrefix)\(name)-\(slot)")) }
+                return (made, nil)
+            } catch {
+                for cgroup in made { cgroup.remove() }
+                return (none, "memory cgroups unavailable (\(error.reason)): \(consequence)")
+            }
+        }
+    }
+
+    private static func start(python: String, launch: WorkerLaunch, hashSeed: Int, uid: UInt32, cgroup: WorkerCgroup?) throws -> SandboxWorker {
         do {
-            return try SandboxWorker.launch(python: python, launch: launch, hashSeed: hashSeed, uid: uid)
+            return try SandboxWorker.launch(python: python, launch: launch, hashSeed: hashSeed, uid: uid, cgroup: cgroup)
         } catch WorkerFailure.launchFailed(let reason) {
             throw ExecutionError.workerLaunchFailed(python: python, reason: reason)
         }
@@ -345,16 +420,21 @@ public actor ExecutionPool {
     }
 
     private static func lostWorkerVerdict(_ request: ExecutionRequest, failure: WorkerFailure) -> ExecutionVerdict {
-        let detail: String
+        let (status, detail): (RunStatus, String)
         switch failure {
+        case .outOfMemory:
+            status = .memoryLimit
+            detail = "the kernel killed the sandbox worker at the execution's \(request.limits.memoryMB) MiB memory limit (its cgroup); it was replaced"
         case .unresponsive:
+            status = .crashed
             detail = "the sandbox worker did not answer within the limit plus 15 s and was replaced"
         default:
+            status = .crashed
             detail = "the sandbox worker died twice while running this program and was replaced"
         }
         return ExecutionVerdict(
-            status: .crashed, tests: [TestOutcome](repeating: .notReached, count: request.tests.count), cpuSeconds: 0,
-            wallSeconds: 0, peakMemoryKB: 0, stdout: "", stderr: "", detail: detail, harnessFailure: true)
+            status: status, tests: [TestOutcome](repeating: .notReached, count: request.tests.count), cpuSeconds: 0,
+            wallSeconds: 0, peakMemoryKB: 0, stdout: "", stderr: "", detail: detail, harnessFailure: status == .crashed)
     }
 
     private static func ignoreSIGPIPE() {

@@ -18,16 +18,15 @@ struct WorkerHello: Codable, Sendable, Hashable {
     var hash_seed: String
 }
 
-/// How a worker process is started.
+/// How a worker process is started. Both ways go through `SandboxLauncher`, which joins the worker's cgroups and
+/// installs the seccomp filter before the driver runs.
 enum WorkerLaunch: Sendable, Hashable {
-    /// Inside fresh network, pid and mount namespaces (`unshare`), with its own /proc and private tmpfs over
-    /// world-writable dirs.
-    case namespaces(unshare: String)
-    /// Directly; isolation is limited to rlimits, the unprivileged uid and process-group/session kills.
+    /// Inside fresh network, pid, IPC and mount namespaces (`unshare`), in the launcher's filesystem view of the
+    /// interpreter's files (`expose`, from `SandboxLauncher.plan`), killed when curate dies (`setpriv`, if present).
+    case namespaces(unshare: String, setpriv: String?, expose: [String])
+    /// Directly (the launcher asks for the parent-death signal itself); no namespaces, so no network, pid, IPC or
+    /// filesystem isolation beyond rlimits, the unprivileged uid and process-group/session kills.
     case plain
-
-    /// World-writable directories a program could otherwise leave files in; each gets a private tmpfs.
-    static let privateDirectories = ["/tmp", "/var/tmp", "/dev/shm", "/run/lock"]
 }
 
 /// Why talking to a worker failed.
@@ -37,6 +36,8 @@ enum WorkerFailure: Error, Sendable {
     case notDelivered
     case died
     case unresponsive
+    /// The worker died and its cgroup counted an OOM kill: the program took the execution to its memory limit.
+    case outOfMemory
 }
 
 /// One long-lived fork-server Python process and the pipes to it. Used by one request at a time (the pool
@@ -48,35 +49,42 @@ final class SandboxWorker: @unchecked Sendable {
     private let toWorker: Int32
     private let fromWorker: Int32
     private let scratchRoot: String?
+    private let cgroup: WorkerCgroup?
     private let lock = NSLock()
     private var terminated = false
     private var exited = false
+    /// The cgroup's OOM-kill count when the last reply was read (touched only by the request in flight).
+    private var oomKills = 0
 
-    private init(pid: pid_t, hashSeed: Int, hello: WorkerHello, toWorker: Int32, fromWorker: Int32, scratchRoot: String?) {
+    private init(pid: pid_t, hashSeed: Int, hello: WorkerHello, toWorker: Int32, fromWorker: Int32, scratchRoot: String?, cgroup: WorkerCgroup?) {
         self.pid = pid
         self.hashSeed = hashSeed
         self.hello = hello
         self.toWorker = toWorker
         self.fromWorker = fromWorker
         self.scratchRoot = scratchRoot
+        self.cgroup = cgroup
+        oomKills = cgroup?.oomKills() ?? 0
     }
 
-    /// Starts a worker and waits (up to 30 s) for its hello.
-    static func launch(python: String, launch: WorkerLaunch, hashSeed: Int, uid: UInt32) throws -> SandboxWorker {
+    /// Starts a worker (in `cgroup`, when given) and waits (up to 30 s) for its hello.
+    static func launch(python: String, launch: WorkerLaunch, hashSeed: Int, uid: UInt32, cgroup: WorkerCgroup?) throws -> SandboxWorker {
         var hostScratch: String?
         let scratchRoot: String
         let privateDirs: [String]
+        var launcher = SandboxLauncher.Configuration(cgroups: cgroup?.processFiles ?? [], seccomp: SandboxLauncher.filtersThisMachine)
         var argv: [String]
         switch launch {
-        case .namespaces(let unshare):
+        case .namespaces(let unshare, let setpriv, let expose):
             scratchRoot = "/tmp/curate-scratch"
-            privateDirs = WorkerLaunch.privateDirectories
-            let mounts = """
-                for d in \(privateDirs.joined(separator: " ")); do if [ -d "$d" ]; then \
-                mount -t tmpfs -o size=1g,mode=1777 curate-private "$d" || exit 97; fi; done; exec "$@"
-                """
-            argv = [unshare, "--net", "--pid", "--fork", "--kill-child", "--mount", "--propagation", "private", "--mount-proc",
-                    "/bin/sh", "-c", mounts, "sh", python]
+            privateDirs = SandboxLauncher.privateDirectories
+            launcher.host_ipc_namespace = SandboxLauncher.hostIPCNamespace ?? ""
+            launcher.view = true
+            launcher.expose = expose
+            launcher.writable_mb = SandboxLauncher.writableMB
+            launcher.private_dirs = privateDirs
+            argv = setpriv.map { [$0, "--pdeathsig", "KILL", "--"] } ?? []
+            argv += [unshare, "--net", "--pid", "--ipc", "--fork", "--kill-child", "--mount", "--propagation", "private"]
         case .plain:
             let root = FileManager.default.temporaryDirectory
                 .appendingPathComponent("curate-sandbox-\(getpid())-\(UUID().uuidString.prefix(8))").path
@@ -84,10 +92,11 @@ final class SandboxWorker: @unchecked Sendable {
             hostScratch = root
             scratchRoot = root
             privateDirs = []
-            argv = [python]
+            launcher.parent = getpid()
+            argv = []
         }
         let config = CanonicalJSON.string(WorkerConfig(uid: uid, gid: uid, scratch_root: scratchRoot, private_dirs: privateDirs))
-        argv += ["-B", "-s", "-c", WorkerDriver.source, config]
+        argv += SandboxLauncher.command(python: python, configuration: launcher, then: [python, "-B", "-s", "-c", WorkerDriver.source, config])
         let environment = [
             "PYTHONHASHSEED=\(hashSeed)", "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
             "PYTHONDONTWRITEBYTECODE=1",
@@ -109,7 +118,10 @@ final class SandboxWorker: @unchecked Sendable {
         do {
             let frame = try Frames.receive(from: output.read, deadline: Date().addingTimeInterval(30))
             let hello = try JSONDecoder().decode(WorkerHello.self, from: frame)
-            return SandboxWorker(pid: pid, hashSeed: hashSeed, hello: hello, toWorker: input.write, fromWorker: output.read, scratchRoot: hostScratch)
+            if cgroup != nil { protectSupervisor(of: pid, namespaced: launch != .plain) }
+            return SandboxWorker(
+                pid: pid, hashSeed: hashSeed, hello: hello, toWorker: input.write, fromWorker: output.read, scratchRoot: hostScratch,
+                cgroup: cgroup)
         } catch {
             kill(pid, SIGKILL)
             var status: Int32 = 0
@@ -122,6 +134,30 @@ final class SandboxWorker: @unchecked Sendable {
             throw WorkerFailure.launchFailed(message.isEmpty ? "the worker exited without a hello (\(error))" : message)
         }
     }
+
+    /// Makes the driver's supervisor the OOM killer's last choice (`oom_score_adj` -1000): at the cgroup's limit the
+    /// kernel then kills the program's processes (or the idle zygote) rather than the process that reports on them.
+    /// The zygote, forked before this, and the children it forks keep the default. The supervisor is the child of
+    /// `unshare` with namespaces, the spawned process itself without.
+    private static func protectSupervisor(of pid: pid_t, namespaced: Bool) {
+        var supervisor = pid
+        if namespaced {
+            let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+            guard let child = children.split(separator: " ").first.flatMap({ pid_t($0) }) else { return }
+            supervisor = child
+        }
+        _ = writeControlFile("/proc/\(supervisor)/oom_score_adj", "-1000")
+    }
+
+    /// Sets the worker's cgroup limits for the requests about to run: the largest memory limit among them plus
+    /// `cgroupHeadroomMB` for the driver's own processes, and the largest process limit plus 16 for its tasks.
+    func bound(_ limits: [ExecutionLimits]) {
+        guard let cgroup, let memory = limits.map(\.memoryMB).max(), let tasks = limits.map(\.maxProcesses).max() else { return }
+        cgroup.setLimits(memoryBytes: (memory + Self.cgroupHeadroomMB) << 20, tasks: tasks + 16)
+    }
+
+    /// What the cgroup allows beyond a request's memory limit: the supervisor and the zygote (about 25 MiB together).
+    static let cgroupHeadroomMB = 64
 
     /// Writes the request frames at once, then reads one reply per frame, each within its timeout plus 15 s from
     /// when the worker can start it; on a failure the worker is terminated and the replies so far are returned.
@@ -137,14 +173,26 @@ final class SandboxWorker: @unchecked Sendable {
         for timeout in timeouts {
             do {
                 let data = try Frames.receive(from: fromWorker, deadline: Date().addingTimeInterval(timeout + 15))
-                replies.append(try decoder.decode(WorkerReply.self, from: data))
+                var reply = try decoder.decode(WorkerReply.self, from: data)
+                reply.oom_killed = countOOMKills()
+                replies.append(reply)
                 onReply?(1)
             } catch {
+                let outOfMemory = countOOMKills() == true
                 terminate()
-                return (replies, error as? WorkerFailure ?? .died)
+                return (replies, outOfMemory ? .outOfMemory : error as? WorkerFailure ?? .died)
             }
         }
         return (replies, nil)
+    }
+
+    /// Whether the cgroup counted OOM kills since the last call (nil without a cgroup). Executions run one after
+    /// another, so kills counted between two replies belong to the execution of the second.
+    private func countOOMKills() -> Bool? {
+        guard let cgroup else { return nil }
+        let now = cgroup.oomKills()
+        defer { oomKills = now }
+        return now > oomKills
     }
 
     /// False once the worker process has exited (checked without blocking) or was terminated.
@@ -248,6 +296,49 @@ enum Spawn {
             throw WorkerFailure.launchFailed("cannot start '\(argv[0])': \(String(cString: strerror(result)))")
         }
         return pid
+    }
+}
+
+extension Spawn {
+    /// Runs a short command to its end (stdin from /dev/null) and returns its stdout; throws with its stderr when
+    /// it fails.
+    static func capture(_ argv: [String]) throws -> Data {
+        let (output, errors, pid) = try lock.withLock {
+            let output = try Pipes.make(), errors = try Pipes.make()
+            let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
+            defer { close(null) }
+            do {
+                let pid = try run(argv, environment: ["PATH=/usr/local/bin:/usr/bin:/bin", "LC_ALL=C.UTF-8"], stdin: null, stdout: output.write, stderr: errors.write)
+                return (output, errors, pid)
+            } catch {
+                for fd in [output.read, output.write, errors.read, errors.write] { close(fd) }
+                throw error
+            }
+        }
+        close(output.write)
+        close(errors.write)
+        defer {
+            close(output.read)
+            close(errors.read)
+        }
+        let stdout = readToEnd(output.read), stderr = readToEnd(errors.read)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        guard status == 0 else {
+            throw WorkerFailure.launchFailed(String(decoding: stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        return stdout
+    }
+
+    private static func readToEnd(_ fd: Int32) -> Data {
+        var result = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return result }
+            result.append(contentsOf: buffer[0..<n])
+        }
     }
 }
 

@@ -25,6 +25,9 @@ struct WorkerReply: Codable, Sendable, Hashable {
     var stderr_bytes: Int
     var records: [Record]
     var survivors: Int
+    /// Set by `SandboxWorker`, not the driver: whether the kernel OOM-killed a process in the worker's memory cgroup
+    /// during this execution (nil without a cgroup).
+    var oom_killed: Bool?
 }
 
 /// Turns a worker's raw reply into an `ExecutionVerdict`: per-test outcomes and the run's status.
@@ -73,6 +76,9 @@ enum VerdictBuilder {
         }
         if reply.output_limit {
             return (.outputLimit, "stdout+stderr exceeded \(limits.maxOutputBytes) bytes; the process group was killed")
+        }
+        if reply.oom_killed == true {
+            return (.memoryLimit, "the kernel killed a process at the execution's \(limits.memoryMB) MiB memory limit (its cgroup)")
         }
         if let signal = reply.signal {
             let name = signalName(signal)

@@ -267,7 +267,7 @@ struct Forgery: Decodable, Sendable, CustomTestStringConvertible {
 /// The sandbox drops privileges only when started as root, which is what the hostile suite checks.
 let runningAsRoot = geteuid() == 0
 
-private func pythonString(_ text: String) -> String {
+func pythonString(_ text: String) -> String {
     "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
 }
 
