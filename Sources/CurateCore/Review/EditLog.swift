@@ -126,8 +126,7 @@ public enum EditLog {
         }
         var lines: [EditLogLine] = []
         let decoder = JSONDecoder()
-        for (index, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let text = String(raw)
+        for (index, text) in TaskDocument.lines(String(decoding: data, as: UTF8.self)).enumerated() {
             if text.trimmingCharacters(in: .whitespaces).isEmpty { continue }
             do {
                 let entry = try decoder.decode(EditLogEntry.self, from: Data(text.utf8))
@@ -153,7 +152,7 @@ public enum EditLog {
         } catch {
             throw ReviewError.logWrite(path: path, reason: error.localizedDescription)
         }
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        let fd = open(path, O_RDWR | O_CREAT | O_APPEND, 0o644)
         guard fd >= 0 else { throw ReviewError.logWrite(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         var info = stat()

@@ -54,7 +54,7 @@ public final class ReviewDesk: Sendable {
             let codes = Set((flags[head.revision.id!] ?? []).filter { !dismissed.contains($0.id!) }.map(\.code)).sorted()
             return ReviewQueueItem(
                 id: head.task.id, dataset: head.task.dataset, revision: head.revision.number, contentHash: head.revision.contentHash,
-                title: String(content.description.split(separator: "\n", omittingEmptySubsequences: true).first ?? "").trimmingCharacters(in: .whitespaces),
+                title: (TaskDocument.lines(content.description).first { !$0.isEmpty } ?? "").trimmingCharacters(in: .whitespaces),
                 status: state.status(head.task.id, contentHash: head.revision.contentHash), flags: codes,
                 conflict: state.conflict(head.task.id) != nil, editors: state.editors(head.task.id))
         }
