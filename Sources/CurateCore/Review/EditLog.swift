@@ -103,7 +103,7 @@ public enum ReviewError: LocalizedError, Equatable {
         case .resultMismatch(let path, let line, let task):
             return "\(path):\(line): replaying the edit of '\(task)' does not give its recorded result hash; the line was changed by hand. Restore it from git."
         case .unresolvedConflicts(let dataset, let tasks):
-            return "dataset '\(dataset)' has unresolved edit conflicts (\(tasks.prefix(10).joined(separator: ", "))): a raw record changed under an editor's revision. Resolve each with `curate edit ID` (or `curate review conflicts`) before releasing."
+            return "dataset '\(dataset)' has unresolved edit conflicts (\(tasks.prefix(10).joined(separator: ", "))): a raw record changed under an editor's revision. Resolve each with `curate edit ID` (`curate review status ID` shows both versions) before releasing."
         }
     }
 }
