@@ -52,7 +52,9 @@ enum EditReplay {
     static func apply(_ line: EditLogLine, path: String, dataset: String, in tx: ReviewTransaction) throws -> ReplayReport {
         let entry = line.entry
         var report = ReplayReport()
-        guard try tx.task(entry.task) != nil, let head = try tx.head(entry.task) else { throw ReviewError.unknownTask(entry.task) }
+        guard try tx.task(entry.task) != nil, let head = try tx.head(entry.task) else {
+            throw ReviewError.unreadableLog(path: path, line: line.number, reason: "task '\(entry.task)' is not in the store; ingest its dataset before the log is replayed")
+        }
         var action = ReviewActionRecord(entry, line: line.line, dataset: dataset)
         switch entry.kind {
         case .edit:

@@ -79,8 +79,13 @@ public final class ReviewDesk: Sendable {
         let content = try TaskContent.decode(head.content)
         let dismissed = try store.effectiveDismissedFlagIDs()
         let state = try ReviewState(store: store, dataset: task.dataset)
-        let verdict = try Validator.latestVerdict(store: store, revisionID: head.id!).map {
-            RevisionVerdict($0.verdict, tests: content.tests + content.challengeTests)
+        // A revision that repeats earlier content (kept over a re-ingest) shares that content's verdict.
+        var verdict: RevisionVerdict?
+        for revision in revisions.reversed() where revision.contentHash == head.contentHash {
+            if let stored = try Validator.latestVerdict(store: store, revisionID: revision.id!) {
+                verdict = RevisionVerdict(stored.verdict, tests: content.tests + content.challengeTests)
+                break
+            }
         }
         let flags = try store.flags(revisionID: head.id!).map { flag in
             ReviewFlag(
