@@ -117,6 +117,11 @@ public enum EditLog {
 
     /// Every entry of the log at `path` in order; an absent file is an empty log.
     public static func read(_ path: String) throws -> [EditLogLine] {
+        try rawLines(path).map { try decode($0.text, number: $0.number, path: path) }
+    }
+
+    /// The log's non-blank lines with their line numbers, undecoded.
+    static func rawLines(_ path: String) throws -> [(number: Int, text: String)] {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
         let data: Data
         do {
@@ -124,21 +129,21 @@ public enum EditLog {
         } catch {
             throw ReviewError.unreadableLog(path: path, line: 0, reason: error.localizedDescription)
         }
-        var lines: [EditLogLine] = []
-        let decoder = JSONDecoder()
-        for (index, text) in TaskDocument.lines(String(decoding: data, as: UTF8.self)).enumerated() {
-            if text.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-            do {
-                let entry = try decoder.decode(EditLogEntry.self, from: Data(text.utf8))
-                guard date(entry.time) != nil else { throw ReviewError.unreadableLog(path: path, line: index + 1, reason: "time '\(entry.time)' is not ISO 8601 UTC") }
-                lines.append(EditLogLine(entry: entry, line: text, number: index + 1))
-            } catch let error as ReviewError {
-                throw error
-            } catch {
-                throw ReviewError.unreadableLog(path: path, line: index + 1, reason: "not an edit log entry (\(describe(error)))")
-            }
+        return TaskDocument.lines(String(decoding: data, as: UTF8.self)).enumerated()
+            .filter { !$0.element.trimmingCharacters(in: .whitespaces).isEmpty }.map { ($0.offset + 1, $0.element) }
+    }
+
+    /// One line as an entry, or an error naming the file and line.
+    static func decode(_ text: String, number: Int, path: String) throws -> EditLogLine {
+        do {
+            let entry = try JSONDecoder().decode(EditLogEntry.self, from: Data(text.utf8))
+            guard date(entry.time) != nil else { throw ReviewError.unreadableLog(path: path, line: number, reason: "time '\(entry.time)' is not ISO 8601 UTC") }
+            return EditLogLine(entry: entry, line: text, number: number)
+        } catch let error as ReviewError {
+            throw error
+        } catch {
+            throw ReviewError.unreadableLog(path: path, line: number, reason: "not an edit log entry (\(describe(error)))")
         }
-        return lines
     }
 
     /// Appends `line` and a newline, then fsyncs the file (and its folder when the file is new). Returns the

@@ -20,20 +20,19 @@ struct EditsStage: PipelineStage {
 
     func run(_ context: StageContext) async throws -> StageReport {
         let path = Self.logPath(context)
-        let lines = try EditLog.read(path)
         let dataset = context.dataset
         guard try !context.store.heads(dataset: dataset).isEmpty else {
             throw PipelineError.stageFailed(stage: "edits", reason: "dataset '\(dataset)' has no tasks yet; put the edits stage after ingest")
         }
         let report = try context.store.reviewTransaction { tx in
-            var report = try EditReplay.applyMissing(lines, path: path, dataset: dataset, in: tx)
+            var report = try EditReplay.applyMissing(path: path, dataset: dataset, in: tx)
             report.add(try EditReplay.reconcile(dataset: dataset, in: tx))
             return report
         }
-        context.progress(lines.count, lines.count)
+        context.progress(report.lines, report.lines)
         let conflicts = try ReviewState(store: context.store, dataset: dataset).conflictedTasks
         var notes = [FileManager.default.fileExists(atPath: path)
-            ? "\(lines.count) line(s) in \(path): \(report.applied) edit(s) applied, \(report.already + report.known) already in the store, \(report.actions) review action(s)"
+            ? "\(report.lines) line(s) in \(path): \(report.applied) edit(s) applied, \(report.already + report.known) already in the store, \(report.actions) review action(s)"
             : "no edit log at \(path): nothing to replay"]
         if !report.kept.isEmpty { notes.append("kept editor revisions of \(report.kept.joined(separator: ", ")) over re-ingested raw records") }
         if !conflicts.isEmpty { notes.append("unresolved conflicts: \(conflicts.joined(separator: ", ")) (resolve with `curate edit ID`)") }

@@ -31,9 +31,8 @@ public final class ReviewDesk: Sendable {
         var report = ReplayReport()
         for dataset in try dataset.map { [$0] } ?? store.datasets() {
             let path = logPath(dataset)
-            let lines = try EditLog.read(path)
             report.add(try store.reviewTransaction { tx in
-                var report = try EditReplay.applyMissing(lines, path: path, dataset: dataset, in: tx)
+                var report = try EditReplay.applyMissing(path: path, dataset: dataset, in: tx)
                 report.add(try EditReplay.reconcile(dataset: dataset, in: tx))
                 return report
             })
@@ -256,7 +255,7 @@ public final class ReviewDesk: Sendable {
         let appended = LockedValue<off_t?>(nil)
         do {
             return try store.reviewTransaction { tx in
-                _ = try EditReplay.applyMissing(try EditLog.read(path), path: path, dataset: dataset, in: tx)
+                _ = try EditReplay.applyMissing(path: path, dataset: dataset, in: tx)
                 guard let head = try tx.head(taskID) else { throw ReviewError.unknownTask(taskID) }
                 let entry = try make(tx, head, ReviewState(actions: try tx.actions(taskID: taskID)))
                 let line = entry.line
