@@ -109,7 +109,8 @@ public final class ReviewDesk: Sendable {
     /// Saves `content` as a new editor revision of `id` on top of `baseHash` (the content the editor started from):
     /// revalidates it in the sandbox, refuses a failing one unless `allowFailing`, then appends the edit log line and
     /// writes the revision, its verdict and audit entry in one transaction. Throws `ReviewError.staleBase` with the
-    /// current hash when `baseHash` is no longer the newest content (checked again inside the transaction).
+    /// current hash when `baseHash` is no longer the newest content (checked again inside the transaction). While the
+    /// task is in conflict, saving its current content unchanged is allowed: it resolves the conflict keeping it.
     public func save(
         _ id: String, baseHash: String, content: TaskContent, editor: String, reason: String, allowFailing: Bool = false
     ) async throws -> ReviewSaveResult {
@@ -118,7 +119,8 @@ public final class ReviewDesk: Sendable {
         guard head.contentHash == baseHash else { throw ReviewError.staleBase(task: id, base: baseHash, current: head.contentHash) }
         let json = content.canonicalJSON()
         let hash = SHA256.hex(json)
-        guard hash != baseHash else { throw ReviewError.noChanges(task: id) }
+        let conflicted = try ReviewState(store: store, dataset: task.dataset).conflict(id) != nil
+        guard hash != baseHash || conflicted else { throw ReviewError.noChanges(task: id) }
         guard let pool else { throw ReviewError.noSandbox }
         let options = ValidationOptions(limits: limits)
         let request = Validator.request(for: content, options: options, pythonVersion: pool.pythonVersion)

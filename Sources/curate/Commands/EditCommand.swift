@@ -66,7 +66,7 @@ struct EditCommand: AsyncParsableCommand {
             content = try Self.editInteractively(TaskDocument.render(base, comments: comments), base: base, id: id)
         }
         for assignment in sets { content = try Self.apply(assignment, to: content) }
-        guard content != base else {
+        guard content != base || task.conflict != nil else {
             print("No changes to \(id); nothing recorded.")
             return
         }

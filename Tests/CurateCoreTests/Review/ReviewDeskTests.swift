@@ -158,6 +158,23 @@ struct ReviewDeskTests {
         #expect(try Self.head(fresh.store, "mbpp/2").contentHash == resolved.revision.contentHash)
     }
 
+    @Test func savingTheKeptVersionUnchangedResolvesAConflictOnlyThen() async throws {
+        let w = try await Self.workspace()
+        try await Self.edit(w, "mbpp/2", description: "Edited by the editor.")
+        _ = Ingestor(store: w.store).ingest(paths: [Fixtures.path("ingest/mbpp-small-edited.jsonl")], options: IngestOptions())
+        let kept = try Self.head(w.store, "mbpp/2")
+        let unchanged = try TaskContent.decode(kept.content)
+        await #expect(throws: ReviewError.noChanges(task: "mbpp/3")) {
+            let head = try Self.head(w.store, "mbpp/3")
+            try await w.desk.save("mbpp/3", baseHash: head.contentHash, content: try TaskContent.decode(head.content), editor: "ana", reason: "none")
+        }
+        let saved = try await w.desk.save("mbpp/2", baseHash: kept.contentHash, content: unchanged, editor: "ana", reason: "keep the editor's text")
+        #expect(saved.revision.contentHash == kept.contentHash)
+        #expect(try w.desk.task("mbpp/2").conflict == nil)
+        let entry = try #require(try EditLog.read(w.log).last?.entry)
+        #expect(entry.fields?.names == ["description"] && entry.fields?.description == "Edited by the editor.")
+    }
+
     @Test func requireReviewShipsOnlyApprovedTasks() async throws {
         let w = try await Self.workspace()
         try w.desk.setStatus("mbpp/1", .approved, editor: "ana", reason: "fine")
