@@ -119,7 +119,7 @@ public final class ReviewDesk: Sendable {
         guard head.contentHash == baseHash else { throw ReviewError.staleBase(task: id, base: baseHash, current: head.contentHash) }
         let json = content.canonicalJSON()
         let hash = SHA256.hex(json)
-        let conflicted = try ReviewState(store: store, dataset: task.dataset).conflict(id) != nil
+        let conflicted = ReviewState(actions: try store.reviewActions(taskID: id)).conflict(id) != nil
         guard hash != baseHash || conflicted else { throw ReviewError.noChanges(task: id) }
         guard let pool else { throw ReviewError.noSandbox }
         let options = ValidationOptions(limits: limits)
