@@ -79,6 +79,33 @@ struct ReviewDeskTests {
         #expect(try Self.head(w.store, "mbpp/3").contentHash == saved.revision.contentHash)
     }
 
+    /// Both saves pass the early check and revalidate at the same time; the check inside the write transaction lets
+    /// exactly one through.
+    @Test func concurrentSavesOnOneBaseRecordExactlyOne() async throws {
+        let w = try await Self.workspace()
+        let base = try Self.head(w.store, "mbpp/4")
+        let contents = try ["first editor", "second editor"].map { text in
+            var content = try TaskContent.decode(base.content)
+            content.description = text
+            return content
+        }
+        let desk = w.desk
+        async let first = Result(catching: { try await desk.save("mbpp/4", baseHash: base.contentHash, content: contents[0], editor: "ana", reason: "a") })
+        async let second = Result(catching: { try await desk.save("mbpp/4", baseHash: base.contentHash, content: contents[1], editor: "bo", reason: "b") })
+        let results = await [first, second]
+        let saved = results.compactMap { try? $0.get() }
+        #expect(saved.count == 1)
+        let current = try Self.head(w.store, "mbpp/4").contentHash
+        #expect(saved.first?.revision.contentHash == current)
+        let refused = results.compactMap { result -> ReviewError? in
+            if case .failure(let error) = result { return error as? ReviewError }
+            return nil
+        }
+        #expect(refused == [.staleBase(task: "mbpp/4", base: base.contentHash, current: current)])
+        #expect(try EditLog.read(w.log).count == 1)
+        #expect(try w.store.revisions(of: "mbpp/4").count == 2)
+    }
+
     @Test func aFailingRevisionIsRefusedUnlessAllowed() async throws {
         let w = try await Self.workspace()
         let base = try Self.head(w.store, "mbpp/3")
@@ -240,5 +267,16 @@ struct ReviewDeskTests {
         let fresh = try TaskStore()
         _ = Ingestor(store: fresh).ingest(paths: [Fixtures.path("ingest/mbpp-small.jsonl")], options: IngestOptions())
         #expect(throws: ReviewError.resultMismatch(path: w.log, line: 1, task: "mbpp/2")) { try ReviewDesk(store: fresh, editsDirectory: w.edits) }
+    }
+}
+
+extension Result where Failure == any Error {
+    /// The outcome of an async throwing call.
+    init(catching body: () async throws -> Success) async {
+        do {
+            self = .success(try await body())
+        } catch {
+            self = .failure(error)
+        }
     }
 }
