@@ -129,6 +129,12 @@ enum EditReplay {
                 }
             }
             if !conflicting {
+                if ReviewState(actions: try tx.actions(taskID: taskID)).conflict(taskID) != nil {
+                    _ = try tx.insert(ReviewActionRecord(
+                        key: SHA256.hex("resolved\n\(taskID)\n\(head.id!)"), dataset: dataset, taskID: taskID, kind: .conflict, outcome: .already,
+                        baseHash: head.contentHash, resultHash: state, editor: "curate",
+                        reason: "the raw record is again the base of the editor's revisions", createdAt: now))
+                }
                 guard state != head.contentHash, let target = try tx.revision(taskID, contentHash: state) else { continue }
                 _ = try tx.appendRevision(
                     taskID: taskID, contentHash: target.contentHash, content: target.content, origin: .editor, author: target.author,

@@ -185,6 +185,18 @@ struct ReviewDeskTests {
         #expect(try Self.head(fresh.store, "mbpp/2").contentHash == resolved.revision.contentHash)
     }
 
+    @Test func aRawRecordChangedBackEndsTheConflictAndKeepsTheEdit() async throws {
+        let w = try await Self.workspace()
+        let saved = try await Self.edit(w, "mbpp/2", description: "Edited by the editor.")
+        _ = Ingestor(store: w.store).ingest(paths: [Fixtures.path("ingest/mbpp-small-edited.jsonl")], options: IngestOptions())
+        #expect(try w.desk.task("mbpp/2").conflict != nil)
+        _ = Ingestor(store: w.store).ingest(paths: [Fixtures.path("ingest/mbpp-small.jsonl")], options: IngestOptions())
+        let task = try w.desk.task("mbpp/2")
+        #expect(task.conflict == nil)
+        #expect(task.currentHash == saved.revision.contentHash)
+        #expect(task.audit.last?.summary == "conflict resolved: the raw record is again the base of the editor's revisions")
+    }
+
     @Test func savingTheKeptVersionUnchangedResolvesAConflictOnlyThen() async throws {
         let w = try await Self.workspace()
         try await Self.edit(w, "mbpp/2", description: "Edited by the editor.")
