@@ -7,11 +7,12 @@ struct TaskDocumentTests {
     static let repository = Fixtures.root.deletingLastPathComponent().deletingLastPathComponent()
 
     @Test(arguments: [
-        ("raw/mbpp/mbpp.jsonl", IngestFormat.mbpp), ("raw/mbpp/sanitized-mbpp.json", .sanitizedMBPP), ("raw/humaneval/HumanEval.jsonl.gz", .humaneval),
+        ("raw/mbpp/mbpp.jsonl", IngestFormat(MBPPReader.self)), ("raw/mbpp/sanitized-mbpp.json", IngestFormat(SanitizedMBPPReader.self)),
+        ("raw/humaneval/HumanEval.jsonl.gz", IngestFormat(HumanEvalReader.self)),
     ])
     func everyBundledTaskRoundTrips(path: String, format: IngestFormat) throws {
         let url = Self.repository.appendingPathComponent(path)
-        let read = Ingestor.reader(for: format).read(try Ingestor.readBytes(url.path), path: url.path, dataset: "d")
+        let read = format.reader.read(try Ingestor.readBytes(url.path), path: url.path, dataset: "d")
         #expect(read.tasks.count > 100)
         for task in read.tasks {
             let document = TaskDocument.render(task.content, comments: ["task \(task.id)"])

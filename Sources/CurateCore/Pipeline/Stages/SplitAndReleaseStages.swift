@@ -73,7 +73,7 @@ public struct SplitStageConfiguration: Sendable, Hashable {
 
 /// `split`: previews the split (counts per split); the assignment itself is written by `release`.
 struct SplitStage: PipelineStage {
-    static let spec = StageSpec(name: "split", summary: "assign tasks to splits", parameters: SplitStageConfiguration.parameters, implementation: ["Splits"], make: { SplitStage() })
+    static let spec = StageSpec(name: "split", summary: "assign tasks to splits", parameters: SplitStageConfiguration.parameters, implementation: ["Splits", "Review"], make: { SplitStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
         try DatasetState.fingerprint(context.store, dataset: context.dataset)
@@ -100,7 +100,7 @@ struct ReleaseStage: PipelineStage {
             ParameterSpec("output", .string, "releases folder (default curated)"),
             ParameterSpec("require_review", .choice([ReviewStatus.approved.rawValue]), "ship only tasks an editor approved (others are excluded)"),
         ],
-        implementation: ["Splits"],
+        implementation: ["Splits", "Review"],
         make: { ReleaseStage() })
 
     func configuration(_ context: StageContext) throws -> ReleaseConfiguration {
@@ -111,7 +111,7 @@ struct ReleaseStage: PipelineStage {
             layout: context.parameters.string("layout").flatMap(NativeLayout.init(rawValue:)),
             outputRoot: context.parameters.string("output") ?? "curated", pipelineFile: context.pipeline.path,
             pythonVersion: PythonVersion.current, requireReview: context.parameters.string("require_review").flatMap(ReviewStatus.init(rawValue:)),
-            editLog: context.pipeline.stages.first { $0.name == "edits" }.map { EditsStage.logPath(context, parameters: StageParameters($0.parameters)) })
+            editLog: try EditsStage.logPath(of: context.pipeline))
     }
 
     func inputFingerprint(_ context: StageContext) throws -> String {
