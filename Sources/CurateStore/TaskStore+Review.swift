@@ -113,29 +113,24 @@ extension TaskStore {
         }
     }
 
-    /// Ids of dismissed flags: an editor's latest decision on a flag's code for its revision's content (which also
-    /// reaches flags a stage raises again after a replay), else the flag's latest `flagOverride`.
-    public func effectiveDismissedFlagIDs() throws -> Set<Int64> {
-        var dismissed = try dismissedFlagIDs()
-        let decisions = try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT f.id AS flagID, a.kind AS kind FROM reviewAction a
-                JOIN taskRevision r ON r.taskID = a.taskID AND r.contentHash = a.baseHash
-                JOIN flag f ON f.revisionID = r.id AND f.code = a.code AND f.stage = a.stage
-                WHERE a.kind IN ('dismiss', 'reinstate') ORDER BY a.id
-                """).map { ($0["flagID"] as Int64, $0["kind"] as String) }
-        }
-        for (flagID, kind) in decisions {
-            if kind == ReviewActionRecord.Kind.dismiss.rawValue { dismissed.insert(flagID) } else { dismissed.remove(flagID) }
-        }
-        return dismissed
-    }
-
     /// The dataset's review action keys in order, one per line (empty when none): part of what a release reads.
     public func reviewFingerprint(dataset: String) throws -> String {
         let keys = try read { db in
             try String.fetchAll(db, sql: "SELECT key FROM reviewAction WHERE dataset = ? ORDER BY id", arguments: [dataset])
         }
         return keys.isEmpty ? "" : keys.joined(separator: "\n")
+    }
+}
+
+/// The review pass's part of the store's shared SQL (`StoreSQL`).
+enum ReviewSQL {
+    /// The kind (`dismiss` or `reinstate`) of the latest review decision on the flag row `flag`'s stage and code for
+    /// the content of the flag's revision (NULL when none).
+    static func latestDecision(ofFlag flag: String) -> String {
+        """
+        (SELECT a.kind FROM reviewAction a WHERE a.taskID = \(flag).taskID AND a.stage = \(flag).stage AND a.code = \(flag).code
+          AND a.kind IN ('dismiss', 'reinstate') AND a.baseHash = (SELECT contentHash FROM taskRevision WHERE id = \(flag).revisionID)
+          ORDER BY a.id DESC LIMIT 1)
+        """
     }
 }

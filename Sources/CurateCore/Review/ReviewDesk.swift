@@ -45,12 +45,11 @@ public final class ReviewDesk: Sendable {
     /// The review queue: flagged or conflicted tasks first, then by id, with reviewed/remaining counts.
     public func queue(_ filter: ReviewQueueFilter = ReviewQueueFilter()) throws -> ReviewQueue {
         let heads = try store.heads(dataset: filter.dataset)
-        let flags = try store.activeFlags(revisionIDs: heads.compactMap(\.revision.id))
-        let dismissed = try store.effectiveDismissedFlagIDs()
+        let flags = try store.effectiveFlags(revisionIDs: heads.compactMap(\.revision.id))
         let state = try ReviewState(store: store, dataset: filter.dataset)
         var items = try heads.map { head -> ReviewQueueItem in
             let content = try TaskContent.decode(head.revision.content)
-            let codes = Set((flags[head.revision.id!] ?? []).filter { !dismissed.contains($0.id!) }.map(\.code)).sorted()
+            let codes = Set((flags[head.revision.id!] ?? []).map(\.code)).sorted()
             return ReviewQueueItem(
                 id: head.task.id, dataset: head.task.dataset, revision: head.revision.number, contentHash: head.revision.contentHash,
                 title: (TaskDocument.lines(content.description).first { !$0.isEmpty } ?? "").trimmingCharacters(in: .whitespaces),
@@ -76,7 +75,7 @@ public final class ReviewDesk: Sendable {
         let revisions = try store.revisions(of: id)
         guard let head = revisions.last else { throw ReviewError.unknownTask(id) }
         let content = try TaskContent.decode(head.content)
-        let dismissed = try store.effectiveDismissedFlagIDs()
+        let dismissed = try store.dismissedFlagIDs()
         let state = try ReviewState(store: store, dataset: task.dataset)
         // A revision that repeats earlier content (kept over a re-ingest) shares that content's verdict.
         var verdict: RevisionVerdict?

@@ -160,8 +160,7 @@ public struct ReleaseBuilder: Sendable {
     public func render(_ config: ReleaseConfiguration) throws -> (files: [(String, Data)], manifest: ReleaseManifest) {
         let heads = try store.heads(dataset: config.dataset)
         guard !heads.isEmpty else { throw ReleaseError.emptyDataset(config.dataset) }
-        let flags = try store.activeFlags(revisionIDs: heads.compactMap(\.revision.id))
-        let dismissed = try store.effectiveDismissedFlagIDs()
+        let flags = try store.effectiveFlags(revisionIDs: heads.compactMap(\.revision.id))
         let review = try ReviewState(store: store, dataset: config.dataset)
         var contents: [String: TaskContent] = [:]
         var candidates: [SplitCandidate] = []
@@ -169,7 +168,7 @@ public struct ReleaseBuilder: Sendable {
         for head in heads {
             let content = try TaskContent.decode(head.revision.content)
             contents[head.task.id] = content
-            let active = (flags[head.revision.id!] ?? []).filter { !dismissed.contains($0.id!) }
+            let active = flags[head.revision.id!] ?? []
             activeFlags[head.task.id] = active
             let clean = !active.contains { $0.severity != .info && $0.stage != "lint" }
             candidates.append(SplitCandidate(id: head.task.id, sourceID: head.task.sourceID, metadata: content.metadata, eligibleForFewShot: clean))

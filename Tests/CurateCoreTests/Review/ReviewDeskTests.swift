@@ -1,5 +1,6 @@
 @testable import CurateCore
 import CurateStore
+import CurateTestSupport
 import Foundation
 import Testing
 
@@ -9,16 +10,18 @@ struct ReviewDeskTests {
         let store: TaskStore
         let edits: String
         let desk: ReviewDesk
+        /// The edit log folder when this workspace made it (kept alive with the workspace).
+        let folder: TemporaryDirectory?
         var log: String { EditLog.path(directory: edits, dataset: "mbpp") }
     }
 
     /// A store with the five small MBPP tasks and a desk writing its log into `edits` (a fresh folder by default).
     static func workspace(raw: String = "ingest/mbpp-small.jsonl", edits: String? = nil) async throws -> Workspace {
-        let store = try TaskStore()
-        let report = Ingestor(store: store).ingest(paths: [Fixtures.path(raw)], options: IngestOptions())
-        #expect(!report.hasRejections)
-        let folder = try edits ?? Fixtures.temporaryDirectory().path
-        return Workspace(store: store, edits: folder, desk: try ReviewDesk(store: store, pool: try await SharedPool.get(), editsDirectory: folder))
+        let store = try SeededStore.ingested([raw])
+        let folder = try edits == nil ? TemporaryDirectory("edits") : nil
+        let path = edits ?? folder!.path
+        return Workspace(
+            store: store, edits: path, desk: try ReviewDesk(store: store, pool: try await SharedPool.get(), editsDirectory: path), folder: folder)
     }
 
     static func head(_ store: TaskStore, _ id: String) throws -> TaskRevisionRecord {
@@ -172,7 +175,7 @@ struct ReviewDeskTests {
         #expect(conflict.fields.first?.editor == .string("Edited by the editor."))
         #expect(conflict.fields.first?.raw == .string("Write a function to find the similar elements from the given two tuple lists. Edited by a reviewer."))
         #expect(throws: ReviewError.unresolvedConflicts(dataset: "mbpp", tasks: ["mbpp/2"])) {
-            try ReleaseBuilder(store: w.store).release(Self.config(w, root: try Fixtures.temporaryDirectory().path))
+            try ReleaseBuilder(store: w.store).release(Self.config(w, root: try TemporaryDirectory().path))
         }
         // From an empty store the same log gives the same conflict, and the raw record stays.
         let fresh = try await Self.workspace(raw: "ingest/mbpp-small-edited.jsonl", edits: w.edits)
@@ -219,7 +222,8 @@ struct ReviewDeskTests {
         try w.desk.setStatus("mbpp/1", .approved, editor: "ana", reason: "fine")
         try w.desk.setStatus("mbpp/4", .approved, editor: "ana", reason: "fine")
         try await Self.edit(w, "mbpp/4", description: "Changed after the approval.")
-        let outcome = try ReleaseBuilder(store: w.store).release(Self.config(w, root: try Fixtures.temporaryDirectory().path, requireReview: .approved))
+        let root = try TemporaryDirectory()
+        let outcome = try ReleaseBuilder(store: w.store).release(Self.config(w, root: root.path, requireReview: .approved))
         #expect(outcome.kept == 1)
         #expect(outcome.exclusions.first { $0.id == "mbpp/4" }?.reasons == ["review/not-approved: review status is unreviewed"])
         let queue = try w.desk.queue(ReviewQueueFilter(dataset: "mbpp"))
@@ -236,7 +240,7 @@ struct ReviewDeskTests {
         try w.store.recordFlags(stage: "dedup", revisionIDs: [head.id!], flags: [(head.id!, "mbpp/5", flag)])
         let again = try #require(try w.store.flags(revisionID: head.id!).first)
         #expect(again.id != first.id)
-        #expect(try w.store.effectiveDismissedFlagIDs().contains(again.id!))
+        #expect(try w.store.dismissedFlagIDs().contains(again.id!))
         let fresh = try await Self.workspace(edits: w.edits)
         let freshHead = try Self.head(fresh.store, "mbpp/5")
         try fresh.store.recordFlags(stage: "dedup", revisionIDs: [freshHead.id!], flags: [(freshHead.id!, "mbpp/5", flag)])
@@ -246,7 +250,8 @@ struct ReviewDeskTests {
     }
 
     @Test func noAbsolutePathAppearsInARelease() async throws {
-        let folder = try Fixtures.temporaryDirectory()
+        let directory = try TemporaryDirectory()
+        let folder = directory.url
         let patch = folder.appendingPathComponent("patch.jsonl")
         let first = try #require(String(decoding: try Fixtures.data("ingest/mbpp-small.jsonl"), as: UTF8.self).split(separator: "\n").first)
         try Data((first.replacingOccurrences(of: "minimum cost path", with: "cheapest path") + "\n").utf8).write(to: patch)
@@ -276,8 +281,7 @@ struct ReviewDeskTests {
         }
         let tampered = text.replacingOccurrences(of: "Edited.", with: "Tampered.")
         try tampered.write(toFile: w.log, atomically: true, encoding: .utf8)
-        let fresh = try TaskStore()
-        _ = Ingestor(store: fresh).ingest(paths: [Fixtures.path("ingest/mbpp-small.jsonl")], options: IngestOptions())
+        let fresh = try SeededStore.ingested()
         #expect(throws: ReviewError.resultMismatch(path: w.log, line: 1, task: "mbpp/2")) { try ReviewDesk(store: fresh, editsDirectory: w.edits) }
     }
 }

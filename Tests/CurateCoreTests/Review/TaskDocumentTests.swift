@@ -1,10 +1,11 @@
 @testable import CurateCore
+import CurateTestSupport
 import Foundation
 import Testing
 
 /// The `curate edit` document: exact round trips, escapes and located parse errors.
 struct TaskDocumentTests {
-    static let repository = Fixtures.root.deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = Fixtures.packageRoot
 
     @Test(arguments: [
         ("raw/mbpp/mbpp.jsonl", IngestFormat(MBPPReader.self)), ("raw/mbpp/sanitized-mbpp.json", IngestFormat(SanitizedMBPPReader.self)),
