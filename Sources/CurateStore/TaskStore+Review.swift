@@ -13,18 +13,18 @@ public struct ReviewTransaction {
 
     /// The task's newest revision, or nil for an unknown task.
     public func head(_ taskID: String) throws -> TaskRevisionRecord? {
-        try TaskRevisionRecord.filter(Column("taskID") == taskID).order(Column("number").desc).fetchOne(db)
+        try TaskRevisionRecord.filter(TaskRevisionRecord.Columns.taskID == taskID).order(TaskRevisionRecord.Columns.number.desc).fetchOne(db)
     }
 
     /// The task's revision with this number.
     public func revision(_ taskID: String, number: Int) throws -> TaskRevisionRecord? {
-        try TaskRevisionRecord.filter(Column("taskID") == taskID && Column("number") == number).fetchOne(db)
+        try TaskRevisionRecord.filter(TaskRevisionRecord.Columns.taskID == taskID && TaskRevisionRecord.Columns.number == number).fetchOne(db)
     }
 
     /// The task's newest revision with this content hash.
     public func revision(_ taskID: String, contentHash: String) throws -> TaskRevisionRecord? {
-        try TaskRevisionRecord.filter(Column("taskID") == taskID && Column("contentHash") == contentHash)
-            .order(Column("number").desc).fetchOne(db)
+        try TaskRevisionRecord.filter(TaskRevisionRecord.Columns.taskID == taskID && TaskRevisionRecord.Columns.contentHash == contentHash)
+            .order(TaskRevisionRecord.Columns.number.desc).fetchOne(db)
     }
 
     /// Appends a revision as the task's newest.
@@ -89,7 +89,7 @@ public struct ReviewTransaction {
 
     /// Stores a sandbox verdict, replacing one with the same revision and key.
     public func recordExecution(_ record: ExecutionRecord) throws {
-        try ExecutionRecord.filter(Column("revisionID") == record.revisionID && Column("key") == record.key).deleteAll(db)
+        try ExecutionRecord.filter(ExecutionRecord.Columns.revisionID == record.revisionID && ExecutionRecord.Columns.key == record.key).deleteAll(db)
         var row = record
         row.id = nil
         try row.insert(db)

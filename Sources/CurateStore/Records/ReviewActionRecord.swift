@@ -21,15 +21,12 @@ public struct ReviewActionRecord: Codable, Sendable, Hashable, FetchableRecord, 
     }
 
     public enum Columns {
-        public static let id = Column("id")
-        public static let key = Column("key")
-        public static let dataset = Column("dataset")
-        public static let taskID = Column("taskID")
-        public static let kind = Column("kind")
-        public static let outcome = Column("outcome")
-        public static let baseHash = Column("baseHash")
-        public static let code = Column("code")
-        public static let stage = Column("stage")
+        public static let id = Column(CodingKeys.id)
+        public static let key = Column(CodingKeys.key)
+        public static let dataset = Column(CodingKeys.dataset)
+        public static let taskID = Column(CodingKeys.taskID)
+        public static let kind = Column(CodingKeys.kind)
+        public static let line = Column(CodingKeys.line)
     }
 
     public var id: Int64?
