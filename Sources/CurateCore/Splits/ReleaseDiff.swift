@@ -77,8 +77,7 @@ public struct ReleaseDiff: Sendable, Codable, Hashable {
     /// A record field's canonical JSON as text: a string as it is, a list of strings one per line, else the JSON.
     static func text(_ json: String?) -> String {
         guard let json else { return "" }
-        let value = JSONValue(parsing: json)
-        switch value {
+        switch JSONValue(parsing: json) {
         case .string(let s): return s
         case .array(let items) where items.allSatisfy({ if case .string = $0 { return true }; return false }):
             return items.map { if case .string(let s) = $0 { return s }; return "" }.joined(separator: "\n")
@@ -99,6 +98,7 @@ struct LoadedRelease {
     init(spec: String, root: String) throws {
         let parts = spec.split(separator: "@", maxSplits: 1).map(String.init)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw ReleaseError.badSpec(spec) }
+        try ReleaseNames.check(dataset: parts[0], version: parts[1])
         let folder = URL(fileURLWithPath: root).appendingPathComponent(parts[0]).appendingPathComponent(parts[1])
         let manifestURL = folder.appendingPathComponent("manifest.json")
         guard FileManager.default.fileExists(atPath: manifestURL.path) else { throw ReleaseError.missingRelease(path: folder.path) }
