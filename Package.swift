@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
@@ -32,17 +33,24 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .target(
+            name: "CurateWeb",
+            dependencies: ["CurateCore", .product(name: "Hummingbird", package: "hummingbird")],
+            resources: [.embedInCode("Assets")]
+        ),
         .executableTarget(
             name: "curate",
             dependencies: [
                 "CurateCore",
                 "CurateStore",
+                "CurateWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CurateStoreTests", dependencies: ["CurateStore"]),
         .testTarget(name: "CurateCoreTests", dependencies: ["CurateCore", "CurateStore"]),
         .testTarget(name: "CurateCLITests", dependencies: ["CurateCore"]),
+        .testTarget(name: "CurateWebTests", dependencies: ["CurateWeb", "CurateCore"], exclude: ["Browser"]),
     ],
     swiftLanguageModes: [.v6]
 )

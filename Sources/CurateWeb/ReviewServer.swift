@@ -1,0 +1,59 @@
+import CurateCore
+import CurateStore
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The review workbench's HTTP server: the page (HTML, CSS, JS from the binary) and the JSON API under `/api/`.
+public struct ReviewServer: Sendable {
+    public let policy: AccessPolicy
+    public let port: Int
+    let api: ReviewAPI
+
+    /// A server for `store` on `host:port` (port 0 picks a free one); `token` nil makes a random one (loopback only).
+    public init(store: TaskStore, host: String = "127.0.0.1", port: Int = 8080, token: String? = nil) throws {
+        guard (0...65535).contains(port) else { throw ReviewServerError.invalidPort(port) }
+        policy = try AccessPolicy(host: host, token: token)
+        self.port = port
+        api = ReviewAPI(store: store)
+    }
+
+    /// Runs until SIGINT or SIGTERM; `onReady` gets the page's URL (with the token) once the socket listens.
+    public func run(onReady: @escaping @Sendable (_ url: String) -> Void) async throws {
+        var logger = Logger(label: "curate.review")
+        logger.logLevel = .warning
+        let policy = self.policy
+        let app = Application(
+            router: makeRouter(),
+            configuration: .init(address: .hostname(policy.host, port: port), serverName: "curate-review"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                let host = policy.host.contains(":") && !policy.host.hasPrefix("[") ? "[\(policy.host)]" : policy.host
+                onReady("http://\(host):\(port)/?token=\(policy.token)")
+            },
+            logger: logger)
+        try await app.runService()
+    }
+
+    /// Headers on every response, errors as JSON, then the access checks (token, CSRF, host), then the routes.
+    func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: JSONErrorMiddleware(translate: ReviewAPI.translate))
+        router.add(middleware: AccessMiddleware(policy: policy))
+        let page: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in Assets.response(Assets.page, for: request) }
+        router.get("/", use: page)
+        router.get("/queue", use: page)
+        router.get("/audit", use: page)
+        router.get("/tasks/**", use: page)
+        router.get("/assets/:name") { request, context in
+            guard let asset = Assets.files[try context.parameters.require("name")] else {
+                throw APIError(.notFound, "not-found", "no asset '\(request.uri.path)'")
+            }
+            return Assets.response(asset, for: request)
+        }
+        api.register(on: router.group("api"))
+        return router
+    }
+}
