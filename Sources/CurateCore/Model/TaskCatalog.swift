@@ -61,7 +61,7 @@ public struct TaskCatalog: Sendable {
     public func list(dataset: String? = nil, flag: String? = nil) throws -> [TaskSummary] {
         let heads = try store.heads(dataset: dataset)
         let flags = try store.activeFlags(revisionIDs: heads.compactMap(\.revision.id))
-        let dismissed = try store.dismissedFlagIDs()
+        let dismissed = try store.effectiveDismissedFlagIDs()
         let summaries = try heads.map { head -> TaskSummary in
             let content = try TaskContent.decode(head.revision.content)
             let codes = (flags[head.revision.id!] ?? []).filter { !dismissed.contains($0.id!) }.map(\.code)
@@ -77,7 +77,7 @@ public struct TaskCatalog: Sendable {
     /// Every revision of a task with its provenance, content and flags (including superseded ones and overrides).
     public func detail(id: String) throws -> TaskDetail {
         guard let task = try store.task(id) else { throw StoreError.unknownTask(id) }
-        let dismissed = try store.dismissedFlagIDs()
+        let dismissed = try store.effectiveDismissedFlagIDs()
         let revisions = try store.revisions(of: id).map { revision -> RevisionDetail in
             let flags = try store.flags(revisionID: revision.id!, activeOnly: false)
             let overrides = try store.overrides(flagIDs: flags.compactMap(\.id))

@@ -96,6 +96,7 @@ struct ReleaseStage: PipelineStage {
             ParameterSpec("exclude_flags", .strings, "flag codes (or prefixes ending in / or *) that exclude a task"),
             ParameterSpec("layout", .choice(NativeLayout.allCases.map(\.rawValue)), "record layout (default: by dataset)"),
             ParameterSpec("output", .string, "releases folder (default curated)"),
+            ParameterSpec("require_review", .choice([ReviewStatus.approved.rawValue]), "ship only tasks an editor approved (others are excluded)"),
         ],
         make: { ReleaseStage() })
 
@@ -106,11 +107,13 @@ struct ReleaseStage: PipelineStage {
             excludeFlags: context.parameters.strings("exclude_flags") ?? [],
             layout: context.parameters.string("layout").flatMap(NativeLayout.init(rawValue:)),
             outputRoot: context.parameters.string("output") ?? "curated", pipelineFile: context.pipeline.path,
-            pythonVersion: PythonVersion.current)
+            pythonVersion: PythonVersion.current, requireReview: context.parameters.string("require_review").flatMap(ReviewStatus.init(rawValue:)),
+            editLog: context.pipeline.stages.first { $0.name == "edits" }.map { EditsStage.logPath(context, parameters: StageParameters($0.parameters)) })
     }
 
     func inputFingerprint(_ context: StageContext) throws -> String {
-        try DatasetState.fingerprint(context.store, dataset: context.dataset)
+        let editLog = try configuration(context).editLog.map { try DatasetState.filesFingerprint([$0]) } ?? ""
+        return try DatasetState.fingerprint(context.store, dataset: context.dataset) + editLog
     }
 
     func outputsExist(_ context: StageContext) throws -> Bool {
@@ -138,7 +141,7 @@ extension StageCatalog {
     /// Every stage curate provides.
     public static var standard: StageCatalog {
         StageCatalog(specs: [
-            IngestStage.spec, MathQAPipelineStage.spec, LintStage.spec, ValidateStage.spec, StabilityPipelineStage.spec, AmbiguityPipelineStage.spec,
+            IngestStage.spec, EditsStage.spec, MathQAPipelineStage.spec, LintStage.spec, ValidateStage.spec, StabilityPipelineStage.spec, AmbiguityPipelineStage.spec,
             DedupPipelineStage.spec, ContaminationPipelineStage.spec, SplitStage.spec, ReleaseStage.spec,
         ])
     }
