@@ -1,3 +1,4 @@
+import CurateCore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -26,39 +27,6 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         body["code"] = .string(code)
         body["message"] = .string(message)
         return JSONResponse.make(["error": JSONValue.object(body)], status: status)
-    }
-}
-
-/// Any JSON value, for error details and flag evidence passed through as parsed JSON.
-public enum JSONValue: Codable, Sendable, Hashable {
-    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: JSONValue].self)) }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let value): try container.encode(value)
-        case .number(let value):
-            if value == value.rounded(), abs(value) < 1e15 { try container.encode(Int64(value)) } else { try container.encode(value) }
-        case .string(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
-        }
-    }
-
-    /// Parses JSON text; text that is not JSON stays a string.
-    public static func parse(_ text: String) -> JSONValue {
-        (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .string(text)
     }
 }
 

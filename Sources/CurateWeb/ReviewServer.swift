@@ -1,5 +1,4 @@
 import CurateCore
-import CurateStore
 import Foundation
 import Hummingbird
 import Logging
@@ -9,23 +8,21 @@ import NIOCore
 public struct ReviewServer: Sendable {
     public let policy: AccessPolicy
     public let port: Int
-    let api: ReviewAPI
 
-    /// A server for `store` on `host:port` (port 0 picks a free one); `token` nil makes a random one (loopback only).
-    public init(store: TaskStore, host: String = "127.0.0.1", port: Int = 8080, token: String? = nil) throws {
+    /// A server on `host:port` (port 0 picks a free one); `token` nil makes a random one (loopback only).
+    public init(host: String = "127.0.0.1", port: Int = 8080, token: String? = nil) throws {
         guard (0...65535).contains(port) else { throw ReviewServerError.invalidPort(port) }
         policy = try AccessPolicy(host: host, token: token)
         self.port = port
-        api = ReviewAPI(store: store)
     }
 
-    /// Runs until SIGINT or SIGTERM; `onReady` gets the page's URL (with the token) once the socket listens.
-    public func run(onReady: @escaping @Sendable (_ url: String) -> Void) async throws {
+    /// Serves `desk` until SIGINT or SIGTERM; `onReady` gets the page's URL (with the token) once the socket listens.
+    public func run(desk: ReviewDesk, onReady: @escaping @Sendable (_ url: String) -> Void) async throws {
         var logger = Logger(label: "curate.review")
         logger.logLevel = .warning
         let policy = self.policy
         let app = Application(
-            router: makeRouter(),
+            router: makeRouter(api: ReviewAPI(desk: desk)),
             configuration: .init(address: .hostname(policy.host, port: port), serverName: "curate-review"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
@@ -37,7 +34,7 @@ public struct ReviewServer: Sendable {
     }
 
     /// Headers on every response, errors as JSON, then the access checks (token, CSRF, host), then the routes.
-    func makeRouter() -> Router<BasicRequestContext> {
+    func makeRouter(api: ReviewAPI) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: JSONErrorMiddleware(translate: ReviewAPI.translate))

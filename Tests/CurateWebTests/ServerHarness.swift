@@ -10,8 +10,9 @@ import FoundationNetworking
 final class ServerHarness: Sendable {
     let base: URL
     let token: String
-    let store: TaskStore
-    private let serving: Task<Void, any Error>
+    let desk: ReviewDesk
+    /// The temporary folder holding the store and the edit logs.
+    let directory: URL
 
     struct Reply {
         var status: Int
@@ -30,33 +31,43 @@ final class ServerHarness: Sendable {
         packageRoot.appendingPathComponent("Tests/Fixtures").appendingPathComponent(relative).path
     }
 
-    /// Starts a server over a fresh store holding the tasks of `fixture` (a path under Tests/Fixtures).
-    static func start(fixture: String = "ingest/mbpp-small.jsonl") async throws -> ServerHarness {
+    /// Runs `body` against a server over a fresh store holding the tasks of `fixture` (a path under Tests/Fixtures),
+    /// an edit log folder of its own and, when `sandbox`, a warm one-worker sandbox pool; stops them afterwards.
+    static func with<T: Sendable>(
+        fixture: String = "ingest/mbpp-small.jsonl", sandbox: Bool = false, _ body: (ServerHarness) async throws -> T
+    ) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("curate-web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let store = try TaskStore(path: directory.appendingPathComponent("store.sqlite").path)
         let report = Ingestor(store: store).ingest(paths: [Self.fixture(fixture)], options: IngestOptions())
         precondition(!report.hasRejections, "fixture \(fixture) did not ingest cleanly")
-        let server = try ReviewServer(store: store, host: "127.0.0.1", port: 0)
+        let edits = directory.appendingPathComponent("edits").path
+        guard sandbox else { return try await serve(ReviewDesk(store: store, editsDirectory: edits), directory: directory, body) }
+        return try await ExecutionPool.withPool(.init(jobs: 1)) { pool in
+            try await serve(ReviewDesk(store: store, pool: pool, editsDirectory: edits), directory: directory, body)
+        }
+    }
+
+    private static func serve<T: Sendable>(_ desk: ReviewDesk, directory: URL, _ body: (ServerHarness) async throws -> T) async throws -> T {
+        let server = try ReviewServer(host: "127.0.0.1", port: 0)
         let (ready, continuation) = AsyncStream<String>.makeStream()
-        let serving = Task { try await server.run { url in continuation.yield(url) } }
+        let serving = Task { try await server.run(desk: desk) { url in continuation.yield(url) } }
+        defer { serving.cancel() }
         var iterator = ready.makeAsyncIterator()
         guard let url = await iterator.next(), let components = URLComponents(string: url),
               let token = components.queryItems?.first(where: { $0.name == "token" })?.value else {
-            serving.cancel()
             throw URLError(.cannotConnectToHost)
         }
-        return ServerHarness(base: URL(string: url.components(separatedBy: "?")[0])!, token: token, store: store, serving: serving)
+        let harness = ServerHarness(base: URL(string: url.components(separatedBy: "?")[0])!, token: token, desk: desk, directory: directory)
+        return try await body(harness)
     }
 
-    private init(base: URL, token: String, store: TaskStore, serving: Task<Void, any Error>) {
+    private init(base: URL, token: String, desk: ReviewDesk, directory: URL) {
         self.base = base
         self.token = token
-        self.store = store
-        self.serving = serving
+        self.desk = desk
+        self.directory = directory
     }
-
-    deinit { serving.cancel() }
 
     /// What a request presents as `Authorization: Bearer …`.
     enum Credential {

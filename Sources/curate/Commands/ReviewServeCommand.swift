@@ -16,21 +16,32 @@ struct ReviewServeCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var storeOptions: StoreOptions
+    @Option(help: "Folder of the committed edit logs (one DATASET.jsonl per dataset).") var edits = "edits"
+    @Option(help: "Sandbox workers kept warm for revalidating saves.") var jobs = 2
+    @Option(help: "Python interpreter for the revalidation (default /usr/bin/python3).") var python: String?
     @Option(help: "Address to bind; anything but loopback requires --token.") var host = "127.0.0.1"
     @Option(help: "TCP port (0 picks a free one).") var port = 8080
     @Option(help: "Use this token instead of a random one (at least 16 characters).") var token: String?
 
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    }
+
     func run() async throws {
-        let server = try ReviewServer(store: try storeOptions.open(), host: host, port: port, token: token)
-        let store = storeOptions.store
-        try await server.run { url in
-            let lines = [
-                "curate review: serving \(store)",
-                "Open in a browser: \(url)",
-                "Token for scripts (Authorization: Bearer …): \(server.policy.token)",
-                "Press Ctrl-C to stop.",
-            ]
-            FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        let server = try ReviewServer(host: host, port: port, token: token)
+        let store = try storeOptions.open()
+        let (edits, path) = (edits, storeOptions.store)
+        try await ExecutionPool.withPool(.init(python: python, jobs: jobs)) { pool in
+            for warning in pool.isolation.warnings { Terminal.error("warning: \(warning)") }
+            try await server.run(desk: try ReviewDesk(store: store, pool: pool, editsDirectory: edits)) { url in
+                let lines = [
+                    "curate review: serving \(path), edit logs in \(edits)/",
+                    "Open in a browser: \(url)",
+                    "Token for scripts (Authorization: Bearer …): \(server.policy.token)",
+                    "Press Ctrl-C to stop.",
+                ]
+                FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            }
         }
     }
 }
