@@ -57,9 +57,10 @@ function statusPill(status) {
   return h("span", { class: `pill status-${value}` }, value);
 }
 
+/** A flag as a chip: a code (queue) or a flag of the task page (severity, dismissed). */
 function flagChip(flag) {
-  const state = flag.state && flag.state !== "active" ? ` flag-${flag.state}` : "";
-  return h("span", { class: `chip flag sev-${flag.severity || "warning"}${state}`, title: flag.message || flag.code }, flag.code);
+  if (typeof flag === "string") return h("span", { class: `chip flag sev-${flag.startsWith("validate/") ? "error" : "warning"}` }, flag);
+  return h("span", { class: `chip flag sev-${flag.severity}${flag.dismissed ? " flag-dismissed" : ""}`, title: flag.message }, flag.code);
 }
 
 // ---------------------------------------------------------------- session: token and editor
@@ -201,7 +202,8 @@ function sideBySide(before, after, labels, context = 3) {
   const table = h("table", { class: "diff" }, h("colgroup", {}, h("col", { class: "ln" }), h("col", {}), h("col", { class: "ln" }), h("col", {})),
     h("thead", {}, h("tr", {}, h("th", { colspan: 2 }, labels[0]), h("th", { colspan: 2 }, labels[1]))));
   const body = h("tbody");
-  const near = rows.map((row, index) => rows.slice(Math.max(0, index - context), index + context + 1).some((r) => r.changed));
+  const identical = !rows.some((row) => row.changed);
+  const near = rows.map((row, index) => identical || rows.slice(Math.max(0, index - context), index + context + 1).some((r) => r.changed));
   let folded = 0;
   const flushFold = () => {
     if (folded) body.append(h("tr", { class: "fold" }, h("td", { colspan: 4 }, `… ${folded} unchanged line${folded === 1 ? "" : "s"} …`)));
@@ -264,7 +266,7 @@ async function queuePage() {
   const filters = { dataset: params.get("dataset") || "", status: params.get("status") || "", flag: params.get("flag") || "", editor: params.get("editor") || "" };
   const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v)).toString();
   const queue = await api("GET", "/api/queue" + (query ? "?" + query : ""));
-  sessionStorage.setItem("curate-review-queue", JSON.stringify({ query, ids: queue.tasks.map((t) => t.id) }));
+  sessionStorage.setItem("curate-review-queue", JSON.stringify({ query, ids: queue.items.map((t) => t.id) }));
 
   const select = (name, values, labels) => h("select", { name, id: `filter-${name}` },
     values.map((v, i) => h("option", { value: v, selected: v === filters[name] ? true : null }, labels ? labels[i] : v)));
@@ -286,19 +288,20 @@ async function queuePage() {
 
   const done = queue.reviewed, total = queue.reviewed + queue.remaining;
   const counts = h("div", { class: "counts", id: "queue-counts" },
-    h("div", { class: "progress", title: `${done} of ${total} reviewed` }, h("div", { class: "bar", style: `width:${total ? (100 * done / total).toFixed(1) : 0}%` })),
+    h("progress", { value: done, max: Math.max(total, 1), title: `${done} of ${total} reviewed` }),
     h("span", {}, h("strong", { id: "count-reviewed" }, done), " reviewed · ", h("strong", { id: "count-remaining" }, queue.remaining), " remaining",
-      queue.flagged !== undefined ? [" · ", h("strong", {}, queue.flagged), " flagged"] : null,
-      ` · ${queue.tasks.length} shown`));
+      " · ", h("strong", {}, queue.flagged), " flagged",
+      ` · ${queue.items.length} shown`));
 
-  const rows = queue.tasks.map((task, index) => h("tr", { dataset: { id: task.id, index }, class: "queue-row" },
+  const rows = queue.items.map((task, index) => h("tr", { dataset: { id: task.id, index }, class: "queue-row" },
     h("td", {}, taskLink(task.id)),
     h("td", {}, statusPill(task.status)),
-    h("td", { class: "flags" }, task.flags.map(flagChip)),
-    h("td", { class: "desc" }, task.description),
-    h("td", { class: "muted small" }, `rev ${task.revision}`, task.lastEditor ? [" · ", task.lastEditor] : null, task.updatedAt ? [" · ", when(task.updatedAt)] : null)));
+    h("td", { class: "flags" }, task.conflict ? h("span", { class: "chip flag sev-error", title: "The raw record changed under an editor's revision" }, "edit conflict") : null,
+      task.flags.map(flagChip)),
+    h("td", { class: "desc" }, task.title),
+    h("td", { class: "muted small" }, `revision ${task.revision}`, task.editors.length ? [" · ", task.editors.join(", ")] : null)));
   const table = rows.length
-    ? h("table", { class: "queue", id: "queue-table" }, h("thead", {}, h("tr", {}, ["Task", "Status", "Flags", "Description", "Last change"].map((c) => h("th", {}, c)))), h("tbody", {}, rows))
+    ? h("table", { class: "queue", id: "queue-table" }, h("thead", {}, h("tr", {}, ["Task", "Status", "Flags", "Description", "Revision · editors"].map((c) => h("th", {}, c)))), h("tbody", {}, rows))
     : h("p", { class: "empty" }, "No task matches these filters.");
   $("#app").replaceChildren(h("section", { class: "queue-head" }, h("h1", {}, "Review queue"), counts), form, table);
 
@@ -329,7 +332,7 @@ async function queueNeighbour(id, step) {
   let stored = JSON.parse(sessionStorage.getItem("curate-review-queue") || "null");
   if (!stored || !stored.ids.includes(id)) {
     const queue = await api("GET", "/api/queue");
-    stored = { query: "", ids: queue.tasks.map((t) => t.id) };
+    stored = { query: "", ids: queue.items.map((t) => t.id) };
     sessionStorage.setItem("curate-review-queue", JSON.stringify(stored));
   }
   const index = stored.ids.indexOf(id);
@@ -348,23 +351,34 @@ class TaskView {
   constructor(task) {
     this.task = task;
     this.current = task.revisions[task.revisions.length - 1];
-    this.baseHash = this.current.hash;
+    this.baseHash = task.currentHash;
     this.form = {};
     this.saving = false;
   }
 
-  render() {
+  header() {
     const t = this.task, cur = this.current;
-    const header = h("section", { class: "task-head" },
+    return h("section", { class: "task-head" },
       h("div", { class: "title" },
         h("h1", { id: "task-id" }, t.id),
-        statusPill(t.status && t.status.value),
-        h("span", { class: "muted", id: "task-revision" }, `revision ${cur.number} · ${cur.origin} by ${cur.author} · `, h("code", { title: cur.hash }, shortHash(cur.hash)), " · ", when(cur.createdAt))),
-      t.status && t.status.value !== "unreviewed" ? h("p", { class: "status-line", id: "status-line" }, `${t.status.value} by ${t.status.editor}`, t.status.reason ? `: “${t.status.reason}”` : "", " · ", when(t.status.at)) : null,
+        statusPill(t.status.status),
+        h("span", { class: "muted", id: "task-revision" }, `revision ${cur.number} · ${cur.origin} by ${cur.editor} · `, h("code", { title: cur.contentHash }, shortHash(cur.contentHash)), " · ", when(cur.createdAt))),
+      t.status.editor ? h("p", { class: "status-line", id: "status-line" },
+        t.status.current ? `${t.status.status} by ${t.status.editor}` : `was ${t.status.status === "unreviewed" ? "reviewed" : "marked"} by ${t.status.editor} for earlier content; unreviewed since`,
+        t.status.reason ? `: “${t.status.reason}”` : "", " · ", when(t.status.at)) : null,
       h("div", { class: "nav-buttons" },
         h("button", { type: "button", id: "prev-task", title: "Previous task (p)", onclick: () => this.go(-1) }, "← previous"),
         h("button", { type: "button", id: "next-task", title: "Next task (n)", onclick: () => this.go(1) }, "next →")));
+  }
 
+  sidePanel() { return h("div", { class: "side" }, this.actionsCard(), this.verdictCard(), this.flagsCard()); }
+
+  auditCard() {
+    return h("section", { class: "card", id: "task-audit" }, h("h2", {}, "Audit trail"), auditTable((this.task.audit || []).slice().reverse(), false));
+  }
+
+  render() {
+    const t = this.task, cur = this.current;
     this.conflictBox = h("div", { id: "conflict", class: "conflict", hidden: true });
     this.resultBox = h("div", { id: "save-result", class: "save-result", hidden: true });
     const editor = h("section", { class: "card editor", id: "editor" }, h("h2", {}, "Content"),
@@ -372,14 +386,18 @@ class TaskView {
       h("div", { class: "save-bar" },
         h("input", { id: "save-reason", placeholder: "Reason for this edit (required)", maxlength: 500 }),
         h("label", { class: "small", title: "Record the revision even when its tests fail" }, h("input", { type: "checkbox", id: "allow-failing" }), " save even if tests fail"),
+        h("button", { type: "button", id: "preview-button", title: "Run the tests of the edited content without saving", onclick: () => this.preview() }, "Run tests"),
         h("button", { type: "button", class: "primary", id: "save-button", title: "Save and revalidate (Ctrl+S)", onclick: () => this.save() }, "Save & revalidate"),
         h("span", { id: "dirty", class: "muted small" })),
       this.conflictBox, this.resultBox);
 
-    const side = h("div", { class: "side" }, this.actionsCard(), this.verdictCard(), this.flagsCard());
+    const rawConflict = t.conflict ? h("section", { class: "card conflict", id: "raw-conflict" },
+      h("h3", {}, "Edit conflict: the raw record changed under an editor's revision"),
+      h("p", {}, "The task keeps its last consistent revision. Resolve it by saving the content it should have (start from the form below); the save is logged on top of the new raw record."),
+      t.conflict.fields.map((f) => h("div", { class: "field-diff" }, h("h4", {}, f.field),
+        sideBySide(jsonText(f.raw), jsonText(f.editor), ["raw record now", "the editor's value"], 1000)))) : null;
     const history = h("section", { class: "card", id: "revisions" }, h("h2", {}, `Revisions (${t.revisions.length})`), this.revisionsList());
-    const audit = h("section", { class: "card", id: "task-audit" }, h("h2", {}, "Audit trail"), auditTable(t.audit || [], false));
-    $("#app").replaceChildren(header, h("div", { class: "task-grid" }, editor, side), history, audit);
+    $("#app").replaceChildren(this.header(), rawConflict || "", h("div", { class: "task-grid" }, editor, this.sidePanel()), history, this.auditCard());
     this.updateDirty();
 
     keyHandlers.n = () => this.go(1);
@@ -420,7 +438,7 @@ class TaskView {
     }
     const input = field.kind === "line"
       ? h("input", { id, class: "code", spellcheck: "false", oninput: () => this.updateDirty() })
-      : h("textarea", { id, class: field.kind === "code" ? "code" : "prose", rows: field.kind === "text" ? 3 : 6, spellcheck: field.kind === "text" ? "true" : "false",
+      : h("textarea", { id, class: field.kind === "code" ? "code" : "prose", rows: 2, spellcheck: field.kind === "text" ? "true" : "false",
           oninput: () => { autosize(input); this.updateDirty(); } });
     input.value = normalize(value || "");
     if (field.kind !== "line") requestAnimationFrame(() => autosize(input));
@@ -482,16 +500,25 @@ class TaskView {
       const view = new TaskView(fresh);
       view.render();
       view.showResult(h("div", {},
-        h("p", {}, result.created ? `Saved revision ${result.revision.number} ` : `No new revision (the content equals revision ${result.revision.number}) `,
-          h("span", { class: "muted" }, `· ${elapsed} ms round trip`)),
+        h("p", {}, `Saved revision ${result.revision.number} `, h("span", { class: "muted" }, `· revalidated, ${elapsed} ms round trip`)),
         verdictSummary(result.verdict)), result.verdict && result.verdict.passed ? "ok" : "warn");
     } catch (error) {
       this.saving = false;
       button.disabled = false;
       if (error.code === "conflict") this.showConflict(error.details);
+      else if (error.code === "no-changes") this.showResult(h("p", {}, "Nothing to save: the content equals the current revision."), "info");
       else if (error.code === "failing-revision") this.showResult(h("div", {}, h("p", {}, error.message), verdictSummary(error.details.verdict)), "error");
       else this.showResult(h("p", {}, error.message), "error");
     }
+  }
+
+  async preview() {
+    const content = this.changedFields();
+    this.showResult(h("p", { class: "running" }, h("span", { class: "spinner" }), " Running the tests in the sandbox…"), "info");
+    try {
+      const verdict = await api("POST", apiTaskPath(this.task.id) + "/preview", { content });
+      this.showResult(h("div", {}, h("p", {}, Object.keys(content).length ? "Your unsaved edits, not recorded:" : "The current revision, not recorded:"), verdictSummary(verdict)), verdict.passed ? "ok" : "warn");
+    } catch (error) { this.showResult(h("p", {}, error.message), "error"); }
   }
 
   showResult(content, kind) {
@@ -511,13 +538,13 @@ class TaskView {
     this.conflictBox.replaceChildren(
       h("h3", {}, "Not saved: someone else changed this task"),
       h("p", {}, head
-        ? [`Revision ${head.number} by ${head.author}`, head.reason ? ` (“${head.reason}”)` : "", " was saved after you opened revision ", this.current.number, ". ",
+        ? [`Revision ${head.number} by ${head.editor}`, head.reason ? ` (“${head.reason}”)` : "", " was saved after you opened revision ", this.current.number, ". ",
            "Your edits are still in the form; nothing was overwritten."]
         : details.message),
       h("div", { class: "actions" },
         h("button", { type: "button", id: "conflict-compare", onclick: () => {
           compare.hidden = !compare.hidden;
-          if (!compare.hidden && head) compare.replaceChildren(...contentDiff(head.content, mine, [`theirs: revision ${head.number} by ${head.author}`, "yours (unsaved)"]));
+          if (!compare.hidden && head) compare.replaceChildren(...contentDiff(head.content, mine, [`theirs: revision ${head.number} by ${head.editor}`, "yours (unsaved)"]));
         } }, "Compare theirs with yours"),
         h("a", { href: taskPath(this.task.id), target: "_blank", id: "conflict-open" }, "Open their revision in a new tab"),
         h("button", { type: "button", id: "conflict-overwrite", title: "Save your fields as a new revision on top of theirs", onclick: () => {
@@ -540,7 +567,7 @@ class TaskView {
         h("button", { type: "button", class: "approve", id: "approve-button", title: "Approve (a)", onclick: () => this.setStatus("approved") }, "Approve"),
         h("button", { type: "button", class: "needs-work", id: "needs-work-button", title: "Needs work (w)", onclick: () => this.setStatus("needs-work") }, "Needs work"),
         h("button", { type: "button", class: "exclude", id: "exclude-button", title: "Exclude from releases (x)", onclick: () => this.setStatus("excluded") }, "Exclude"),
-        this.task.status && this.task.status.value !== "unreviewed"
+        this.task.status.status !== "unreviewed"
           ? h("button", { type: "button", id: "reset-button", title: "Back to unreviewed", onclick: () => this.setStatus("unreviewed") }, "Reset") : null),
       h("details", { id: "raise-flag" }, h("summary", {}, "Raise a flag"),
         h("label", {}, "Code ", flagCode),
@@ -603,16 +630,14 @@ class TaskView {
   }
 
   /** Reloads the task after an action, keeping unsaved edits in the form. */
+  /** Reloads status, flags and audit trail after an action; the form, its unsaved edits and its base stay as they are. */
   async refresh(message) {
-    const edits = this.changedFields();
-    const reasonText = $("#save-reason").value;
     const fresh = await api("GET", apiTaskPath(this.task.id));
-    const view = new TaskView(fresh);
-    view.baseHash = this.baseHash;
-    view.current = Object.keys(edits).length ? this.current : view.current;
-    view.render();
-    $("#save-reason").value = reasonText;
-    view.actionResult(message, "ok");
+    this.task = Object.assign(fresh, { revisions: this.task.revisions, verdict: this.task.verdict });
+    $(".task-head").replaceWith(this.header());
+    $(".side").replaceWith(this.sidePanel());
+    $("#task-audit").replaceWith(this.auditCard());
+    this.actionResult(message, "ok");
   }
 
   verdictCard() {
@@ -623,23 +648,24 @@ class TaskView {
 
   flagsCard() {
     const flags = this.task.flags || [];
-    const active = flags.filter((f) => f.state === "active"), others = flags.filter((f) => f.state !== "active");
+    const active = flags.filter((f) => !f.dismissed), others = flags.filter((f) => f.dismissed);
     return h("section", { class: "card", id: "flags" }, h("h2", {}, `Flags (${active.length} active)`),
       flags.length ? null : h("p", { class: "muted" }, "No flags on this task."),
       active.map((f) => this.flagView(f)),
-      others.length ? h("details", {}, h("summary", {}, `${others.length} dismissed or superseded`), others.map((f) => this.flagView(f))) : null);
+      others.length ? h("details", {}, h("summary", {}, `${others.length} dismissed`), others.map((f) => this.flagView(f))) : null);
   }
 
   flagView(flag) {
-    return h("div", { class: `flag-card sev-${flag.severity} state-${flag.state}`, dataset: { flag: flag.id, code: flag.code } },
-      h("div", { class: "flag-title" }, flagChip(flag), h("span", { class: "muted small" }, ` ${flag.stage} · ${flag.state}`),
+    const decisions = (this.task.audit || []).filter((e) => (e.kind === "dismiss" || e.kind === "reinstate") && e.summary.endsWith(flag.code));
+    return h("div", { class: `flag-card sev-${flag.severity}${flag.dismissed ? " state-dismissed" : ""}`, dataset: { flag: flag.id, code: flag.code } },
+      h("div", { class: "flag-title" }, flagChip(flag), h("span", { class: "muted small" }, ` ${flag.stage}${flag.dismissed ? " · dismissed" : ""}`),
         h("span", { class: "spacer" }),
-        flag.state === "dismissed"
+        flag.dismissed
           ? h("button", { type: "button", class: "small", onclick: () => this.overrideFlag(flag, "reinstate") }, "Reinstate")
-          : flag.state === "active" ? h("button", { type: "button", class: "small dismiss", onclick: () => this.overrideFlag(flag, "dismiss") }, "Dismiss") : null),
+          : h("button", { type: "button", class: "small dismiss", onclick: () => this.overrideFlag(flag, "dismiss") }, "Dismiss")),
       h("p", {}, flag.message),
       evidenceView(flag, this.current.content, this.task.id),
-      (flag.overrides || []).length ? h("ul", { class: "overrides small" }, flag.overrides.map((o) => h("li", {}, `${o.action} by ${o.editor}: “${o.reason}” `, when(o.at)))) : null);
+      decisions.length ? h("ul", { class: "overrides small" }, decisions.map((e) => h("li", {}, `${e.summary.split(" ")[0]} by ${e.editor}: “${e.reason}” `, when(e.at)))) : null);
   }
 
   // -- history
@@ -655,11 +681,9 @@ class TaskView {
         toggle.textContent = diff.hidden ? `diff with revision ${previous.number}` : "hide diff";
       } }, `diff with revision ${previous.number}`) : null;
       const item = h("li", { class: `rev origin-${rev.origin}`, dataset: { number: rev.number } },
-        h("div", { class: "rev-head" }, h("strong", {}, `revision ${rev.number}`), " ", h("span", { class: `pill origin` }, rev.origin), ` by ${rev.author} · `, when(rev.createdAt),
-          " · ", h("code", { title: rev.hash }, shortHash(rev.hash)), rev.passed === true ? h("span", { class: "ok small" }, " · passed") : rev.passed === false ? h("span", { class: "bad small" }, " · failed") : null,
-          " ", toggle),
+        h("div", { class: "rev-head" }, h("strong", {}, `revision ${rev.number}`), " ", h("span", { class: `pill origin` }, rev.origin), ` by ${rev.editor} · `, when(rev.createdAt),
+          " · ", h("code", { title: rev.contentHash }, shortHash(rev.contentHash)), " ", toggle),
         rev.reason ? h("p", { class: "rev-reason" }, "“", rev.reason, "”") : null,
-        rev.source ? h("p", { class: "muted small" }, rev.source) : null,
         diff);
       if (rev === revisions[0] && previous) requestAnimationFrame(() => toggle.click());
       return item;
@@ -675,19 +699,26 @@ function autosize(area) {
 /** Per-assert verdicts: one row per test statement with its outcome. */
 function verdictSummary(verdict) {
   if (!verdict) return h("p", { class: "muted" }, "No verdict.");
-  const passed = verdict.tests.filter((t) => t.outcome === "passed").length;
-  return h("div", { class: "verdict", id: "verdict" },
-    h("p", { class: verdict.passed ? "ok" : "bad", id: "verdict-headline" },
-      verdict.passed ? `✓ passed ${passed}/${verdict.tests.length}` : `✗ ${verdict.status === "ok" ? "failed" : verdict.status}: ${passed}/${verdict.tests.length} passed`,
-      h("span", { class: "muted small" }, ` · ${verdict.wallMilliseconds} ms in the sandbox`, verdict.python ? ` · Python ${verdict.python}` : "")),
+  const passed = verdict.asserts.filter((a) => a.passed).length;
+  const kind = (a) => (a.passed ? "passed" : a.outcome === "not reached" ? "not-reached" : "failed");
+  return h("div", { class: "verdict" },
+    h("p", { class: `verdict-headline ${verdict.passed ? "ok" : "bad"}` },
+      verdict.passed ? `✓ passed ${passed}/${verdict.asserts.length}` : `✗ ${verdict.category}: ${passed}/${verdict.asserts.length} passed`,
+      h("span", { class: "muted small" }, ` · ${Math.round(verdict.wallSeconds * 1000)} ms in the sandbox`)),
     verdict.detail ? h("p", { class: "small" }, verdict.detail) : null,
-    verdict.programError ? h("pre", { class: "error-box" }, `${verdict.programError.type} in ${verdict.programError.phase}: ${verdict.programError.message}`) : null,
-    h("table", { class: "asserts" }, h("tbody", {}, verdict.tests.map((t) => h("tr", { class: `outcome-${t.outcome}` },
-      h("td", { class: "mark" }, t.outcome === "passed" ? "✓" : t.outcome === "not-reached" ? "·" : "✗"),
-      h("td", {}, h("code", {}, t.statement)),
-      h("td", { class: "small" }, t.outcome === "passed" ? "" : t.message || t.outcome))))),
-    verdict.stdout ? h("details", {}, h("summary", {}, "stdout"), h("pre", {}, verdict.stdout)) : null,
-    verdict.stderr ? h("details", {}, h("summary", {}, "stderr"), h("pre", {}, verdict.stderr)) : null);
+    verdict.programError ? h("pre", { class: "error-box" }, verdict.programError) : null,
+    h("table", { class: "asserts" }, h("tbody", {}, verdict.asserts.map((a) => h("tr", { class: `outcome-${kind(a)}` },
+      h("td", { class: "mark" }, a.passed ? "✓" : kind(a) === "not-reached" ? "·" : "✗"),
+      h("td", {}, h("code", {}, a.statement)),
+      h("td", { class: "small" }, a.passed ? "" : a.outcome))))));
+}
+
+/** A conflict field's value as text (strings as they are, lists one per line). */
+function jsonText(value) {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string") return normalize(value);
+  if (Array.isArray(value)) return value.map((v) => (typeof v === "string" ? normalize(v) : JSON.stringify(v))).join("\n");
+  return JSON.stringify(value, null, 2);
 }
 
 // ---------------------------------------------------------------- evidence
@@ -695,9 +726,10 @@ function verdictSummary(verdict) {
 /** A flag's evidence the way a reviewer reads it: pairs side by side, corpus text around a match, a finding on its line. */
 function evidenceView(flag, content, taskID) {
   const evidence = flag.evidence;
-  if (flag.code === "duplicate" && evidence && evidence.matches) return duplicateView(evidence, content, taskID);
+  if (evidence && evidence.matches && evidence.duplicateOf) return duplicateView(evidence, content, taskID);
   if (flag.stage === "contamination" && Array.isArray(evidence)) return contaminationView(evidence);
   if (flag.code.startsWith("lint/")) return lintView(flag, content);
+  if (flag.stage === "editor" && evidence && evidence.reason) return null;
   if (flag.stage === "validate" && evidence && evidence.statement !== undefined) {
     return h("div", { class: "evidence" }, h("p", { class: "small" }, "First failing statement:"), h("pre", {}, evidence.statement), h("p", { class: "small bad" }, evidence.outcome), evidence.detail ? h("p", { class: "small muted" }, evidence.detail) : null);
   }
@@ -729,7 +761,8 @@ function duplicateView(evidence, content, taskID) {
     } catch (error) { pane.replaceChildren(h("p", { class: "bad" }, error.message)); }
   };
   choose.addEventListener("change", show);
-  box.append(evidence.matches.length > 1 ? h("label", { class: "small" }, "Compare with ", choose) : null, pane);
+  if (evidence.matches.length > 1) box.append(h("label", { class: "small" }, "Compare with ", choose));
+  box.append(pane);
   show();
   return box;
 }
@@ -786,9 +819,9 @@ function auditTable(entries, withTask = true) {
   if (!entries.length) return h("p", { class: "muted" }, "Nothing recorded yet.");
   return h("table", { class: "audit", id: withTask ? "audit-table" : "task-audit-table" },
     h("thead", {}, h("tr", {}, ["When", "Editor", "Action", withTask ? "Task" : null, "Detail"].filter(Boolean).map((c) => h("th", {}, c)))),
-    h("tbody", {}, entries.map((e) => h("tr", { class: `audit-${e.action}` },
-      h("td", { class: "small" }, when(e.at)), h("td", {}, e.editor), h("td", {}, h("span", { class: "pill" }, e.action)),
-      withTask ? h("td", {}, taskLink(e.taskID)) : null,
+    h("tbody", {}, entries.map((e) => h("tr", { class: `audit-${e.kind}` },
+      h("td", { class: "small" }, when(e.at)), h("td", {}, e.editor), h("td", {}, h("span", { class: "pill" }, e.kind)),
+      withTask ? h("td", {}, taskLink(e.task)) : null,
       h("td", {}, e.summary, e.reason ? h("span", { class: "muted" }, ` — “${e.reason}”`) : null)))));
 }
 
@@ -796,7 +829,7 @@ async function auditPage() {
   document.title = "Audit log · curate review";
   $("#nav-audit").classList.add("active");
   const params = new URLSearchParams(location.search);
-  const query = new URLSearchParams(["task", "editor", "limit"].filter((k) => params.get(k)).map((k) => [k, params.get(k)])).toString();
+  const query = new URLSearchParams(["dataset", "task", "editor", "limit"].filter((k) => params.get(k)).map((k) => [k, params.get(k)])).toString();
   const log = await api("GET", "/api/audit" + (query ? "?" + query : ""));
   const form = h("form", { class: "filters", method: "get", action: "/audit" },
     h("label", {}, "Task ", h("input", { name: "task", value: params.get("task") || "", placeholder: "e.g. mbpp/704", size: 14 })),

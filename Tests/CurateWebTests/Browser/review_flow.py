@@ -110,7 +110,7 @@ def edit_approve(url, task, shots):
         description.send_keys(" Return the result.")
         save(driver, "clearer description")
         text_in(driver, "#save-result", "Saved revision", "the save result")
-        text_in(driver, "#verdict-headline", "passed", "the verdict of the new revision")
+        text_in(driver, "#save-result .verdict-headline", "passed", "the verdict of the new revision")
         check(len(driver.find_elements(By.CSS_SELECTOR, "#verdicts table.asserts tr.outcome-passed")) >= 1, "per-assert verdicts are listed")
         set_field(driver, "#action-reason", "checked the tests against the description")
         driver.find_element(By.TAG_NAME, "body").send_keys("a")  # the approve shortcut
@@ -174,7 +174,7 @@ def mbpp_704(url, shots):
         set_field(driver, "#field-description", "Write a function to calculate the harmonic sum of n, that is 1 + 1/2 + ... + 1/n.")
         save(driver, "description said n-1 but the solution and tests compute H(n)")
         text_in(driver, "#save-result", "Saved revision", "the save of mbpp/704")
-        text_in(driver, "#verdict-headline", "passed 3/3", "the revalidated verdict of mbpp/704")
+        text_in(driver, "#save-result .verdict-headline", "passed 3/3", "the revalidated verdict of mbpp/704")
         set_field(driver, "#action-reason", "description now matches solution and tests")
         driver.find_element(By.ID, "approve-button").click()
         text_in(driver, "#action-result", "approved", "the approval of mbpp/704")
