@@ -8,18 +8,21 @@ import NIOCore
 public struct ReviewServer: Sendable {
     public let policy: AccessPolicy
     public let port: Int
+    /// Level of the server's own log on stderr; in-process users that stop it by cancelling raise it to `.critical`.
+    public let logLevel: Logger.Level
 
     /// A server on `host:port` (port 0 picks a free one); `token` nil makes a random one (loopback only).
-    public init(host: String = "127.0.0.1", port: Int = 8080, token: String? = nil) throws {
+    public init(host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, logLevel: Logger.Level = .warning) throws {
         guard (0...65535).contains(port) else { throw ReviewServerError.invalidPort(port) }
         policy = try AccessPolicy(host: host, token: token)
         self.port = port
+        self.logLevel = logLevel
     }
 
     /// Serves `desk` until SIGINT or SIGTERM; `onReady` gets the page's URL (with the token) once the socket listens.
     public func run(desk: ReviewDesk, onReady: @escaping @Sendable (_ url: String) -> Void) async throws {
         var logger = Logger(label: "curate.review")
-        logger.logLevel = .warning
+        logger.logLevel = logLevel
         let policy = self.policy
         let app = Application(
             router: makeRouter(api: ReviewAPI(desk: desk)),

@@ -49,7 +49,7 @@ final class ServerHarness: Sendable {
     }
 
     private static func serve<T: Sendable>(_ desk: ReviewDesk, directory: URL, _ body: (ServerHarness) async throws -> T) async throws -> T {
-        let server = try ReviewServer(host: "127.0.0.1", port: 0)
+        let server = try ReviewServer(host: "127.0.0.1", port: 0, logLevel: .critical)
         let (ready, continuation) = AsyncStream<String>.makeStream()
         let serving = Task { try await server.run(desk: desk) { url in continuation.yield(url) } }
         defer { serving.cancel() }
