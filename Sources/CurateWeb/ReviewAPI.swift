@@ -34,7 +34,7 @@ struct ReviewAPI: Sendable {
             return JSONResponse.make(AuditPage(entries: Array(entries.prefix(limit))))
         }
         let task = api.group("tasks/:dataset/:source")
-        task.get { _, context in JSONResponse.make(try desk.task(try Self.taskID(context))) }
+        task.get { _, context in JSONResponse.make(CorpusContext.adding(to: try desk.task(try Self.taskID(context)))) }
         task.post("revisions") { request, context in
             let id = try Self.taskID(context)
             let body = try await JSONBody.decode(SaveRequest.self, from: request)

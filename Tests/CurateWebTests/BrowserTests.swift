@@ -5,22 +5,22 @@ import Testing
 /// `curate review serve` over a store seeded by `curate ingest`. Set CURATE_SCREENSHOTS=DIR to keep screenshots.
 @Suite(.serialized)
 struct BrowserTests {
-    @Test func editSaveSeeTheVerdictApproveAndReload() throws {
-        try ReviewProcess.withServer(ingesting: ReviewProcess.fixture("ingest/mbpp-small.jsonl")) { url in
+    @Test func editSaveSeeTheVerdictApproveAndReload() async throws {
+        try await ReviewProcess.withServer(ingesting: ReviewProcess.fixture("ingest/mbpp-small.jsonl")) { url in
             try BrowserFlow.run("edit-approve", url, "mbpp/2")
         }
     }
 
-    @Test func twoEditorsOfOneTaskTheSecondGetsAConflict() throws {
-        try ReviewProcess.withServer(ingesting: ReviewProcess.fixture("ingest/mbpp-small.jsonl")) { url in
+    @Test func twoEditorsOfOneTaskTheSecondGetsAConflict() async throws {
+        try await ReviewProcess.withServer(ingesting: ReviewProcess.fixture("ingest/mbpp-small.jsonl")) { url in
             try BrowserFlow.run("conflict", url, "mbpp/3")
         }
     }
 
     /// The scenario on the bundled MBPP: mbpp/704 says "harmonic sum of n-1" but computes H(n).
-    @Test func fixMBPP704InThePage() throws {
+    @Test func fixMBPP704InThePage() async throws {
         let raw = ReviewProcess.packageRoot.appendingPathComponent("raw/mbpp/mbpp.jsonl").path
-        try ReviewProcess.withServer(ingesting: raw) { url in
+        try await ReviewProcess.withServer(ingesting: raw) { url in
             try BrowserFlow.run("mbpp-704", url)
         }
     }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// The built `curate` binary run as a user runs it: `curate ingest` into a fresh folder, then `curate review serve`.
 enum ReviewProcess {
@@ -38,12 +41,15 @@ enum ReviewProcess {
 
     /// Ingests `file` into a fresh folder's store, serves it on a free port, and gives `body` the printed URL
     /// (with the token); the server is stopped afterwards.
-    static func withServer(ingesting file: String, extraArguments: [String] = [], _ body: (String) throws -> Void) throws {
+    /// `prepare` lists further `curate` commands run after the ingest (e.g. an audit that raises flags).
+    static func withServer(
+        ingesting file: String, prepare: [[String]] = [], extraArguments: [String] = [], _ body: (String) async throws -> Void
+    ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("curate-review-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let ingest = try capture(binary, ["ingest", file], in: directory)
-        guard ingest.status == 0 else {
-            throw ServeFailure(message: "curate ingest \(file) failed:\n\(ingest.output)")
+        for command in [["ingest", file]] + prepare {
+            let result = try capture(binary, command, in: directory)
+            guard result.status == 0 else { throw ServeFailure(message: "curate \(command.joined(separator: " ")) failed:\n\(result.output)") }
         }
         let server = Process()
         server.executableURL = URL(fileURLWithPath: binary)
@@ -61,7 +67,18 @@ enum ReviewProcess {
         guard let url = try readURL(out.fileHandleForReading) else {
             throw ServeFailure(message: "curate review serve printed no URL")
         }
-        try body(url)
+        try await body(url)
+    }
+
+    /// The HTTP status of a GET, with the token as `Authorization: Bearer` when given.
+    static func status(_ url: String, token: String? = nil) async throws -> Int { try await get(url, token: token).status }
+
+    /// A GET's status and body.
+    static func get(_ url: String, token: String? = nil) async throws -> (status: Int, body: Data) {
+        var request = URLRequest(url: URL(string: url)!)
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }
 
     /// Reads the server's output until the `Open in a browser: URL` line.

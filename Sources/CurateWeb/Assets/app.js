@@ -273,7 +273,7 @@ async function queuePage() {
   const form = h("form", { class: "filters", id: "filters", method: "get", action: "/" },
     h("label", {}, "Dataset ", select("dataset", ["", ...queue.datasets], ["all", ...queue.datasets])),
     h("label", {}, "Status ", select("status", ["", ...STATUSES], ["any", ...STATUSES])),
-    h("label", {}, "Flag ", h("input", { name: "flag", id: "filter-flag", value: filters.flag, list: "flag-codes", placeholder: "code or prefix, e.g. lint/", size: 18 })),
+    h("label", {}, "Flag ", h("input", { name: "flag", id: "filter-flag", value: filters.flag, list: "flag-codes", placeholder: "code or prefix, e.g. lint/", size: 24 })),
     h("datalist", { id: "flag-codes" }, queue.flagCodes.map((c) => h("option", { value: c }))),
     h("label", {}, "Editor ", h("input", { name: "editor", id: "filter-editor", value: filters.editor, list: "editor-names", placeholder: "who touched it", size: 12 })),
     h("datalist", { id: "editor-names" }, queue.editors.map((e) => h("option", { value: e }))),
@@ -772,10 +772,10 @@ function contaminationView(items) {
     const loc = item.location || {};
     const context = item.context;
     const text = context
-      ? h("pre", { class: "corpus" }, context.before, h("mark", {}, context.match), context.after)
-      : h("pre", { class: "corpus" }, h("mark", {}, loc.text || ""));
+      ? h("pre", { class: "corpus" }, context.before.length >= 320 ? "…" : "", context.before, h("mark", {}, context.match), context.after, context.after.length >= 320 ? "…" : "")
+      : h("pre", { class: "corpus" }, h("mark", {}, loc.text || ""), h("span", { class: "muted" }, " (the corpus file is compressed or XML; only the match is shown)"));
     return h("div", { class: "hit" },
-      h("p", { class: "small" }, h("strong", {}, `${item.kind} n-gram`), item.fields && item.fields.length ? ` of ${item.fields.join(", ")}` : "",
+      h("p", { class: "small" }, h("strong", {}, item.kind === 2 ? "solution line" : `${["text", "code"][item.kind] || item.kind} n-gram`), item.fields && item.fields.length ? ` of ${item.fields.join(", ")}` : "",
         " found in ", h("code", {}, loc.file || "?"), loc.document ? ` · ${loc.document}` : "", loc.offset !== undefined && loc.offset !== null ? ` · byte ${loc.offset}` : "",
         item.gramsInDocument ? ` · ${item.gramsInDocument} gram(s) of this task in that document` : ""),
       h("p", { class: "small muted" }, "benchmark gram: ", h("code", {}, item.gram)),

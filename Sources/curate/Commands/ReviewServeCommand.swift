@@ -25,6 +25,11 @@ struct ReviewServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        do {
+            _ = try ReviewServer(host: host, port: port, token: token)
+        } catch {
+            throw ValidationError(error.localizedDescription)
+        }
     }
 
     func run() async throws {

@@ -86,9 +86,17 @@ def save(driver, reason):
     driver.find_element(By.ID, "save-button").click()
 
 
-def screenshot(driver, directory, name):
-    if directory:
-        driver.save_screenshot(f"{directory}/{name}")
+def screenshot(driver, directory, name, full_page=False):
+    """Saves a PNG into `directory` when one is given; `full_page` grows the window to the page's height first."""
+    if not directory:
+        return
+    if full_page:
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(1440, min(2600, height + 140))
+        time.sleep(0.3)
+    driver.save_screenshot(f"{directory}/{name}")
+    if full_page:
+        driver.set_window_size(1440, 1100)
 
 
 def revision_count(driver):
@@ -182,7 +190,7 @@ def mbpp_704(url, shots):
         text_in(driver, ".task-head .pill", "approved")
         visible(driver, "#revisions li.rev:first-child table.diff", "the diff of the fix")
         driver.execute_script("window.scrollTo(0, 0)")
-        screenshot(driver, shots, "review-task.png")
+        screenshot(driver, shots, "review-task.png", full_page=True)
     finally:
         driver.quit()
 
