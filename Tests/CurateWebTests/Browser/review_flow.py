@@ -175,7 +175,6 @@ def mbpp_704(url, shots):
     try:
         sign_in(driver, url)
         visible(driver, "#queue-table", "the queue table")
-        screenshot(driver, shots, "review-queue.png")
         open_task(driver, base, "mbpp/704")
         description = driver.find_element(By.ID, "field-description")
         check("harmonic sum of n-1" in description.get_attribute("value"), "mbpp/704 starts with the wrong description")
@@ -191,6 +190,9 @@ def mbpp_704(url, shots):
         visible(driver, "#revisions li.rev:first-child table.diff", "the diff of the fix")
         driver.execute_script("window.scrollTo(0, 0)")
         screenshot(driver, shots, "review-task.png", full_page=True)
+        driver.get(base + "/")
+        text_in(driver, "#count-reviewed", "1", "the approval counted in the queue")
+        screenshot(driver, shots, "review-queue.png")
     finally:
         driver.quit()
 
