@@ -31,7 +31,8 @@ let package = Package(
                 "CZstd",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            plugins: [.plugin(name: "ContentDigestPlugin")]
         ),
         .target(
             name: "CurateWeb",
@@ -47,6 +48,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "content-digest", path: "Plugins/ContentDigestTool"),
+        .plugin(name: "ContentDigestPlugin", capability: .buildTool(), dependencies: ["content-digest"]),
         .testTarget(name: "CurateStoreTests", dependencies: ["CurateStore"]),
         .testTarget(name: "CurateCoreTests", dependencies: ["CurateCore", "CurateStore"]),
         .testTarget(name: "CurateCLITests", dependencies: ["CurateCore"]),

@@ -52,6 +52,13 @@ public struct ReviewTransaction {
         Set(try String.fetchAll(db, ReviewActionRecord.filter(ReviewActionRecord.Columns.dataset == dataset).select(ReviewActionRecord.Columns.key)))
     }
 
+    /// How many of the dataset's actions mirror an edit log line, and the key of the newest of them.
+    public func loggedActions(dataset: String) throws -> (count: Int, lastKey: String?) {
+        let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM reviewAction WHERE dataset = ? AND line IS NOT NULL", arguments: [dataset]) ?? 0
+        let last = try String.fetchOne(db, sql: "SELECT key FROM reviewAction WHERE dataset = ? AND line IS NOT NULL ORDER BY id DESC LIMIT 1", arguments: [dataset])
+        return (count, last)
+    }
+
     /// The task's review actions, oldest first.
     public func actions(taskID: String) throws -> [ReviewActionRecord] {
         try ReviewActionRecord.filter(ReviewActionRecord.Columns.taskID == taskID).order(ReviewActionRecord.Columns.id).fetchAll(db)

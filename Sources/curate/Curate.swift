@@ -6,7 +6,7 @@ struct Curate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "curate",
         abstract: "Build, audit and release code-synthesis benchmark datasets.",
-        version: CurateVersion.string,
+        discussion: "curate --version prints the tool's version.",
         subcommands: [
             IngestCommand.self,
             ListCommand.self,
@@ -28,4 +28,14 @@ struct Curate: AsyncParsableCommand {
             BenchCommand.self,
         ]
     )
+
+    /// `curate --version`, answered before parsing rather than declared in the configuration, so that subcommands
+    /// with a `--version` option of their own (`release`) list it once.
+    static func main() async {
+        if Array(CommandLine.arguments.dropFirst()) == ["--version"] {
+            print(CurateVersion.string)
+            return
+        }
+        await main(nil)
+    }
 }

@@ -82,7 +82,7 @@ import Testing
         #expect(text.stdout.contains("stability/nondeterministic  1"))
         #expect(text.stdout.contains("mbpp/900  nondeterministic"))
         let bad = try Self.curate(["stability", "--store", path, "--runs", "1"])
-        #expect(bad.status != 0 && bad.stderr.contains("Pass --runs 2 or more"))
+        #expect(bad.status != 0 && bad.stderr.contains("--runs must be at least 2 (got 1)"))
     }
 
     @Test func ambiguityPrintsPassAtKAndSaysWhenItIsUndefined() throws {

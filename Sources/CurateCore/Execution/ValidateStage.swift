@@ -5,16 +5,16 @@ import Foundation
 struct ValidateStage: PipelineStage {
     static let spec = StageSpec(
         name: "validate", summary: "run reference solutions against their tests in the sandbox",
-        parameters: [ParameterSpec("challenge", .bool, "also run the challenge tests")] + StagePool.parameters,
+        options: ValidateStageOptions.self,
+        implementation: ["Execution"],
         make: { ValidateStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String { try StagePool.fingerprint(context) }
 
     func run(_ context: StageContext) async throws -> StageReport {
-        let options = ValidationOptions(
-            dataset: context.dataset, limits: StagePool.limits(context.parameters),
-            includeChallengeTests: context.parameters.bool("challenge") ?? false)
-        let report = try await StagePool.with(context.parameters) { pool in
+        let stageOptions = try ValidateStageOptions.decode(context.parameters.values)
+        let options = ValidationOptions(dataset: context.dataset, limits: stageOptions.limits, includeChallengeTests: stageOptions.challenge)
+        let report = try await ExecutionPool.withPool(stageOptions.pool) { pool in
             try await Validator(store: context.store, pool: pool).validate(options: options, progress: context.progress)
         }
         var flagged: [String: Int] = [:]

@@ -387,3 +387,36 @@ enum XMLTree {
         }
     }
 }
+
+extension NotebookReader {
+    static let name = "notebook"
+    static let defaultDataset = "crowd"
+    static func sniff(name: String, head: String) -> SniffMatch? {
+        if name.hasSuffix(".ipynb") { return .fileExtension }
+        return head.hasPrefix("{") && head.contains("\"cells\"") ? .content : nil
+    }
+}
+
+extension CSVReader {
+    static let name = "csv"
+    static let defaultDataset = "crowd"
+    static func sniff(name: String, head: String) -> SniffMatch? { name.hasSuffix(".csv") ? .fileExtension : nil }
+}
+
+extension MTurkXMLReader {
+    static let name = "mturk-xml"
+    static let defaultDataset = "crowd"
+    static func sniff(name: String, head: String) -> SniffMatch? {
+        if name.hasSuffix(".xml") { return .fileExtension }
+        return head.hasPrefix("<") ? .content : nil
+    }
+}
+
+extension IngestFormat {
+    /// A crowdworker's Jupyter notebook of (description, code, tests) cell triples.
+    public static let notebook = IngestFormat(NotebookReader.self)
+    /// A CSV export with description, code and tests columns.
+    public static let csv = IngestFormat(CSVReader.self)
+    /// An MTurk-style XML answer export (`QuestionFormAnswers`).
+    public static let mturkXML = IngestFormat(MTurkXMLReader.self)
+}

@@ -1,49 +1,71 @@
 import Foundation
 
-/// The task source formats `curate ingest` reads.
-public enum IngestFormat: String, CaseIterable, Codable, Sendable {
-    case auto
-    /// MBPP `mbpp.jsonl`: task_id, text, code, test_list, test_setup_code, challenge_test_list.
-    case mbpp
-    /// Sanitized MBPP `sanitized-mbpp.json`: a JSON array of prompt, code, test_imports, test_list, source_file.
-    case sanitizedMBPP = "sanitized-mbpp"
-    /// HumanEval jsonl (plain or .gz): task_id, prompt, canonical_solution, test, entry_point.
-    case humaneval
-    /// A crowdworker's Jupyter notebook of (description, code, tests) cell triples.
-    case notebook
-    /// A CSV export with description, code and tests columns.
-    case csv
-    /// An MTurk-style XML answer export (`QuestionFormAnswers`).
-    case mturkXML = "mturk-xml"
+/// Reads one task source format: its name, the dataset it fills by default, a sniff, and the decoding.
+/// Adding a format is one file with a reader, one line in `IngestFormat.readers`, and a test.
+protocol TaskSourceReader {
+    /// The name `--format` and a pipeline's `format:` take.
+    static var name: String { get }
+    /// The dataset used when none is given.
+    static var defaultDataset: String { get }
+    /// How well a file matches this format, from its lowercased file name without `.gz` and its first (decompressed)
+    /// bytes as trimmed text; nil when it does not match.
+    static func sniff(name: String, head: String) -> SniffMatch?
+    static func read(_ data: Data, path: String, dataset: String) -> SourceReadResult
+}
 
-    /// The dataset name used when `--dataset` is not given.
-    public var defaultDataset: String {
-        switch self {
-        case .auto, .mbpp: return "mbpp"
-        case .sanitizedMBPP: return "mbpp-sanitized"
-        case .humaneval: return "humaneval"
-        case .notebook, .csv, .mturkXML: return "crowd"
-        }
+/// How strongly a sniff matched; the strongest wins, ties go to the earlier reader in `IngestFormat.readers`.
+enum SniffMatch: Int, Comparable {
+    /// Only the content's general shape fits (e.g. a JSON object per line).
+    case fallback
+    /// The content has the format's telltale fields.
+    case content
+    /// The file name names the format.
+    case name
+    /// The file extension is the format's.
+    case fileExtension
+
+    static func < (a: SniffMatch, b: SniffMatch) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// A task source format: the name `--format` and a pipeline's `format:` take; `auto` detects it from the file.
+public struct IngestFormat: RawRepresentable, Hashable, Codable, Sendable {
+    public let rawValue: String
+
+    public init?(rawValue: String) {
+        guard rawValue == "auto" || Self.readers.contains(where: { $0.name == rawValue }) else { return nil }
+        self.rawValue = rawValue
     }
 
-    /// Picks a format from the file name and its first bytes.
+    init(_ reader: any TaskSourceReader.Type) { rawValue = reader.name }
+
+    /// Every reader, in listing order (also the tie-break of detection).
+    static let readers: [any TaskSourceReader.Type] = [
+        MBPPReader.self, SanitizedMBPPReader.self, HumanEvalReader.self, NotebookReader.self, CSVReader.self, MTurkXMLReader.self,
+    ]
+
+    /// Detect the format from the file.
+    public static let auto = IngestFormat(rawValue: "auto")!
+    /// `auto` and every reader's format.
+    public static var allCases: [IngestFormat] { [.auto] + readers.map(IngestFormat.init) }
+
+    /// The reader of this format (MBPP's for `auto`).
+    var reader: any TaskSourceReader.Type { Self.readers.first { $0.name == rawValue } ?? MBPPReader.self }
+
+    /// The dataset name used when `--dataset` is not given.
+    public var defaultDataset: String { reader.defaultDataset }
+
+    /// Picks a format from the file name and its first bytes (already decompressed).
     public static func detect(path: String, head: Data) -> IngestFormat? {
-        let name = (path as NSString).lastPathComponent.lowercased()
-        var stem = name
-        if stem.hasSuffix(".gz") { stem.removeLast(3) }
-        if stem.hasSuffix(".ipynb") { return .notebook }
-        if stem.hasSuffix(".csv") { return .csv }
-        if stem.hasSuffix(".xml") { return .mturkXML }
-        if name.hasSuffix(".gz") || stem.contains("humaneval") { return .humaneval }
+        var name = (path as NSString).lastPathComponent.lowercased()
+        if name.hasSuffix(".gz") { name.removeLast(3) }
         let text = String(decoding: head.prefix(4096), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if stem.hasSuffix(".json"), text.hasPrefix("[") { return .sanitizedMBPP }
-        if text.hasPrefix("{") {
-            if text.contains("\"canonical_solution\"") || text.contains("\"entry_point\"") { return .humaneval }
-            if text.contains("\"cells\"") { return .notebook }
-            return .mbpp
+        var best: (reader: any TaskSourceReader.Type, match: SniffMatch)?
+        for reader in readers {
+            guard let match = reader.sniff(name: name, head: text) else { continue }
+            if let best, match <= best.match { continue }
+            best = (reader, match)
         }
-        if text.hasPrefix("<") { return .mturkXML }
-        return nil
+        return best.map { IngestFormat($0.reader) }
     }
 }
 

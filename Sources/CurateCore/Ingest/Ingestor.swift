@@ -80,7 +80,7 @@ public struct Ingestor: Sendable {
             let dataset = options.dataset ?? format.defaultDataset
             report.format = format.rawValue
             report.dataset = dataset
-            let read = Self.reader(for: format).read(bytes, path: path, dataset: dataset)
+            let read = format.reader.read(bytes, path: path, dataset: dataset)
             report.records = read.records
             report.rejected = read.records - read.tasks.count
             report.diagnostics = read.diagnostics
@@ -118,17 +118,6 @@ public struct Ingestor: Sendable {
             report.diagnostics.append(Diagnostic(.error, file: path, (error as? LocalizedError)?.errorDescription ?? "\(error)"))
         }
         return report
-    }
-
-    static func reader(for format: IngestFormat) -> any TaskSourceReader.Type {
-        switch format {
-        case .auto, .mbpp: return MBPPReader.self
-        case .sanitizedMBPP: return SanitizedMBPPReader.self
-        case .humaneval: return HumanEvalReader.self
-        case .notebook: return NotebookReader.self
-        case .csv: return CSVReader.self
-        case .mturkXML: return MTurkXMLReader.self
-        }
     }
 
     static func readBytes(_ path: String) throws -> Data {

@@ -1,10 +1,5 @@
 import Foundation
 
-/// Reads one kind of task source from its bytes.
-protocol TaskSourceReader {
-    static func read(_ data: Data, path: String, dataset: String) -> SourceReadResult
-}
-
 /// Shared JSON Lines loop: one record per non-blank line, each decoded by `make`.
 enum JSONLinesDecoder {
     static func read(
@@ -181,4 +176,34 @@ struct RawRecordJSON: Encodable {
         init?(stringValue: String) { self.stringValue = stringValue }
         init?(intValue: Int) { nil }
     }
+}
+
+extension MBPPReader {
+    static let name = "mbpp"
+    static let defaultDataset = "mbpp"
+    static func sniff(name: String, head: String) -> SniffMatch? { head.hasPrefix("{") ? .fallback : nil }
+}
+
+extension SanitizedMBPPReader {
+    static let name = "sanitized-mbpp"
+    static let defaultDataset = "mbpp-sanitized"
+    static func sniff(name: String, head: String) -> SniffMatch? { name.hasSuffix(".json") && head.hasPrefix("[") ? .content : nil }
+}
+
+extension HumanEvalReader {
+    static let name = "humaneval"
+    static let defaultDataset = "humaneval"
+    static func sniff(name: String, head: String) -> SniffMatch? {
+        if name.contains("humaneval") { return .name }
+        return head.hasPrefix("{") && (head.contains("\"canonical_solution\"") || head.contains("\"entry_point\"")) ? .content : nil
+    }
+}
+
+extension IngestFormat {
+    /// MBPP `mbpp.jsonl`: task_id, text, code, test_list, test_setup_code, challenge_test_list.
+    public static let mbpp = IngestFormat(MBPPReader.self)
+    /// Sanitized MBPP `sanitized-mbpp.json`: a JSON array of prompt, code, test_imports, test_list, source_file.
+    public static let sanitizedMBPP = IngestFormat(SanitizedMBPPReader.self)
+    /// HumanEval jsonl (plain or .gz): task_id, prompt, canonical_solution, test, entry_point.
+    public static let humaneval = IngestFormat(HumanEvalReader.self)
 }

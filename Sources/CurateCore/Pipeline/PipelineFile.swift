@@ -80,7 +80,14 @@ extension PipelineFile {
     static func parse(_ text: String, path: String, sha256: String, catalog: StageCatalog) throws -> PipelineFile {
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else { throw PipelineError.invalid(path: path, line: 1, problem: "the file is empty; expected keys pipeline, dataset, stages") }
+            let parser = try Yams.Parser(yaml: text)
+            guard let node = try parser.singleRoot() else { throw PipelineError.invalid(path: path, line: 1, problem: "the file is empty; expected keys pipeline, dataset, stages") }
+            // Node anchors are weak references the parser owns, so look for them while it lives.
+            if let line = withExtendedLifetime(parser, { firstAnchorLine(node) }) {
+                throw PipelineError.invalid(
+                    path: path, line: line,
+                    problem: "YAML anchors and aliases (&name, *name) are not allowed in pipeline files (they can expand exponentially); write the value out")
+            }
             root = node
         } catch let error as YamlError {
             switch error {
@@ -120,12 +127,12 @@ extension PipelineFile {
             var lines: [String: Int] = [:]
             for (key, value) in mapping {
                 guard let keyName = key.string, keyName != "stage" else { continue }
-                guard let parameter = spec.parameters.first(where: { $0.name == keyName }) else {
-                    let valid = spec.parameters.map(\.name)
+                guard spec.keys.contains(keyName) else {
+                    let valid = spec.keys
                     throw PipelineError.invalid(path: path, line: line(key), problem: "stage '\(stageName)' has no parameter '\(keyName)'; valid: \(valid.isEmpty ? "none" : valid.joined(separator: ", "))")
                 }
                 let converted = convert(value)
-                if let problem = parameter.kind.check(converted) {
+                if let parameter = spec.parameters.first(where: { $0.name == keyName }), let problem = parameter.kind.check(converted) {
                     throw PipelineError.invalid(path: path, line: line(value), problem: "stage '\(stageName)' parameter '\(keyName)' must be \(problem), got \(converted.typeName)")
                 }
                 parameters[keyName] = converted
@@ -134,11 +141,34 @@ extension PipelineFile {
             for parameter in spec.parameters where parameter.required && parameters[parameter.name] == nil {
                 throw PipelineError.invalid(path: path, line: line(item), problem: "stage '\(stageName)' needs parameter '\(parameter.name)' (\(parameter.help))")
             }
+            if let options = spec.options {
+                do {
+                    _ = try options.decode(parameters)
+                } catch {
+                    throw PipelineError.invalid(path: path, line: lines[error.key] ?? line(item), problem: "stage '\(stageName)' parameter '\(error.key)' \(error.message)")
+                }
+            }
             stages.append(StageDeclaration(name: stageName, line: line(item), parameters: parameters, parameterLines: lines))
         }
         let file = PipelineFile(path: path, name: name ?? dataset, dataset: dataset, stages: stages, sha256: sha256)
         try catalog.validateOrder(file)
         return file
+    }
+
+    /// The line of the first anchored node, depth first; stops there, so an alias bomb is never walked.
+    static func firstAnchorLine(_ node: Node) -> Int? {
+        switch node {
+        case .scalar(let scalar): return scalar.anchor == nil ? nil : scalar.mark?.line ?? 1
+        case .alias(let alias): return alias.mark?.line ?? 1
+        case .sequence(let sequence):
+            if sequence.anchor != nil { return sequence.mark?.line ?? 1 }
+            for item in sequence { if let line = firstAnchorLine(item) { return line } }
+            return nil
+        case .mapping(let mapping):
+            if mapping.anchor != nil { return mapping.mark?.line ?? 1 }
+            for (key, value) in mapping { if let line = firstAnchorLine(key) ?? firstAnchorLine(value) { return line } }
+            return nil
+        }
     }
 
     static func convert(_ node: Node) -> ParameterValue {

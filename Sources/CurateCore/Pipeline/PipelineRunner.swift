@@ -45,11 +45,13 @@ public struct PipelineRunner: Sendable {
                 store: store, pipeline: file, parameters: StageParameters(declaration.parameters), split: split,
                 progress: { done, total in observer?.stageProgress(name, done: done, total: total) })
             let started = Date()
-            let fingerprint = try self.fingerprint(declaration, stage: stage, context: context)
+            let fingerprint = try self.fingerprint(declaration, spec: spec, stage: stage, context: context)
             let stageKey = "\(index):\(declaration.name)"
             if !force, try stage.outputsExist(context), let previous = try store.succeededRun(pipeline: file.path, stage: stageKey, fingerprint: fingerprint),
-                let summary = previous.summary, let report = try? JSONDecoder().decode(StageReport.self, from: Data(summary.utf8))
+                let summary = previous.summary, var report = try? JSONDecoder().decode(StageReport.self, from: Data(summary.utf8))
             {
+                let when = ISO8601DateFormatter().string(from: previous.finishedAt ?? previous.startedAt)
+                if !report.notes.isEmpty { report.notes[0] = "earlier run (\(when)): " + report.notes[0] }
                 let outcome = StageOutcome(stage: declaration.name, status: .skipped, report: report, seconds: Date().timeIntervalSince(started))
                 observer?.stageFinished(outcome)
                 outcomes.append(outcome)
@@ -72,11 +74,11 @@ public struct PipelineRunner: Sendable {
         return outcomes
     }
 
-    /// sha256 of the tool version, the stage's parameters and its inputs.
-    func fingerprint(_ declaration: StageDeclaration, stage: any PipelineStage, context: StageContext) throws -> String {
+    /// sha256 of the stage's implementation version, its parameters and its inputs.
+    func fingerprint(_ declaration: StageDeclaration, spec: StageSpec, stage: any PipelineStage, context: StageContext) throws -> String {
         let parameters = CanonicalJSON.string(declaration.parameters.sorted { $0.key < $1.key }.map { [$0.key, CanonicalJSON.string($0.value)] })
         let split = context.split.map { CanonicalJSON.string([CanonicalJSON.string($0.policy), CanonicalJSON.string($0.fewShot)]) } ?? ""
-        return SHA256.hex("\(CurateVersion.string)\n\(declaration.name)\n\(parameters)\n\(split)\n\(try stage.inputFingerprint(context))")
+        return SHA256.hex("\(spec.implementationVersion)\n\(declaration.name)\n\(parameters)\n\(split)\n\(try stage.inputFingerprint(context))")
     }
 
     /// Removes half-written release folders left by an interrupted run.

@@ -128,14 +128,39 @@ public struct StageSpec: Sendable {
     public var name: String
     public var summary: String
     public var parameters: [ParameterSpec]
+    /// A digest of the code and resources that decide the stage's output; part of its fingerprint, so a changed
+    /// implementation re-runs the stage instead of reporting it skipped.
+    public var implementationVersion: String
+    /// The stage's options type, when it has one: its keys are the stage's parameters and it checks their values.
+    public var options: (any StageOptions.Type)?
     public var make: @Sendable () -> any PipelineStage
 
-    public init(name: String, summary: String, parameters: [ParameterSpec], make: @escaping @Sendable () -> any PipelineStage) {
+    /// `implementation` names the folders and files of CurateCore (or "@Target" for a dependency) whose content
+    /// decides the stage's output, in addition to `StageSpec.sharedImplementation`.
+    public init(
+        name: String, summary: String, parameters: [ParameterSpec], implementation: [String],
+        make: @escaping @Sendable () -> any PipelineStage
+    ) {
         self.name = name
         self.summary = summary
         self.parameters = parameters
+        self.implementationVersion = ContentDigest.of(Self.sharedImplementation + implementation)
         self.make = make
     }
+
+    /// A stage whose parameters are the keys of `options`, decoded and range-checked by that type.
+    public init<Options: StageOptions>(
+        name: String, summary: String, options: Options.Type, implementation: [String], make: @escaping @Sendable () -> any PipelineStage
+    ) {
+        self.init(name: name, summary: summary, parameters: [], implementation: implementation, make: make)
+        self.options = options
+    }
+
+    /// The parameter names a pipeline may set.
+    public var keys: [String] { options?.keys ?? parameters.map(\.name) }
+
+    /// What every stage's output depends on: the pipeline runner and stages, the task model, support code and the store.
+    static let sharedImplementation = ["Pipeline", "Model", "Support", "@CurateStore"]
 }
 
 /// The stages a pipeline file may use.

@@ -103,7 +103,7 @@ public enum ReviewError: LocalizedError, Equatable {
         case .resultMismatch(let path, let line, let task):
             return "\(path):\(line): replaying the edit of '\(task)' does not give its recorded result hash; the line was changed by hand. Restore it from git."
         case .unresolvedConflicts(let dataset, let tasks):
-            return "dataset '\(dataset)' has unresolved edit conflicts (\(tasks.prefix(10).joined(separator: ", "))): a raw record changed under an editor's revision. Resolve each with `curate edit ID` (or `curate review conflicts`) before releasing."
+            return "dataset '\(dataset)' has unresolved edit conflicts (\(tasks.prefix(10).joined(separator: ", "))): a raw record changed under an editor's revision. Resolve each with `curate edit ID` (`curate review status ID` shows both versions) before releasing."
         }
     }
 }
@@ -117,6 +117,11 @@ public enum EditLog {
 
     /// Every entry of the log at `path` in order; an absent file is an empty log.
     public static func read(_ path: String) throws -> [EditLogLine] {
+        try rawLines(path).map { try decode($0.text, number: $0.number, path: path) }
+    }
+
+    /// The log's non-blank lines with their line numbers, undecoded.
+    static func rawLines(_ path: String) throws -> [(number: Int, text: String)] {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
         let data: Data
         do {
@@ -124,22 +129,21 @@ public enum EditLog {
         } catch {
             throw ReviewError.unreadableLog(path: path, line: 0, reason: error.localizedDescription)
         }
-        var lines: [EditLogLine] = []
-        let decoder = JSONDecoder()
-        for (index, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let text = String(raw)
-            if text.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-            do {
-                let entry = try decoder.decode(EditLogEntry.self, from: Data(text.utf8))
-                guard date(entry.time) != nil else { throw ReviewError.unreadableLog(path: path, line: index + 1, reason: "time '\(entry.time)' is not ISO 8601 UTC") }
-                lines.append(EditLogLine(entry: entry, line: text, number: index + 1))
-            } catch let error as ReviewError {
-                throw error
-            } catch {
-                throw ReviewError.unreadableLog(path: path, line: index + 1, reason: "not an edit log entry (\(describe(error)))")
-            }
+        return TaskDocument.lines(String(decoding: data, as: UTF8.self)).enumerated()
+            .filter { !$0.element.trimmingCharacters(in: .whitespaces).isEmpty }.map { ($0.offset + 1, $0.element) }
+    }
+
+    /// One line as an entry, or an error naming the file and line.
+    static func decode(_ text: String, number: Int, path: String) throws -> EditLogLine {
+        do {
+            let entry = try JSONDecoder().decode(EditLogEntry.self, from: Data(text.utf8))
+            guard date(entry.time) != nil else { throw ReviewError.unreadableLog(path: path, line: number, reason: "time '\(entry.time)' is not ISO 8601 UTC") }
+            return EditLogLine(entry: entry, line: text, number: number)
+        } catch let error as ReviewError {
+            throw error
+        } catch {
+            throw ReviewError.unreadableLog(path: path, line: number, reason: "not an edit log entry (\(describe(error)))")
         }
-        return lines
     }
 
     /// Appends `line` and a newline, then fsyncs the file (and its folder when the file is new). Returns the
@@ -153,7 +157,7 @@ public enum EditLog {
         } catch {
             throw ReviewError.logWrite(path: path, reason: error.localizedDescription)
         }
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        let fd = open(path, O_RDWR | O_CREAT | O_APPEND, 0o644)
         guard fd >= 0 else { throw ReviewError.logWrite(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         var info = stat()

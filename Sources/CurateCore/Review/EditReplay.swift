@@ -3,6 +3,8 @@ import Foundation
 
 /// What replaying an edit log (or reconciling after an ingest) did.
 public struct ReplayReport: Sendable, Hashable, Codable {
+    /// Lines in the log.
+    public var lines = 0
     /// Log lines already in the store.
     public var known = 0
     /// Edits that wrote a new editor revision.
@@ -19,6 +21,7 @@ public struct ReplayReport: Sendable, Hashable, Codable {
     public init() {}
 
     mutating func add(_ other: ReplayReport) {
+        lines += other.lines
         known += other.known
         applied += other.applied
         already += other.already
@@ -34,16 +37,25 @@ public struct ReplayReport: Sendable, Hashable, Codable {
 /// the store (by key) is never applied twice: replay is idempotent, which is what makes "log line first, then the
 /// store transaction" safe against a crash in between.
 enum EditReplay {
-    /// Applies, in order, the lines of `lines` whose key the store does not have yet.
-    static func applyMissing(_ lines: [EditLogLine], path: String, dataset: String, in tx: ReviewTransaction) throws -> ReplayReport {
+    /// Applies, in order, the lines of the log at `path` whose key the store does not have yet. The log is append
+    /// only and the store mirrors it in order, so when both hold as many lines and end with the same one, nothing is
+    /// missing and no line is decoded (a save checks this every time).
+    static func applyMissing(path: String, dataset: String, in tx: ReviewTransaction) throws -> ReplayReport {
         var report = ReplayReport()
+        let lines = try EditLog.rawLines(path)
+        let logged = try tx.loggedActions(dataset: dataset)
+        report.lines = lines.count
+        if lines.count == logged.count, lines.last.map({ SHA256.hex($0.text) }) == logged.lastKey {
+            report.known = lines.count
+            return report
+        }
         let known = try tx.actionKeys(dataset: dataset)
-        for line in lines {
-            if known.contains(line.key) {
+        for raw in lines {
+            if known.contains(SHA256.hex(raw.text)) {
                 report.known += 1
                 continue
             }
-            report.add(try apply(line, path: path, dataset: dataset, in: tx))
+            report.add(try apply(try EditLog.decode(raw.text, number: raw.number, path: path), path: path, dataset: dataset, in: tx))
         }
         return report
     }
@@ -52,7 +64,9 @@ enum EditReplay {
     static func apply(_ line: EditLogLine, path: String, dataset: String, in tx: ReviewTransaction) throws -> ReplayReport {
         let entry = line.entry
         var report = ReplayReport()
-        guard try tx.task(entry.task) != nil, let head = try tx.head(entry.task) else { throw ReviewError.unknownTask(entry.task) }
+        guard try tx.task(entry.task) != nil, let head = try tx.head(entry.task) else {
+            throw ReviewError.unreadableLog(path: path, line: line.number, reason: "task '\(entry.task)' is not in the store; ingest its dataset before the log is replayed")
+        }
         var action = ReviewActionRecord(entry, line: line.line, dataset: dataset)
         switch entry.kind {
         case .edit:
@@ -115,6 +129,12 @@ enum EditReplay {
                 }
             }
             if !conflicting {
+                if ReviewState(actions: try tx.actions(taskID: taskID)).conflict(taskID) != nil {
+                    _ = try tx.insert(ReviewActionRecord(
+                        key: SHA256.hex("resolved\n\(taskID)\n\(head.id!)"), dataset: dataset, taskID: taskID, kind: .conflict, outcome: .already,
+                        baseHash: head.contentHash, resultHash: state, editor: "curate",
+                        reason: "the raw record is again the base of the editor's revisions", createdAt: now))
+                }
                 guard state != head.contentHash, let target = try tx.revision(taskID, contentHash: state) else { continue }
                 _ = try tx.appendRevision(
                     taskID: taskID, contentHash: target.contentHash, content: target.content, origin: .editor, author: target.author,

@@ -31,9 +31,8 @@ public final class ReviewDesk: Sendable {
         var report = ReplayReport()
         for dataset in try dataset.map { [$0] } ?? store.datasets() {
             let path = logPath(dataset)
-            let lines = try EditLog.read(path)
             report.add(try store.reviewTransaction { tx in
-                var report = try EditReplay.applyMissing(lines, path: path, dataset: dataset, in: tx)
+                var report = try EditReplay.applyMissing(path: path, dataset: dataset, in: tx)
                 report.add(try EditReplay.reconcile(dataset: dataset, in: tx))
                 return report
             })
@@ -54,7 +53,7 @@ public final class ReviewDesk: Sendable {
             let codes = Set((flags[head.revision.id!] ?? []).filter { !dismissed.contains($0.id!) }.map(\.code)).sorted()
             return ReviewQueueItem(
                 id: head.task.id, dataset: head.task.dataset, revision: head.revision.number, contentHash: head.revision.contentHash,
-                title: String(content.description.split(separator: "\n", omittingEmptySubsequences: true).first ?? "").trimmingCharacters(in: .whitespaces),
+                title: (TaskDocument.lines(content.description).first { !$0.isEmpty } ?? "").trimmingCharacters(in: .whitespaces),
                 status: state.status(head.task.id, contentHash: head.revision.contentHash), flags: codes,
                 conflict: state.conflict(head.task.id) != nil, editors: state.editors(head.task.id))
         }
@@ -79,8 +78,13 @@ public final class ReviewDesk: Sendable {
         let content = try TaskContent.decode(head.content)
         let dismissed = try store.effectiveDismissedFlagIDs()
         let state = try ReviewState(store: store, dataset: task.dataset)
-        let verdict = try Validator.latestVerdict(store: store, revisionID: head.id!).map {
-            RevisionVerdict($0.verdict, tests: content.tests + content.challengeTests)
+        // A revision that repeats earlier content (kept over a re-ingest) shares that content's verdict.
+        var verdict: RevisionVerdict?
+        for revision in revisions.reversed() where revision.contentHash == head.contentHash {
+            if let stored = try Validator.latestVerdict(store: store, revisionID: revision.id!) {
+                verdict = RevisionVerdict(stored.verdict, tests: content.tests + content.challengeTests)
+                break
+            }
         }
         let flags = try store.flags(revisionID: head.id!).map { flag in
             ReviewFlag(
@@ -105,7 +109,8 @@ public final class ReviewDesk: Sendable {
     /// Saves `content` as a new editor revision of `id` on top of `baseHash` (the content the editor started from):
     /// revalidates it in the sandbox, refuses a failing one unless `allowFailing`, then appends the edit log line and
     /// writes the revision, its verdict and audit entry in one transaction. Throws `ReviewError.staleBase` with the
-    /// current hash when `baseHash` is no longer the newest content (checked again inside the transaction).
+    /// current hash when `baseHash` is no longer the newest content (checked again inside the transaction). While the
+    /// task is in conflict, saving its current content unchanged is allowed: it resolves the conflict keeping it.
     public func save(
         _ id: String, baseHash: String, content: TaskContent, editor: String, reason: String, allowFailing: Bool = false
     ) async throws -> ReviewSaveResult {
@@ -114,7 +119,8 @@ public final class ReviewDesk: Sendable {
         guard head.contentHash == baseHash else { throw ReviewError.staleBase(task: id, base: baseHash, current: head.contentHash) }
         let json = content.canonicalJSON()
         let hash = SHA256.hex(json)
-        guard hash != baseHash else { throw ReviewError.noChanges(task: id) }
+        let conflicted = ReviewState(actions: try store.reviewActions(taskID: id)).conflict(id) != nil
+        guard hash != baseHash || conflicted else { throw ReviewError.noChanges(task: id) }
         guard let pool else { throw ReviewError.noSandbox }
         let options = ValidationOptions(limits: limits)
         let request = Validator.request(for: content, options: options, pythonVersion: pool.pythonVersion)
@@ -251,7 +257,7 @@ public final class ReviewDesk: Sendable {
         let appended = LockedValue<off_t?>(nil)
         do {
             return try store.reviewTransaction { tx in
-                _ = try EditReplay.applyMissing(try EditLog.read(path), path: path, dataset: dataset, in: tx)
+                _ = try EditReplay.applyMissing(path: path, dataset: dataset, in: tx)
                 guard let head = try tx.head(taskID) else { throw ReviewError.unknownTask(taskID) }
                 let entry = try make(tx, head, ReviewState(actions: try tx.actions(taskID: taskID)))
                 let line = entry.line

@@ -26,9 +26,10 @@ public struct ReviewState: Sendable {
         return status
     }
 
-    /// The task's open conflict: a conflict after its last applied edit.
+    /// The task's open conflict: a conflict after its last applied edit, unless the raw record went back to being
+    /// the edits' base (a conflict row with outcome `already`).
     public func conflict(_ taskID: String) -> ReviewActionRecord? {
-        guard let list = actions[taskID], let conflict = list.last(where: { $0.kind == .conflict }) else { return nil }
+        guard let list = actions[taskID], let conflict = list.last(where: { $0.kind == .conflict }), conflict.outcome != .already else { return nil }
         let resolved = list.contains { $0.kind == .edit && $0.outcome != .conflict && $0.id! > conflict.id! }
         return resolved ? nil : conflict
     }

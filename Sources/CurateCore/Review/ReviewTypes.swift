@@ -204,7 +204,10 @@ public struct ReviewAuditEntry: Sendable, Hashable, Codable {
         case .flag: summary = "flagged \(action.code ?? "")\(action.message.map { ": \($0)" } ?? "")"
         case .dismiss: summary = "dismissed \(action.code ?? "")"
         case .reinstate: summary = "reinstated \(action.code ?? "")"
-        case .conflict: summary = "conflict: the raw record changed under an editor's revision"
+        case .conflict:
+            summary = action.outcome == .already
+                ? "conflict resolved: the raw record is again the base of the editor's revisions"
+                : "conflict: the raw record changed under an editor's revision"
         }
     }
 }

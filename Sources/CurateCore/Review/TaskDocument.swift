@@ -57,7 +57,7 @@ public enum TaskDocument {
                 values[section.name] = (join(body, crlf: section.crlf), section.line)
             }
         }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = lines(text)
         // The text after the last newline is not a line of its own ("a\n" is one line).
         let count = lines.last == "" ? lines.count - 1 : lines.count
         for index in 0..<count {
@@ -122,7 +122,7 @@ public enum TaskDocument {
     private static func bodyText(_ value: String, crlf: Bool) -> String {
         guard !value.isEmpty else { return "" }
         let text = crlf ? value.replacingOccurrences(of: "\r\n", with: "\n") : value
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+        return lines(text).map { line in
             (line.hasPrefix("===") || line.hasPrefix("---") || line.hasPrefix("\\") ? "\\" : "") + line + "\n"
         }.joined()
     }
@@ -147,11 +147,17 @@ public enum TaskDocument {
         return tests.map { join($0, crlf: crlf) }
     }
 
+    /// The text split at every LF byte (Swift's `Character` would keep a CRLF together as one).
+    public static func lines(_ text: String) -> [String] {
+        text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// CRLF mode when every newline is part of a CRLF and there is no other carriage return.
     private static func usesCRLF(_ value: String) -> Bool {
-        let crlf = value.components(separatedBy: "\r\n").count - 1
+        let bytes = Array(value.utf8)
+        let crlf = zip(bytes, bytes.dropFirst()).filter { $0 == (0x0D, 0x0A) }.count
         guard crlf > 0 else { return false }
-        return value.utf8.filter { $0 == 0x0A }.count == crlf && value.utf8.filter { $0 == 0x0D }.count == crlf
+        return bytes.filter { $0 == 0x0A }.count == crlf && bytes.filter { $0 == 0x0D }.count == crlf
     }
 
     private static func sectionHeader(_ line: String) -> (name: String, crlf: Bool)? {

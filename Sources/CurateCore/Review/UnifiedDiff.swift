@@ -45,7 +45,7 @@ public enum UnifiedDiff {
     }
 
     private static func split(_ text: String) -> [String] {
-        text.isEmpty ? [] : text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        text.isEmpty ? [] : TaskDocument.lines(text.replacingOccurrences(of: "\r\n", with: "\n"))
     }
 
     /// Edit script from a longest common subsequence table (texts of a task are small).

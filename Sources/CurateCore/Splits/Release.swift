@@ -356,25 +356,32 @@ enum DatasetCard {
     }
 }
 
-/// Deterministic crash points for resume tests: `CURATE_FAULT=NAME:N` kills the process with SIGKILL at the Nth checkpoint NAME.
+/// Deterministic crash points for resume tests: `CURATE_FAULT=NAME:N` kills the process with SIGKILL at the Nth
+/// checkpoint NAME; `CURATE_FAULT=NAME:N:pause` instead says `curate: paused at NAME` on stderr and waits there, for
+/// a test to kill it from outside.
 public enum FaultInjection {
     nonisolated(unsafe) private static var counts: [String: Int] = [:]
     private static let lock = NSLock()
-    private static let spec: (String, Int)? = {
+    private static let spec: (name: String, n: Int, pause: Bool)? = {
         guard let value = ProcessInfo.processInfo.environment["CURATE_FAULT"] else { return nil }
         let parts = value.split(separator: ":")
-        guard parts.count == 2, let n = Int(parts[1]) else { return nil }
-        return (String(parts[0]), n)
+        guard parts.count == 2 || (parts.count == 3 && parts[2] == "pause"), let n = Int(parts[1]) else { return nil }
+        return (String(parts[0]), n, parts.count == 3)
     }()
 
-    /// Counts a checkpoint and kills the process if it is the configured one.
+    /// Counts a checkpoint and kills (or pauses) the process if it is the configured one.
     public static func checkpoint(_ name: String) {
-        guard let (target, n) = spec, target == name else { return }
+        guard let spec, spec.name == name else { return }
         lock.lock()
         counts[name, default: 0] += 1
-        let reached = counts[name]! >= n
+        let reached = counts[name]! >= spec.n
         lock.unlock()
-        if reached { kill(getpid(), SIGKILL) }
+        guard reached else { return }
+        if spec.pause {
+            FileHandle.standardError.write(Data("curate: paused at \(name)\n".utf8))
+            while true { sleep(60) }
+        }
+        kill(getpid(), SIGKILL)
     }
 }
 

@@ -24,6 +24,30 @@ public struct SplitRange: Sendable, Hashable, Codable {
     }
 }
 
+extension SplitRange {
+    /// MBPP's published split by task id: 1–10 prompt, 11–510 test, 511–600 validation, 601–974 train.
+    public static let mbpp = [
+        SplitRange(split: "prompt", lower: 1, upper: 10), SplitRange(split: "test", lower: 11, upper: 510),
+        SplitRange(split: "validation", lower: 511, upper: 600), SplitRange(split: "train", lower: 601, upper: 974),
+    ]
+
+    /// What `init(parsing:)` accepts, for error messages.
+    public static let expected = "is not SPLIT=LOW-HIGH with LOW <= HIGH, or SPLIT=ID (e.g. test=11-510)"
+
+    /// The one parser of a range's text form, for every command and option: `test=11-510`, or `test=11` for one id;
+    /// nil when the name is empty, a bound is not an integer, or LOW > HIGH.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, !parts[0].isEmpty else { return nil }
+        let bounds = parts[1].split(separator: "-", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard bounds.count == 1 || bounds.count == 2, let lower = bounds.first ?? nil, let upper = bounds.last ?? nil, lower <= upper else { return nil }
+        self.init(split: parts[0], lower: lower, upper: upper)
+    }
+
+    /// The text form `init(parsing:)` reads.
+    public var text: String { "\(split)=\(lower)-\(upper)" }
+}
+
 /// A split's share of the tasks under a hash policy.
 public struct SplitRatio: Sendable, Hashable, Codable {
     public var split: String

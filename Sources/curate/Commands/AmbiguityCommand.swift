@@ -24,7 +24,7 @@ struct AmbiguityCommand: AsyncParsableCommand {
     var datasets: [String] = []
 
     @Option(name: .customLong("min-samples"), help: "Flag a task only when none of at least this many samples passes.")
-    var minSamples: Int = 100
+    var minSamples: Int = AmbiguityStageOptions().minSamples
 
     @Flag(name: .customLong("dry-run"), help: "Report without recording flags or measurements.")
     var dryRun = false
@@ -32,9 +32,22 @@ struct AmbiguityCommand: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
+    /// The stage's options: defaults from the type, overridden by the flags.
+    var stageOptions: AmbiguityStageOptions {
+        var options = AmbiguityStageOptions()
+        options.samples = samples
+        options.minSamples = minSamples
+        pool.apply(to: &options)
+        return options
+    }
+
+    func validate() throws {
+        try stageOptions.checkFlagsForCLI()
+    }
+
     func run() async throws {
         let store = try storeOptions.open()
-        let options = AmbiguityOptions(minSamples: minSamples, limits: pool.limits)
+        let options = stageOptions.judging
         let report = try await pool.withPool(label: "samples") { executionPool, progress in
             try await AmbiguityStage.run(
                 store: store, samplesPath: samples, datasets: datasets, pool: executionPool, options: options,

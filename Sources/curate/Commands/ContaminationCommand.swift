@@ -8,6 +8,8 @@ struct ContaminationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "contamination",
         abstract: "Audit tasks for overlap with a pretraining corpus (GPT-3 n-grams, MBPP §4.8 lines).",
+        discussion: "Without a subcommand, `run` runs. Options of `run` (curate contamination [run] <corpus> ... [<options>]):\n"
+            + ContaminationRunCommand.optionsHelp,
         subcommands: [ContaminationRunCommand.self, ContaminationMergeCommand.self],
         defaultSubcommand: ContaminationRunCommand.self
     )
@@ -35,6 +37,12 @@ struct ContaminationRunCommand: AsyncParsableCommand {
         abstract: "Scan a corpus (directories, JSONL, .gz/.zst, Posts.xml, Wikipedia XML) for the benchmark's tasks."
     )
 
+    /// The OPTIONS section of this command's help, shown by `curate contamination --help` too.
+    static var optionsHelp: String {
+        let help = helpMessage(columns: 1000)
+        return help.range(of: "OPTIONS:").map { String(help[$0.upperBound...]) } ?? help
+    }
+
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: ContaminationOutputOptions
 
@@ -48,7 +56,7 @@ struct ContaminationRunCommand: AsyncParsableCommand {
     var format: CorpusFormat = .auto
 
     @Option(name: .long, help: "JSON field with the text of a JSONL record.")
-    var textField = "text"
+    var textField = ContaminationStageOptions().textField
 
     @Option(name: .long, help: "Only files matching this glob (repeatable; matched against relative path and name).")
     var include: [String] = []
@@ -60,25 +68,25 @@ struct ContaminationRunCommand: AsyncParsableCommand {
     var metric: [GramKind] = []
 
     @Option(name: .long, help: "N-gram size, 8–13.")
-    var ngram = 13
+    var ngram = ContaminationStageOptions().ngram
 
     @Option(name: .long, help: "Ignore n-grams found in more than this many corpus documents (boilerplate).")
-    var maxDocFrequency = 50
+    var maxDocFrequency = ContaminationStageOptions().maxDocFrequency
 
     @Option(name: .long, help: "Evidence items kept per task.")
-    var evidence = 5
+    var evidence = ContaminationStageOptions().evidence
 
     @Option(name: .long, help: "Flag contaminated:ngram when the fraction of text n-grams found exceeds this.")
-    var ngramThreshold = 0.0
+    var ngramThreshold = ContaminationStageOptions().ngramThreshold
 
     @Option(name: .long, help: "Flag contaminated:ngram when at least this fraction of code-token n-grams is found.")
-    var codeThreshold = 0.5
+    var codeThreshold = ContaminationStageOptions().codeThreshold
 
     @Option(name: .long, help: "…and when at least this many code-token n-grams are found.")
-    var codeMinFound = 10
+    var codeMinFound = ContaminationStageOptions().codeMinFound
 
     @Option(name: .long, help: "Flag contaminated:lines when more than this fraction of solution lines is found.")
-    var lineThreshold = 0.5
+    var lineThreshold = ContaminationStageOptions().lineThreshold
 
     @Option(name: .long, help: "Worker threads over corpus files.")
     var jobs = ProcessInfo.processInfo.activeProcessorCount
@@ -92,24 +100,36 @@ struct ContaminationRunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Directory for partial results of a sharded run.")
     var partialDir: String?
 
-    func run() async throws {
-        var options = ContaminationOptions()
-        options.n = ngram
-        if !metric.isEmpty { options.metrics = metric }
-        options.format = format
+    /// The audit's options: defaults from the type, overridden by the flags.
+    var stageOptions: ContaminationStageOptions {
+        var options = ContaminationStageOptions()
+        options.corpus = corpus
+        options.ngram = ngram
+        if !metric.isEmpty { options.metrics = metric.map { "\($0)" } }
+        options.format = format.rawValue
         options.textField = textField
         options.include = include
         options.exclude = exclude
-        options.maxDocumentFrequency = maxDocFrequency
-        options.evidencePerTask = evidence
+        options.maxDocFrequency = maxDocFrequency
+        options.evidence = evidence
         options.ngramThreshold = ngramThreshold
         options.codeThreshold = codeThreshold
-        options.codeMinimumFound = codeMinFound
+        options.codeMinFound = codeMinFound
         options.lineThreshold = lineThreshold
+        options.report = output.report
         options.jobs = jobs
+        return options
+    }
+
+    func validate() throws {
+        try stageOptions.checkFlagsForCLI(renamed: ["metrics": "--metric"])
         if worldSize > 1 && partialDir == nil {
             throw ValidationError("--world-size \(worldSize) needs --partial-dir DIR for the partial result.")
         }
+    }
+
+    func run() async throws {
+        let options = stageOptions.scan
         let store = try storeOptions.open()
         let tasks = try ContaminationAudit.tasks(store: store, dataset: dataset)
         let started = Date()

@@ -14,13 +14,13 @@ struct DedupCommand: ParsableCommand {
     var datasets: [String] = []
 
     @Option(help: "Minimum Jaccard similarity of the pooled shingles for a duplicate (0–1].")
-    var threshold: Double = 0.8
+    var threshold: Double = DedupStageOptions().threshold
 
     @Option(help: "Fields compared, comma-separated: description,code,tests.")
-    var fields: String = "description,code,tests"
+    var fields: String = DedupStageOptions().fields.joined(separator: ",")
 
     @Option(name: .customLong("shingle"), help: "Tokens per shingle.")
-    var shingleSize: Int = 3
+    var shingleSize: Int = DedupStageOptions().shingle
 
     @Option(name: .customLong("split-ranges"), help: "Split by numeric id, e.g. 'train=601-974,test=11-510', for every dataset. Default: MBPP's published split for datasets named mbpp*.")
     var splitRanges: String?
@@ -31,19 +31,26 @@ struct DedupCommand: ParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
+    /// The comparison's options: defaults from the type, overridden by the flags.
+    var options: DedupStageOptions {
+        var options = DedupStageOptions()
+        options.threshold = threshold
+        options.fields = fields.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        options.shingle = shingleSize
+        return options
+    }
+
+    func validate() throws {
+        try options.checkFlagsForCLI()
+    }
+
     func run() throws {
-        let fieldList = try fields.split(separator: ",").map { name in
-            guard let field = DedupField(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("unknown field '\(name)'; use description, code or tests")
-            }
-            return field
-        }
         let splits = try splitRanges.map { text in SplitAssignment.ranges(try SplitRanges(parsing: text), forDatasetsWithPrefix: "") }
             ?? .ranges(.mbpp, forDatasetsWithPrefix: "mbpp")
         let report = try ProgressBar.showing("dedup") { bar in
             try DedupStage.run(
                 store: storeOptions.open(), datasets: datasets,
-                options: DedupOptions(threshold: threshold, fields: fieldList, shingleSize: shingleSize),
+                options: options.comparison,
                 splits: splits, record: !dryRun, progress: { bar.update($0, of: $1) })
         }
         if json {

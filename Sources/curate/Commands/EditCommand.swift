@@ -66,7 +66,7 @@ struct EditCommand: AsyncParsableCommand {
             content = try Self.editInteractively(TaskDocument.render(base, comments: comments), base: base, id: id)
         }
         for assignment in sets { content = try Self.apply(assignment, to: content) }
-        guard content != base else {
+        guard content != base || task.conflict != nil else {
             print("No changes to \(id); nothing recorded.")
             return
         }
@@ -119,7 +119,7 @@ struct EditCommand: AsyncParsableCommand {
                     throw ValidationError("the task document still does not parse (\(error.errorDescription!)); nothing recorded")
                 }
                 Terminal.error("\(file.lastPathComponent): \(error.errorDescription!); reopening the editor")
-                let kept = edited.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("# error: ") }.joined(separator: "\n")
+                let kept = TaskDocument.lines(edited).filter { !$0.hasPrefix("# error: ") }.joined(separator: "\n")
                 shown = "# error: \(error.errorDescription!) (fix it and save; save unchanged to give up)\n" + kept
             }
         }
@@ -156,7 +156,7 @@ struct EditCommand: AsyncParsableCommand {
                 }
                 return items
             }
-            return value.split(separator: "\n").map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            return TaskDocument.lines(value).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         }
         switch parts[0].lowercased().replacingOccurrences(of: "_", with: "-") {
         case "description": result.description = value.hasSuffix("\n") && !content.description.hasSuffix("\n") ? String(value.dropLast()) : value

@@ -2,7 +2,9 @@ import ArgumentParser
 import CurateCore
 import Foundation
 
-extension IngestFormat: ExpressibleByArgument {}
+extension IngestFormat: ExpressibleByArgument {
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
 
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,9 +19,20 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Reject a whole file if any record in it is malformed.") var strict = false
     @Flag(help: "Print the report as JSON.") var json = false
 
+    /// The stage's options: defaults from the type, overridden by the flags.
+    var options: IngestStageOptions {
+        var options = IngestStageOptions()
+        options.files = files
+        options.format = format.rawValue
+        options.strict = strict
+        return options
+    }
+
+    func validate() throws { try options.checkFlagsForCLI() }
+
     func run() throws {
-        let report = Ingestor(store: try storeOptions.open()).ingest(
-            paths: files, options: IngestOptions(dataset: dataset, format: format, strict: strict))
+        let stage = options
+        let report = Ingestor(store: try storeOptions.open()).ingest(paths: stage.files, options: stage.ingest(dataset: dataset))
         if json {
             print(CanonicalJSON.string(report, pretty: true))
         } else {

@@ -28,12 +28,27 @@ struct MathQAConvertCommand: AsyncParsableCommand {
     @Argument(help: "MathQA JSON files; the split is the file name (dev.json → dev).") var files: [String]
     @Flag var mode: MathQAMode = .compat
     @Option(help: "Parallel executions (default: number of CPUs).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Python interpreter (default: /usr/bin/python3, else python3 on PATH resolved past shims).") var python: String?
     @Flag(help: "Print the report as JSON.") var json = false
 
+    /// The stage's options: defaults from the type, overridden by the flags.
+    var options: MathQAStageOptions {
+        var options = MathQAStageOptions()
+        options.files = files
+        options.mode = mode.rawValue
+        options.jobs = jobs
+        options.python = python
+        return options
+    }
+
+    func validate() throws { try options.checkFlagsForCLI() }
+
     func run() async throws {
+        let stage = options
         let report = try await ProgressBar.showing("verifying") { bar in
             try await MathQAJob.run(
-                paths: files, mode: mode, store: try storeOptions.open(), jobs: jobs, progress: { bar.update($0, of: $1) })
+                paths: stage.files, mode: stage.conversion, store: try storeOptions.open(), jobs: jobs, python: stage.python,
+                progress: { bar.update($0, of: $1) })
         }
         for warning in report.isolationWarnings { Terminal.error("warning: \(warning)") }
         if json {

@@ -20,10 +20,10 @@ struct StabilityCommand: AsyncParsableCommand {
     var datasets: [String] = []
 
     @Option(help: "Runs per task (2 or more).")
-    var runs: Int = 5
+    var runs: Int = StabilityStageOptions().runs
 
     @Option(name: .customLong("timing-fraction"), help: "Flag timing-sensitive when a run reaches this fraction of the time limit.")
-    var timingFraction: Double = 0.5
+    var timingFraction: Double = StabilityStageOptions().timingFraction
 
     @Flag(name: .customLong("dry-run"), help: "Report without recording flags.")
     var dryRun = false
@@ -31,12 +31,25 @@ struct StabilityCommand: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
+    /// The stage's options: defaults from the type, overridden by the flags.
+    var options: StabilityStageOptions {
+        var options = StabilityStageOptions()
+        options.runs = runs
+        options.timingFraction = timingFraction
+        pool.apply(to: &options)
+        return options
+    }
+
+    func validate() throws {
+        try options.checkFlagsForCLI()
+    }
+
     func run() async throws {
         let store = try storeOptions.open()
-        let options = StabilityOptions(runs: runs, limits: pool.limits, timingFraction: timingFraction)
+        let analysis = options.analysis
         let report = try await pool.withPool(label: "stability") { executionPool, progress in
             try await StabilityStage.run(
-                store: store, datasets: datasets, pool: executionPool, options: options, record: !dryRun, progress: progress)
+                store: store, datasets: datasets, pool: executionPool, options: analysis, record: !dryRun, progress: progress)
         }
         if json {
             print(CanonicalJSON.string(report, pretty: true))

@@ -21,9 +21,17 @@ struct SandboxOptions: ParsableArguments {
     }
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
-        guard memory >= 32 else { throw ValidationError("--memory must be at least 32 (MiB)") }
+        if let problem = SandboxChecks.problems(timeout: timeout, memory: memory, jobs: jobs).first {
+            throw ValidationError(OptionFlagError(problem: problem).errorDescription ?? problem.message)
+        }
+    }
+
+    /// Sets the sandbox fields of a stage's options from these flags.
+    func apply<Options: SandboxedOptions>(to options: inout Options) {
+        options.timeout = timeout
+        options.memory = memory
+        options.jobs = jobs
+        options.python = python
     }
 
     /// Runs `body` with a started pool (saying once what isolation is missing) and a progress bar labelled `label`
@@ -64,11 +72,20 @@ struct ValidateCommand: AsyncParsableCommand {
     @Flag(help: "Run again even when a verdict with the same key is stored.") var force = false
     @Flag(help: "Print the report as JSON.") var json = false
 
+    /// The stage's options: defaults from the type, overridden by the flags.
+    var stageOptions: ValidateStageOptions {
+        var options = ValidateStageOptions()
+        options.challenge = challenge
+        sandbox.apply(to: &options)
+        return options
+    }
+
     func run() async throws {
         let store = try storeOptions.open()
+        let stage = stageOptions
         let options = ValidationOptions(
-            dataset: dataset, ids: ids.flatMap { $0.split(separator: ",").map(String.init) }, limits: sandbox.limits,
-            includeChallengeTests: challenge, force: force)
+            dataset: dataset, ids: ids.flatMap { $0.split(separator: ",").map(String.init) }, limits: stage.limits,
+            includeChallengeTests: stage.challenge, force: force)
         let report = try await sandbox.withPool(label: "validate", rate: true) { pool, progress in
             try await Validator(store: store, pool: pool).validate(options: options, progress: progress)
         }

