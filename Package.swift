@@ -29,7 +29,6 @@ let package = Package(
                 "CScanKernels",
                 "CZlib",
                 "CZstd",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ],
             plugins: [.plugin(name: "ContentDigestPlugin")]
@@ -50,10 +49,11 @@ let package = Package(
         ),
         .executableTarget(name: "content-digest", path: "Plugins/ContentDigestTool"),
         .plugin(name: "ContentDigestPlugin", capability: .buildTool(), dependencies: ["content-digest"]),
-        .testTarget(name: "CurateStoreTests", dependencies: ["CurateStore"]),
-        .testTarget(name: "CurateCoreTests", dependencies: ["CurateCore", "CurateStore"]),
-        .testTarget(name: "CurateCLITests", dependencies: ["CurateCore"]),
-        .testTarget(name: "CurateWebTests", dependencies: ["CurateWeb", "CurateCore"], exclude: ["Browser"]),
+        .target(name: "CurateTestSupport", dependencies: ["CurateCore", "CurateStore"], path: "Tests/CurateTestSupport"),
+        .testTarget(name: "CurateStoreTests", dependencies: ["CurateStore", "CurateTestSupport"]),
+        .testTarget(name: "CurateCoreTests", dependencies: ["CurateCore", "CurateStore", "CurateTestSupport"]),
+        .testTarget(name: "CurateCLITests", dependencies: ["CurateCore", "CurateTestSupport"]),
+        .testTarget(name: "CurateWebTests", dependencies: ["CurateWeb", "CurateCore", "CurateTestSupport"], exclude: ["Browser"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,7 +7,7 @@ extension TaskStore {
     public func recordExecutions(_ records: [ExecutionRecord]) throws {
         try write { db in
             for record in records {
-                try ExecutionRecord.filter(Column("revisionID") == record.revisionID && Column("key") == record.key).deleteAll(db)
+                try ExecutionRecord.filter(ExecutionRecord.Columns.revisionID == record.revisionID && ExecutionRecord.Columns.key == record.key).deleteAll(db)
                 var row = record
                 row.id = nil
                 try row.insert(db)
@@ -19,9 +19,8 @@ extension TaskStore {
     public func executions(keys: [String]) throws -> [String: ExecutionRecord] {
         try read { db in
             var result: [String: ExecutionRecord] = [:]
-            for chunk in stride(from: 0, to: keys.count, by: 500) {
-                let part = Array(keys[chunk..<min(chunk + 500, keys.count)])
-                for record in try ExecutionRecord.filter(part.contains(Column("key"))).order(Column("id")).fetchAll(db) {
+            for part in StoreSQL.chunks(keys) {
+                for record in try ExecutionRecord.filter(part.contains(ExecutionRecord.Columns.key)).order(ExecutionRecord.Columns.id).fetchAll(db) {
                     result[record.key] = record
                 }
             }
@@ -32,7 +31,7 @@ extension TaskStore {
     /// The newest verdict of one revision (what `curate show` displays), if it was ever validated.
     public func latestExecution(revisionID: Int64) throws -> ExecutionRecord? {
         try read { db in
-            try ExecutionRecord.filter(Column("revisionID") == revisionID).order(Column("id").desc).fetchOne(db)
+            try ExecutionRecord.filter(ExecutionRecord.Columns.revisionID == revisionID).order(ExecutionRecord.Columns.id.desc).fetchOne(db)
         }
     }
 
@@ -40,9 +39,8 @@ extension TaskStore {
     public func latestExecutions(revisionIDs: [Int64]) throws -> [Int64: ExecutionRecord] {
         try read { db in
             var result: [Int64: ExecutionRecord] = [:]
-            for chunk in stride(from: 0, to: revisionIDs.count, by: 500) {
-                let part = Array(revisionIDs[chunk..<min(chunk + 500, revisionIDs.count)])
-                for record in try ExecutionRecord.filter(part.contains(Column("revisionID"))).order(Column("id")).fetchAll(db) {
+            for part in StoreSQL.chunks(revisionIDs) {
+                for record in try ExecutionRecord.filter(part.contains(ExecutionRecord.Columns.revisionID)).order(ExecutionRecord.Columns.id).fetchAll(db) {
                     result[record.revisionID] = record
                 }
             }

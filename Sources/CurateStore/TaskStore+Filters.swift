@@ -14,9 +14,8 @@ extension TaskStore {
     public func latestSampleEvaluations(revisionIDs: [Int64]) throws -> [Int64: SampleEvaluationRecord] {
         try read { db in
             var result: [Int64: SampleEvaluationRecord] = [:]
-            for chunk in stride(from: 0, to: revisionIDs.count, by: 500) {
-                let ids = Array(revisionIDs[chunk..<min(chunk + 500, revisionIDs.count)])
-                for record in try SampleEvaluationRecord.filter(ids.contains(Column("revisionID"))).order(Column("id")).fetchAll(db) {
+            for ids in StoreSQL.chunks(revisionIDs) {
+                for record in try SampleEvaluationRecord.filter(ids.contains(SampleEvaluationRecord.Columns.revisionID)).order(SampleEvaluationRecord.Columns.id).fetchAll(db) {
                     result[record.revisionID] = record
                 }
             }

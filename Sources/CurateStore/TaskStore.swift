@@ -77,7 +77,7 @@ public struct DatasetStats: Sendable, Hashable, Codable {
     public var dataset: String
     public var tasks: Int
     public var revisions: Int
-    /// Active (not superseded) flags by code.
+    /// Effective flags (active, not dismissed) on the newest revisions, by code.
     public var flags: [String: Int]
 }
 
@@ -91,16 +91,36 @@ public final class TaskStore: Sendable {
         self.path = path
         let url = URL(fileURLWithPath: path)
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Self.createPrivately(url)
             var config = Configuration()
             config.busyMode = .timeout(30)
             let pool = try DatabasePool(path: path, configuration: config)
             try StoreMigrations.migrator.migrate(pool)
             writer = pool
+        } catch let error as StoreError {
+            throw error
         } catch let error as DatabaseError {
             throw StoreError.cannotOpen(path: path, reason: error.message ?? "\(error)")
         } catch {
             throw StoreError.cannotOpen(path: path, reason: error.localizedDescription)
+        }
+    }
+
+    /// Creates the store's directory (0700) and file (0600) when they are missing, so other users of the machine
+    /// cannot read the tasks; SQLite gives its `-wal` and `-shm` files the database file's mode.
+    private static func createPrivately(_ url: URL) throws {
+        let directory = url.deletingLastPathComponent()
+        if !FileManager.default.fileExists(atPath: directory.path) {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            guard chmod(directory.path, 0o700) == 0 else {
+                throw StoreError.cannotOpen(path: url.path, reason: "cannot restrict '\(directory.path)' to its owner: \(String(cString: strerror(errno)))")
+            }
+        }
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd >= 0 {
+            close(fd)
+        } else if errno != EEXIST {
+            throw StoreError.cannotOpen(path: url.path, reason: String(cString: strerror(errno)))
         }
     }
 
@@ -132,8 +152,8 @@ public final class TaskStore: Sendable {
                     outcome.newTasks += 1
                 }
                 let latestSameOrigin = try TaskRevisionRecord
-                    .filter(Column("taskID") == incoming.taskID && Column("origin") == incoming.origin.rawValue)
-                    .order(Column("number").desc)
+                    .filter(TaskRevisionRecord.Columns.taskID == incoming.taskID && TaskRevisionRecord.Columns.origin == incoming.origin.rawValue)
+                    .order(TaskRevisionRecord.Columns.number.desc)
                     .fetchOne(db)
                 if let latestSameOrigin, latestSameOrigin.contentHash == incoming.contentHash {
                     outcome.unchanged += 1
@@ -170,7 +190,7 @@ public final class TaskStore: Sendable {
     /// Every revision of a task, oldest first.
     public func revisions(of taskID: String) throws -> [TaskRevisionRecord] {
         try writer.read { db in
-            try TaskRevisionRecord.filter(Column("taskID") == taskID).order(Column("number")).fetchAll(db)
+            try TaskRevisionRecord.filter(TaskRevisionRecord.Columns.taskID == taskID).order(TaskRevisionRecord.Columns.number).fetchAll(db)
         }
     }
 
@@ -184,7 +204,7 @@ public final class TaskStore: Sendable {
             var sql = """
                 SELECT t.id AS t_id, t.dataset AS t_dataset, t.sourceID AS t_sourceID, t.createdAt AS t_createdAt, r.*
                 FROM task t JOIN taskRevision r ON r.taskID = t.id
-                WHERE r.number = (SELECT MAX(number) FROM taskRevision WHERE taskID = t.id)
+                WHERE r.id = \(StoreSQL.newestRevisionID(ofTask: "t.id"))
                 """
             var arguments: StatementArguments = []
             if let dataset {
@@ -210,20 +230,29 @@ public final class TaskStore: Sendable {
     /// Flags of one revision; `activeOnly` leaves out superseded ones.
     public func flags(revisionID: Int64, activeOnly: Bool = true) throws -> [FlagRecord] {
         try writer.read { db in
-            var request = FlagRecord.filter(Column("revisionID") == revisionID)
-            if activeOnly { request = request.filter(Column("supersededAt") == nil) }
-            return try request.order(Column("id")).fetchAll(db)
+            var request = FlagRecord.filter(FlagRecord.Columns.revisionID == revisionID)
+            if activeOnly { request = request.filter(FlagRecord.Columns.supersededAt == nil) }
+            return try request.order(FlagRecord.Columns.id).fetchAll(db)
         }
     }
 
-    /// Active flags on the given revisions, grouped by revision id.
+    /// Active (not superseded) flags on the given revisions, grouped by revision id, dismissed ones included.
     public func activeFlags(revisionIDs: [Int64]) throws -> [Int64: [FlagRecord]] {
+        try flags(revisionIDs: revisionIDs, condition: StoreSQL.isActiveFlag("flag"))
+    }
+
+    /// Effective flags on the given revisions (active and not dismissed by an editor), grouped by revision id:
+    /// the flags that `list`, `stats` and releases count.
+    public func effectiveFlags(revisionIDs: [Int64]) throws -> [Int64: [FlagRecord]] {
+        try flags(revisionIDs: revisionIDs, condition: StoreSQL.isEffectiveFlag("flag"))
+    }
+
+    private func flags(revisionIDs: [Int64], condition: String) throws -> [Int64: [FlagRecord]] {
         try writer.read { db in
             var result: [Int64: [FlagRecord]] = [:]
-            for chunk in stride(from: 0, to: revisionIDs.count, by: 500) {
-                let ids = Array(revisionIDs[chunk..<min(chunk + 500, revisionIDs.count)])
-                let flags = try FlagRecord.filter(ids.contains(Column("revisionID")) && Column("supersededAt") == nil)
-                    .order(Column("id")).fetchAll(db)
+            for ids in StoreSQL.chunks(revisionIDs) {
+                let flags = try FlagRecord.filter(ids.contains(FlagRecord.Columns.revisionID)).filter(sql: condition)
+                    .order(FlagRecord.Columns.id).fetchAll(db)
                 for flag in flags { result[flag.revisionID, default: []].append(flag) }
             }
             return result
@@ -234,10 +263,9 @@ public final class TaskStore: Sendable {
     /// superseded (kept, marked) and `flags` are inserted.
     public func recordFlags(stage: String, revisionIDs: [Int64], flags: [(revisionID: Int64, taskID: String, flag: NewFlag)], now: Date = Date()) throws {
         try writer.write { db in
-            for chunk in stride(from: 0, to: revisionIDs.count, by: 500) {
-                let ids = Array(revisionIDs[chunk..<min(chunk + 500, revisionIDs.count)])
-                try FlagRecord.filter(ids.contains(Column("revisionID")) && Column("stage") == stage && Column("supersededAt") == nil)
-                    .updateAll(db, Column("supersededAt").set(to: now))
+            for ids in StoreSQL.chunks(revisionIDs) {
+                try FlagRecord.filter(ids.contains(FlagRecord.Columns.revisionID) && FlagRecord.Columns.stage == stage && FlagRecord.Columns.supersededAt == nil)
+                    .updateAll(db, FlagRecord.Columns.supersededAt.set(to: now))
             }
             for item in flags {
                 var record = FlagRecord(
@@ -262,7 +290,7 @@ public final class TaskStore: Sendable {
     /// Every override of the given flags, oldest first.
     public func overrides(flagIDs: [Int64]) throws -> [Int64: [FlagOverrideRecord]] {
         try writer.read { db in
-            let records = try FlagOverrideRecord.filter(flagIDs.contains(Column("flagID"))).order(Column("id")).fetchAll(db)
+            let records = try FlagOverrideRecord.filter(flagIDs.contains(FlagOverrideRecord.Columns.flagID)).order(FlagOverrideRecord.Columns.id).fetchAll(db)
             return Dictionary(grouping: records, by: \.flagID)
         }
     }
@@ -271,10 +299,9 @@ public final class TaskStore: Sendable {
     public func dismissedFlagIDs() throws -> Set<Int64> {
         try writer.read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT o.flagID, o.action FROM flagOverride o
-                WHERE o.id = (SELECT MAX(id) FROM flagOverride WHERE flagID = o.flagID)
+                SELECT f.id FROM flag f WHERE \(StoreSQL.latestOverrideAction(ofFlag: "f")) = 'dismiss'
                 """)
-            return Set(rows.compactMap { row -> Int64? in (row["action"] as String) == "dismiss" ? row["flagID"] : nil })
+            return Set(rows.map { $0[0] as Int64 })
         }
     }
 
@@ -290,8 +317,8 @@ public final class TaskStore: Sendable {
                 let dataset: String = row["dataset"]
                 let flagRows = try Row.fetchAll(db, sql: """
                     SELECT f.code AS code, COUNT(*) AS n FROM flag f JOIN task t ON t.id = f.taskID
-                    WHERE t.dataset = ? AND f.supersededAt IS NULL
-                      AND f.revisionID = (SELECT MAX(r.id) FROM taskRevision r WHERE r.taskID = f.taskID)
+                    WHERE t.dataset = ? AND \(StoreSQL.isEffectiveFlag("f"))
+                      AND f.revisionID = \(StoreSQL.newestRevisionID(ofTask: "f.taskID"))
                     GROUP BY f.code
                     """, arguments: [dataset])
                 var flags: [String: Int] = [:]
@@ -302,7 +329,7 @@ public final class TaskStore: Sendable {
     }
 
     public func ingestedFiles() throws -> [IngestedFileRecord] {
-        try writer.read { db in try IngestedFileRecord.order(Column("id")).fetchAll(db) }
+        try writer.read { db in try IngestedFileRecord.order(IngestedFileRecord.Columns.id).fetchAll(db) }
     }
 
     // MARK: Stage runs
@@ -311,9 +338,10 @@ public final class TaskStore: Sendable {
     public func succeededRun(pipeline: String, stage: String, fingerprint: String) throws -> StageRunRecord? {
         try writer.read { db in
             try StageRunRecord.filter(
-                Column("pipeline") == pipeline && Column("stage") == stage && Column("fingerprint") == fingerprint
-                    && Column("status") == StageRunRecord.Status.succeeded.rawValue
-            ).order(Column("id").desc).fetchOne(db)
+                StageRunRecord.Columns.pipeline == pipeline && StageRunRecord.Columns.stage == stage
+                    && StageRunRecord.Columns.fingerprint == fingerprint
+                    && StageRunRecord.Columns.status == StageRunRecord.Status.succeeded.rawValue
+            ).order(StageRunRecord.Columns.id.desc).fetchOne(db)
         }
     }
 
@@ -330,17 +358,18 @@ public final class TaskStore: Sendable {
     public func finishRun(id: Int64, status: StageRunRecord.Status, summary: String?, now: Date = Date()) throws {
         _ = try writer.write { db in
             try StageRunRecord.filter(key: id).updateAll(
-                db, Column("status").set(to: status.rawValue), Column("summary").set(to: summary), Column("finishedAt").set(to: now))
+                db, StageRunRecord.Columns.status.set(to: status.rawValue), StageRunRecord.Columns.summary.set(to: summary),
+                StageRunRecord.Columns.finishedAt.set(to: now))
         }
     }
 
-    /// Runs arbitrary reads, for stages that keep their own tables (added by later migrations).
-    public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+    /// Runs reads for the store's own methods; callers outside the store use the specific methods.
+    func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
         try writer.read(body)
     }
 
-    /// Runs arbitrary writes in one transaction, for stages that keep their own tables.
-    public func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+    /// Runs writes in one transaction for the store's own methods.
+    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
         try writer.write(body)
     }
 }

@@ -1,25 +1,15 @@
+import CurateTestSupport
 import Foundation
 import Testing
 
 /// End-to-end runs of the built `curate contamination` binary against the planted-copy fixture corpus.
 @Suite struct ContaminationCLITests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let binary = root.appendingPathComponent(".build/debug/curate").path
-    static let fixtures = root.appendingPathComponent("Tests/Fixtures/contamination").path
+    static let fixtures = CLIRunner.fixture("contamination")
 
     @discardableResult
     static func curate(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        let run = try CLIRunner.run(arguments, in: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        return (run.status, run.stdout, run.stderr)
     }
 
     @Test func benchCommandReportsThroughputAndFindings() throws {
@@ -63,5 +53,32 @@ import Testing
         #expect(single.out.contains("\"contaminated:lines\""))
         let stats = try Self.curate(["stats", "--store", store])
         #expect(stats.out.contains("contaminated:ngram"))
+    }
+
+    /// A corpus given as a directory of symbolic links is scanned like the corpus they point to; one that yields no
+    /// text (here: a dangling link) fails with a one-line reason and leaves the recorded flags as they were.
+    @Test func linkedCorpusIsScannedAndAnEmptyOneKeepsTheFlags() throws {
+        let cli = try CLIRunner()
+        let store = cli.workingDirectory.appendingPathComponent("store.sqlite").path
+        let ingest = try cli.run(["ingest", "--store", store, "--format", "mbpp", Self.fixtures + "/mbpp-sample.jsonl"])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let links = cli.workingDirectory.appendingPathComponent("links").path
+        try FileManager.default.createDirectory(atPath: links, withIntermediateDirectories: true)
+        for entry in ["code", "dumps"] {
+            try FileManager.default.createSymbolicLink(atPath: links + "/" + entry, withDestinationPath: Self.fixtures + "/corpus/" + entry)
+        }
+        let linked = try cli.run(["contamination", "--store", store, "--jobs", "1", links])
+        #expect(linked.status == 0, "\(linked.stderr)")
+        let flagged = try cli.run(["list", "--store", store, "--flag", "contaminated"])
+        #expect(flagged.stdout.contains("mbpp/3") && flagged.stdout.contains("mbpp/4"))
+
+        let empty = cli.workingDirectory.appendingPathComponent("empty").path
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: empty + "/gone.py", withDestinationPath: empty + "/missing.py")
+        let nothing = try cli.run(["contamination", "--store", store, empty])
+        #expect(nothing.status != 0)
+        #expect(nothing.stderr.contains("the corpus gave no text to scan (0 files listed"), "\(nothing.stderr)")
+        #expect(nothing.stderr.split(separator: "\n").count == 1, "\(nothing.stderr)")
+        #expect(try cli.run(["list", "--store", store, "--flag", "contaminated"]).stdout == flagged.stdout)
     }
 }

@@ -1,3 +1,4 @@
+import CurateTestSupport
 import Foundation
 import Testing
 

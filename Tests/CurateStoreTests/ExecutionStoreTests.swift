@@ -1,5 +1,6 @@
-import CurateStore
+@testable import CurateStore
 import Foundation
+import GRDB
 import Testing
 
 /// The `execution` table: storing, replacing and looking up verdicts.

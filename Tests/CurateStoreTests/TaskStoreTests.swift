@@ -1,4 +1,5 @@
 @testable import CurateStore
+import CurateTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -73,5 +74,36 @@ struct TaskStoreTests {
         #expect(try store.succeededRun(pipeline: "p", stage: "s", fingerprint: "f") == nil)
         try store.finishRun(id: run.id!, status: .succeeded, summary: "{}")
         #expect(try store.succeededRun(pipeline: "p", stage: "s", fingerprint: "f")?.id == run.id)
+    }
+
+    /// `list`, `stats` and releases count the same flags: active ones on the newest revision that no editor dismissed.
+    @Test func statsCountOnlyEffectiveFlagsOfTheNewestRevision() throws {
+        let store = try TaskStore()
+        let lint = [NewFlag(stage: "lint", code: "lint/x", severity: .warning, message: "m"), NewFlag(stage: "lint", code: "lint/y", severity: .warning, message: "m")]
+        let id = try store.store([revision("1", "a", flags: lint), revision("2", "b", flags: [lint[0]])]).revisionIDs[0]
+        let dismissed = try #require(try store.flags(revisionID: id).first?.id)
+        try store.overrideFlag(id: dismissed, editor: "ana", action: .dismiss, reason: "fine")
+        #expect(try store.effectiveFlags(revisionIDs: [id])[id]?.map(\.code) == ["lint/y"])
+        #expect(try store.activeFlags(revisionIDs: [id])[id]?.map(\.code) == ["lint/x", "lint/y"])
+        #expect(try store.stats().first?.flags == ["lint/x": 1, "lint/y": 1])
+        try store.overrideFlag(id: dismissed, editor: "bo", action: .reinstate, reason: "not fine")
+        #expect(try store.stats().first?.flags == ["lint/x": 2, "lint/y": 1])
+        try store.store([revision("2", "c", origin: .editor)])
+        #expect(try store.stats().first?.flags == ["lint/x": 1, "lint/y": 1])
+    }
+
+    /// A new store and its directory are readable by their owner only; SQLite's side files follow the store's mode.
+    @Test func newStoresAreOwnerOnly() throws {
+        let root = try TemporaryDirectory("store-modes")
+        let store = try TaskStore(path: root.path + "/.curate/store.sqlite")
+        try store.store([revision("1", "a")])
+        func mode(_ path: String) throws -> Int {
+            try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+        }
+        #expect(try mode(root.path + "/.curate") == 0o700)
+        #expect(try mode(store.path) == 0o600)
+        for side in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: store.path + side) {
+            #expect(try mode(store.path + side) == 0o600, "\(side)")
+        }
     }
 }

@@ -1,3 +1,4 @@
+import CurateTestSupport
 import Foundation
 import Testing
 
@@ -6,20 +7,20 @@ import Testing
 @Suite(.serialized)
 struct BrowserTests {
     @Test func editSaveSeeTheVerdictApproveAndReload() async throws {
-        try await ReviewProcess.withServer(ingesting: ReviewProcess.fixture("ingest/mbpp-small.jsonl")) { url in
+        try await ReviewProcess.withServer(ingesting: Fixtures.path("ingest/mbpp-small.jsonl")) { url in
             try BrowserFlow.run("edit-approve", url, "mbpp/2")
         }
     }
 
     @Test func twoEditorsOfOneTaskTheSecondGetsAConflict() async throws {
-        try await ReviewProcess.withServer(ingesting: ReviewProcess.fixture("ingest/mbpp-small.jsonl")) { url in
+        try await ReviewProcess.withServer(ingesting: Fixtures.path("ingest/mbpp-small.jsonl")) { url in
             try BrowserFlow.run("conflict", url, "mbpp/3")
         }
     }
 
     /// The scenario on the bundled MBPP: mbpp/704 says "harmonic sum of n-1" but computes H(n).
     @Test func fixMBPP704InThePage() async throws {
-        let raw = ReviewProcess.packageRoot.appendingPathComponent("raw/mbpp/mbpp.jsonl").path
+        let raw = Fixtures.packageRoot.appendingPathComponent("raw/mbpp/mbpp.jsonl").path
         try await ReviewProcess.withServer(ingesting: raw) { url in
             try BrowserFlow.run("mbpp-704", url)
         }
@@ -28,7 +29,7 @@ struct BrowserTests {
 
 /// Runs Browser/review_flow.py with /usr/bin/python3; a failed step fails the test with the script's message.
 enum BrowserFlow {
-    static let script = ReviewProcess.packageRoot.appendingPathComponent("Tests/CurateWebTests/Browser/review_flow.py").path
+    static let script = Fixtures.packageRoot.appendingPathComponent("Tests/CurateWebTests/Browser/review_flow.py").path
     static let install = "install them with `apt-get install chromium chromium-driver` and `pip install selenium` (for /usr/bin/python3)"
 
     static func run(_ scenario: String, _ url: String, _ arguments: String...) throws {

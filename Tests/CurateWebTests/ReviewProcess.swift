@@ -1,3 +1,4 @@
+import CurateTestSupport
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -5,18 +6,7 @@ import FoundationNetworking
 
 /// The built `curate` binary run as a user runs it: `curate ingest` into a fresh folder, then `curate review serve`.
 enum ReviewProcess {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// The `curate` binary of the same build as the tests.
-    static let binary: String = {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("curate").path
-        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
-        let bundle = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("curate").path
-        if FileManager.default.isExecutableFile(atPath: bundle) { return bundle }
-        return packageRoot.appendingPathComponent(".build/debug/curate").path
-    }()
-
-    static func fixture(_ relative: String) -> String { packageRoot.appendingPathComponent("Tests/Fixtures/\(relative)").path }
+    static let binary = CLIRunner.binary.path
 
     struct Result {
         var status: Int32
@@ -45,8 +35,8 @@ enum ReviewProcess {
     static func withServer(
         ingesting file: String, prepare: [[String]] = [], extraArguments: [String] = [], _ body: (String) async throws -> Void
     ) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("curate-review-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let folder = try TemporaryDirectory("review")
+        let directory = folder.url
         for command in [["ingest", file]] + prepare {
             let result = try capture(binary, command, in: directory)
             guard result.status == 0 else { throw ServeFailure(message: "curate \(command.joined(separator: " ")) failed:\n\(result.output)") }

@@ -1,10 +1,11 @@
+import CurateTestSupport
 import Foundation
 import Testing
 
 /// `curate review serve` as a user starts it: the printed URL carries the token, and exposing the server needs one.
 struct ServeCommandTests {
     @Test func printsAURLWithTheTokenThatThePageAndAPIAccept() async throws {
-        try await ReviewProcess.withServer(ingesting: ReviewProcess.fixture("ingest/mbpp-small.jsonl")) { url in
+        try await ReviewProcess.withServer(ingesting: Fixtures.path("ingest/mbpp-small.jsonl")) { url in
             let components = try #require(URLComponents(string: url))
             #expect(components.host == "127.0.0.1")
             let token = try #require(components.queryItems?.first { $0.name == "token" }?.value)
@@ -19,9 +20,8 @@ struct ServeCommandTests {
         (["--port", "70000"], "not a TCP port"),
     ])
     func refusesToStartUnsafely(arguments: [String], message: String) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("curate-serve-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let result = try ReviewProcess.capture(ReviewProcess.binary, ["review", "serve"] + arguments, in: directory)
+        let directory = try TemporaryDirectory("serve")
+        let result = try ReviewProcess.capture(ReviewProcess.binary, ["review", "serve"] + arguments, in: directory.url)
         #expect(result.status != 0)
         #expect(result.output.contains(message), "\(result.output)")
         #expect(!result.output.contains("Open in a browser"))
@@ -29,7 +29,7 @@ struct ServeCommandTests {
 
     @Test func anotherAddressServesWithAnExplicitToken() async throws {
         let token = "an-explicit-token-of-32-characters"
-        try await ReviewProcess.withServer(ingesting: ReviewProcess.fixture("ingest/mbpp-small.jsonl"), extraArguments: ["--host", "0.0.0.0", "--token", token]) { url in
+        try await ReviewProcess.withServer(ingesting: Fixtures.path("ingest/mbpp-small.jsonl"), extraArguments: ["--host", "0.0.0.0", "--token", token]) { url in
             #expect(url.contains("token=\(token)"))
             let port = try #require(URLComponents(string: url)?.port)
             #expect(try await ReviewProcess.status("http://127.0.0.1:\(port)/api/info") == 401)
@@ -51,9 +51,9 @@ struct CorpusContextTests {
     }
 
     @Test func plainAndJSONLCorpusFilesGiveTheTextAroundTheMatch() async throws {
-        let corpus = ReviewProcess.fixture("contamination/corpus")
+        let corpus = Fixtures.path("contamination/corpus")
         try await ReviewProcess.withServer(
-            ingesting: ReviewProcess.fixture("contamination/mbpp-sample.jsonl"), prepare: [["contamination", "run", corpus]]
+            ingesting: Fixtures.path("contamination/mbpp-sample.jsonl"), prepare: [["contamination", "run", corpus]]
         ) { url in
             let plain = try #require(try await Self.contexts(url, task: "mbpp/11", code: "contaminated:lines").first)
             #expect(plain["match"] == "def remove_Occ(s,ch):")
@@ -65,8 +65,8 @@ struct CorpusContextTests {
 
     @Test func aJSONLRecordGivesTheTextAroundTheMatchInsideIt() async throws {
         try await ReviewProcess.withServer(
-            ingesting: ReviewProcess.fixture("contamination/mbpp-sample.jsonl"),
-            prepare: [["contamination", "run", ReviewProcess.fixture("review/forum.jsonl")]]
+            ingesting: Fixtures.path("contamination/mbpp-sample.jsonl"),
+            prepare: [["contamination", "run", Fixtures.path("review/forum.jsonl")]]
         ) { url in
             let context = try #require(try await Self.contexts(url, task: "mbpp/11", code: "contaminated:lines").first)
             #expect(context["match"] == "def remove_Occ(s,ch):")

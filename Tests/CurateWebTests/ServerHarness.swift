@@ -1,5 +1,6 @@
 import CurateCore
 import CurateStore
+import CurateTestSupport
 import Foundation
 @testable import CurateWeb
 #if canImport(FoundationNetworking)
@@ -11,8 +12,8 @@ final class ServerHarness: Sendable {
     let base: URL
     let token: String
     let desk: ReviewDesk
-    /// The temporary folder holding the store and the edit logs.
-    let directory: URL
+    /// The temporary folder holding the store and the edit logs (removed after the test).
+    let directory: TemporaryDirectory
 
     struct Reply {
         var status: Int
@@ -25,21 +26,14 @@ final class ServerHarness: Sendable {
         var errorMessage: String { (json["error"] as? [String: Any])?["message"] as? String ?? "" }
     }
 
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static func fixture(_ relative: String) -> String {
-        packageRoot.appendingPathComponent("Tests/Fixtures").appendingPathComponent(relative).path
-    }
-
     /// Runs `body` against a server over a fresh store holding the tasks of `fixture` (a path under Tests/Fixtures),
     /// an edit log folder of its own and, when `sandbox`, a warm one-worker sandbox pool; stops them afterwards.
     static func with<T: Sendable>(
         fixture: String = "ingest/mbpp-small.jsonl", sandbox: Bool = false, _ body: (ServerHarness) async throws -> T
     ) async throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("curate-web-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try TemporaryDirectory("web")
         let store = try TaskStore(path: directory.appendingPathComponent("store.sqlite").path)
-        let report = Ingestor(store: store).ingest(paths: [Self.fixture(fixture)], options: IngestOptions())
+        let report = Ingestor(store: store).ingest(paths: [Fixtures.path(fixture)], options: IngestOptions())
         precondition(!report.hasRejections, "fixture \(fixture) did not ingest cleanly")
         let edits = directory.appendingPathComponent("edits").path
         guard sandbox else { return try await serve(ReviewDesk(store: store, editsDirectory: edits), directory: directory, body) }
@@ -48,7 +42,7 @@ final class ServerHarness: Sendable {
         }
     }
 
-    private static func serve<T: Sendable>(_ desk: ReviewDesk, directory: URL, _ body: (ServerHarness) async throws -> T) async throws -> T {
+    private static func serve<T: Sendable>(_ desk: ReviewDesk, directory: TemporaryDirectory, _ body: (ServerHarness) async throws -> T) async throws -> T {
         let server = try ReviewServer(host: "127.0.0.1", port: 0, logLevel: .critical)
         let (ready, continuation) = AsyncStream<String>.makeStream()
         let serving = Task { try await server.run(desk: desk) { url in continuation.yield(url) } }
@@ -62,7 +56,7 @@ final class ServerHarness: Sendable {
         return try await body(harness)
     }
 
-    private init(base: URL, token: String, desk: ReviewDesk, directory: URL) {
+    private init(base: URL, token: String, desk: ReviewDesk, directory: TemporaryDirectory) {
         self.base = base
         self.token = token
         self.desk = desk

@@ -11,6 +11,7 @@ public enum ContaminationError: LocalizedError, Equatable {
     case partialMismatch(path: String, reason: String)
     case partialKeyScheme(path: String, found: Int, expected: Int, shard: String)
     case cannotWrite(path: String, reason: String)
+    case nothingScanned(files: Int, binaryFiles: Int, filesWithErrors: Int, unopenedDirectories: Int)
 
     public var errorDescription: String? {
         switch self {
@@ -32,6 +33,10 @@ public enum ContaminationError: LocalizedError, Equatable {
                 + "partials of different key schemes cannot be merged. Re-run that shard (\(shard)) with this curate."
         case .cannotWrite(let path, let reason):
             return "cannot write '\(path)': \(reason). Check the directory exists and is writable."
+        case .nothingScanned(let files, let binaryFiles, let filesWithErrors, let unopenedDirectories):
+            return "the corpus gave no text to scan (\(files) files listed, \(binaryFiles) binary, \(filesWithErrors) with errors, "
+                + "\(unopenedDirectories) directories not opened), so no flags were recorded and the earlier ones stay. "
+                + "Check the corpus paths and --include/--exclude."
         }
     }
 }
@@ -96,7 +101,7 @@ public struct OverlapCount: Codable, Sendable, Hashable {
 public struct TaskEvidence: Codable, Sendable, Hashable {
     public var kind: GramKind
     public var fields: [String]
-    /// The normalized benchmark gram (code placeholders shown as `_`).
+    /// The normalized reference gram (code placeholders shown as `_`).
     public var gram: String
     public var location: Evidence
     /// Grams of this kind and task found in the same corpus document.
@@ -131,9 +136,9 @@ public struct ContaminationSummary: Codable, Sendable, Hashable {
     public var shareOneOrTwoLines: Double
     /// Share of those with no line found.
     public var shareNoLines: Double
-    /// Distinct benchmark grams ignored as boilerplate, by kind (`text`, `code`).
+    /// Distinct reference grams ignored as boilerplate, by kind (`text`, `code`).
     public var ignoredNgrams: [String: Int]
-    /// Distinct benchmark grams indexed, by kind.
+    /// Distinct reference grams indexed, by kind.
     public var indexedGrams: [String: Int]
 }
 
@@ -145,20 +150,28 @@ public struct ContaminationResult: Codable, Sendable, Hashable {
     public var stats: ScanStats
     public var tasks: [TaskContamination]
     public var diagnostics: [Diagnostic]
+
+    /// Throws when the scan read no text: its verdicts would say "clean" about every task without having looked.
+    public func requireScannedText() throws {
+        guard stats.textBytes == 0 else { return }
+        throw ContaminationError.nothingScanned(
+            files: stats.files, binaryFiles: stats.binaryFilesSkipped, filesWithErrors: stats.filesWithErrors,
+            unopenedDirectories: stats.directoriesSkipped)
+    }
 }
 
 /// A rank's share of a sharded audit, written atomically with a `.done` marker.
 public struct ContaminationPartial: Codable, Sendable, Hashable {
     /// Gram key scheme this build writes (1: no field, FNV keys; 2: rotate-add token states; 3: word-at-a-time token
     /// values, multiplicative keys; 4: line keys over the words' janitor values; 5: the same keys, the listing in byte
-    /// order of paths and fingerprinted by its paths alone; 6: the same, `__pycache__` directories not listed); merge
-    /// refuses others.
-    public static let currentKeyScheme = 6
+    /// order of paths and fingerprinted by its paths alone; 6: the same, `__pycache__` directories not listed; 7: the
+    /// same, symbolic links followed); merge refuses others.
+    public static let currentKeyScheme = 7
 
     /// Key scheme the partial was written with.
     public var keyScheme: Int
     public var fingerprint: String
-    /// Dataset audited (nil: all), so `merge` can rebuild the same benchmark index.
+    /// Dataset audited (nil: all), so `merge` can rebuild the same reference index.
     public var dataset: String?
     public var options: ContaminationOptions
     public var rank: Int
@@ -183,21 +196,21 @@ public struct ScanProgress: Sendable {
     public var filesTotal: Int
 }
 
-/// The contamination audit: index the benchmark, stream the corpus past it, turn the tally into per-task verdicts.
+/// The contamination audit: index the reference tasks, stream the corpus past it, turn the tally into per-task verdicts.
 public enum ContaminationAudit {
-    /// Benchmark tasks from the store: each task's newest revision.
-    public static func tasks(store: TaskStore, dataset: String?) throws -> [BenchmarkTask] {
+    /// Reference tasks (the tasks audited) from the store: each task's newest revision.
+    public static func tasks(store: TaskStore, dataset: String?) throws -> [ReferenceTask] {
         let heads = try store.heads(dataset: dataset)
         guard !heads.isEmpty else { throw ContaminationError.noTasks(dataset: dataset ?? "(all)") }
         return try heads.sorted { TaskID.naturalLess($0.task.id, $1.task.id) }.map { head in
-            BenchmarkTask(taskID: head.task.id, revisionID: head.revision.id!, content: try TaskContent.decode(head.revision.content))
+            ReferenceTask(taskID: head.task.id, revisionID: head.revision.id!, content: try TaskContent.decode(head.revision.content))
         }
     }
 
     /// Runs the audit over all of `corpus` (or the `[rank::worldSize]` share) and returns the scan tally with the
     /// index it refers to and the corpus listing.
     public static func scan(
-        tasks: [BenchmarkTask], corpus: [String], options: ContaminationOptions, rank: Int = 0, worldSize: Int = 1,
+        tasks: [ReferenceTask], corpus: [String], options: ContaminationOptions, rank: Int = 0, worldSize: Int = 1,
         progress: (@Sendable (ScanProgress) -> Void)? = nil
     ) async throws -> ContaminationScan {
         try options.validate()
@@ -205,7 +218,7 @@ public enum ContaminationAudit {
             throw ContaminationError.badOption("--rank must be in 0..<--world-size (got rank \(rank) of \(worldSize))")
         }
         let started = ProcessCPU.seconds()
-        let index = BenchmarkIndex(tasks: tasks, n: options.n, kinds: KindMask(options.metrics))
+        let index = ReferenceIndex(tasks: tasks, n: options.n, kinds: KindMask(options.metrics))
         let indexed = ProcessCPU.seconds()
         let (files, listingDiagnostics) = try CorpusListing.files(corpus, format: options.format, include: options.include, exclude: options.exclude)
         let mine = files.filter { $0.index % worldSize == rank }
@@ -223,7 +236,7 @@ public enum ContaminationAudit {
     }
 
     private static func scanFiles(
-        _ files: [CorpusFile], index: BenchmarkIndex, options: ContaminationOptions, progress: (@Sendable (ScanProgress) -> Void)?
+        _ files: [CorpusFile], index: ReferenceIndex, options: ContaminationOptions, progress: (@Sendable (ScanProgress) -> Void)?
     ) async -> ScanTally {
         let queue = FileQueue(files: files)
         let jobs = max(1, min(options.jobs, files.count))
@@ -271,8 +284,8 @@ public enum ContaminationAudit {
 
     /// Reads completed partials from `directory` (every rank of one world size) and merges them into the tally a
     /// single run would have produced.
-    /// `loadTasks` gets the partials' dataset and returns the benchmark (from the store) to check them against.
-    public static func mergePartials(directory: String, loadTasks: (String?) throws -> [BenchmarkTask]) throws -> ContaminationScan {
+    /// `loadTasks` gets the partials' dataset and returns the reference tasks (from the store) to check them against.
+    public static func mergePartials(directory: String, loadTasks: (String?) throws -> [ReferenceTask]) throws -> ContaminationScan {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         let partialNames = names.filter { $0.hasPrefix("contamination-rank-") && $0.hasSuffix(".json") }.sorted()
         guard let firstName = partialNames.first else { throw ContaminationError.partialMissing(rank: 0, worldSize: 1, directory: directory) }
@@ -293,7 +306,7 @@ public enum ContaminationAudit {
         }
         let first = partials[0]
         let options = first.options
-        let index = BenchmarkIndex(tasks: try loadTasks(first.dataset), n: options.n, kinds: KindMask(options.metrics))
+        let index = ReferenceIndex(tasks: try loadTasks(first.dataset), n: options.n, kinds: KindMask(options.metrics))
         let fingerprint = index.fingerprint(options: options.fingerprintText)
         let worldSize = first.worldSize
         var tally = ScanTally()
@@ -301,7 +314,7 @@ public enum ContaminationAudit {
         for (name, partial) in zip(partialNames, partials) {
             let path = (directory as NSString).appendingPathComponent(name)
             guard partial.fingerprint == fingerprint else {
-                throw ContaminationError.partialMismatch(path: path, reason: "different benchmark revisions or options")
+                throw ContaminationError.partialMismatch(path: path, reason: "different reference task revisions or options")
             }
             guard partial.worldSize == worldSize, partial.listing == first.listing else {
                 throw ContaminationError.partialMismatch(path: path, reason: "different world size or corpus listing than '\(firstName)'")
@@ -315,8 +328,10 @@ public enum ContaminationAudit {
         return ContaminationScan(index: index, options: options, tally: tally, files: [], rank: 0, worldSize: worldSize, mergedListing: first.listing, cpu: nil)
     }
 
-    /// Records the verdicts as flags on the audited revisions (superseding this stage's earlier flags on them).
+    /// Records the verdicts as flags on the audited revisions (superseding this stage's earlier flags on them);
+    /// a scan that read no text records nothing and throws.
     public static func record(_ result: ContaminationResult, store: TaskStore) throws {
+        try result.requireScannedText()
         var flags: [(revisionID: Int64, taskID: String, flag: NewFlag)] = []
         for task in result.tasks {
             for code in task.flags {
@@ -345,7 +360,7 @@ public enum ContaminationAudit {
     }
 }
 
-/// CPU seconds of the whole process (user + system, all threads) in each step of an audit: building the benchmark
+/// CPU seconds of the whole process (user + system, all threads) in each step of an audit: building the reference
 /// index and listing the corpus cost the same whatever the corpus holds; reading and scanning grow with it.
 public struct ScanCPUTimes: Sendable {
     public let index: Double
@@ -358,7 +373,7 @@ public struct ScanCPUTimes: Sendable {
 
 /// A finished scan (single run, one rank, or merged partials) with the index its tally refers to.
 public struct ContaminationScan: Sendable {
-    let index: BenchmarkIndex
+    let index: ReferenceIndex
     public let options: ContaminationOptions
     public let tally: ScanTally
     public let files: [CorpusFile]

@@ -1,7 +1,7 @@
 import CScanKernels
 import Foundation
 
-/// The three things compared between benchmark and corpus.
+/// The three things compared between the reference tasks and the corpus.
 public enum GramKind: Int, Codable, Sendable, CaseIterable {
     /// GPT-3 / lm-evaluation-harness janitor n-grams: lowercase, ASCII punctuation deleted, whitespace tokens.
     case text
@@ -240,7 +240,10 @@ final class GramScanner {
         keys = .allocate(capacity: capacity)
     }
 
-    private static let bestLevel = Int32(curate_classify_best_level())
+    /// The fastest kernel level this CPU runs (0 portable C, 1 AVX-512).
+    static let bestLevel = Int32(curate_classify_best_level())
+    /// The kernel level this scanner runs.
+    var kernelLevel: Int32 { level }
 
     deinit {
         lineRange.deallocate()
@@ -272,7 +275,7 @@ final class GramScanner {
     ) {
         guard let base = buffer.baseAddress, buffer.count > 0, !kinds.isEmpty else { return }
         let count = buffer.count
-        let minimumConcrete = filter == nil ? 0 : BenchmarkIndex.minimumConcreteCodeTokens
+        let minimumConcrete = filter == nil ? 0 : ReferenceIndex.minimumConcreteCodeTokens
         let wordKinds = kinds.intersection([.text, .line])
         // The word state is reset even when no word kind is scanned: `prepareCompact` reads it.
         if kinds.contains(.code) { curate_code_reset(parameters, code) }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where a benchmark gram was found in the corpus, with the corpus text that matched.
+/// Where a reference gram was found in the corpus, with the corpus text that matched.
 public struct Evidence: Codable, Sendable, Hashable {
     /// Index of the file in the sorted corpus listing (orders evidence deterministically).
     public var fileIndex: Int
@@ -46,7 +46,7 @@ public struct ScanStats: Codable, Sendable, Hashable {
     }
 }
 
-/// Everything the scan learned about benchmark grams: per matched entry the number of corpus documents it occurs
+/// Everything the scan learned about reference grams: per matched entry the number of corpus documents it occurs
 /// in and its earliest evidence. Tallies of disjoint file sets merge exactly (sum, minimum), which is what makes
 /// `--rank/--world-size` partials combine into the single-run result.
 public struct ScanTally: Codable, Sendable, Hashable {
@@ -71,7 +71,7 @@ public struct ScanTally: Codable, Sendable, Hashable {
 
 /// Scans documents for one worker: exact confirmation of every prefilter hit, per-document counting, evidence.
 final class ScanWorker: GramSink {
-    private let index: BenchmarkIndex
+    private let index: ReferenceIndex
     private let scanner: GramScanner
     /// Per entry: serial of the last document that counted it, and how many documents did (raw buffers: hot path).
     private let lastDocument: UnsafeMutablePointer<Int>
@@ -90,7 +90,7 @@ final class ScanWorker: GramSink {
     private let reader: CorpusReader
     static let evidenceTextLimit = 400
 
-    init(index: BenchmarkIndex, textField: String) {
+    init(index: ReferenceIndex, textField: String) {
         self.index = index
         scanner = GramScanner(n: index.n)
         entryCount = index.entryCount

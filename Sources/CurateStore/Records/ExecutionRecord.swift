@@ -6,6 +6,23 @@ import GRDB
 public struct ExecutionRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "execution"
 
+    /// The columns of `execution` rows, for typed queries.
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let revisionID = Column(CodingKeys.revisionID)
+        public static let key = Column(CodingKeys.key)
+        public static let status = Column(CodingKeys.status)
+        public static let passed = Column(CodingKeys.passed)
+        public static let verdict = Column(CodingKeys.verdict)
+        public static let cpuSeconds = Column(CodingKeys.cpuSeconds)
+        public static let wallSeconds = Column(CodingKeys.wallSeconds)
+        public static let peakMemoryKB = Column(CodingKeys.peakMemoryKB)
+        public static let pythonVersion = Column(CodingKeys.pythonVersion)
+        public static let timeoutSeconds = Column(CodingKeys.timeoutSeconds)
+        public static let calibratedTimeoutSeconds = Column(CodingKeys.calibratedTimeoutSeconds)
+        public static let createdAt = Column(CodingKeys.createdAt)
+    }
+
     public var id: Int64?
     public var revisionID: Int64
     /// `ExecutionRequest.key`.

@@ -7,6 +7,20 @@ import GRDB
 public struct FlagRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "flag"
 
+    /// The columns of `flag` rows, for typed queries.
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let revisionID = Column(CodingKeys.revisionID)
+        public static let taskID = Column(CodingKeys.taskID)
+        public static let stage = Column(CodingKeys.stage)
+        public static let code = Column(CodingKeys.code)
+        public static let severity = Column(CodingKeys.severity)
+        public static let message = Column(CodingKeys.message)
+        public static let evidence = Column(CodingKeys.evidence)
+        public static let createdAt = Column(CodingKeys.createdAt)
+        public static let supersededAt = Column(CodingKeys.supersededAt)
+    }
+
     public enum Severity: String, Codable, Sendable, DatabaseValueConvertible, CaseIterable {
         /// A measurement or remark that never excludes a task.
         case info
@@ -52,6 +66,16 @@ public struct FlagRecord: Codable, Sendable, Hashable, FetchableRecord, MutableP
 /// A row of `flagOverride`: an editor's audited decision to dismiss or reinstate a flag.
 public struct FlagOverrideRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "flagOverride"
+
+    /// The columns of `flagOverride` rows, for typed queries.
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let flagID = Column(CodingKeys.flagID)
+        public static let editor = Column(CodingKeys.editor)
+        public static let action = Column(CodingKeys.action)
+        public static let reason = Column(CodingKeys.reason)
+        public static let createdAt = Column(CodingKeys.createdAt)
+    }
 
     public enum Action: String, Codable, Sendable, DatabaseValueConvertible {
         case dismiss, reinstate

@@ -4,6 +4,19 @@ import GRDB
 /// A row of `ingestedFile`: one ingest of one input file, with its hash and what was accepted.
 public struct IngestedFileRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "ingestedFile"
+
+    /// The columns of `ingestedFile` rows, for typed queries.
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let path = Column(CodingKeys.path)
+        public static let sha256 = Column(CodingKeys.sha256)
+        public static let format = Column(CodingKeys.format)
+        public static let dataset = Column(CodingKeys.dataset)
+        public static let accepted = Column(CodingKeys.accepted)
+        public static let rejected = Column(CodingKeys.rejected)
+        public static let createdAt = Column(CodingKeys.createdAt)
+    }
+
     public var id: Int64?
     public var path: String
     public var sha256: String

@@ -7,6 +7,20 @@ import GRDB
 public struct MathQADropRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "mathqaDrop"
 
+    /// The columns of `mathQADrop` rows, for typed queries.
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let dataset = Column(CodingKeys.dataset)
+        public static let split = Column(CodingKeys.split)
+        public static let sourcePath = Column(CodingKeys.sourcePath)
+        public static let recordIndex = Column(CodingKeys.recordIndex)
+        public static let reason = Column(CodingKeys.reason)
+        public static let message = Column(CodingKeys.message)
+        public static let location = Column(CodingKeys.location)
+        public static let linearFormula = Column(CodingKeys.linearFormula)
+        public static let createdAt = Column(CodingKeys.createdAt)
+    }
+
     public var id: Int64?
     /// `mathqa-python` or `mathqa-python-extended`.
     public var dataset: String
@@ -43,7 +57,7 @@ public struct MathQADropRecord: Codable, Sendable, Hashable, FetchableRecord, Mu
     /// Replaces the drops of each listed source file in `dataset` with `records`, in one transaction.
     public static func replace(in store: TaskStore, dataset: String, sourcePaths: [String], with records: [MathQADropRecord]) throws {
         try store.write { db in
-            try MathQADropRecord.filter(Column("dataset") == dataset && sourcePaths.contains(Column("sourcePath"))).deleteAll(db)
+            try MathQADropRecord.filter(MathQADropRecord.Columns.dataset == dataset && sourcePaths.contains(MathQADropRecord.Columns.sourcePath)).deleteAll(db)
             for var record in records { try record.insert(db) }
         }
     }
@@ -51,9 +65,9 @@ public struct MathQADropRecord: Codable, Sendable, Hashable, FetchableRecord, Mu
     /// Drops of `dataset`, optionally one reason only, in split then record order.
     public static func fetch(in store: TaskStore, dataset: String, reason: String? = nil) throws -> [MathQADropRecord] {
         try store.read { db in
-            var request = MathQADropRecord.filter(Column("dataset") == dataset)
-            if let reason { request = request.filter(Column("reason") == reason) }
-            return try request.order(Column("split"), Column("recordIndex")).fetchAll(db)
+            var request = MathQADropRecord.filter(MathQADropRecord.Columns.dataset == dataset)
+            if let reason { request = request.filter(MathQADropRecord.Columns.reason == reason) }
+            return try request.order(MathQADropRecord.Columns.split, MathQADropRecord.Columns.recordIndex).fetchAll(db)
         }
     }
 }

@@ -5,6 +5,22 @@ import GRDB
 public struct SampleEvaluationRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "sampleEvaluation"
 
+    /// The columns of `sampleEvaluation` rows, for typed queries.
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let revisionID = Column(CodingKeys.revisionID)
+        public static let taskID = Column(CodingKeys.taskID)
+        public static let samplesPath = Column(CodingKeys.samplesPath)
+        public static let samplesSHA256 = Column(CodingKeys.samplesSHA256)
+        public static let n = Column(CodingKeys.n)
+        public static let c = Column(CodingKeys.c)
+        public static let passAt1 = Column(CodingKeys.passAt1)
+        public static let passAt10 = Column(CodingKeys.passAt10)
+        public static let passAt100 = Column(CodingKeys.passAt100)
+        public static let passedSamples = Column(CodingKeys.passedSamples)
+        public static let createdAt = Column(CodingKeys.createdAt)
+    }
+
     public var id: Int64?
     public var revisionID: Int64
     public var taskID: String

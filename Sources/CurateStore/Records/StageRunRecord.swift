@@ -5,6 +5,18 @@ import GRDB
 public struct StageRunRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "stageRun"
 
+    /// The columns of `stageRun` rows, for typed queries.
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let pipeline = Column(CodingKeys.pipeline)
+        public static let stage = Column(CodingKeys.stage)
+        public static let fingerprint = Column(CodingKeys.fingerprint)
+        public static let status = Column(CodingKeys.status)
+        public static let summary = Column(CodingKeys.summary)
+        public static let startedAt = Column(CodingKeys.startedAt)
+        public static let finishedAt = Column(CodingKeys.finishedAt)
+    }
+
     public enum Status: String, Codable, Sendable, DatabaseValueConvertible {
         case running, succeeded, failed
     }

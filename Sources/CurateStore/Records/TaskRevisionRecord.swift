@@ -5,6 +5,22 @@ import GRDB
 public struct TaskRevisionRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "taskRevision"
 
+    /// The columns of `taskRevision` rows, for typed queries.
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let taskID = Column(CodingKeys.taskID)
+        public static let number = Column(CodingKeys.number)
+        public static let contentHash = Column(CodingKeys.contentHash)
+        public static let content = Column(CodingKeys.content)
+        public static let origin = Column(CodingKeys.origin)
+        public static let author = Column(CodingKeys.author)
+        public static let note = Column(CodingKeys.note)
+        public static let sourcePath = Column(CodingKeys.sourcePath)
+        public static let sourceLocation = Column(CodingKeys.sourceLocation)
+        public static let rawSHA256 = Column(CodingKeys.rawSHA256)
+        public static let createdAt = Column(CodingKeys.createdAt)
+    }
+
     /// What kind of actor made a revision.
     public enum Origin: String, Codable, Sendable, DatabaseValueConvertible {
         case ingest, conversion, editor

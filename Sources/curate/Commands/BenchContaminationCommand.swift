@@ -41,11 +41,11 @@ struct BenchContaminationCommand: AsyncParsableCommand {
     var report: String?
 
     func run() async throws {
-        let tasks: [BenchmarkTask]
+        let tasks: [ReferenceTask]
         if let store, let stored = try? ContaminationAudit.tasks(store: try TaskStore(path: store), dataset: dataset) {
             tasks = stored
         } else {
-            tasks = try MBPPBenchmark.load(path: mbpp)
+            tasks = try MBPPReferenceTasks.load(path: mbpp)
         }
         var options = ContaminationOptions()
         options.format = format

@@ -34,7 +34,7 @@ struct ContaminationOutputOptions: ParsableArguments {
 struct ContaminationRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Scan a corpus (directories, JSONL, .gz/.zst, Posts.xml, Wikipedia XML) for the benchmark's tasks."
+        abstract: "Scan a corpus (directories, JSONL, .gz/.zst, Posts.xml, Wikipedia XML) for the store's tasks."
     )
 
     /// The OPTIONS section of this command's help, shown by `curate contamination --help` too.
@@ -177,6 +177,7 @@ struct ContaminationMergeCommand: AsyncParsableCommand {
 /// Shared rendering of a finished audit: record, report, JSON or tables.
 enum ContaminationRendering {
     static func finish(_ result: ContaminationResult, store: TaskStore, output: ContaminationOutputOptions, seconds: Double?) throws {
+        try result.requireScannedText()
         if !output.noRecord { try ContaminationAudit.record(result, store: store) }
         if let report = output.report { try ContaminationAudit.writeReport(result, to: report) }
         if output.json {

@@ -9,8 +9,8 @@ import Testing
     static var corpus: String { fixtures.appendingPathComponent("corpus").path }
     static var corrupt: String { fixtures.appendingPathComponent("corrupt").path }
 
-    static func benchmark() throws -> [BenchmarkTask] {
-        try MBPPBenchmark.load(path: fixtures.appendingPathComponent("mbpp-sample.jsonl").path)
+    static func referenceTasks() throws -> [ReferenceTask] {
+        try MBPPReferenceTasks.load(path: fixtures.appendingPathComponent("mbpp-sample.jsonl").path)
     }
 
     static func options(jobs: Int = 1) -> ContaminationOptions {
@@ -30,7 +30,7 @@ import Testing
     ]
 
     @Test func findsExactlyThePlantedTasks() async throws {
-        let scan = try await ContaminationAudit.scan(tasks: Self.benchmark(), corpus: [Self.corpus], options: Self.options())
+        let scan = try await ContaminationAudit.scan(tasks: Self.referenceTasks(), corpus: [Self.corpus], options: Self.options())
         let result = scan.result()
         let flagged = Dictionary(uniqueKeysWithValues: result.tasks.filter { !$0.flags.isEmpty }.map { ($0.taskID, $0) })
         #expect(Set(flagged.keys) == Set(Self.planted.keys))
@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func verbatimCopyMatchesEveryLineAndNgram() async throws {
-        let result = try await ContaminationAudit.scan(tasks: Self.benchmark(), corpus: [Self.corpus], options: Self.options()).result()
+        let result = try await ContaminationAudit.scan(tasks: Self.referenceTasks(), corpus: [Self.corpus], options: Self.options()).result()
         let task = try #require(result.tasks.first { $0.taskID == "mbpp/3" })
         #expect(task.lines.found == task.lines.total)
         #expect(task.code.found == task.code.total)
@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func renamedVariablesAreFoundOnlyByCodeTokens() async throws {
-        let result = try await ContaminationAudit.scan(tasks: Self.benchmark(), corpus: [Self.corpus], options: Self.options()).result()
+        let result = try await ContaminationAudit.scan(tasks: Self.referenceTasks(), corpus: [Self.corpus], options: Self.options()).result()
         let task = try #require(result.tasks.first { $0.taskID == "mbpp/20" })
         #expect(task.code.fraction >= 0.9)
         #expect(task.lines.found == 0)
@@ -65,7 +65,7 @@ import Testing
     }
 
     @Test func postBodyEvidenceNamesTheRow() async throws {
-        let result = try await ContaminationAudit.scan(tasks: Self.benchmark(), corpus: [Self.corpus], options: Self.options()).result()
+        let result = try await ContaminationAudit.scan(tasks: Self.referenceTasks(), corpus: [Self.corpus], options: Self.options()).result()
         let task = try #require(result.tasks.first { $0.taskID == "mbpp/4" })
         let line = try #require(task.evidence.first { $0.kind == .line })
         #expect(line.location.document?.hasPrefix("Id=2") == true)
@@ -73,7 +73,7 @@ import Testing
     }
 
     @Test func workersAndShardsGiveTheSingleRunResult() async throws {
-        let tasks = try Self.benchmark()
+        let tasks = try Self.referenceTasks()
         let corpora = [Self.corpus, Self.corrupt]
         let single = try await ContaminationAudit.scan(tasks: tasks, corpus: corpora, options: Self.options()).result()
         var parallel = try await ContaminationAudit.scan(tasks: tasks, corpus: corpora, options: Self.options(jobs: 3)).result()
@@ -98,7 +98,7 @@ import Testing
     }
 
     @Test func mergeRefusesMissingOrUnfinishedRanks() async throws {
-        let tasks = try Self.benchmark()
+        let tasks = try Self.referenceTasks()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("contamination-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let scan = try await ContaminationAudit.scan(tasks: tasks, corpus: [Self.corpus], options: Self.options(), rank: 1, worldSize: 2)
@@ -115,7 +115,7 @@ import Testing
     /// Gram keys differ between key schemes, so a partial written by another scheme (or by a curate from before
     /// schemes were recorded) must be refused by name, with both versions and the shard to re-run.
     @Test func mergeRefusesPartialsOfAnotherKeyScheme() async throws {
-        let tasks = try Self.benchmark()
+        let tasks = try Self.referenceTasks()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("contamination-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var paths: [String] = []
@@ -147,7 +147,7 @@ import Testing
 
     @Test func corruptShardsAreReportedWithOffsetsAndSkipped() async throws {
         let result = try await ContaminationAudit.scan(
-            tasks: Self.benchmark(), corpus: [Self.corrupt, Self.corpus], options: Self.options()).result()
+            tasks: Self.referenceTasks(), corpus: [Self.corrupt, Self.corpus], options: Self.options()).result()
         #expect(Set(result.tasks.filter { !$0.flags.isEmpty }.map(\.taskID)) == Set(Self.planted.keys))
         let byFile = Dictionary(grouping: result.diagnostics) { ($0.file as NSString).lastPathComponent }
         let truncated = try #require(byFile["truncated.jsonl.gz"]?.first)
@@ -163,7 +163,7 @@ import Testing
     @Test func boilerplateNgramsAreIgnoredAndCounted() async throws {
         var options = Self.options()
         options.maxDocumentFrequency = 1
-        let tasks = try Self.benchmark()
+        let tasks = try Self.referenceTasks()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("contamination-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -181,7 +181,7 @@ import Testing
     @Test func metricsSubsetScansOnlyThoseKinds() async throws {
         var options = Self.options()
         options.metrics = [.line]
-        let result = try await ContaminationAudit.scan(tasks: Self.benchmark(), corpus: [Self.corpus], options: options).result()
+        let result = try await ContaminationAudit.scan(tasks: Self.referenceTasks(), corpus: [Self.corpus], options: options).result()
         let flagged = Set(result.tasks.filter { !$0.flags.isEmpty }.map(\.taskID))
         #expect(flagged == Set(Self.planted.keys).subtracting(["mbpp/20"]))
         #expect(result.tasks.allSatisfy { $0.text.total == 0 && $0.code.total == 0 })

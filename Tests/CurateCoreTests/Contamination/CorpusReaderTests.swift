@@ -1,3 +1,4 @@
+import CurateTestSupport
 import Foundation
 import Testing
 @testable import CurateCore
@@ -99,7 +100,8 @@ import Testing
     /// A directory nested deeper than PATH_MAX cannot be opened by path (ENAMETOOLONG, even as root): the audit must
     /// name it with the reason, count it, and still scan the rest of the corpus.
     @Test func unopenableDirectoriesAreReportedAndCounted() async throws {
-        let root = try Fixtures.temporaryDirectory().path
+        let directory = try TemporaryDirectory()
+        let root = directory.path
         try Data("def f(x):\n    return x\n".utf8).write(to: URL(fileURLWithPath: root + "/top.py"))
         let name = String(repeating: "d", count: 200)
         var descriptors = [open(root, O_RDONLY | O_DIRECTORY)]
@@ -134,28 +136,29 @@ import Testing
         #expect(skipped.message == "cannot open directory (\(String(cString: strerror(ENAMETOOLONG)))); its files skipped")
 
         let result = try await ContaminationAudit.scan(
-            tasks: ContaminationFixtureTests.benchmark(), corpus: [root], options: ContaminationFixtureTests.options()).result()
+            tasks: ContaminationFixtureTests.referenceTasks(), corpus: [root], options: ContaminationFixtureTests.options()).result()
         #expect(result.stats.files == 1 && result.stats.directoriesSkipped == 1)
         #expect(result.diagnostics == listing.diagnostics)
     }
 
     /// A temporary directory holding `files` at their relative paths (directories made as needed).
-    private func temporaryDirectory(_ files: [String: Data]) throws -> String {
-        let root = try Fixtures.temporaryDirectory().path
+    private func temporaryDirectory(_ files: [String: Data]) throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory()
+        let root = directory.path
         for (name, data) in files {
             let url = URL(fileURLWithPath: root + "/" + name)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try data.write(to: url)
         }
-        return root
+        return directory
     }
 
     /// The audit's result for a temporary directory holding `files`.
     private func scanDirectory(_ files: [String: Data]) async throws -> ContaminationResult {
-        let root = try temporaryDirectory(files)
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let directory = try temporaryDirectory(files)
+        let root = directory.path
         return try await ContaminationAudit.scan(
-            tasks: ContaminationFixtureTests.benchmark(), corpus: [root], options: ContaminationFixtureTests.options()).result()
+            tasks: ContaminationFixtureTests.referenceTasks(), corpus: [root], options: ContaminationFixtureTests.options()).result()
     }
 
     @Test func binaryExtensionsAreCountedAsSkippedWithoutProbing() async throws {
@@ -185,7 +188,7 @@ import Testing
     }
 
     /// A temporary directory holding a one-line Python file at each relative path.
-    private func tree(_ files: [String]) throws -> String {
+    private func tree(_ files: [String]) throws -> TemporaryDirectory {
         try temporaryDirectory(Dictionary(uniqueKeysWithValues: files.map { ($0, Data("x = 1\n".utf8)) }))
     }
 
@@ -194,8 +197,8 @@ import Testing
     /// given out of order or nested give the same order without duplicates.
     @Test func listingIsInByteOrderOfPaths() throws {
         let files = ["a.py", "a/x.py", "a/b/y.py", "a-b/z.py", "a.d/w.py", "B/v.py", "a/b.py", "ab.py", "é.py", "Z.py", "a/b-c.py"]
-        let root = try tree(files)
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let directory = try tree(files)
+        let root = directory.path
         func byteOrder(_ paths: [String]) -> [String] { paths.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) } }
         let listing = try CorpusListing.files([root], format: .auto, include: [], exclude: [])
         #expect(listing.files.map { String($0.path.dropFirst(root.count + 1)) } == byteOrder(files))
@@ -207,8 +210,8 @@ import Testing
     @Test func bytecodeDirectoriesAreNotListed() throws {
         let kept = ["m.py", "pkg/__pycache__.py", "pkg/__pycache__x/y.py", "pkg/a.py"]
         let files = kept + ["__pycache__/m.cpython-311.pyc", "pkg/__pycache__/a.cpython-311.pyc", "pkg/__pycache__/notes.txt"]
-        let root = try tree(files)
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let directory = try tree(files)
+        let root = directory.path
         let listing = try CorpusListing.files([root], format: .auto, include: [], exclude: [])
         #expect(listing.files.map { String($0.path.dropFirst(root.count + 1)) } == kept)
     }
@@ -233,8 +236,8 @@ import Testing
 
     @Test(arguments: [100, 9000, 70000])
     func fileThatGrewAfterListingIsReadToItsEnd(size: Int) throws {
-        let root = try temporaryDirectory(["grow.txt": Data(repeating: UInt8(ascii: "a"), count: size)])
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let directory = try temporaryDirectory(["grow.txt": Data(repeating: UInt8(ascii: "a"), count: size)])
+        let root = directory.path
         let file = try #require(CorpusListing.files([root], format: .auto, include: [], exclude: []).files.first)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: file.path))
         try handle.seekToEnd()
@@ -263,7 +266,7 @@ import Testing
             """
         let path = directory.appendingPathComponent("dump.xml")
         try xml.write(to: path, atomically: true, encoding: .utf8)
-        let tasks = try ContaminationFixtureTests.benchmark()
+        let tasks = try ContaminationFixtureTests.referenceTasks()
         let result = try await ContaminationAudit.scan(tasks: tasks, corpus: [path.path], options: ContaminationOptions()).result()
         #expect(result.stats.documents == 2)
         let task = try #require(result.tasks.first { $0.taskID == "mbpp/3" })

@@ -133,14 +133,14 @@ private func grams(_ text: String, n: Int, kinds: KindMask) -> [(GramKind, Strin
     ])
     func concreteCodeTokensAreTheNonPlaceholderTokens(gram: String) {
         let bytes = Array(gram.utf8)
-        #expect(BenchmarkIndex.concreteTokens(bytes) == bytes.split(separator: 0x20).filter { $0 != [0x01] }.count)
+        #expect(ReferenceIndex.concreteTokens(bytes) == bytes.split(separator: 0x20).filter { $0 != [0x01] }.count)
     }
 
     @Test func indexSkipsTrivialLinesAndCountsDistinctGrams() {
-        let task = BenchmarkTask(
+        let task = ReferenceTask(
             taskID: "t/1", revisionID: 1,
             content: TaskContent(description: "short", solution: "def f(a):\r\n    if a:\r\n        return 1\r\n    else:\r\n        return a\r\n", tests: []))
-        let index = BenchmarkIndex(tasks: [task], n: 13)
+        let index = ReferenceIndex(tasks: [task], n: 13)
         #expect(index.taskTotals[0][GramKind.line.rawValue] == 3)
         #expect(index.taskTotals[0][GramKind.text.rawValue] == 0)
     }
@@ -244,7 +244,9 @@ private struct TrickyText {
     }
 }
 
-@Suite struct GramScannerEquivalenceTests {
+/// The scanner's kernel paths against the byte-by-byte definition (`ReferenceGrams`): the portable C path runs
+/// everywhere, the AVX-512 path in its own suite that is reported as skipped, with the reason, on CPUs without it.
+enum ScanKernelEquivalence {
     /// Every gram the scanner emits, per kind in order, as [key, first byte, last byte].
     private struct Emitted: GramSink {
         var grams: [GramKind: [[UInt64]]] = [.text: [], .code: [], .line: []]
@@ -254,68 +256,88 @@ private struct TrickyText {
     }
 
     /// A prefilter every key passes: the scan then takes its corpus path (and drops code windows with fewer than
-    /// `BenchmarkIndex.minimumConcreteCodeTokens` concrete tokens).
+    /// `ReferenceIndex.minimumConcreteCodeTokens` concrete tokens).
     private static let passAll = [UInt64](repeating: ~0, count: 1024)
 
-    private func check(_ bytes: [UInt8], n: Int) {
+    static func check(_ bytes: [UInt8], n: Int, portable: Bool) {
         let expected = ReferenceGrams.grams(bytes, n: n)
-        let concrete = ReferenceGrams.grams(bytes, n: n, minimumConcrete: BenchmarkIndex.minimumConcreteCodeTokens)
-        for portable in [true, false] {
-            let scanner = GramScanner(n: n, portable: portable)
-            var emitted = Emitted(), filtered = Emitted()
-            bytes.withUnsafeBufferPointer { scanner.scan($0, kinds: .all, filter: nil, filterShift: 0, sink: &emitted) }
-            bytes.withUnsafeBufferPointer { buffer in
-                Self.passAll.withUnsafeBufferPointer { scanner.scan(buffer, kinds: .all, filter: $0.baseAddress!, filterShift: 48, sink: &filtered) }
-            }
-            for kind in GramKind.allCases {
-                #expect(emitted.grams[kind]! == expected[kind]!, "\(kind), portable \(portable), \(bytes.count) bytes")
-                #expect(filtered.grams[kind]! == concrete[kind]!, "\(kind), portable \(portable), \(bytes.count) bytes, filtered")
-            }
+        let concrete = ReferenceGrams.grams(bytes, n: n, minimumConcrete: ReferenceIndex.minimumConcreteCodeTokens)
+        let scanner = GramScanner(n: n, portable: portable)
+        var emitted = Emitted(), filtered = Emitted()
+        bytes.withUnsafeBufferPointer { scanner.scan($0, kinds: .all, filter: nil, filterShift: 0, sink: &emitted) }
+        bytes.withUnsafeBufferPointer { buffer in
+            Self.passAll.withUnsafeBufferPointer { scanner.scan(buffer, kinds: .all, filter: $0.baseAddress!, filterShift: 48, sink: &filtered) }
+        }
+        for kind in GramKind.allCases {
+            #expect(emitted.grams[kind]! == expected[kind]!, "\(kind), portable \(portable), \(bytes.count) bytes")
+            #expect(filtered.grams[kind]! == concrete[kind]!, "\(kind), portable \(portable), \(bytes.count) bytes, filtered")
         }
     }
 
-    @Test(arguments: [0, 1, 2, 3, 63, 64, 65, 127, 128, 129, 1000, 4096])
-    func randomTextOfEveryEdgeLength(length: Int) {
+    static let edgeLengths = [0, 1, 2, 3, 63, 64, 65, 127, 128, 129, 1000, 4096]
+
+    static func randomTextOfEveryEdgeLength(_ length: Int, portable: Bool) {
         var text = TrickyText(state: UInt64(length))
-        for n in [1, 3, 13] { check(text.bytes(length), n: n) }
+        for n in [1, 3, 13] { check(text.bytes(length), n: n, portable: portable) }
     }
 
-    @Test func chunkEdgesWithLongWordsAndTokensAcrossThem() {
+    static func chunkEdgesWithLongWordsAndTokensAcrossThem(portable: Bool) {
         var text = TrickyText(state: 7)
         let chunk = GramScanner.chunkBlocks * 64
-        check(text.bytes(3 * chunk + 17), n: 13)
+        check(text.bytes(3 * chunk + 17), n: 13, portable: portable)
         let longWord = Array(repeating: Array("Ab,c_d.".utf8), count: chunk / 3).joined()
-        check(Array("x = ".utf8) + longWord + Array(" end\n".utf8) + text.bytes(2000), n: 3)
-        check(Array(repeating: UInt8(ascii: "z"), count: chunk - 1) + Array(" y\r\n  w".utf8), n: 2)
+        check(Array("x = ".utf8) + longWord + Array(" end\n".utf8) + text.bytes(2000), n: 3, portable: portable)
+        check(Array(repeating: UInt8(ascii: "z"), count: chunk - 1) + Array(" y\r\n  w".utf8), n: 2, portable: portable)
     }
 
-    @Test func tokensAndWordsEndingStartingAndSpanningAtBlockEdges() {
+    static func tokensAndWordsEndingStartingAndSpanningAtBlockEdges(portable: Bool) {
         for split in [1, 62, 63, 64, 65, 127, 128, 192] {
             let run = Array(repeating: UInt8(ascii: "a"), count: split)
-            check(run + Array(" b\n".utf8) + Array(repeating: UInt8(ascii: "C"), count: 130) + Array(".d e\n".utf8) + run, n: 2)
-            check(Array(repeating: UInt8(ascii: " "), count: split) + Array("if\nx ".utf8) + run, n: 1)
+            check(run + Array(" b\n".utf8) + Array(repeating: UInt8(ascii: "C"), count: 130) + Array(".d e\n".utf8) + run, n: 2, portable: portable)
+            check(Array(repeating: UInt8(ascii: " "), count: split) + Array("if\nx ".utf8) + run, n: 1, portable: portable)
         }
     }
 
-    @Test func aReusedScannerForgetsTheDocumentBefore() {
+    static func aReusedScannerForgetsTheDocumentBefore(portable: Bool) {
         var text = TrickyText(state: 11)
         let documents = (0..<6).map { text.bytes(500 + 700 * $0) + Array("open_word_at_the_end".utf8) }
         let kinds: [KindMask] = [.all, .code, .text, .line, [.text, .line], .all]
-        for portable in [true, false] {
-            let reused = GramScanner(n: 5, portable: portable)
-            for (bytes, kind) in zip(documents, kinds) {
-                var again = Emitted(), fresh = Emitted()
-                bytes.withUnsafeBufferPointer { reused.scan($0, kinds: kind, filter: nil, filterShift: 0, sink: &again) }
-                bytes.withUnsafeBufferPointer { GramScanner(n: 5, portable: portable).scan($0, kinds: kind, filter: nil, filterShift: 0, sink: &fresh) }
-                #expect(again.grams == fresh.grams, "kinds \(kind.rawValue), portable \(portable)")
-                #expect(again.grams.values.contains { !$0.isEmpty })
-            }
+        let reused = GramScanner(n: 5, portable: portable)
+        for (bytes, kind) in zip(documents, kinds) {
+            var again = Emitted(), fresh = Emitted()
+            bytes.withUnsafeBufferPointer { reused.scan($0, kinds: kind, filter: nil, filterShift: 0, sink: &again) }
+            bytes.withUnsafeBufferPointer { GramScanner(n: 5, portable: portable).scan($0, kinds: kind, filter: nil, filterShift: 0, sink: &fresh) }
+            #expect(again.grams == fresh.grams, "kinds \(kind.rawValue), portable \(portable)")
+            #expect(again.grams.values.contains { !$0.isEmpty })
         }
     }
 
-    @Test func crlfTabsAndHighBytes() {
-        check(Array("def f(x):\r\n\tif x\u{0B}==\u{1C}1:\r\n\t\treturn Ünïcödé_ñame + 0x1F\r\n\r\n".utf8), n: 3)
-        check(Array("\n\n\n   \t\r\n".utf8), n: 1)
-        check([0xE2, 0x80, 0x94, 0x20, 0x00, 0x41, 0x0A, 0x5F, 0x5F, 0x20, 0x2E], n: 1)
+    static func crlfTabsAndHighBytes(portable: Bool) {
+        check(Array("def f(x):\r\n\tif x\u{0B}==\u{1C}1:\r\n\t\treturn Ünïcödé_ñame + 0x1F\r\n\r\n".utf8), n: 3, portable: portable)
+        check(Array("\n\n\n   \t\r\n".utf8), n: 1, portable: portable)
+        check([0xE2, 0x80, 0x94, 0x20, 0x00, 0x41, 0x0A, 0x5F, 0x5F, 0x20, 0x2E], n: 1, portable: portable)
     }
+}
+
+/// The portable C kernels (level 0), on every CPU.
+@Suite struct PortableScanKernelTests {
+    @Test func runsThePortablePath() { #expect(GramScanner(n: 3, portable: true).kernelLevel == 0) }
+    @Test(arguments: ScanKernelEquivalence.edgeLengths)
+    func randomTextOfEveryEdgeLength(length: Int) { ScanKernelEquivalence.randomTextOfEveryEdgeLength(length, portable: true) }
+    @Test func chunkEdgesWithLongWordsAndTokensAcrossThem() { ScanKernelEquivalence.chunkEdgesWithLongWordsAndTokensAcrossThem(portable: true) }
+    @Test func tokensAndWordsAtBlockEdges() { ScanKernelEquivalence.tokensAndWordsEndingStartingAndSpanningAtBlockEdges(portable: true) }
+    @Test func aReusedScannerForgetsTheDocumentBefore() { ScanKernelEquivalence.aReusedScannerForgetsTheDocumentBefore(portable: true) }
+    @Test func crlfTabsAndHighBytes() { ScanKernelEquivalence.crlfTabsAndHighBytes(portable: true) }
+}
+
+/// The AVX-512 kernels (level 1); skipped, with the reason shown, where the CPU lacks AVX-512.
+@Suite(.enabled(if: GramScanner.bestLevel >= 1, "this CPU lacks AVX-512 BW/DQ/VL/VBMI2/VPOPCNTDQ, so only the portable kernels can run"))
+struct AVX512ScanKernelTests {
+    @Test func runsTheAVX512Path() { #expect(GramScanner(n: 3).kernelLevel == 1) }
+    @Test(arguments: ScanKernelEquivalence.edgeLengths)
+    func randomTextOfEveryEdgeLength(length: Int) { ScanKernelEquivalence.randomTextOfEveryEdgeLength(length, portable: false) }
+    @Test func chunkEdgesWithLongWordsAndTokensAcrossThem() { ScanKernelEquivalence.chunkEdgesWithLongWordsAndTokensAcrossThem(portable: false) }
+    @Test func tokensAndWordsAtBlockEdges() { ScanKernelEquivalence.tokensAndWordsEndingStartingAndSpanningAtBlockEdges(portable: false) }
+    @Test func aReusedScannerForgetsTheDocumentBefore() { ScanKernelEquivalence.aReusedScannerForgetsTheDocumentBefore(portable: false) }
+    @Test func crlfTabsAndHighBytes() { ScanKernelEquivalence.crlfTabsAndHighBytes(portable: false) }
 }

@@ -137,18 +137,19 @@ struct ExecutionPoolTests {
             close(fd)
             unlink(path)
         }
-        let holders = try await ExecutionPool.withPool(.init(jobs: 1)) { _ in
+        let (workers, holders) = try await ExecutionPool.withPool(.init(jobs: 1)) { _ in
             let me = getpid()
             let children = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(Int32.init).filter { pid in
                 guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
                       let fields = stat.split(separator: ")").last?.split(separator: " ") else { return false }
                 return fields.count > 2 && Int32(fields[1]) == me
             }
-            return children.filter { pid in
+            return (children, children.filter { pid in
                 let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
                 return fds.contains { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)")) == path }
-            }
+            })
         }
+        #expect(!workers.isEmpty, "no worker process of this test found in /proc, so no descriptor was checked")
         #expect(holders.isEmpty, "workers hold \(path): \(holders)")
     }
 

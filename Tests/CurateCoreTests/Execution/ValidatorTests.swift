@@ -1,18 +1,15 @@
 import CurateCore
 import CurateStore
+import CurateTestSupport
 import Foundation
 import Testing
 
 /// `Validator`: verdicts and flags in the store, reuse by key, calibrated limits.
 struct ValidatorTests {
-    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../Fixtures/execution/mbpp-sample.jsonl").standardizedFileURL.path
+    static let fixture = Fixtures.path("execution/mbpp-sample.jsonl")
 
     static func store() throws -> TaskStore {
-        let store = try TaskStore()
-        let report = Ingestor(store: store).ingest(paths: [fixture], options: IngestOptions(dataset: "mbpp"))
-        #expect(!report.hasRejections)
-        return store
+        try SeededStore.ingested(["execution/mbpp-sample.jsonl"], options: IngestOptions(dataset: "mbpp"))
     }
 
     static let options = ValidationOptions(dataset: "mbpp", limits: ExecutionLimits(timeoutSeconds: 1))
@@ -51,7 +48,8 @@ struct ValidatorTests {
         #expect(again.executed == 0)
         #expect(again.reused == 5)
         #expect(again.counts == report.counts)
-        let validateFlags = try store.read { db in try FlagRecord.filter(sql: "stage = 'validate'").fetchCount(db) }
+        let validateFlags = try store.heads(dataset: "mbpp").flatMap { try store.flags(revisionID: $0.revision.id!, activeOnly: false) }
+            .filter { $0.stage == "validate" }.count
         #expect(validateFlags == 2)
     }
 

@@ -1,5 +1,6 @@
 import CurateCore
 import CurateStore
+import CurateTestSupport
 import Foundation
 import Testing
 
@@ -33,14 +34,7 @@ import Testing
     ]
 
     static func store() throws -> TaskStore {
-        let store = try TaskStore()
-        _ = try store.store(tasks.map { id, content in
-            let (dataset, source) = TaskID.split(id)!
-            return IncomingRevision(
-                taskID: id, dataset: dataset, sourceID: source, contentHash: content.contentHash,
-                content: String(decoding: content.canonicalJSON(), as: UTF8.self), origin: .ingest, author: "test")
-        })
-        return store
+        try SeededStore.withTasks(tasks)
     }
 
     /// Expected values worked out by hand from the fixture (see the comments in the assertions).

@@ -104,10 +104,13 @@ import Testing
         ]
         let slowDecisions = StabilityAnalyzer.decisions(content: Self.content, plans: plans, verdicts: slow, options: .init(runs: 2, limits: limits))
         #expect(slowDecisions.count == 1)
-        if case .drop(let reason, let message, _) = slowDecisions[0] {
-            #expect(reason == .timingSensitive)
-            #expect(message == "reaches 1.10 s of its 2 s limit (1 of 3 programs at or over 1 s)")
+        let slowDecision = try #require(slowDecisions.first)
+        guard case .drop(let slowReason, let slowMessage, _) = slowDecision else {
+            Issue.record("expected a timing-sensitive drop, got \(slowDecision)")
+            return
         }
+        #expect(slowReason == .timingSensitive)
+        #expect(slowMessage == "reaches 1.10 s of its 2 s limit (1 of 3 programs at or over 1 s)")
     }
 }
 

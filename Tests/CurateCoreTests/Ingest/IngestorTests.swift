@@ -1,5 +1,6 @@
 @testable import CurateCore
 import CurateStore
+import CurateTestSupport
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 @testable import CurateCore
+import CurateTestSupport
 import Foundation
 import Testing
 

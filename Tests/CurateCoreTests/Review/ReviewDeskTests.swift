@@ -1,5 +1,6 @@
 @testable import CurateCore
 import CurateStore
+import CurateTestSupport
 import Foundation
 import Testing
 
@@ -290,5 +291,14 @@ extension Result where Failure == any Error {
         } catch {
             self = .failure(error)
         }
+    }
+}
+
+extension Fixtures {
+    /// A fresh folder under the system's temporary directory, kept for the rest of the run (its path goes to a desk).
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("curate-review-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
     }
 }

@@ -1,5 +1,6 @@
 @testable import CurateCore
 import CurateStore
+import CurateTestSupport
 import Foundation
 import Testing
 
@@ -7,13 +8,11 @@ struct ReleaseTests {
     static let ranges = SplitPolicy.ranges([SplitRange(split: "prompt", lower: 1, upper: 1), SplitRange(split: "test", lower: 2, upper: 3), SplitRange(split: "train", lower: 4, upper: 5)])
 
     func storeWithMBPP() throws -> TaskStore {
-        let store = try TaskStore()
-        _ = Ingestor(store: store).ingest(paths: [Fixtures.path("ingest/mbpp-small.jsonl")], options: IngestOptions())
-        return store
+        try SeededStore.ingested(["ingest/mbpp-small.jsonl"])
     }
 
     @Test func writesSplitsManifestAndCard() throws {
-        let root = try Fixtures.temporaryDirectory().path
+        let directory = try TemporaryDirectory(), root = directory.path
         let outcome = try ReleaseBuilder(store: try storeWithMBPP()).release(ReleaseConfiguration(dataset: "mbpp", version: "1.0.0", policy: Self.ranges, outputRoot: root))
         #expect(outcome.status == .written)
         #expect(outcome.counts == ["prompt": 1, "test": 2, "train": 2])
@@ -35,7 +34,7 @@ struct ReleaseTests {
     }
 
     @Test func anExistingVersionIsNeverRewritten() throws {
-        let root = try Fixtures.temporaryDirectory().path
+        let directory = try TemporaryDirectory(), root = directory.path
         let store = try storeWithMBPP()
         let config = ReleaseConfiguration(dataset: "mbpp", version: "1.0.0", policy: Self.ranges, outputRoot: root)
         _ = try ReleaseBuilder(store: store).release(config)
@@ -50,7 +49,8 @@ struct ReleaseTests {
     }
 
     @Test func sameInputsGiveByteIdenticalReleases() throws {
-        let one = try Fixtures.temporaryDirectory().path, two = try Fixtures.temporaryDirectory().path
+        let first = try TemporaryDirectory(), second = try TemporaryDirectory()
+        let one = first.path, two = second.path
         for root in [one, two] {
             _ = try ReleaseBuilder(store: try storeWithMBPP()).release(ReleaseConfiguration(dataset: "mbpp", version: "1.0.0", policy: Self.ranges, outputRoot: root))
         }
@@ -60,7 +60,7 @@ struct ReleaseTests {
     }
 
     @Test func excludedTasksAreListedWithReasonsAndDiffExplainsChanges() throws {
-        let root = try Fixtures.temporaryDirectory().path
+        let directory = try TemporaryDirectory(), root = directory.path
         let store = try storeWithMBPP()
         _ = try ReleaseBuilder(store: store).release(ReleaseConfiguration(dataset: "mbpp", version: "1.0.0", policy: Self.ranges, outputRoot: root))
         let head = try #require(try store.heads(dataset: "mbpp").first { $0.task.id == "mbpp/4" })

@@ -1,4 +1,5 @@
 import CurateCore
+import CurateTestSupport
 import Foundation
 import Testing
 

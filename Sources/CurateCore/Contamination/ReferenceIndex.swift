@@ -2,7 +2,7 @@ import CScanKernels
 import Foundation
 
 /// One task revision to audit: its id, the revision results attach to, and its content.
-public struct BenchmarkTask: Sendable, Hashable {
+public struct ReferenceTask: Sendable, Hashable {
     public var taskID: String
     public var revisionID: Int64
     public var content: TaskContent
@@ -62,13 +62,13 @@ public enum TrivialLine {
     }
 }
 
-/// The benchmark side of the audit: every distinct gram of every task, in an exact open-addressing hash table with
+/// The reference side of the audit: every distinct gram of every task, in an exact open-addressing hash table with
 /// a bitmap prefilter in front. Immutable once built; shared read-only by all workers.
-final class BenchmarkIndex: @unchecked Sendable {
+final class ReferenceIndex: @unchecked Sendable {
     let n: Int
     /// The gram kinds indexed (and so scanned for).
     let kinds: KindMask
-    let tasks: [BenchmarkTask]
+    let tasks: [ReferenceTask]
     let entryCount: Int
     private let entryStart: [Int]
     private let entryLength: [Int]
@@ -96,7 +96,7 @@ final class BenchmarkIndex: @unchecked Sendable {
 
     /// Indexes `tasks` with n-gram size `n`: text grams of description, solution and tests; code grams of solution
     /// and tests; non-trivial solution lines.
-    init(tasks: [BenchmarkTask], n: Int, kinds: KindMask = .all) {
+    init(tasks: [ReferenceTask], n: Int, kinds: KindMask = .all) {
         self.n = n
         self.kinds = kinds
         self.tasks = tasks
@@ -226,7 +226,7 @@ final class BenchmarkIndex: @unchecked Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Identity of benchmark and gram settings, checked when merging partial results.
+    /// Identity of the reference tasks and gram settings, checked when merging partial results.
     func fingerprint(options: String) -> String {
         var text = "n=\(n);\(options);"
         for task in tasks { text += "\(task.taskID)#\(task.revisionID)=\(task.content.contentHash);" }
