@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
@@ -41,12 +42,18 @@ let package = Package(
             plugins: [.plugin(name: "ContentDigestPlugin")]
         ),
         .target(name: "CurateBenchmarks", dependencies: ["CurateCore"]),
+        .target(
+            name: "CurateWeb",
+            dependencies: ["CurateCore", .product(name: "Hummingbird", package: "hummingbird")],
+            resources: [.embedInCode("Assets")]
+        ),
         .executableTarget(
             name: "curate",
             dependencies: [
                 "CurateCore",
                 "CurateBenchmarks",
                 "CurateStore",
+                "CurateWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,6 +64,7 @@ let package = Package(
         .testTarget(name: "CurateCoreTests", dependencies: ["CurateCore", "CurateStore", "CurateTestSupport"]),
         .testTarget(name: "CurateSandboxTests", dependencies: ["CurateSandbox"]),
         .testTarget(name: "CurateCLITests", dependencies: ["CurateCore", "CurateTestSupport"]),
+        .testTarget(name: "CurateWebTests", dependencies: ["CurateWeb", "CurateCore", "CurateTestSupport"], exclude: ["Browser"]),
     ],
     swiftLanguageModes: [.v6]
 )

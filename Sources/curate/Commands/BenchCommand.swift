@@ -10,6 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
             BenchValidateCommand.self,
             BenchContaminationCommand.self,
             BenchMathQACommand.self,
+            BenchReviewCommand.self,
         ]
     )
 }

@@ -19,6 +19,7 @@ struct ReviewCommand: ParsableCommand {
             ReviewDismissCommand.self,
             ReviewReinstateCommand.self,
             ReviewLogCommand.self,
+            ReviewServeCommand.self,
         ]
     )
 }

@@ -296,3 +296,12 @@ extension Result where Failure == any Error {
         }
     }
 }
+
+extension Fixtures {
+    /// A fresh folder under the system's temporary directory, kept for the rest of the run (its path goes to a desk).
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("curate-review-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
