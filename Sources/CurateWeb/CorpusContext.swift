@@ -27,7 +27,7 @@ enum CorpusContext {
     /// The text around one evidence item's match, or nil when its file cannot be read back.
     static func context(of item: [String: JSONValue]) -> (before: String, match: String, after: String)? {
         guard case .object(let location)? = item["location"], case .string(let path)? = location["file"],
-              case .number(let offset)? = location["offset"], case .number(let position)? = location["position"],
+              case .int(let offset)? = location["offset"], case .int(let position)? = location["position"],
               case .string(let matched)? = location["text"], !matched.isEmpty else { return nil }
         let lowered = path.lowercased()
         guard ![".gz", ".zst", ".xml", ".bz2", ".xz"].contains(where: lowered.hasSuffix), let handle = FileHandle(forReadingAtPath: path) else { return nil }

@@ -129,7 +129,7 @@ struct ReviewAPI: Sendable {
         case .failingRevision(_, let verdict):
             return APIError(.unprocessableContent, "failing-revision",
                             "the new revision does not pass its tests (\(verdict.summary)); nothing was saved. Fix it, or save with allowFailing.",
-                            details: ["verdict": JSONValue(parsing: CanonicalJSON.string(verdict))])
+                            details: ["verdict": JSONValue(parsing: CanonicalJSON.string(verdict)) ?? .null])
         case .missingEditor: return APIError(.badRequest, "missing-editor", "'editor' must name who makes the change")
         case .missingReason: return APIError(.badRequest, "missing-reason", "'reason' must say why; it is kept in the edit log and the audit trail")
         case .badFlagCode: return APIError(.badRequest, "bad-flag-code", message)
