@@ -67,11 +67,15 @@ public struct CurationFacts: Sendable {
     /// Each task's description, by task id.
     public var texts: [String: String]
 
+    /// Flag codes whose presence depends on the machine's speed and load, like execution times.
+    public static let machineDependentCodes: Set<String> = [FilterReason.timingSensitive.code]
+
     /// Gathers the facts for `heads`, whose effective flags are `flags` and contents `contents`; `released` says
-    /// which tasks are in the release.
+    /// which tasks are in the release. Without `machineDependent`, execution times and timing flags are left out, so
+    /// the same inputs give the same facts on any machine.
     static func gather(
         store: TaskStore, dataset: String, heads: [TaskHead], flags: [Int64: [FlagRecord]], contents: [String: TaskContent],
-        released: (String) -> Bool
+        machineDependent: Bool, released: (String) -> Bool
     ) throws -> CurationFacts {
         let executions = try store.latestExecutions(revisionIDs: heads.compactMap(\.revision.id))
         var verdicts: [String: Int] = [:]
@@ -81,11 +85,11 @@ public struct CurationFacts: Sendable {
         for head in heads {
             if let record = executions[head.revision.id!], let verdict = try? ExecutionVerdict(stored: record) {
                 verdicts[VerdictCategory(verdict).rawValue, default: 0] += 1
-                wall.append(record.wallSeconds)
+                if machineDependent { wall.append(record.wallSeconds) }
             } else {
                 verdicts["not validated", default: 0] += 1
             }
-            for flag in flags[head.revision.id!] ?? [] {
+            for flag in flags[head.revision.id!] ?? [] where machineDependent || !Self.machineDependentCodes.contains(flag.code) {
                 all.append(Flag(
                     taskID: head.task.id, stage: flag.stage, code: flag.code, severity: flag.severity.rawValue, message: flag.message,
                     evidence: flag.evidence, released: released(head.task.id)))

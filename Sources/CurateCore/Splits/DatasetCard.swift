@@ -62,7 +62,7 @@ enum DatasetCard {
                 splits: m.splits.map { .init(name: $0, bytes: sizes["\($0).jsonl"] ?? 0, examples: m.counts[$0] ?? 0) }))
         var out = "---\n" + (try YAMLEncoder().encode(front)) + "---\n\n"
         var lines: [String] = ["# \(m.dataset) \(m.version)", "", "## Summary", "", source.summary, ""]
-        lines.append("This release (\(source.title)) holds \(total) task(s) in \(m.splits.count) split(s), built by \(m.tool)\(m.python.map { " with Python \($0)" } ?? "") in the `\(m.layout)` record layout from \(facts.tasks) task(s) in the store; \(m.exclusions.count) were excluded. `report.html` next to this card draws the same results as charts.")
+        lines.append("This release of \(source.title) holds \(total) task(s) in \(m.splits.count) split(s), built by \(m.tool)\(m.python.map { " with Python \($0)" } ?? "") in the `\(m.layout)` record layout from \(facts.tasks) task(s) in the store; \(m.exclusions.count) were excluded. `report.html` next to this card draws the same results as charts.")
         lines += ["", "| split | tasks | bytes |", "| --- | ---: | ---: |"]
         lines += m.splits.map { "| \($0) | \(m.counts[$0] ?? 0) | \(sizes["\($0).jsonl"] ?? 0) |" }
         lines += ["", "```python", "from datasets import load_dataset", "dataset = load_dataset(\"path/to/\(m.dataset)/\(m.version)\")", "```", ""]
@@ -117,7 +117,7 @@ enum DatasetCard {
             let counts = facts.flagCounts.filter { $0.stage == stage }
             return counts.isEmpty ? [none] : counts.map { "- `\($0.code)`: \($0.count) task(s)" }
         }
-        lines += ["", "### Stability", "", "Solutions were re-run to find nondeterministic and timing-sensitive tests.", ""]
+        lines += ["", "### Stability", "", "Solutions were re-run to find nondeterministic tests. Timing-sensitive tests depend on the machine, so the card leaves them out (`curate report` shows them).", ""]
         lines += counted("stability", "No task was flagged.")
         let cross = facts.duplicates.filter(\.crossSplit).count
         lines += ["", "### Duplicates", "", "\(facts.duplicates.count) near- or exact-duplicate pair(s), \(cross) of them across splits.", ""]

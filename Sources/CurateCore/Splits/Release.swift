@@ -133,7 +133,7 @@ public struct ReleaseBuilder: Sendable {
     /// The files of a release, by name, as bytes: one JSONL per split, `manifest.json`, `README.md`, `report.html`.
     public func render(_ config: ReleaseConfiguration) throws -> (files: [(String, Data)], manifest: ReleaseManifest) {
         let previous = Self.previousVersion(root: config.outputRoot, dataset: config.dataset, before: config.version)
-        var built = try build(config, diffFrom: previous)
+        var built = try build(config, diffFrom: previous, machineDependent: false)
         let sizes = Dictionary(uniqueKeysWithValues: built.files.map { ($0.0, $0.1.count) })
         let example = built.files.first.flatMap { String(decoding: $0.1, as: UTF8.self).split(separator: "\n").first.map(String.init) }
         let card = try DatasetCard.render(built.manifest, layout: config.layout, sizes: sizes, license: built.license, facts: built.facts, example: example)
@@ -155,7 +155,7 @@ public struct ReleaseBuilder: Sendable {
                 dataset: dataset, version: "current", policy: manifest.policy, fewShot: manifest.fewShot, excludeFlags: manifest.excludeFlags,
                 layout: NativeLayout(rawValue: manifest.layout), splitOrder: manifest.splits, outputRoot: root)
         }
-        let built = try build(config, diffFrom: newest)
+        let built = try build(config, diffFrom: newest, machineDependent: true)
         return ReleaseReport.render(.init(
             title: "\(dataset): the store's current state", manifest: built.manifest, facts: built.facts, diff: built.diff, includeTimings: true))
     }
@@ -199,7 +199,7 @@ public struct ReleaseBuilder: Sendable {
         var license: String?
     }
 
-    func build(_ config: ReleaseConfiguration, diffFrom previous: String?) throws -> Built {
+    func build(_ config: ReleaseConfiguration, diffFrom previous: String?, machineDependent: Bool) throws -> Built {
         let heads = try store.heads(dataset: config.dataset)
         guard !heads.isEmpty else { throw ReleaseError.emptyDataset(config.dataset) }
         let flags = try store.effectiveFlags(revisionIDs: heads.compactMap(\.revision.id))
@@ -254,7 +254,8 @@ public struct ReleaseBuilder: Sendable {
             inputs: inputs.sorted { $0.key < $1.key }.map { .init(path: $0.key, sha256: $0.value) },
             pipeline: pipeline, exclusions: exclusions, tasks: entries)
         let facts = try CurationFacts.gather(
-            store: store, dataset: config.dataset, heads: heads, flags: flags, contents: contents, released: { entries[$0] != nil })
+            store: store, dataset: config.dataset, heads: heads, flags: flags, contents: contents, machineDependent: machineDependent,
+            released: { entries[$0] != nil })
         let splitBytes = Dictionary(uniqueKeysWithValues: files.map { ($0.0, $0.1) })
         let target = URL(fileURLWithPath: config.outputRoot).appendingPathComponent(config.dataset).appendingPathComponent(config.version).path
         let diff = try previous.map { version in

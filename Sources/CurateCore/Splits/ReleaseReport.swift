@@ -75,7 +75,7 @@ public enum ReleaseReport {
             let edges = [0, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, max(30, (values.last ?? 0))]
             h += SVGChart.columns(SVGChart.histogram(values, edges: edges, format: seconds, color: "#4c78a8"), title: "Execution time distribution", xLabel: "wall-clock seconds per task", width: 560)
         } else {
-            h += "<p>Times depend on the machine, so a release does not record them: <code>curate report \(htmlEscape(input.manifest.dataset))</code> draws their distribution from the store.</p>"
+            h += "<p>Times (and timing-sensitive flags) depend on the machine, so a release does not record them: <code>curate report \(htmlEscape(input.manifest.dataset))</code> draws their distribution from the store.</p>"
         }
         return h + "</div></div>\n</section>\n"
     }

@@ -11,7 +11,8 @@ struct ReleaseCardAndReportTests {
     static let hostile = "<script>alert('x')</script></pre><img src=x onerror=alert(1)> & \"quoted\""
 
     /// MBPP's small fixture plus a duplicate flag (across splits), a contamination flag with hostile evidence text,
-    /// a nondeterministic flag (excluded) and an edited revision whose description is hostile HTML.
+    /// a nondeterministic flag (excluded), a timing-sensitive flag (machine-dependent) and an edited revision whose
+    /// description is hostile HTML.
     func seededStore() throws -> TaskStore {
         let store = try SeededStore.ingested(["ingest/mbpp-small.jsonl"])
         let heads = Dictionary(uniqueKeysWithValues: try store.heads(dataset: "mbpp").map { ($0.task.id, $0.revision.id!) })
@@ -29,6 +30,9 @@ struct ReleaseCardAndReportTests {
         ])
         try store.recordFlags(stage: "stability", revisionIDs: [heads["mbpp/4"]!], flags: [
             (heads["mbpp/4"]!, "mbpp/4", NewFlag(stage: "stability", code: "nondeterministic", severity: .error, message: "outcome differs between runs")),
+        ])
+        try store.recordFlags(stage: "stability", revisionIDs: [heads["mbpp/1"]!], flags: [
+            (heads["mbpp/1"]!, "mbpp/1", NewFlag(stage: "stability", code: "timing-sensitive", severity: .warning, message: "slow runs near the limit")),
         ])
         var edited = try TaskContent.decode(try #require(try store.heads(dataset: "mbpp").first { $0.task.id == "mbpp/3" }).revision.content)
         edited.description = Self.hostile
@@ -81,6 +85,7 @@ struct ReleaseCardAndReportTests {
         #expect(body.contains("- mbpp/4: nondeterministic: outcome differs between runs"))
         #expect(body.contains("| not validated | 5 |"))
         #expect(!body.contains(directory.path))
+        #expect(!body.contains("timing-sensitive`"), "machine-dependent flags stay out of a release")
     }
 
     @Test(arguments: [
@@ -140,6 +145,9 @@ struct ReleaseCardAndReportTests {
         #expect(html.contains("<title>mbpp: the store&#39;s current state</title>"))
         #expect(html.contains("aria-label=\"Execution time distribution\""))
         #expect(html.contains("From <code>mbpp@1.0.0</code> to <code>mbpp@current</code>."))
+        #expect(html.contains(">stability · timing-sensitive</text>"))
+        let released = try String(contentsOf: directory.appendingPathComponent("mbpp/1.0.0/report.html"), encoding: .utf8)
+        #expect(!released.contains("timing-sensitive</text>") && released.contains(">stability · nondeterministic</text>"))
     }
 
     @Test(arguments: [("text n-grams 6/8, code n-grams 0/10 found in the corpus", 6.0 / 18), ("3 of 4 solution lines found in the corpus", 0.75)])
