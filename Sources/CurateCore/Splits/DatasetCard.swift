@@ -125,8 +125,8 @@ enum DatasetCard {
         if facts.duplicates.count > 20 { lines.append("- … and \(facts.duplicates.count - 20) more, in `report.html`") }
         lines += ["", "### Contamination", "", facts.contaminated.isEmpty
             ? "No task was flagged as found in a pretraining corpus (with no corpus configured, the audit flags nothing)."
-            : "\(facts.contaminated.count) task(s) flagged as found in the audited corpus:", ""]
-        if !facts.contaminated.isEmpty { lines += counted("contamination", "") }
+            : "\(facts.contaminated.count) task(s) flagged as found in the audited corpus:"]
+        if !facts.contaminated.isEmpty { lines += [""] + counted("contamination", "") }
         lines += ["", "### Lint", "", "MBPP's crowdworker guidelines, checked on every task.", ""]
         lines += counted("lint", "No findings.")
         lines += ["", "### Edits", ""]
@@ -144,7 +144,7 @@ enum DatasetCard {
         var lines = ["## Known issues", ""]
         guard !kept.isEmpty else { return lines + ["No released task carries a flag.", ""] }
         var counts: [String: Int] = [:]
-        for flag in kept { counts["\(flag.stage)/\(flag.code)", default: 0] += 1 }
+        for flag in kept { counts[flag.code.hasPrefix("\(flag.stage)/") ? flag.code : "\(flag.stage)/\(flag.code)", default: 0] += 1 }
         lines.append("Released tasks that carry a flag (kept by the split policy; see `report.html` for every one):")
         lines.append("")
         lines += counts.keys.sorted().map { "- `\($0)`: \(counts[$0]!) task(s)" }

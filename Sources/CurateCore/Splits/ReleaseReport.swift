@@ -54,7 +54,9 @@ public enum ReleaseReport {
         h += "</div>\n"
         h += validation(input)
         h += "<section id=\"flags\">\n<h2>Flags by stage</h2>\n"
-        h += SVGChart.bars(facts.flagCounts.map { .init(label: "\($0.stage) · \($0.code)", value: $0.count, color: stageColors[$0.stage] ?? "#4c78a8") }, title: "Flags by stage and code")
+        h += SVGChart.bars(facts.flagCounts.map { flag in
+            .init(label: flag.code.hasPrefix("\(flag.stage)/") ? flag.code : "\(flag.stage) · \(flag.code)", value: flag.count, color: stageColors[flag.stage] ?? "#4c78a8")
+        }, title: "Flags by stage and code")
         h += "\n</section>\n"
         h += "<section id=\"splits\">\n<h2>Split sizes</h2>\n"
         h += SVGChart.bars(m.splits.map { .init(label: $0, value: m.counts[$0] ?? 0) } + [.init(label: "excluded", value: m.exclusions.count, color: "#e45756")], title: "Tasks per split")
@@ -102,11 +104,11 @@ public enum ReleaseReport {
         var h = "<section id=\"contamination\">\n<h2>Contamination</h2>\n"
         h += "<p>\(facts.contaminated.count) task(s) flagged as found in the audited corpus (with no corpus configured, the audit flags nothing).</p>\n"
         let edges = (0...10).map { Double($0) / 10 }
-        let percent = { (value: Double) in String(format: "%.0f%%", value * 100) }
+        let percent = { (value: Double) in String(format: "%.0f", value * 100) }
         h += "<div class=\"grid\"><div><h3>Share of n-grams found, per flagged task</h3>"
-        h += SVGChart.columns(SVGChart.histogram(facts.contaminated.compactMap(\.ngramShare), edges: edges, format: percent, color: "#eeca3b"), title: "Share of n-grams found", xLabel: "share of the task's n-grams found", width: 520)
+        h += SVGChart.columns(SVGChart.histogram(facts.contaminated.compactMap(\.ngramShare), edges: edges, format: percent, color: "#eeca3b"), title: "Share of n-grams found", xLabel: "% of the task's n-grams found", width: 520)
         h += "</div><div><h3>Share of solution lines found, per flagged task</h3>"
-        h += SVGChart.columns(SVGChart.histogram(facts.contaminated.compactMap(\.lineShare), edges: edges, format: percent, color: "#f58518"), title: "Share of lines found", xLabel: "share of the task's solution lines found", width: 520)
+        h += SVGChart.columns(SVGChart.histogram(facts.contaminated.compactMap(\.lineShare), edges: edges, format: percent, color: "#f58518"), title: "Share of lines found", xLabel: "% of the task's solution lines found", width: 520)
         h += "</div></div>\n"
         guard !facts.contaminated.isEmpty else { return h + "</section>\n" }
         h += "<h3>Top tasks</h3>\n<table><tr><th>task</th><th>findings</th><th>evidence (corpus place and context)</th></tr>\n"
