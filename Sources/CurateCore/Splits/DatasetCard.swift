@@ -132,6 +132,12 @@ enum DatasetCard {
         lines += ["", "### Edits", ""]
         lines += facts.edits.isEmpty ? ["No task was edited: every record is as ingested or converted."]
             : facts.edits.map { "- \($0.taskID) revision \($0.revision) by \($0.author)\($0.note.map { ": \($0)" } ?? "")" }
+        if let review = m.review {
+            lines += ["", "### Review", "", "Review pass: \(review.edited.count) task(s) edited, \(review.approved) approved, \(review.needsWork) needing work, \(review.excluded) excluded by editors"
+                + (review.requireReview.map { " (only \($0) tasks ship)" } ?? "") + ".", ""]
+            lines += review.edited.map { "- \($0.id) (revision \($0.revision)) by \($0.editors.joined(separator: ", ")): \($0.reasons.joined(separator: "; "))" }
+            if let log = review.log { lines.append("- edit log `\(log.path)` (sha256 `\(log.sha256)`)") }
+        }
         lines += ["", "### Exclusions", "", "Excluded: \(m.exclusions.count) task(s)\(m.excludeFlags.isEmpty ? "" : " (flags \(m.excludeFlags.joined(separator: ", ")))")."]
         lines += m.exclusions.prefix(50).map { "- \($0.id): \($0.reasons.joined(separator: "; "))" }
         if m.exclusions.count > 50 { lines.append("- … and \(m.exclusions.count - 50) more, listed in manifest.json") }
