@@ -135,6 +135,7 @@ public enum AmbiguityStage {
         let sha = SHA256.hex(data)
         let subjects = try FilterSubject.heads(of: store, datasets: datasets)
         let (byTask, diagnostics) = assign(samples, to: subjects, path: samplesPath)
+        guard !byTask.isEmpty else { throw FilterError.noSampleMatched(path: samplesPath, samples: samples.count) }
         let started = Date()
         let (outcomes, results, executions) = try await evaluate(samples: byTask, subjects: subjects, pool: pool, options: options, progress: progress)
         let seconds = Date().timeIntervalSince(started)
