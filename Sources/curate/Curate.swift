@@ -23,6 +23,7 @@ struct Curate: AsyncParsableCommand {
             SplitCommand.self,
             ReleaseCommand.self,
             DiffCommand.self,
+            ReportCommand.self,
             RunCommand.self,
             MathQACommand.self,
             BenchCommand.self,

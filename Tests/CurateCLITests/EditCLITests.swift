@@ -7,7 +7,7 @@ import Testing
 /// `curate edit`, `curate review` and releases with edits, end to end through the built binary.
 struct EditCLITests {
     /// The small pipeline of `PipelineCommandsTests` with the edits stage in place of lint.
-    static let pipeline = PipelineCommandsTests.pipeline.replacingOccurrences(of: "  - stage: lint\n", with: "  - stage: edits\n")
+    static let pipeline = PipelineCommandsTests.pipeline.replacingOccurrences(of: "  - stage: lint\n", with: "  - stage: edits\n  - stage: validate\n")
 
     /// A working directory with the small MBPP file ingested and the pipeline above as `small.yaml`.
     func workspace() throws -> CLIRunner {

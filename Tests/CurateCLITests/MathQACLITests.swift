@@ -61,7 +61,7 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("compat kept dev 7/17"))
         let folder = cli.workingDirectory.appendingPathComponent("curated/mathqa-python/1.0.0")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["README.md", "dev.jsonl", "manifest.json"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["README.md", "dev.jsonl", "manifest.json", "report.html"])
         let rows = try String(contentsOf: folder.appendingPathComponent("dev.jsonl"), encoding: .utf8).split(separator: "\n")
         #expect(rows.count == 7)
         let first = try #require(JSONSerialization.jsonObject(with: Data(rows[0].utf8)) as? [String: Any])

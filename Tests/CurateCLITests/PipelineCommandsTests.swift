@@ -45,7 +45,7 @@ struct PipelineCommandsTests {
         let second = try cli.run("run", "small.yaml", "--json")
         let stages = try #require(JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [[String: Any]])
         #expect(stages.map { $0["status"] as? String } == ["skipped", "skipped", "skipped", "skipped"])
-        #expect(try releaseFiles(cli).keys.sorted() == ["README.md", "manifest.json", "prompt.jsonl", "test.jsonl", "train.jsonl"])
+        #expect(try releaseFiles(cli).keys.sorted() == ["README.md", "manifest.json", "prompt.jsonl", "report.html", "test.jsonl", "train.jsonl"])
     }
 
     @Test(arguments: ["stage-finished:2", "release-file:2"])

@@ -181,8 +181,76 @@ public struct ReleaseBuilder: Sendable {
     public let store: TaskStore
     public init(store: TaskStore) { self.store = store }
 
-    /// The files of a release, by name, as bytes: one JSONL per split, `manifest.json`, `README.md`.
+    /// The files of a release, by name, as bytes: one JSONL per split, `manifest.json`, `README.md`, `report.html`.
     public func render(_ config: ReleaseConfiguration) throws -> (files: [(String, Data)], manifest: ReleaseManifest) {
+        let previous = Self.previousVersion(root: config.outputRoot, dataset: config.dataset, before: config.version)
+        var built = try build(config, diffFrom: previous, machineDependent: false)
+        let sizes = Dictionary(uniqueKeysWithValues: built.files.map { ($0.0, $0.1.count) })
+        let example = built.files.first.flatMap { String(decoding: $0.1, as: UTF8.self).split(separator: "\n").first.map(String.init) }
+        let card = try DatasetCard.render(built.manifest, layout: config.layout, sizes: sizes, license: built.license, facts: built.facts, example: example)
+        let report = ReleaseReport.render(.init(
+            title: "\(config.dataset) \(config.version)", manifest: built.manifest, facts: built.facts, diff: built.diff, includeTimings: false))
+        built.files += [("README.md", Data(card.utf8)), ("report.html", Data(report.utf8))]
+        return (built.files, built.manifest)
+    }
+
+    /// The HTML report of the store's current state of `dataset`, split and filtered as its newest release under
+    /// `root` was (everything in one `all` split when it has none), with execution times, diffed against that release.
+    public func currentReport(dataset: String, root: String = "curated") throws -> String {
+        let newest = Self.previousVersion(root: root, dataset: dataset, before: nil)
+        var config = ReleaseConfiguration(
+            dataset: dataset, version: "current", policy: .hash(salt: dataset, ratios: [SplitRatio(split: "all", weight: 1)], stratifyBy: nil), outputRoot: root)
+        if let newest {
+            let manifest = try LoadedRelease(spec: "\(dataset)@\(newest)", root: root).manifest
+            config = ReleaseConfiguration(
+                dataset: dataset, version: "current", policy: manifest.policy, fewShot: manifest.fewShot, excludeFlags: manifest.excludeFlags,
+                layout: NativeLayout(rawValue: manifest.layout), splitOrder: manifest.splits, outputRoot: root)
+        }
+        let built = try build(config, diffFrom: newest, machineDependent: true)
+        return ReleaseReport.render(.init(
+            title: "\(dataset): the store's current state", manifest: built.manifest, facts: built.facts, diff: built.diff, includeTimings: true))
+    }
+
+    /// The committed `report.html` of `DATASET@VERSION` under `root`.
+    public static func committedReport(spec: String, root: String = "curated") throws -> String {
+        let parts = spec.split(separator: "@", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw ReleaseError.badSpec(spec) }
+        let folder = URL(fileURLWithPath: root).appendingPathComponent(parts[0]).appendingPathComponent(parts[1])
+        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent("report.html").path) else {
+            throw ReleaseError.missingRelease(path: folder.appendingPathComponent("report.html").path)
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The newest release version of `dataset` under `root` older than `version` (any version when nil).
+    static func previousVersion(root: String, dataset: String, before version: String?) -> String? {
+        let folder = URL(fileURLWithPath: root).appendingPathComponent(dataset)
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter {
+            !$0.hasPrefix(".") && FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).appendingPathComponent("manifest.json").path)
+        }
+        return versions.filter { candidate in version.map { versionLess(candidate, $0) } ?? true }.max(by: versionLess)
+    }
+
+    /// Orders versions by their dot-separated components, numerically where both are numbers.
+    static func versionLess(_ a: String, _ b: String) -> Bool {
+        let x = a.split(separator: "."), y = b.split(separator: ".")
+        for (p, q) in zip(x, y) where p != q {
+            if let i = Int(p), let j = Int(q) { return i < j }
+            return p < q
+        }
+        return x.count < y.count
+    }
+
+    /// What a release and a report are made of: the split files and manifest, the store's curation facts, the diff.
+    struct Built {
+        var files: [(String, Data)]
+        var manifest: ReleaseManifest
+        var facts: CurationFacts
+        var diff: ReleaseDiff?
+        var license: String?
+    }
+
+    func build(_ config: ReleaseConfiguration, diffFrom previous: String?, machineDependent: Bool) throws -> Built {
         let heads = try store.heads(dataset: config.dataset)
         guard !heads.isEmpty else { throw ReleaseError.emptyDataset(config.dataset) }
         if let expected = config.expectedRevisions {
@@ -252,12 +320,21 @@ public struct ReleaseBuilder: Sendable {
             inputs: inputs.sorted { $0.key < $1.key }.map { .init(path: $0.key, sha256: $0.value) },
             pipeline: pipeline, exclusions: exclusions, tasks: entries,
             review: try Self.reviewSummary(heads, review: review, entries: entries, log: editLog, config: config))
+        let facts = try CurationFacts.gather(
+            store: store, dataset: config.dataset, heads: heads, flags: flags, contents: contents, machineDependent: machineDependent,
+            released: { entries[$0] != nil })
+        let splitBytes = Dictionary(uniqueKeysWithValues: files.map { ($0.0, $0.1) })
+        let target = URL(fileURLWithPath: config.outputRoot).appendingPathComponent(config.dataset).appendingPathComponent(config.version).path
+        let diff = try previous.map { version in
+            ReleaseDiff.compare(
+                try LoadedRelease(spec: "\(config.dataset)@\(version)", root: config.outputRoot),
+                try LoadedRelease(manifest: manifest, path: target) { splitBytes["\($0).jsonl"] ?? Data() },
+                from: "\(config.dataset)@\(version)", to: "\(config.dataset)@\(config.version)")
+        }
         var manifestData = CanonicalJSON.encode(manifest, pretty: true)
         manifestData.append(0x0A)
         files.append(("manifest.json", manifestData))
-        let sizes = Dictionary(uniqueKeysWithValues: files.map { ($0.0, $0.1.count) })
-        files.append(("README.md", Data(DatasetCard.render(manifest, layout: config.layout, sizes: sizes, license: Self.license(contents.values)).utf8)))
-        return (files, manifest)
+        return Built(files: files, manifest: manifest, facts: facts, diff: diff, license: Self.license(contents.values))
     }
 
     /// Writes the release into `outputRoot/dataset/version` via a temporary folder and a rename; if that version
@@ -353,45 +430,6 @@ public struct ReleaseBuilder: Sendable {
         let counts = contents.reduce(into: [String: Int]()) { $0[$1.metadata["license"] ?? "", default: 0] += 1 }
         guard let top = counts.filter({ !$0.key.isEmpty }).max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) })?.key else { return nil }
         return ["CC-BY-4.0": "cc-by-4.0", "MIT": "mit", "Apache-2.0": "apache-2.0"][top] ?? top.lowercased()
-    }
-}
-
-/// The `README.md` dataset card, with Hugging Face `configs`/`data_files` front matter so `load_dataset` reads the folder.
-enum DatasetCard {
-    static func render(_ m: ReleaseManifest, layout: NativeLayout, sizes: [String: Int], license: String?) -> String {
-        var lines = ["---"]
-        if let license { lines.append("license: \(license)") }
-        lines += ["pretty_name: \(m.dataset) \(m.version)", "configs:", "- config_name: default", "  data_files:"]
-        for split in m.splits {
-            lines += ["  - split: \(split)", "    path: \(split).jsonl"]
-        }
-        lines += ["dataset_info:", "  features:"]
-        for feature in layout.features {
-            lines.append("  - name: \(feature.name)")
-            lines.append(feature.type.hasPrefix("[") ? "    sequence: \(feature.type.dropFirst().dropLast())" : "    dtype: \(feature.type)")
-        }
-        lines += ["  splits:"]
-        for split in m.splits {
-            lines += ["  - name: \(split)", "    num_bytes: \(sizes["\(split).jsonl"] ?? 0)", "    num_examples: \(m.counts[split] ?? 0)"]
-        }
-        lines += ["---", "", "# \(m.dataset) \(m.version)", "",
-                  "Built by \(m.tool)\(m.python.map { " with Python \($0)" } ?? "") in the `\(m.layout)` record layout.", "",
-                  "| split | tasks |", "| --- | --- |"]
-        lines += m.splits.map { "| \($0) | \(m.counts[$0] ?? 0) |" }
-        lines += ["", "Inputs:", ""]
-        lines += m.inputs.map { "- `\($0.path)` (sha256 `\($0.sha256)`)" }
-        if let pipeline = m.pipeline { lines.append("- pipeline `\(pipeline.path)` (sha256 `\(pipeline.sha256)`)") }
-        lines += ["", "Excluded: \(m.exclusions.count) task(s)\(m.excludeFlags.isEmpty ? "" : " (flags \(m.excludeFlags.joined(separator: ", ")))")."]
-        lines += m.exclusions.prefix(50).map { "- \($0.id): \($0.reasons.joined(separator: "; "))" }
-        if m.exclusions.count > 50 { lines.append("- … and \(m.exclusions.count - 50) more, listed in manifest.json") }
-        if let review = m.review {
-            lines += ["", "Review pass: \(review.edited.count) task(s) edited, \(review.approved) approved, \(review.needsWork) needing work, \(review.excluded) excluded by editors"
-                + (review.requireReview.map { " (only \($0) tasks ship)" } ?? "") + "."]
-            lines += review.edited.map { "- \($0.id) (revision \($0.revision)) by \($0.editors.joined(separator: ", ")): \($0.reasons.joined(separator: "; "))" }
-            if let log = review.log { lines.append("- edit log `\(log.path)` (sha256 `\(log.sha256)`)") }
-        }
-        lines += ["", "`manifest.json` lists every file's sha256, every input, and each task's split and revision.", ""]
-        return lines.joined(separator: "\n")
     }
 }
 

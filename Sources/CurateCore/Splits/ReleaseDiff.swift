@@ -43,8 +43,11 @@ public struct ReleaseDiff: Sendable, Codable, Hashable {
 
     /// Compares `DATASET@A` with `DATASET@B` under `root` (usually `curated`).
     public static func compare(_ specA: String, _ specB: String, root: String = "curated") throws -> ReleaseDiff {
-        let a = try LoadedRelease(spec: specA, root: root)
-        let b = try LoadedRelease(spec: specB, root: root)
+        compare(try LoadedRelease(spec: specA, root: root), try LoadedRelease(spec: specB, root: root), from: specA, to: specB)
+    }
+
+    /// Compares two loaded releases, named `specA` and `specB` in the result.
+    static func compare(_ a: LoadedRelease, _ b: LoadedRelease, from specA: String, to specB: String) -> ReleaseDiff {
         var diff = ReleaseDiff(from: specA, to: specB, added: [], removed: [], changed: [], moved: [])
         let excludedInA = Dictionary(uniqueKeysWithValues: a.manifest.exclusions.map { ($0.id, $0.reasons) })
         let excludedInB = Dictionary(uniqueKeysWithValues: b.manifest.exclusions.map { ($0.id, $0.reasons) })
@@ -77,7 +80,8 @@ public struct ReleaseDiff: Sendable, Codable, Hashable {
     /// A record field's canonical JSON as text: a string as it is, a list of strings one per line, else the JSON.
     static func text(_ json: String?) -> String {
         guard let json else { return "" }
-        switch JSONValue(parsing: json) {
+        let value = JSONValue(parsing: json) ?? .string(json)
+        switch value {
         case .string(let s): return s
         case .array(let items) where items.allSatisfy({ if case .string = $0 { return true }; return false }):
             return items.map { if case .string(let s) = $0 { return s }; return "" }.joined(separator: "\n")
@@ -102,16 +106,27 @@ struct LoadedRelease {
         let folder = URL(fileURLWithPath: root).appendingPathComponent(parts[0]).appendingPathComponent(parts[1])
         let manifestURL = folder.appendingPathComponent("manifest.json")
         guard FileManager.default.fileExists(atPath: manifestURL.path) else { throw ReleaseError.missingRelease(path: folder.path) }
+        let manifest: ReleaseManifest
         do {
             manifest = try JSONDecoder().decode(ReleaseManifest.self, from: Data(contentsOf: manifestURL))
         } catch {
             throw ReleaseError.unreadable(path: manifestURL.path, reason: "\(error)")
         }
+        try self.init(manifest: manifest, path: folder.path) { split in
+            let url = folder.appendingPathComponent("\(split).jsonl")
+            guard let data = try? Data(contentsOf: url) else { throw ReleaseError.unreadable(path: url.path, reason: "missing split file") }
+            return data
+        }
+    }
+
+    /// A release from its manifest and its split files' bytes (`splitData` by split name), e.g. one not yet written.
+    init(manifest: ReleaseManifest, path: String, splitData: (String) throws -> Data) throws {
+        self.manifest = manifest
         let idForSourceID = Dictionary(manifest.tasks.keys.map { (TaskID.split($0)?.sourceID ?? $0, $0) }) { first, _ in first }
         var records: [String: [String: String]] = [:]
         for split in manifest.splits {
-            let url = folder.appendingPathComponent("\(split).jsonl")
-            guard let data = try? Data(contentsOf: url) else { throw ReleaseError.unreadable(path: url.path, reason: "missing split file") }
+            let url = URL(fileURLWithPath: path).appendingPathComponent("\(split).jsonl")
+            let data = try splitData(split)
             for (number, line) in LineSplitter.lines(data) where !line.isEmpty {
                 guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any] else {
                     throw ReleaseError.unreadable(path: url.path, reason: "line \(number) is not a JSON object")

@@ -18,7 +18,7 @@ struct ReleaseTests {
         #expect(outcome.counts == ["prompt": 1, "test": 2, "train": 2])
         let folder = URL(fileURLWithPath: root).appendingPathComponent("mbpp/1.0.0")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-        #expect(names == ["README.md", "manifest.json", "prompt.jsonl", "test.jsonl", "train.jsonl"])
+        #expect(names == ["README.md", "manifest.json", "prompt.jsonl", "report.html", "test.jsonl", "train.jsonl"])
         let original = try String(contentsOfFile: Fixtures.path("ingest/mbpp-small.jsonl"), encoding: .utf8).split(separator: "\n")
         let test = try String(contentsOf: folder.appendingPathComponent("test.jsonl"), encoding: .utf8).split(separator: "\n")
         #expect(test == Array(original[1...2]), "MBPP records are written byte-for-byte as published")
@@ -27,7 +27,7 @@ struct ReleaseTests {
         #expect(manifest.files.first { $0.path == "test.jsonl" }?.sha256 == SHA256.hex(try Data(contentsOf: folder.appendingPathComponent("test.jsonl"))))
         #expect(manifest.inputs.map(\.sha256) == [SHA256.hex(try Fixtures.data("ingest/mbpp-small.jsonl"))])
         let card = try String(contentsOf: folder.appendingPathComponent("README.md"), encoding: .utf8)
-        #expect(card.hasPrefix("---\nlicense: cc-by-4.0\n"))
+        #expect(card.hasPrefix("---\npretty_name: mbpp 1.0.0\nlicense: cc-by-4.0\n"))
         #expect(card.contains("  - split: test\n    path: test.jsonl\n"))
         let manifestText = String(decoding: try Data(contentsOf: folder.appendingPathComponent("manifest.json")), as: UTF8.self)
         #expect(!card.contains(root) && !manifestText.contains(root))
@@ -54,7 +54,7 @@ struct ReleaseTests {
         for root in [one, two] {
             _ = try ReleaseBuilder(store: try storeWithMBPP()).release(ReleaseConfiguration(dataset: "mbpp", version: "1.0.0", policy: Self.ranges, outputRoot: root))
         }
-        for name in ["README.md", "manifest.json", "prompt.jsonl", "test.jsonl", "train.jsonl"] {
+        for name in ["README.md", "report.html", "manifest.json", "prompt.jsonl", "test.jsonl", "train.jsonl"] {
             #expect(try Data(contentsOf: URL(fileURLWithPath: "\(one)/mbpp/1.0.0/\(name)")) == Data(contentsOf: URL(fileURLWithPath: "\(two)/mbpp/1.0.0/\(name)")))
         }
     }
