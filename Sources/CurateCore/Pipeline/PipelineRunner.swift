@@ -40,7 +40,7 @@ public struct PipelineRunner: Sendable {
         let abandoned = try store.markAbandonedRuns(pipeline: file.path)
         if !abandoned.isEmpty { observer?.abandonedRunsMarked(abandoned.map(\.stage)) }
         let split = try file.stages.first { $0.name == "split" }.map {
-            try SplitStageConfiguration(StageParameters($0.parameters), dataset: file.dataset)
+            try SplitStageConfiguration($0.parameters, dataset: file.dataset)
         }
         var outcomes: [StageOutcome] = []
         for (index, declaration) in file.stages.enumerated() {
