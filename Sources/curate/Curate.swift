@@ -17,6 +17,8 @@ struct Curate: AsyncParsableCommand {
             AmbiguityCommand.self,
             DedupCommand.self,
             OverrideCommand.self,
+            EditCommand.self,
+            ReviewCommand.self,
             ContaminationCommand.self,
             SplitCommand.self,
             ReleaseCommand.self,

@@ -100,7 +100,7 @@ struct PipelineCommandsTests {
         try "pipeline: x\ndataset: d\nstages:\n  - stage: sort\n".write(to: cli.workingDirectory.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
         let result = try cli.run("run", "bad.yaml")
         #expect(result.status != 0)
-        #expect(result.stderr.contains("bad.yaml:4: unknown stage 'sort'; valid stages: ingest, mathqa, lint, validate, stability, ambiguity, dedup, contamination, split, release"))
+        #expect(result.stderr.contains("bad.yaml:4: unknown stage 'sort'; valid stages: ingest, edits, mathqa, lint, validate, stability, ambiguity, dedup, contamination, split, release"))
     }
 }
 

@@ -107,6 +107,7 @@ public struct Ingestor: Sendable {
                 path: path, sha256: SHA256.hex(bytes), format: format.rawValue, dataset: dataset,
                 accepted: read.tasks.count, rejected: report.rejected, createdAt: Date())
             let outcome = try store.store(incoming, file: file)
+            report.diagnostics += try EditReplay.afterIngest(store: store, dataset: dataset, taskIDs: incoming.map(\.taskID), path: path)
             report.accepted = read.tasks.count
             report.newTasks = outcome.newTasks
             report.newRevisions = outcome.newRevisions

@@ -30,6 +30,7 @@ public enum DatasetState {
         var hasher = SHA256()
         hasher.update(Data(content.utf8))
         for line in lines { hasher.update(Data(line.utf8)) }
+        hasher.update(Data(try store.reviewFingerprint(dataset: dataset).utf8))
         return hasher.finalizeHex()
     }
 }

@@ -18,11 +18,15 @@ public struct ReleaseConfiguration: Sendable, Codable, Hashable {
     public var pipelineFile: String?
     /// Python version the tasks were validated with, recorded in the manifest.
     public var pythonVersion: String?
+    /// Ship only tasks whose current content has this review status (`approved`); others are excluded.
+    public var requireReview: ReviewStatus?
+    /// The dataset's edit log (`edits/DATASET.jsonl`), hashed into the manifest's inputs.
+    public var editLog: String?
 
     public init(
         dataset: String, version: String, policy: SplitPolicy, fewShot: FewShotSelection = .none, excludeFlags: [String] = [],
         layout: NativeLayout? = nil, splitOrder: [String]? = nil, outputRoot: String = "curated", pipelineFile: String? = nil,
-        pythonVersion: String? = nil
+        pythonVersion: String? = nil, requireReview: ReviewStatus? = nil, editLog: String? = nil
     ) {
         self.dataset = dataset
         self.version = version
@@ -34,6 +38,8 @@ public struct ReleaseConfiguration: Sendable, Codable, Hashable {
         self.outputRoot = outputRoot
         self.pipelineFile = pipelineFile
         self.pythonVersion = pythonVersion
+        self.requireReview = requireReview
+        self.editLog = editLog
     }
 
     static func defaultOrder(_ policy: SplitPolicy) -> [String] {
@@ -72,6 +78,25 @@ public struct ReleaseManifest: Sendable, Codable, Hashable {
         public var path: String
         public var sha256: String
     }
+    /// A task an editor changed: its shipped revision, who edited it and why (every applied edit, in order).
+    public struct EditedTask: Sendable, Codable, Hashable {
+        public var id: String
+        public var revision: Int
+        public var editors: [String]
+        public var reasons: [String]
+    }
+    /// The review pass behind the release (present when the dataset has review actions or review is required).
+    public struct Review: Sendable, Codable, Hashable {
+        public var requireReview: String?
+        public var log: FileHash?
+        public var edited: [EditedTask]
+        public var approved: Int
+        public var needsWork: Int
+        /// Tasks an editor excluded (their reasons are in `exclusions`).
+        public var excluded: Int
+        public var flagsRaised: Int
+        public var flagsDismissed: Int
+    }
 
     public var dataset: String
     public var version: String
@@ -88,6 +113,7 @@ public struct ReleaseManifest: Sendable, Codable, Hashable {
     public var pipeline: FileHash?
     public var exclusions: [Exclusion]
     public var tasks: [String: TaskEntry]
+    public var review: Review? = nil
 }
 
 /// Problems writing or reading releases.
@@ -135,6 +161,7 @@ public struct ReleaseBuilder: Sendable {
         let heads = try store.heads(dataset: config.dataset)
         guard !heads.isEmpty else { throw ReleaseError.emptyDataset(config.dataset) }
         let flags = try store.effectiveFlags(revisionIDs: heads.compactMap(\.revision.id))
+        let review = try ReviewState(store: store, dataset: config.dataset)
         var contents: [String: TaskContent] = [:]
         var candidates: [SplitCandidate] = []
         var activeFlags: [String: [FlagRecord]] = [:]
@@ -152,7 +179,8 @@ public struct ReleaseBuilder: Sendable {
         var entries: [String: ReleaseManifest.TaskEntry] = [:]
         for head in heads.sorted(by: { TaskID.naturalLess($0.task.id, $1.task.id) }) {
             let active = activeFlags[head.task.id] ?? []
-            let reasons = active.filter { config.excludes($0.code) }.map { "\($0.code): \($0.message)" }
+            var reasons = active.filter { config.excludes($0.code) }.map { "\($0.code): \($0.message)" }
+            reasons += Self.reviewExclusions(head, review: review, requireReview: config.requireReview)
             if !reasons.isEmpty {
                 exclusions.append(.init(id: head.task.id, revision: head.revision.number, reasons: Array(Set(reasons)).sorted()))
                 continue
@@ -176,15 +204,23 @@ public struct ReleaseBuilder: Sendable {
             files.append(("\(split).jsonl", Data(lines.joined().utf8)))
         }
         var inputs: [String: String] = [:]
-        for file in try store.ingestedFiles() where file.dataset == config.dataset { inputs[file.path] = file.sha256 }
-        let pipeline = try config.pipelineFile.map { ReleaseManifest.FileHash(path: $0, sha256: try SHA256.hex(fileAt: URL(fileURLWithPath: $0))) }
+        for file in try store.ingestedFiles() where file.dataset == config.dataset { inputs[ReleasePath.portable(file.path)] = file.sha256 }
+        let editLog = try config.editLog.flatMap { path in
+            FileManager.default.fileExists(atPath: path)
+                ? ReleaseManifest.FileHash(path: ReleasePath.portable(path), sha256: try SHA256.hex(fileAt: URL(fileURLWithPath: path))) : nil
+        }
+        if let editLog { inputs[editLog.path] = editLog.sha256 }
+        let pipeline = try config.pipelineFile.map {
+            ReleaseManifest.FileHash(path: ReleasePath.portable($0), sha256: try SHA256.hex(fileAt: URL(fileURLWithPath: $0)))
+        }
         let manifest = ReleaseManifest(
             dataset: config.dataset, version: config.version, tool: "curate \(CurateVersion.string)", python: config.pythonVersion,
             layout: config.layout.rawValue, policy: config.policy, fewShot: config.fewShot, excludeFlags: config.excludeFlags,
             counts: Dictionary(uniqueKeysWithValues: splits.map { ($0, bySplit[$0]?.count ?? 0) }), splits: splits,
             files: files.map { .init(path: $0.0, sha256: SHA256.hex($0.1)) },
             inputs: inputs.sorted { $0.key < $1.key }.map { .init(path: $0.key, sha256: $0.value) },
-            pipeline: pipeline, exclusions: exclusions, tasks: entries)
+            pipeline: pipeline, exclusions: exclusions, tasks: entries,
+            review: try Self.reviewSummary(heads, review: review, entries: entries, log: editLog, config: config))
         var manifestData = CanonicalJSON.encode(manifest, pretty: true)
         manifestData.append(0x0A)
         files.append(("manifest.json", manifestData))
@@ -196,6 +232,8 @@ public struct ReleaseBuilder: Sendable {
     /// Writes the release into `outputRoot/dataset/version` via a temporary folder and a rename; if that version
     /// exists, checks it is byte-identical instead (and fails if not).
     public func release(_ config: ReleaseConfiguration) throws -> ReleaseOutcome {
+        let conflicts = try ReviewState(store: store, dataset: config.dataset).conflictedTasks
+        guard conflicts.isEmpty else { throw ReviewError.unresolvedConflicts(dataset: config.dataset, tasks: conflicts) }
         let (files, manifest) = try render(config)
         let fm = FileManager.default
         let parent = URL(fileURLWithPath: config.outputRoot).appendingPathComponent(config.dataset)
@@ -226,6 +264,48 @@ public struct ReleaseBuilder: Sendable {
             throw error
         }
         return outcome(.written)
+    }
+
+    /// Why the review pass keeps a task out: an editor excluded it, or review is required and it is not approved.
+    static func reviewExclusions(_ head: TaskHead, review: ReviewState, requireReview: ReviewStatus?) -> [String] {
+        let status = review.status(head.task.id, contentHash: head.revision.contentHash)
+        if status == .excluded, let action = review.statusAction(head.task.id) {
+            return ["review/excluded: \(action.reason) (\(action.editor))"]
+        }
+        if let requireReview, status != requireReview {
+            return ["review/not-\(requireReview.rawValue): review status is \(status.rawValue)"]
+        }
+        return []
+    }
+
+    /// The manifest's review section, or nil when the dataset has no review actions and none is required.
+    static func reviewSummary(
+        _ heads: [TaskHead], review: ReviewState, entries: [String: ReleaseManifest.TaskEntry], log: ReleaseManifest.FileHash?,
+        config: ReleaseConfiguration
+    ) throws -> ReleaseManifest.Review? {
+        guard !review.actions.isEmpty || config.requireReview != nil else { return nil }
+        var summary = ReleaseManifest.Review(
+            requireReview: config.requireReview?.rawValue, log: log, edited: [], approved: 0, needsWork: 0, excluded: 0, flagsRaised: 0,
+            flagsDismissed: 0)
+        for head in heads.sorted(by: { TaskID.naturalLess($0.task.id, $1.task.id) }) {
+            let id = head.task.id
+            switch review.status(id, contentHash: head.revision.contentHash) {
+            case .approved: summary.approved += 1
+            case .needsWork: summary.needsWork += 1
+            case .excluded: summary.excluded += 1
+            case .unreviewed: break
+            }
+            let actions = review.actions[id] ?? []
+            summary.flagsRaised += actions.filter { $0.kind == .flag }.count
+            summary.flagsDismissed += actions.filter { $0.kind == .dismiss }.count
+            let edits = review.appliedEdits(id)
+            if !edits.isEmpty, head.revision.origin == .editor {
+                summary.edited.append(.init(
+                    id: id, revision: head.revision.number, editors: edits.map(\.editor).reduce(into: []) { if !$0.contains($1) { $0.append($1) } },
+                    reasons: edits.map(\.reason)))
+            }
+        }
+        return summary
     }
 
     /// The dataset's license in Hugging Face's vocabulary, from the tasks' `license` metadata.
@@ -264,29 +344,54 @@ enum DatasetCard {
         lines += ["", "Excluded: \(m.exclusions.count) task(s)\(m.excludeFlags.isEmpty ? "" : " (flags \(m.excludeFlags.joined(separator: ", ")))")."]
         lines += m.exclusions.prefix(50).map { "- \($0.id): \($0.reasons.joined(separator: "; "))" }
         if m.exclusions.count > 50 { lines.append("- … and \(m.exclusions.count - 50) more, listed in manifest.json") }
+        if let review = m.review {
+            lines += ["", "Review pass: \(review.edited.count) task(s) edited, \(review.approved) approved, \(review.needsWork) needing work, \(review.excluded) excluded by editors"
+                + (review.requireReview.map { " (only \($0) tasks ship)" } ?? "") + "."]
+            lines += review.edited.map { "- \($0.id) (revision \($0.revision)) by \($0.editors.joined(separator: ", ")): \($0.reasons.joined(separator: "; "))" }
+            if let log = review.log { lines.append("- edit log `\(log.path)` (sha256 `\(log.sha256)`)") }
+        }
         lines += ["", "`manifest.json` lists every file's sha256, every input, and each task's split and revision.", ""]
         return lines.joined(separator: "\n")
     }
 }
 
-/// Deterministic crash points for resume tests: `CURATE_FAULT=NAME:N` kills the process with SIGKILL at the Nth checkpoint NAME.
+/// Deterministic crash points for resume tests: `CURATE_FAULT=NAME:N` kills the process with SIGKILL at the Nth
+/// checkpoint NAME; `CURATE_FAULT=NAME:N:pause` instead says `curate: paused at NAME` on stderr and waits there, for
+/// a test to kill it from outside.
 public enum FaultInjection {
     nonisolated(unsafe) private static var counts: [String: Int] = [:]
     private static let lock = NSLock()
-    private static let spec: (String, Int)? = {
+    private static let spec: (name: String, n: Int, pause: Bool)? = {
         guard let value = ProcessInfo.processInfo.environment["CURATE_FAULT"] else { return nil }
         let parts = value.split(separator: ":")
-        guard parts.count == 2, let n = Int(parts[1]) else { return nil }
-        return (String(parts[0]), n)
+        guard parts.count == 2 || (parts.count == 3 && parts[2] == "pause"), let n = Int(parts[1]) else { return nil }
+        return (String(parts[0]), n, parts.count == 3)
     }()
 
-    /// Counts a checkpoint and kills the process if it is the configured one.
+    /// Counts a checkpoint and kills (or pauses) the process if it is the configured one.
     public static func checkpoint(_ name: String) {
-        guard let (target, n) = spec, target == name else { return }
+        guard let spec, spec.name == name else { return }
         lock.lock()
         counts[name, default: 0] += 1
-        let reached = counts[name]! >= n
+        let reached = counts[name]! >= spec.n
         lock.unlock()
-        if reached { kill(getpid(), SIGKILL) }
+        guard reached else { return }
+        if spec.pause {
+            FileHandle.standardError.write(Data("curate: paused at \(name)\n".utf8))
+            while true { sleep(60) }
+        }
+        kill(getpid(), SIGKILL)
+    }
+}
+
+/// Paths as a release records them: relative to the working directory, never absolute.
+enum ReleasePath {
+    /// `path` relative to the working directory when inside it; an absolute path outside it by its file name only.
+    static func portable(_ path: String) -> String {
+        guard path.hasPrefix("/") else { return path }
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.path
+        let standardized = URL(fileURLWithPath: path).standardizedFileURL.path
+        if standardized.hasPrefix(cwd + "/") { return String(standardized.dropFirst(cwd.count + 1)) }
+        return URL(fileURLWithPath: path).lastPathComponent
     }
 }

@@ -12,10 +12,21 @@ public struct ReleaseDiff: Sendable, Codable, Hashable {
         public var split: String
         public var reason: String
     }
+    /// One changed field of a task's record, old and new as text (strings as they are, lists one item per line).
+    public struct FieldChange: Sendable, Codable, Hashable {
+        public var field: String
+        public var old: String
+        public var new: String
+    }
     public struct Changed: Sendable, Codable, Hashable {
         public var id: String
         public var fields: [String]
         public var reason: String
+        /// The text of each changed field.
+        public var changes: [FieldChange]
+        /// Who edited the task and why, from the newer release's review section (empty for changes not made by editors).
+        public var editors: [String]
+        public var reasons: [String]
     }
     public struct Moved: Sendable, Codable, Hashable {
         public var id: String
@@ -37,6 +48,7 @@ public struct ReleaseDiff: Sendable, Codable, Hashable {
         var diff = ReleaseDiff(from: specA, to: specB, added: [], removed: [], changed: [], moved: [])
         let excludedInA = Dictionary(uniqueKeysWithValues: a.manifest.exclusions.map { ($0.id, $0.reasons) })
         let excludedInB = Dictionary(uniqueKeysWithValues: b.manifest.exclusions.map { ($0.id, $0.reasons) })
+        let edited = Dictionary((b.manifest.review?.edited ?? []).map { ($0.id, $0) }) { first, _ in first }
         let ids = Set(a.manifest.tasks.keys).union(b.manifest.tasks.keys).sorted(by: TaskID.naturalLess)
         for id in ids {
             switch (a.manifest.tasks[id], b.manifest.tasks[id]) {
@@ -51,13 +63,27 @@ public struct ReleaseDiff: Sendable, Codable, Hashable {
                 if old.contentHash != new.contentHash || a.records[id] != b.records[id] {
                     let fields = changedFields(a.records[id] ?? [:], b.records[id] ?? [:])
                     let reason = "revision \(old.revision) → \(new.revision) by \(new.author)" + (new.note.map { ": \($0)" } ?? "")
-                    diff.changed.append(.init(id: id, fields: fields, reason: reason))
+                    let changes = fields.map { FieldChange(field: $0, old: text(a.records[id]?[$0]), new: text(b.records[id]?[$0])) }
+                    diff.changed.append(.init(
+                        id: id, fields: fields, reason: reason, changes: changes, editors: edited[id]?.editors ?? [], reasons: edited[id]?.reasons ?? []))
                 }
             case (nil, nil):
                 break
             }
         }
         return diff
+    }
+
+    /// A record field's canonical JSON as text: a string as it is, a list of strings one per line, else the JSON.
+    static func text(_ json: String?) -> String {
+        guard let json else { return "" }
+        let value = JSONValue(parsing: json)
+        switch value {
+        case .string(let s): return s
+        case .array(let items) where items.allSatisfy({ if case .string = $0 { return true }; return false }):
+            return items.map { if case .string(let s) = $0 { return s }; return "" }.joined(separator: "\n")
+        default: return json
+        }
     }
 
     static func changedFields(_ a: [String: String], _ b: [String: String]) -> [String] {

@@ -122,6 +122,29 @@ public enum StoreMigrations {
             }
             try db.create(index: "mathqaDrop_lookup", on: "mathqaDrop", columns: ["dataset", "sourcePath", "reason"])
         }
+        migrator.registerMigration("v3-review-actions") { db in
+            try db.create(table: "reviewAction") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("key", .text).notNull().unique()
+                t.column("dataset", .text).notNull().indexed()
+                t.column("taskID", .text).notNull().references("task", onDelete: .restrict).indexed()
+                t.column("kind", .text).notNull()
+                t.column("outcome", .text)
+                t.column("baseHash", .text)
+                t.column("resultHash", .text)
+                t.column("revisionID", .integer).references("taskRevision", onDelete: .restrict)
+                t.column("fields", .text)
+                t.column("status", .text)
+                t.column("stage", .text)
+                t.column("code", .text)
+                t.column("severity", .text)
+                t.column("message", .text)
+                t.column("editor", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("line", .text)
+            }
+        }
         return migrator
     }
 }

@@ -7,9 +7,11 @@ enum StoreSQL {
         "(SELECT id FROM taskRevision WHERE taskID = \(task) ORDER BY number DESC LIMIT 1)"
     }
 
-    /// The action of the latest override of the flag row `flag` (NULL when never overridden).
+    /// The action of the latest editor decision on the flag row `flag` (NULL when never decided): a review decision
+    /// on its code for its revision's content (which also reaches the flag when a stage raises it again), else the
+    /// latest override of the row.
     static func latestOverrideAction(ofFlag flag: String) -> String {
-        "(SELECT action FROM flagOverride WHERE flagID = \(flag).id ORDER BY id DESC LIMIT 1)"
+        "COALESCE(\(ReviewSQL.latestDecision(ofFlag: flag)), (SELECT action FROM flagOverride WHERE flagID = \(flag).id ORDER BY id DESC LIMIT 1))"
     }
 
     /// The flag row `flag` is active: no later evaluation by its stage superseded it.

@@ -19,7 +19,14 @@ struct DiffCommand: ParsableCommand {
         print("\(from) → \(to): \(diff.added.count) added, \(diff.removed.count) removed, \(diff.changed.count) changed, \(diff.moved.count) moved")
         for a in diff.added { print("+ \(a.id) [\(a.split)] \(a.reason)") }
         for r in diff.removed { print("- \(r.id) [\(r.split)] \(r.reason)") }
-        for c in diff.changed { print("~ \(c.id) fields \(c.fields.joined(separator: ", ")): \(c.reason)") }
+        for c in diff.changed {
+            print("~ \(c.id) fields \(c.fields.joined(separator: ", ")): \(c.reason)")
+            if !c.editors.isEmpty { print("    edited by \(c.editors.joined(separator: ", ")): \(c.reasons.joined(separator: "; "))") }
+            for change in c.changes {
+                print("    --- \(change.field) (\(from))\n    +++ \(change.field) (\(to))")
+                for line in UnifiedDiff.lines(change.old, change.new) { print("    \(line)") }
+            }
+        }
         for m in diff.moved { print("> \(m.id) \(m.from) → \(m.to)") }
     }
 }

@@ -3,13 +3,17 @@ import CurateCore
 import CurateStore
 import Foundation
 
-/// `curate override FLAG_ID`: an editor dismisses (or reinstates) a flag; the decision is audited, the flag kept.
+/// `curate override FLAG_ID`: an editor dismisses (or reinstates) a flag; the decision is audited and logged in the
+/// dataset's edit log (as `curate review dismiss|reinstate`), the flag kept.
 struct OverrideCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "override",
         abstract: "Dismiss a flag as an editor (or reinstate it), with an audited reason.")
 
     @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: "Folder of the committed edit logs; the decision is appended to DATASET.jsonl there.")
+    var edits = "edits"
 
     @Argument(help: "Id of the flag (see `curate show TASK`).")
     var flagID: Int64
@@ -34,7 +38,8 @@ struct OverrideCommand: ParsableCommand {
     func run() throws {
         let store = try storeOptions.open()
         guard let flag = try store.flag(id: flagID) else { throw StoreError.unknownFlag(flagID) }
-        try store.overrideFlag(id: flagID, editor: editor, action: reinstate ? .reinstate : .dismiss, reason: reason)
+        let desk = try ReviewDesk(store: store, editsDirectory: edits)
+        if reinstate { try desk.reinstateFlag(flagID, editor: editor, reason: reason) } else { try desk.dismissFlag(flagID, editor: editor, reason: reason) }
         let trail = try store.overrides(flagIDs: [flagID])[flagID] ?? []
         if json {
             print(CanonicalJSON.string(OverrideReport(flag: flag, trail: trail), pretty: true))

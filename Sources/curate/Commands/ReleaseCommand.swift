@@ -10,12 +10,19 @@ struct ReleaseCommand: ParsableCommand {
     @Argument(help: "Dataset name.") var dataset: String
     @Option(help: "Release version, e.g. 1.0.0.") var version: String
     @Option(help: "Folder that holds releases.") var output = "curated"
+    @Option(help: "Ship only tasks whose current content an editor approved (value: approved); others are excluded.") var requireReview: String?
+    @Option(help: "Folder of the edit logs; DATASET.jsonl there, if present, is hashed into the manifest's inputs.") var edits = "edits"
     @OptionGroup var split: SplitOptions
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         var config = try split.configuration(dataset: dataset, version: version)
         config.outputRoot = output
+        if let requireReview {
+            guard requireReview == ReviewStatus.approved.rawValue else { throw ValidationError("--require-review takes 'approved', not '\(requireReview)'") }
+            config.requireReview = .approved
+        }
+        config.editLog = EditLog.path(directory: edits, dataset: dataset)
         let outcome = try ReleaseBuilder(store: try storeOptions.open()).release(config)
         if json {
             print(CanonicalJSON.string(outcome, pretty: true))

@@ -8,9 +8,14 @@ struct ShowCommand: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: "Task id, e.g. mbpp/11.") var id: String
     @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Show a unified diff between each revision and the one before it (who changed what, and why).") var diff = false
 
     func run() throws {
         let detail = try TaskCatalog(store: try storeOptions.open()).detail(id: id)
+        if diff, !json {
+            printDiffs(detail)
+            return
+        }
         if json {
             print(CanonicalJSON.string(detail, pretty: true))
             return
@@ -53,6 +58,18 @@ struct ShowCommand: ParsableCommand {
                 }
             }
         }
+    }
+
+    /// Each revision against its predecessor, field by field.
+    private func printDiffs(_ detail: TaskDetail) {
+        print("\(detail.id)  (dataset \(detail.dataset), \(detail.revisions.count) revision(s))")
+        for (old, new) in zip(detail.revisions, detail.revisions.dropFirst()) {
+            print("\nrevision \(old.number) → \(new.number)  \(new.origin) by \(new.author)  \(ISO8601DateFormatter().string(from: new.createdAt))"
+                  + (new.note.map { "\n  reason: \($0)" } ?? ""))
+            let lines = UnifiedDiff.fields(old.content, new.content)
+            print(lines.isEmpty ? "  (same content)" : lines.joined(separator: "\n"))
+        }
+        if detail.revisions.count < 2 { print("\nonly one revision: nothing to compare") }
     }
 
     static func describe(_ outcome: TestOutcome) -> String {

@@ -16,7 +16,7 @@ public struct SplitStageConfiguration: Sendable, Hashable {
 
 /// `split`: previews the split (counts per split); the assignment itself is written by `release`.
 struct SplitStage: PipelineStage {
-    static let spec = StageSpec(name: "split", summary: "assign tasks to splits", options: SplitStageOptions.self, implementation: ["Splits"], make: { SplitStage() })
+    static let spec = StageSpec(name: "split", summary: "assign tasks to splits", options: SplitStageOptions.self, implementation: ["Splits", "Review"], make: { SplitStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
         try DatasetState.fingerprint(context.store, dataset: context.dataset)
@@ -41,8 +41,9 @@ struct ReleaseStage: PipelineStage {
             ParameterSpec("exclude_flags", .strings, "flag codes (or prefixes ending in / or *) that exclude a task"),
             ParameterSpec("layout", .choice(NativeLayout.allCases.map(\.rawValue)), "record layout (default: by dataset)"),
             ParameterSpec("output", .string, "releases folder (default curated)"),
+            ParameterSpec("require_review", .choice([ReviewStatus.approved.rawValue]), "ship only tasks an editor approved (others are excluded)"),
         ],
-        implementation: ["Splits"],
+        implementation: ["Splits", "Review"],
         make: { ReleaseStage() })
 
     func configuration(_ context: StageContext) throws -> ReleaseConfiguration {
@@ -52,11 +53,13 @@ struct ReleaseStage: PipelineStage {
             excludeFlags: context.parameters.strings("exclude_flags") ?? [],
             layout: context.parameters.string("layout").flatMap(NativeLayout.init(rawValue:)),
             outputRoot: context.parameters.string("output") ?? "curated", pipelineFile: context.pipeline.path,
-            pythonVersion: PythonVersion.current)
+            pythonVersion: PythonVersion.current, requireReview: context.parameters.string("require_review").flatMap(ReviewStatus.init(rawValue:)),
+            editLog: try EditsStage.logPath(of: context.pipeline))
     }
 
     func inputFingerprint(_ context: StageContext) throws -> String {
-        try DatasetState.fingerprint(context.store, dataset: context.dataset)
+        let editLog = try configuration(context).editLog.map { try DatasetState.filesFingerprint([$0]) } ?? ""
+        return try DatasetState.fingerprint(context.store, dataset: context.dataset) + editLog
     }
 
     func outputsExist(_ context: StageContext) throws -> Bool {
@@ -84,7 +87,7 @@ extension StageCatalog {
     /// Every stage curate provides.
     public static var standard: StageCatalog {
         StageCatalog(specs: [
-            IngestStage.spec, MathQAPipelineStage.spec, LintStage.spec, ValidateStage.spec, StabilityPipelineStage.spec, AmbiguityPipelineStage.spec,
+            IngestStage.spec, EditsStage.spec, MathQAPipelineStage.spec, LintStage.spec, ValidateStage.spec, StabilityPipelineStage.spec, AmbiguityPipelineStage.spec,
             DedupPipelineStage.spec, ContaminationPipelineStage.spec, SplitStage.spec, ReleaseStage.spec,
         ])
     }
