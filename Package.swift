@@ -15,7 +15,6 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
-        .systemLibrary(name: "CZstd", path: "Sources/CZstd", providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
         .target(name: "CScanKernels"),
         .target(
             name: "CurateStore",
@@ -27,9 +26,9 @@ let package = Package(
                 "CurateStore",
                 "CScanKernels",
                 "CZlib",
-                "CZstd",
                 .product(name: "Yams", package: "Yams"),
             ],
+            resources: [.embedInCode("MathQA/mathqa_runner.py")],
             plugins: [.plugin(name: "ContentDigestPlugin")]
         ),
         .executableTarget(

@@ -22,6 +22,15 @@ import Testing
         #expect(report.stdout.contains("unknown operation \"surface_cylinder\""))
         let extendedReport = try cli.run("mathqa", "report", "--extended")
         #expect(extendedReport.stdout.contains("unimplemented-op:min"))
+
+        let json = try cli.run("mathqa", "report", "--reason", "unknown-op", "--json")
+        #expect(json.status == 0, "\(json.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let splits = try #require(object["splits"] as? [[String: Any]])
+        let devSplit = try #require(splits.first { $0["split"] as? String == "dev" })
+        #expect(devSplit["total"] as? Int == 17 && devSplit["kept"] as? Int == 7)
+        let drops = try #require(object["drops"] as? [[String: Any]])
+        #expect(!drops.isEmpty && drops.allSatisfy { $0["reason"] as? String == "unknown-op" })
     }
 
     /// The `mathqa` stage feeds validate and a release split by MathQA file, with task_id the record index.
@@ -67,6 +76,7 @@ import Testing
 
     @Test func reportWithoutConversionSaysWhatToRun() throws {
         let cli = try CLIRunner()
+        #expect(try cli.run("ingest", CLIRunner.fixture("ingest/mbpp-small.jsonl")).status == 0)
         let report = try cli.run("mathqa", "report")
         #expect(report.status == 1)
         #expect(report.stderr.contains("curate mathqa convert"))

@@ -83,7 +83,7 @@ struct PipelineCommandsTests {
         #expect(try cli.run("ingest", "raw/mbpp.jsonl").status == 0)
         let split = try cli.run("split", "mbpp", "--range", "prompt=1-1", "--range", "test=2-3", "--range", "train=4-5")
         #expect(split.stdout.contains("test    2"))
-        let args = ["--range", "prompt=1-1", "--range", "test=2-3", "--range", "train=4-5"]
+        let args = ["--range", "prompt=1-1", "--range", "test=2-3", "--range", "train=4-5", "--allow-unvalidated"]
         #expect(try cli.run(["release", "mbpp", "--version", "1.0.0"] + args).status == 0)
         #expect(try cli.run("ingest", CLIRunner.fixture("ingest/mbpp-small-edited.jsonl")).status == 0)
         let again = try cli.run(["release", "mbpp", "--version", "1.0.0"] + args)

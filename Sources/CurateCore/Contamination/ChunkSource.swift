@@ -1,4 +1,3 @@
-import CZstd
 import Foundation
 
 /// How a corpus file is compressed.
@@ -49,6 +48,7 @@ final class ChunkSource {
     let compression: CorpusCompression
     private let handle: FileHandle?
     private var gzip: GzipReader?
+    private var zstdLibrary: ZstdLibrary?
     private var zstd: OpaquePointer?
     private var zstdInput = [UInt8]()
     private var zstdInputCount = 0
@@ -78,16 +78,22 @@ final class ChunkSource {
             }
             self.handle = handle
             if compression == .zstd {
-                zstd = ZSTD_createDStream()
-                ZSTD_initDStream(zstd)
-                zstdInput = [UInt8](repeating: 0, count: Int(ZSTD_DStreamInSize()))
+                let library: ZstdLibrary
+                switch ZstdLibrary.shared {
+                case .success(let loaded): library = loaded
+                case .failure(let unavailable): throw CorpusReadFailure(path: path, offset: 0, reason: unavailable.description)
+                }
+                zstdLibrary = library
+                zstd = library.createDStream()
+                _ = library.initDStream(zstd)
+                zstdInput = [UInt8](repeating: 0, count: library.dStreamInSize())
                 zstdOutput = [UInt8](repeating: 0, count: 1 << 20)
             }
         }
     }
 
     deinit {
-        if let zstd { ZSTD_freeDStream(zstd) }
+        if let zstd, let zstdLibrary { _ = zstdLibrary.freeDStream(zstd) }
         try? handle?.close()
     }
 
@@ -113,6 +119,7 @@ final class ChunkSource {
     }
 
     private func nextZstd() throws -> Data? {
+        let library = zstdLibrary!
         while true {
             if zstdInputOffset == zstdInputCount && !endOfFile && !zstdPending {
                 let data: Data
@@ -136,17 +143,17 @@ final class ChunkSource {
             var consumed = 0
             zstdInput.withUnsafeMutableBytes { inBuf in
                 zstdOutput.withUnsafeMutableBytes { outBuf in
-                    var inb = ZSTD_inBuffer(src: inBuf.baseAddress! + zstdInputOffset, size: zstdInputCount - zstdInputOffset, pos: 0)
-                    var outb = ZSTD_outBuffer(dst: outBuf.baseAddress!, size: outBuf.count, pos: 0)
-                    result = ZSTD_decompressStream(zstd, &outb, &inb)
+                    var inb = ZstdLibrary.InBuffer(src: inBuf.baseAddress! + zstdInputOffset, size: zstdInputCount - zstdInputOffset, pos: 0)
+                    var outb = ZstdLibrary.OutBuffer(dst: outBuf.baseAddress!, size: outBuf.count, pos: 0)
+                    result = library.decompressStream(zstd, &outb, &inb)
                     produced = outb.pos
                     consumed = inb.pos
                 }
             }
             zstdInputOffset += consumed
             inputOffset += consumed
-            if ZSTD_isError(result) != 0 {
-                let reason = String(cString: ZSTD_getErrorName(result))
+            if library.isError(result) != 0 {
+                let reason = library.getErrorName(result).map { String(cString: $0) } ?? "error \(result)"
                 throw CorpusReadFailure(path: path, offset: inputOffset, reason: "zstd: \(reason)")
             }
             zstdFrameOpen = result != 0

@@ -8,6 +8,7 @@ public enum FilterError: LocalizedError, Equatable {
     case unreadableSamples(path: String, reason: String)
     case badSample(path: String, line: Int, reason: String)
     case badRuns(Int)
+    case noSampleMatched(path: String, samples: Int)
 
     public var errorDescription: String? {
         switch self {
@@ -24,6 +25,8 @@ public enum FilterError: LocalizedError, Equatable {
             return "'\(path)' line \(line): \(reason). Each sample needs \"task_id\" and \"completion\" (or \"code\")."
         case .badRuns(let runs):
             return "\(runs) runs cannot show disagreement. Pass --runs 2 or more (default 5)."
+        case .noSampleMatched(let path, let samples):
+            return "none of the \(samples) sample(s) in '\(path)' matched a task of the selected datasets, so nothing was evaluated or recorded. Check the samples' task_id values against `curate list` and --dataset."
         }
     }
 }

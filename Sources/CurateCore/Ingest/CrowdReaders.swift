@@ -48,7 +48,7 @@ enum NotebookReader: TaskSourceReader {
                 worker = id
             }
         } catch {
-            result.reject(path, "notebook", "invalid JSON (\(JSONLinesDecoder.jsonReason(error)))")
+            result.reject(path, JSONLinesDecoder.errorLocation(error, in: data) ?? "notebook", "invalid JSON (\(JSONLinesDecoder.jsonReason(error)))")
             return result
         }
         func source(_ cell: [String: Any]) -> String {
@@ -113,6 +113,13 @@ enum CSVReader: TaskSourceReader {
     static func read(_ data: Data, path: String, dataset: String) -> SourceReadResult {
         var result = SourceReadResult()
         let rows: [(line: Int, fields: [String], raw: String)]
+        if let offset = UTF8Text.firstInvalidByte(data) {
+            let line = 1 + data.prefix(offset).reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            result.reject(
+                path, "line \(line), byte offset \(offset)",
+                "invalid UTF-8 (byte 0x\(String(data[data.startIndex + offset], radix: 16, uppercase: true))); expected UTF-8 text: re-save the file as UTF-8")
+            return result
+        }
         do {
             rows = try parse(String(decoding: data, as: UTF8.self))
         } catch let problem as CSVProblem {
@@ -231,6 +238,23 @@ enum CSVReader: TaskSourceReader {
     }
 }
 
+/// UTF-8 validation that says where the first bad byte is.
+enum UTF8Text {
+    /// Offset of the first byte that does not start or continue a valid UTF-8 sequence, or nil when all is valid.
+    static func firstInvalidByte(_ data: Data) -> Int? {
+        var iterator = data.makeIterator()
+        var decoder = Unicode.UTF8()
+        var offset = 0
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): offset += UTF8.width(scalar)
+            case .emptyInput: return nil
+            case .error: return offset
+            }
+        }
+    }
+}
+
 /// An MTurk-style answer export: `QuestionFormAnswers` documents, bare or inside `Assignment/Answer` elements.
 enum MTurkXMLReader: TaskSourceReader {
     static func read(_ data: Data, path: String, dataset: String) -> SourceReadResult {
@@ -324,8 +348,15 @@ final class XMLElementNode {
 
     func child(_ name: String) -> XMLElementNode? { children.first { $0.name == name } }
 
+    /// Every element below this one named `name`, in document order (iterative: depth is bounded but may be large).
     func descendants(named name: String) -> [XMLElementNode] {
-        children.flatMap { ($0.name == name ? [$0] : []) + $0.descendants(named: name) }
+        var found: [XMLElementNode] = []
+        var pending = Array(children.reversed())
+        while let node = pending.popLast() {
+            if node.name == name { found.append(node) }
+            pending.append(contentsOf: node.children.reversed())
+        }
+        return found
     }
 }
 
@@ -336,12 +367,27 @@ enum XMLTree {
         let message: String
     }
 
+    /// Deepest element nesting accepted; answer exports nest a handful of levels, and a bound keeps a hostile
+    /// document from exhausting the stack.
+    static let maxDepth = 100
+    /// libxml2's XML_ERR_DOCUMENT_END: the input ended inside an element.
+    static let documentEndCode = 5
+
     static func parse(_ data: Data) throws -> XMLElementNode {
         let parser = XMLParser(data: data)
         let builder = Builder(parser)
         parser.delegate = builder
         parser.shouldProcessNamespaces = true
-        if !parser.parse() || builder.root == nil {
+        let parsed = parser.parse()
+        if let problem = builder.problem { throw problem }
+        // The end came with elements still open (libxml2 may or may not call it an error): say which one.
+        if let open = builder.stack.last, builder.firstErrorCode == nil || builder.firstErrorCode == documentEndCode {
+            throw ParseError(
+                line: max(1, parser.lineNumber), column: max(1, parser.columnNumber),
+                message: "the document ends before <\(open.name)> (opened on line \(open.line)) is closed: the file is truncated")
+        }
+        if let error = builder.firstError { throw error }
+        if !parsed || builder.root == nil {
             let error = parser.parserError as NSError?
             let message = error.map { describe($0) } ?? "no root element"
             throw ParseError(line: max(1, parser.lineNumber), column: max(1, parser.columnNumber), message: message.trimmingCharacters(in: .whitespacesAndNewlines))
@@ -349,35 +395,71 @@ enum XMLTree {
         return builder.root!
     }
 
-    /// libxml2's error as words: FoundationXML on Linux only gives the numeric code.
+    /// libxml2's error as words: FoundationXML on Linux only gives the numeric code (libxml2's `xmlParserErrors`).
     static func describe(_ error: NSError) -> String {
         if let text = error.userInfo[NSLocalizedDescriptionKey] as? String, !text.hasPrefix("The operation") { return text }
-        // libxml2's xmlParserErrors numbers, which FoundationXML passes through as the error code.
         let words: [Int: String] = [
+            1: "the document is nested too deeply or too large", 2: "out of memory", 3: "the document does not start with an element",
             4: "the document is empty", 5: "the document ends before its elements are closed",
-            9: "invalid character", 23: "an entity reference lacks its ';'",
-            38: "'<' inside an attribute value", 39: "malformed attribute", 41: "an attribute has no value",
-            68: "expected an element name", 73: "expected '>'", 74: "expected '</'",
-            76: "an end tag does not match its start tag", 77: "an element is not closed",
+            6: "invalid hexadecimal character reference", 7: "invalid decimal character reference", 8: "invalid character reference",
+            9: "invalid character", 10: "a character reference at the end of the document",
+            14: "an entity reference at the end of the document", 22: "an '&' is not followed by an entity name",
+            23: "an entity reference lacks its ';'", 26: "undeclared entity (escape a literal & as &amp;)",
+            27: "undeclared entity (escape a literal & as &amp;)", 31: "unknown encoding", 32: "unsupported encoding",
+            33: "expected a quoted string", 34: "a quoted string is not closed", 35: "invalid namespace declaration",
+            38: "'<' inside an attribute value", 39: "malformed attribute", 40: "an attribute value is not closed",
+            41: "an attribute has no value", 42: "an attribute is given twice", 43: "expected a quoted literal",
+            44: "a quoted literal is not closed", 45: "a comment is not closed", 46: "malformed processing instruction",
+            47: "a processing instruction is not closed", 56: "malformed XML declaration", 57: "the XML declaration is not closed",
+            61: "the DOCTYPE is not closed", 62: "']]>' outside a CDATA section", 63: "a CDATA section is not closed",
+            64: "a name starting with 'xml' is reserved", 65: "a space is required here", 68: "expected an element name",
+            72: "expected '<'", 73: "expected '>'", 74: "expected '</'", 75: "expected '='",
+            76: "an end tag does not match its start tag", 77: "an element is not closed", 80: "'--' inside a comment",
+            81: "the bytes are not valid in the declared encoding", 85: "elements are not properly nested",
+            86: "extra content after the root element", 89: "an entity refers to itself", 96: "the XML declaration lacks its version",
+            97: "unknown XML version", 99: "invalid namespace URI", 108: "unknown XML version", 110: "a name is too long",
+            111: "parsing was stopped",
         ]
-        return words[error.code].map { "\($0) (libxml2 error \(error.code))" } ?? "libxml2 error \(error.code)"
+        return "\(words[error.code] ?? "malformed XML") (libxml2 error \(error.code))"
     }
 
     final class Builder: NSObject, XMLParserDelegate {
         var root: XMLElementNode?
         var stack: [XMLElementNode] = []
+        /// Set when the builder stopped the parse itself (too deep).
+        var problem: ParseError?
+        /// libxml2's first error, located where it happened (FoundationXML may still return success after it).
+        var firstError: ParseError?
+        var firstErrorCode: Int?
         unowned let parser: XMLParser
 
         init(_ parser: XMLParser) { self.parser = parser }
 
         func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+            guard problem == nil else { return }
+            guard stack.count < XMLTree.maxDepth else {
+                problem = ParseError(
+                    line: max(1, parser.lineNumber), column: max(1, parser.columnNumber),
+                    message: "elements are nested more than \(XMLTree.maxDepth) levels deep (<\(elementName)>); answer exports nest a few levels")
+                parser.abortParsing()
+                return
+            }
             let node = XMLElementNode(name: elementName, line: parser.lineNumber)
             if let parent = stack.last { parent.children.append(node) } else { root = node }
             stack.append(node)
         }
 
         func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+            guard problem == nil else { return }
             stack.removeLast()
+        }
+
+        func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
+            guard firstError == nil else { return }
+            firstErrorCode = (parseError as NSError).code
+            firstError = ParseError(
+                line: max(1, parser.lineNumber), column: max(1, parser.columnNumber),
+                message: XMLTree.describe(parseError as NSError).trimmingCharacters(in: .whitespacesAndNewlines))
         }
 
         func parser(_ parser: XMLParser, foundCharacters string: String) { stack.last?.textParts.append(string) }

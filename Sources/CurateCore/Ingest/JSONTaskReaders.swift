@@ -31,6 +31,26 @@ enum JSONLinesDecoder {
         return result
     }
 
+    /// "line L, column C" (1-based, columns in bytes) of a JSONSerialization error in `data`, from the byte index the
+    /// error carries (as `NSJSONSerializationErrorIndex` or "around character N"; the end for "end of file");
+    /// nil when it carries none.
+    static func errorLocation(_ error: Error, in data: Data) -> String? {
+        let ns = error as NSError
+        var index = ns.userInfo["NSJSONSerializationErrorIndex"] as? Int
+        if index == nil, let detail = ns.userInfo[NSDebugDescriptionErrorKey] as? String {
+            if let range = detail.range(of: "character ") {
+                index = Int(detail[range.upperBound...].prefix { $0.isNumber })
+            } else if detail.localizedCaseInsensitiveContains("end of file") {
+                index = data.count
+            }
+        }
+        guard let index, index >= 0, index <= data.count else { return nil }
+        let before = data.prefix(index)
+        let line = 1 + before.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? data.startIndex
+        return "line \(line), column \(data.startIndex + index - lineStart + 1)"
+    }
+
     static func jsonReason(_ error: Error) -> String {
         let ns = error as NSError
         if let detail = ns.userInfo[NSDebugDescriptionErrorKey] as? String { return detail }
@@ -106,7 +126,7 @@ enum SanitizedMBPPReader: TaskSourceReader {
             }
             array = decoded
         } catch {
-            result.reject(path, "byte 0", "invalid JSON (\(JSONLinesDecoder.jsonReason(error)))")
+            result.reject(path, JSONLinesDecoder.errorLocation(error, in: data) ?? "line 1", "invalid JSON (\(JSONLinesDecoder.jsonReason(error)))")
             return result
         }
         var seen: [String: Int] = [:]

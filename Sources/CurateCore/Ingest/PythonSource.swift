@@ -8,34 +8,37 @@ public enum PythonSource {
     }
 
     /// The source with string literals and comments blanked out, so keyword searches do not match inside them.
+    /// Works on UTF-8 bytes (every delimiter is ASCII), so a large source costs its size, not 16 bytes a character.
     public static func strippingStringsAndComments(_ code: String) -> String {
-        var out = ""
-        var chars = Array(normalizedNewlines(code))
+        let bytes = Array(normalizedNewlines(code).utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        let hash = UInt8(ascii: "#"), newline = UInt8(ascii: "\n"), backslash = UInt8(ascii: "\\")
+        let double = UInt8(ascii: "\""), single = UInt8(ascii: "'")
         var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            if c == "#" {
-                while i < chars.count, chars[i] != "\n" { i += 1 }
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == hash {
+                while i < bytes.count, bytes[i] != newline { i += 1 }
                 continue
             }
-            if c == "\"" || c == "'" {
-                let triple = i + 2 < chars.count && chars[i + 1] == c && chars[i + 2] == c
-                let quote = triple ? String(repeating: String(c), count: 3) : String(c)
-                i += quote.count
-                while i < chars.count {
-                    if chars[i] == "\\" { i += 2; continue }
-                    if !triple, chars[i] == "\n" { break }
-                    if String(chars[i..<min(chars.count, i + quote.count)]) == quote { i += quote.count; break }
+            if c == double || c == single {
+                let triple = i + 2 < bytes.count && bytes[i + 1] == c && bytes[i + 2] == c
+                let length = triple ? 3 : 1
+                i += length
+                while i < bytes.count {
+                    if bytes[i] == backslash { i += 2; continue }
+                    if !triple, bytes[i] == newline { break }
+                    if i + length <= bytes.count, (i..<i + length).allSatisfy({ bytes[$0] == c }) { i += length; break }
                     i += 1
                 }
-                out += "\"\""
+                out += [double, double]
                 continue
             }
             out.append(c)
             i += 1
         }
-        chars.removeAll()
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Names of functions defined at the top level (no indentation), in order.
@@ -58,22 +61,38 @@ public enum PythonSource {
         }
     }
 
-    /// Names called anywhere in `code` (`name(`, not `obj.name(`), in order of first appearance.
+    /// Names called anywhere in `code` (`name(`, not `obj.name(`), in order of first appearance. Scans UTF-8 bytes;
+    /// a non-ASCII character counts as a letter or digit when Swift's `Character` says so.
     public static func calledNames(_ code: String) -> [String] {
-        let chars = Array(strippingStringsAndComments(code))
+        let bytes = Array(strippingStringsAndComments(code).utf8)
+        /// Byte length of the identifier character at `i` (0 if none; `first` also excludes digits).
+        func identifierLength(at i: Int, first: Bool) -> Int {
+            let b = bytes[i]
+            if b < 0x80 {
+                let letter = (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") || b == UInt8(ascii: "_")
+                let digit = b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")
+                return letter || (!first && digit) ? 1 : 0
+            }
+            let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+            let end = min(bytes.count, i + length)
+            guard let scalar = String(decoding: bytes[i..<end], as: UTF8.self).unicodeScalars.first else { return 0 }
+            let character = Character(scalar)
+            return character.isLetter || (!first && character.isNumber) ? end - i : 0
+        }
         var names: [String] = []
         var seen = Set<String>()
         var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            guard c.isLetter || c == "_" else { i += 1; continue }
+        while i < bytes.count {
+            let step = identifierLength(at: i, first: true)
+            guard step > 0 else { i += 1; continue }
             let start = i
-            while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { i += 1 }
+            i += step
+            while i < bytes.count, case let step = identifierLength(at: i, first: false), step > 0 { i += step }
             var j = i
-            while j < chars.count, chars[j] == " " { j += 1 }
-            let isAttribute = start > 0 && chars[start - 1] == "."
-            if j < chars.count, chars[j] == "(", !isAttribute {
-                let name = String(chars[start..<i])
+            while j < bytes.count, bytes[j] == UInt8(ascii: " ") { j += 1 }
+            let isAttribute = start > 0 && bytes[start - 1] == UInt8(ascii: ".")
+            if j < bytes.count, bytes[j] == UInt8(ascii: "("), !isAttribute {
+                let name = String(decoding: bytes[start..<i], as: UTF8.self)
                 if seen.insert(name).inserted { names.append(name) }
             }
         }

@@ -17,33 +17,13 @@ public enum MathQAExecution {
         case failure(String)
     }
 
-    /// The driver script for a chunk of programs.
-    public static func script(_ programs: [String]) -> String {
-        let encoded = programs.map { "\"" + Data($0.utf8).base64EncodedString() + "\"" }.joined(separator: ",\n")
-        return """
-            import base64
-            _programs = [
-            \(encoded)
-            ]
-            for _i, _source in enumerate(_programs):
-                _namespace = {}
-                try:
-                    exec(base64.b64decode(_source).decode("utf-8"), _namespace)
-                except BaseException as _error:
-                    _text = (type(_error).__name__ + ": " + str(_error)).replace("\\n", " ").replace("\\t", " ")[:120]
-                    print(_i, "error", _text, sep="\\t")
-                    continue
-                if "answer" not in _namespace:
-                    print(_i, "error", "no answer variable", sep="\\t")
-                    continue
-                try:
-                    _value = float(_namespace["answer"])
-                except BaseException as _error:
-                    print(_i, "error", "answer is not a number: " + type(_namespace["answer"]).__name__, sep="\\t")
-                    continue
-                print(_i, "ok", repr(_value), sep="\\t")
+    /// The runner (`mathqa_runner.py`, compiled into the binary).
+    static let runnerSource = String(decoding: PackageResources.mathqa_runner_py, as: UTF8.self)
 
-            """
+    /// The driver script for a chunk of programs: the runner, then one call handing it the programs as data
+    /// (base64 of a JSON array of strings).
+    public static func script(_ programs: [String]) -> String {
+        runnerSource + "\nrun(\"" + CanonicalJSON.encode(programs).base64EncodedString() + "\")\n"
     }
 
     /// Parses the driver's output into one result per program (`Double` reads repr's `inf`, `-inf` and `nan`).

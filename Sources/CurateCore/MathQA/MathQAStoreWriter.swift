@@ -69,7 +69,7 @@ public enum MathQAStoreWriter {
 }
 
 /// `curate mathqa report`: kept, recovered and dropped counts per split, read back from the store.
-public struct MathQAReport: Sendable {
+public struct MathQAReport: Sendable, Codable {
     public var dataset: String
     public var splits: [MathQASplitSummary]
     /// Drops of the requested reason (all when none was requested), for listing.

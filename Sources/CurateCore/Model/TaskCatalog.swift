@@ -28,6 +28,40 @@ public struct FlagDetail: Sendable, Codable, Hashable {
     public var overrides: [String]
 }
 
+/// In JSON, a flag's evidence is the JSON value it holds (not a string of JSON); evidence that is not JSON stays a string.
+extension FlagDetail {
+    enum CodingKeys: String, CodingKey { case id, stage, code, severity, message, evidence, superseded, dismissed, overrides }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(Int64.self, forKey: .id)
+        stage = try c.decode(String.self, forKey: .stage)
+        code = try c.decode(String.self, forKey: .code)
+        severity = try c.decode(String.self, forKey: .severity)
+        message = try c.decode(String.self, forKey: .message)
+        evidence = try c.decodeIfPresent(JSONValue.self, forKey: .evidence).map { value in
+            if case .string(let text) = value, JSONValue(parsing: text) == nil { return text }
+            return CanonicalJSON.string(value)
+        }
+        superseded = try c.decode(Bool.self, forKey: .superseded)
+        dismissed = try c.decode(Bool.self, forKey: .dismissed)
+        overrides = try c.decode([String].self, forKey: .overrides)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(stage, forKey: .stage)
+        try c.encode(code, forKey: .code)
+        try c.encode(severity, forKey: .severity)
+        try c.encode(message, forKey: .message)
+        try c.encodeIfPresent(evidence.map { JSONValue(parsing: $0) ?? .string($0) }, forKey: .evidence)
+        try c.encode(superseded, forKey: .superseded)
+        try c.encode(dismissed, forKey: .dismissed)
+        try c.encode(overrides, forKey: .overrides)
+    }
+}
+
 /// One revision in `curate show`.
 public struct RevisionDetail: Sendable, Codable, Hashable {
     public var id: Int64
@@ -52,6 +86,18 @@ public struct TaskDetail: Sendable, Codable, Hashable {
     public var revisions: [RevisionDetail]
 }
 
+/// A looking command asked for something the store does not have.
+public enum CatalogError: LocalizedError, Equatable {
+    case unknownDataset(String, known: [String])
+
+    public var errorDescription: String? {
+        switch self {
+        case .unknownDataset(let name, let known):
+            return "no dataset '\(name)' in the store (it has: \(known.isEmpty ? "none" : known.joined(separator: ", "))). Check --dataset against `curate stats`."
+        }
+    }
+}
+
 /// Read-side queries over the store for the looking commands (`list`, `show`, `stats`).
 public struct TaskCatalog: Sendable {
     public let store: TaskStore
@@ -60,6 +106,7 @@ public struct TaskCatalog: Sendable {
     /// Tasks with their newest revision, optionally only one dataset and only those carrying `flag` (code or code prefix).
     public func list(dataset: String? = nil, flag: String? = nil) throws -> [TaskSummary] {
         let heads = try store.heads(dataset: dataset)
+        if let dataset, heads.isEmpty { throw CatalogError.unknownDataset(dataset, known: try store.datasets()) }
         let flags = try store.effectiveFlags(revisionIDs: heads.compactMap(\.revision.id))
         let summaries = try heads.map { head -> TaskSummary in
             let content = try TaskContent.decode(head.revision.content)

@@ -112,6 +112,9 @@ extension PipelineFile {
             }
         }
         guard let dataset, !dataset.isEmpty else { throw PipelineError.invalid(path: path, line: line(root), problem: "missing 'dataset: NAME'") }
+        if let problem = ReleaseNames.datasetProblem(dataset) {
+            throw PipelineError.invalid(path: path, line: top.first { $0.key.string == "dataset" }.map { line($0.value) } ?? line(root), problem: "'dataset': \(problem)")
+        }
         guard let stagesNode, case .sequence(let sequence) = stagesNode else {
             throw PipelineError.invalid(path: path, line: stagesNode.map(line) ?? line(root), problem: "missing 'stages:' list")
         }
@@ -134,6 +137,9 @@ extension PipelineFile {
                 let converted = convert(value)
                 if let parameter = spec.parameters.first(where: { $0.name == keyName }), let problem = parameter.kind.check(converted) {
                     throw PipelineError.invalid(path: path, line: line(value), problem: "stage '\(stageName)' parameter '\(keyName)' must be \(problem), got \(converted.typeName)")
+                }
+                if stageName == "release", keyName == "version", case .string(let version) = converted, let problem = ReleaseNames.versionProblem(version) {
+                    throw PipelineError.invalid(path: path, line: line(value), problem: "stage 'release' parameter 'version': \(problem)")
                 }
                 parameters[keyName] = converted
                 lines[keyName] = line(key)

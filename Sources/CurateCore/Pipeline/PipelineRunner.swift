@@ -43,6 +43,7 @@ public struct PipelineRunner: Sendable {
             try SplitStageConfiguration($0.parameters, dataset: file.dataset)
         }
         var outcomes: [StageOutcome] = []
+        var seenRevisions: Set<Int64>?
         for (index, declaration) in file.stages.enumerated() {
             guard let spec = catalog.spec(declaration.name) else {
                 throw PipelineError.invalid(path: file.path, line: declaration.line, problem: "unknown stage '\(declaration.name)'")
@@ -50,9 +51,14 @@ public struct PipelineRunner: Sendable {
             observer?.stageStarted(index + 1, of: file.stages.count, name: declaration.name)
             let stage = spec.make()
             let name = declaration.name
+            if Self.inputStages.contains(name) {
+                seenRevisions = nil
+            } else if seenRevisions == nil {
+                seenRevisions = Set(try store.heads(dataset: file.dataset).compactMap(\.revision.id))
+            }
             let context = StageContext(
                 store: store, pipeline: file, parameters: StageParameters(declaration.parameters), split: split,
-                progress: { done, total in observer?.stageProgress(name, done: done, total: total) })
+                progress: { done, total in observer?.stageProgress(name, done: done, total: total) }, seenRevisions: seenRevisions)
             let started = Date()
             let fingerprint = try self.fingerprint(declaration, spec: spec, stage: stage, context: context)
             let stageKey = "\(index):\(declaration.name)"
@@ -82,6 +88,9 @@ public struct PipelineRunner: Sendable {
         }
         return outcomes
     }
+
+    /// Stages that put revisions into the store; the stages after them must all see the same revisions.
+    static let inputStages: Set<String> = ["ingest", "mathqa"]
 
     /// sha256 of the stage's implementation version, its parameters and its inputs.
     func fingerprint(_ declaration: StageDeclaration, spec: StageSpec, stage: any PipelineStage, context: StageContext) throws -> String {

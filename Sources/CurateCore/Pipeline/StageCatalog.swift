@@ -90,6 +90,9 @@ public struct StageContext: Sendable {
     public var split: SplitStageConfiguration?
     /// Reports progress: done, total.
     public var progress: @Sendable (Int, Int) -> Void
+    /// The dataset's head revision ids when the first stage after the input stages began (nil before then): what
+    /// every later stage saw, so a release can refuse revisions that arrived in between.
+    public var seenRevisions: Set<Int64>? = nil
     public var dataset: String { pipeline.dataset }
 }
 

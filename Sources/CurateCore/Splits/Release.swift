@@ -22,6 +22,14 @@ public struct ReleaseConfiguration: Sendable, Codable, Hashable {
     public var requireReview: ReviewStatus?
     /// The dataset's edit log (`edits/DATASET.jsonl`), hashed into the manifest's inputs.
     public var editLog: String?
+    /// Refuse the release when a task's newest revision has no stored verdict.
+    public var requireValidated = false
+    /// The head revision ids the pipeline's stages saw: the release refuses if the dataset's heads differ now.
+    public var expectedRevisions: Set<Int64>?
+
+    /// The exclusions a pipeline release uses, also the default of `curate release` and `curate split`: tasks that
+    /// fail or time out in validation (`validate/…`), nondeterministic ones, and those an editor excluded.
+    public static let defaultExcludeFlags = ["validate/", "nondeterministic", "review/excluded"]
 
     public init(
         dataset: String, version: String, policy: SplitPolicy, fewShot: FewShotSelection = .none, excludeFlags: [String] = [],
@@ -123,6 +131,9 @@ public enum ReleaseError: LocalizedError, Equatable {
     case missingRelease(path: String)
     case badSpec(String)
     case unreadable(path: String, reason: String)
+    case badName(String)
+    case unvalidated(dataset: String, tasks: [String])
+    case changedDuringRun(dataset: String, tasks: [String])
 
     public var errorDescription: String? {
         switch self {
@@ -136,7 +147,21 @@ public enum ReleaseError: LocalizedError, Equatable {
             return "'\(spec)' is not DATASET@VERSION (e.g. mbpp@1.0.0)."
         case .unreadable(let path, let reason):
             return "cannot read '\(path)': \(reason)."
+        case .badName(let problem):
+            return "\(problem)."
+        case .unvalidated(let dataset, let tasks):
+            return "\(tasks.count) task(s) of '\(dataset)' have no validation verdict for their newest revision (\(Self.sample(tasks))). Run `curate validate --dataset \(dataset)` first, or pass --allow-unvalidated to release them unchecked."
+        case .changedDuringRun(let dataset, let tasks):
+            let what = tasks.isEmpty ? "its set of tasks changed" : "new revisions of \(tasks.count) task(s) (\(Self.sample(tasks)))"
+            return "dataset '\(dataset)' changed while the pipeline ran (\(what)), so its earlier stages did not see what would be released; nothing was written. Run the pipeline again."
         }
+    }
+}
+
+extension ReleaseError {
+    /// The first few of `ids`, for a one-line message.
+    static func sample(_ ids: [String]) -> String {
+        ids.prefix(5).joined(separator: ", ") + (ids.count > 5 ? ", … \(ids.count - 5) more" : "")
     }
 }
 
@@ -160,6 +185,12 @@ public struct ReleaseBuilder: Sendable {
     public func render(_ config: ReleaseConfiguration) throws -> (files: [(String, Data)], manifest: ReleaseManifest) {
         let heads = try store.heads(dataset: config.dataset)
         guard !heads.isEmpty else { throw ReleaseError.emptyDataset(config.dataset) }
+        if let expected = config.expectedRevisions {
+            let changed = heads.filter { !expected.contains($0.revision.id!) }.map(\.task.id)
+            guard changed.isEmpty && heads.count == expected.count else {
+                throw ReleaseError.changedDuringRun(dataset: config.dataset, tasks: changed.sorted(by: TaskID.naturalLess))
+            }
+        }
         let flags = try store.effectiveFlags(revisionIDs: heads.compactMap(\.revision.id))
         let review = try ReviewState(store: store, dataset: config.dataset)
         var contents: [String: TaskContent] = [:]
@@ -234,6 +265,15 @@ public struct ReleaseBuilder: Sendable {
     public func release(_ config: ReleaseConfiguration) throws -> ReleaseOutcome {
         let conflicts = try ReviewState(store: store, dataset: config.dataset).conflictedTasks
         guard conflicts.isEmpty else { throw ReviewError.unresolvedConflicts(dataset: config.dataset, tasks: conflicts) }
+        try ReleaseNames.check(dataset: config.dataset, version: config.version)
+        if config.requireValidated {
+            let heads = try store.heads(dataset: config.dataset)
+            let verdicts = try store.latestExecutions(revisionIDs: heads.compactMap(\.revision.id))
+            let unvalidated = heads.filter { verdicts[$0.revision.id!] == nil }.map(\.task.id)
+            guard unvalidated.isEmpty else {
+                throw ReleaseError.unvalidated(dataset: config.dataset, tasks: unvalidated.sorted(by: TaskID.naturalLess))
+            }
+        }
         let (files, manifest) = try render(config)
         let fm = FileManager.default
         let parent = URL(fileURLWithPath: config.outputRoot).appendingPathComponent(config.dataset)

@@ -99,6 +99,7 @@ struct LoadedRelease {
     init(spec: String, root: String) throws {
         let parts = spec.split(separator: "@", maxSplits: 1).map(String.init)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw ReleaseError.badSpec(spec) }
+        try ReleaseNames.check(dataset: parts[0], version: parts[1])
         let folder = URL(fileURLWithPath: root).appendingPathComponent(parts[0]).appendingPathComponent(parts[1])
         let manifestURL = folder.appendingPathComponent("manifest.json")
         guard FileManager.default.fileExists(atPath: manifestURL.path) else { throw ReleaseError.missingRelease(path: folder.path) }

@@ -6,6 +6,7 @@ public enum GzipError: LocalizedError, Equatable {
     case cannotOpen(path: String, reason: String)
     case corrupt(path: String, offset: Int, reason: String)
     case truncated(path: String, offset: Int)
+    case tooLarge(path: String, limit: Int)
 
     public var errorDescription: String? {
         switch self {
@@ -15,23 +16,27 @@ public enum GzipError: LocalizedError, Equatable {
             return "'\(path)' is not valid gzip data at compressed byte \(offset): \(reason). Re-download or re-compress the file."
         case .truncated(let path, let offset):
             return "'\(path)' ends in the middle of a gzip stream (after \(offset) compressed bytes). The file is truncated; re-download it."
+        case .tooLarge(let path, let limit):
+            return "'\(path)' unpacks to more than \(limit / (1 << 20)) MiB, the limit for one input. If the file is genuine, raise the limit with --max-unpacked-mb (YAML: max_unpacked_mb)."
         }
     }
 
     /// Compressed byte offset at which decoding failed.
     public var offset: Int {
         switch self {
-        case .cannotOpen: return 0
+        case .cannotOpen, .tooLarge: return 0
         case .corrupt(_, let offset, _), .truncated(_, let offset): return offset
         }
     }
 }
 
-/// Streaming gzip decompression of a file: yields decompressed chunks without holding the whole file.
-/// Handles concatenated gzip members (as written by `pigz` and multi-part shards).
+/// Streaming gzip decompression of a file or an in-memory payload: yields decompressed chunks without holding the
+/// whole output. Handles concatenated gzip members (as written by `pigz` and multi-part shards).
 public final class GzipReader: Sequence, IteratorProtocol {
     public let path: String
-    private let handle: FileHandle
+    /// Next block of compressed input (empty at its end).
+    private let source: (Int) throws -> Data
+    private let close: () -> Void
     /// Heap-allocated: zlib keeps a pointer back to the stream, so its address must never change.
     private let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
     private var input = [UInt8](repeating: 0, count: 1 << 20)
@@ -42,30 +47,50 @@ public final class GzipReader: Sequence, IteratorProtocol {
     private var finished = false
     private var memberOpen = false
     private var outputPending = false
+    private var initialized = false
     /// Compressed bytes consumed so far (the offset reported on corruption).
     public private(set) var compressedOffset = 0
     /// The error that ended the stream early, if any; `next()` returns nil after it.
     public private(set) var error: GzipError?
 
     /// Opens `path` for streaming decompression.
-    public init(path: String) throws {
-        self.path = path
+    public convenience init(path: String) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw GzipError.cannotOpen(path: path, reason: "no such file or not readable")
         }
-        self.handle = handle
+        try self.init(name: path, source: { try handle.read(upToCount: $0) ?? Data() }, close: { try? handle.close() })
+    }
+
+    /// Decompresses `data`, naming it `name` in errors.
+    public convenience init(data: Data, name: String) throws {
+        var offset = data.startIndex
+        try self.init(name: name, source: { count in
+            let end = Swift.min(data.endIndex, offset + count)
+            defer { offset = end }
+            return data[offset..<end]
+        }, close: {})
+    }
+
+    private init(name: String, source: @escaping (Int) throws -> Data, close: @escaping () -> Void) throws {
+        self.path = name
+        self.source = source
+        self.close = close
         stream.initialize(to: z_stream())
         let status = inflateInit2_(stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        guard status == Z_OK else { throw GzipError.cannotOpen(path: path, reason: "zlib init failed (\(status))") }
+        guard status == Z_OK else {
+            stream.deallocate()
+            close()
+            throw GzipError.cannotOpen(path: name, reason: "zlib init failed (\(status))")
+        }
         initialized = true
     }
 
-    private var initialized = false
-
     deinit {
-        if initialized { inflateEnd(stream) }
-        stream.deallocate()
-        try? handle.close()
+        if initialized {
+            inflateEnd(stream)
+            stream.deallocate()
+            close()
+        }
     }
 
     /// The next decompressed chunk, or nil at the end of the data or after an error (see `error`).
@@ -85,7 +110,7 @@ public final class GzipReader: Sequence, IteratorProtocol {
     public func nextChunk() throws -> Data? {
         while !finished {
             if inputOffset == inputCount && !endOfFile {
-                let data = try handle.read(upToCount: input.count) ?? Data()
+                let data = try source(input.count)
                 if data.isEmpty {
                     endOfFile = true
                 } else {
@@ -102,7 +127,9 @@ public final class GzipReader: Sequence, IteratorProtocol {
             let (status, consumed, produced) = Gzip.inflateStep(stream, &input, from: inputOffset, count: inputCount, into: &output)
             inputOffset += consumed
             compressedOffset += consumed
-            outputPending = produced == output.count
+            // A full output buffer may hide more output, unless the member just ended (an unpacked size that is an
+            // exact multiple of the buffer ends a member with a full buffer).
+            outputPending = produced == output.count && status != Z_STREAM_END
             switch status {
             case Z_OK, Z_BUF_ERROR:
                 memberOpen = true
@@ -120,10 +147,23 @@ public final class GzipReader: Sequence, IteratorProtocol {
         }
         return nil
     }
+
+    /// Everything that remains, failing with `tooLarge` as soon as more than `limit` bytes come out.
+    public func readAll(limit: Int = .max) throws -> Data {
+        var result = Data()
+        while let chunk = try nextChunk() {
+            guard result.count + chunk.count <= limit else { throw GzipError.tooLarge(path: path, limit: limit) }
+            result.append(chunk)
+        }
+        return result
+    }
 }
 
-/// One-shot gzip helpers for small in-memory payloads.
+/// One-shot gzip helpers.
 public enum Gzip {
+    /// Default cap on the unpacked size of one gzip input (1 GiB): guards against decompression bombs.
+    public static let defaultUnpackedLimit = 1 << 30
+
     /// One `inflate` call over `input[from..<count]` into all of `output`: zlib status, bytes consumed and produced.
     static func inflateStep(
         _ stream: UnsafeMutablePointer<z_stream>, _ input: inout [UInt8], from: Int, count: Int, into output: inout [UInt8]
@@ -149,40 +189,14 @@ public enum Gzip {
         data.count >= 2 && data[data.startIndex] == 0x1F && data[data.startIndex + 1] == 0x8B
     }
 
-    /// Decompresses a whole gzip payload (all members), throwing on corrupt or truncated data.
-    public static func decompress(_ data: Data) throws -> Data {
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        defer { stream.deallocate() }
-        guard inflateInit2_(stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw GzipError.corrupt(path: "<memory>", offset: 0, reason: "zlib init failed")
-        }
-        defer { inflateEnd(stream) }
-        var result = Data()
-        var output = [UInt8](repeating: 0, count: 1 << 16)
-        var input = [UInt8](data)
-        var offset = 0
-        var memberOpen = false
-        var outputPending = false
-        while offset < input.count || outputPending {
-            let (status, consumed, produced) = inflateStep(stream, &input, from: offset, count: input.count, into: &output)
-            offset += consumed
-            outputPending = produced == output.count
-            result.append(contentsOf: output[0..<produced])
-            switch status {
-            case Z_OK, Z_BUF_ERROR:
-                memberOpen = true
-                if consumed == 0 && produced == 0 { throw GzipError.truncated(path: "<memory>", offset: offset) }
-                if offset == input.count && !outputPending { throw GzipError.truncated(path: "<memory>", offset: offset) }
-            case Z_STREAM_END:
-                memberOpen = false
-                inflateReset(stream)
-            default:
-                let reason = stream.pointee.msg.map { String(cString: $0) } ?? "zlib error \(status)"
-                throw GzipError.corrupt(path: "<memory>", offset: offset, reason: reason)
-            }
-        }
-        if memberOpen { throw GzipError.truncated(path: "<memory>", offset: offset) }
-        return result
+    /// Decompresses a whole gzip payload (all members) named `name` in errors, throwing on corrupt, truncated or
+    /// (beyond `limit` unpacked bytes) oversized data.
+    public static func decompress(_ data: Data, name: String = "<memory>", limit: Int = .max) throws -> Data {
+        try GzipReader(data: data, name: name).readAll(limit: limit)
+    }
+
+    /// Decompresses the gzip file at `path` as it is read, failing once more than `limit` bytes come out.
+    public static func decompress(path: String, limit: Int = defaultUnpackedLimit) throws -> Data {
+        try GzipReader(path: path).readAll(limit: limit)
     }
 }

@@ -17,6 +17,8 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "Dataset name (default: by format, e.g. mbpp, mbpp-sanitized, humaneval, crowd).") var dataset: String?
     @Option(help: "Input format.") var format: IngestFormat = .auto
     @Flag(help: "Reject a whole file if any record in it is malformed.") var strict = false
+    @Option(help: "Largest unpacked size of one .gz input in MiB (a decompression-bomb guard).")
+    var maxUnpackedMb: Int = IngestStageOptions().maxUnpackedMB
     @Flag(help: "Print the report as JSON.") var json = false
 
     /// The stage's options: defaults from the type, overridden by the flags.
@@ -25,14 +27,18 @@ struct IngestCommand: ParsableCommand {
         options.files = files
         options.format = format.rawValue
         options.strict = strict
+        options.maxUnpackedMB = maxUnpackedMb
         return options
     }
 
-    func validate() throws { try options.checkFlagsForCLI() }
+    func validate() throws {
+        try options.checkFlagsForCLI()
+        if let dataset, let problem = ReleaseNames.datasetProblem(dataset) { throw ValidationError("--dataset: \(problem)") }
+    }
 
     func run() throws {
         let stage = options
-        let report = Ingestor(store: try storeOptions.open()).ingest(paths: stage.files, options: stage.ingest(dataset: dataset))
+        let report = Ingestor(store: try storeOptions.openOrCreate()).ingest(paths: stage.files, options: stage.ingest(dataset: dataset))
         if json {
             print(CanonicalJSON.string(report, pretty: true))
         } else {
@@ -44,8 +50,8 @@ struct IngestCommand: ParsableCommand {
                      "\(f.newTasks)", "\(f.newRevisions)", "\(f.unchanged)", "\(f.lintFlags)"]
                 }))
         }
-        if report.hasRejections {
-            Terminal.error("error: \(report.rejectedRecords) record(s) not stored; see the messages above.")
+        if let summary = report.failureSummary {
+            Terminal.error("error: \(summary); see the messages above.")
             throw ExitCode(1)
         }
     }

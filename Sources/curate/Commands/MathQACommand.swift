@@ -47,7 +47,7 @@ struct MathQAConvertCommand: AsyncParsableCommand {
         let stage = options
         let report = try await ProgressBar.showing("verifying") { bar in
             try await MathQAJob.run(
-                paths: stage.files, mode: stage.conversion, store: try storeOptions.open(), jobs: jobs, python: stage.python,
+                paths: stage.files, mode: stage.conversion, store: try storeOptions.openOrCreate(), jobs: jobs, python: stage.python,
                 progress: { bar.update($0, of: $1) })
         }
         for warning in report.isolationWarnings { Terminal.error("warning: \(warning)") }
@@ -72,6 +72,7 @@ struct MathQAReportCommand: ParsableCommand {
     @Flag(help: "List every drop (or only those of --reason).") var list = false
     @Option(help: ArgumentHelp("Only this drop reason when listing (\(MathQAReportCommand.reasons))."))
     var reason: String?
+    @Flag(help: "Print the report as JSON (per-split counts, and the drops when --list or --reason is given).") var json = false
 
     /// The drop reasons, the most frequent (mismatch) first.
     static let reasons = ([MathQADropReason.mismatch] + MathQADropReason.allCases.filter { $0 != .mismatch })
@@ -83,6 +84,12 @@ struct MathQAReportCommand: ParsableCommand {
         guard !report.splits.isEmpty else {
             Terminal.error("no \(dataset) conversion in the store; run `curate mathqa convert\(extended ? " --extended" : "") raw/mathqa/*.json` first")
             throw ExitCode(1)
+        }
+        if json {
+            var shown = report
+            if !list && reason == nil { shown.drops = [] }
+            print(CanonicalJSON.string(shown, pretty: true))
+            return
         }
         print("\(dataset)\n")
         print(MathQARender.splits(report.splits))

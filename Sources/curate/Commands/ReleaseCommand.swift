@@ -13,7 +13,13 @@ struct ReleaseCommand: ParsableCommand {
     @Option(help: "Ship only tasks whose current content an editor approved (value: approved); others are excluded.") var requireReview: String?
     @Option(help: "Folder of the edit logs; DATASET.jsonl there, if present, is hashed into the manifest's inputs.") var edits = "edits"
     @OptionGroup var split: SplitOptions
+    @Flag(help: "Release tasks whose newest revision was never validated (refused by default).") var allowUnvalidated = false
     @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        if let problem = ReleaseNames.datasetProblem(dataset) { throw ValidationError("DATASET: \(problem)") }
+        if let problem = ReleaseNames.versionProblem(version) { throw ValidationError("--version: \(problem)") }
+    }
 
     func run() throws {
         var config = try split.configuration(dataset: dataset, version: version)
@@ -23,6 +29,7 @@ struct ReleaseCommand: ParsableCommand {
             config.requireReview = .approved
         }
         config.editLog = EditLog.path(directory: edits, dataset: dataset)
+        config.requireValidated = !allowUnvalidated
         let outcome = try ReleaseBuilder(store: try storeOptions.open()).release(config)
         if json {
             print(CanonicalJSON.string(outcome, pretty: true))

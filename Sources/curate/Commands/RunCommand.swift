@@ -14,7 +14,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let file = try PipelineFile.load(path: pipeline)
-        let outcomes = try await PipelineRunner(store: try storeOptions.open()).run(file, force: force, observer: json ? nil : ConsoleObserver())
+        let outcomes = try await PipelineRunner(store: try storeOptions.openOrCreate()).run(file, force: force, observer: json ? nil : ConsoleObserver())
         if json {
             print(CanonicalJSON.string(outcomes, pretty: true))
             return

@@ -20,41 +20,41 @@ struct ShowCommand: ParsableCommand {
             print(CanonicalJSON.string(detail, pretty: true))
             return
         }
-        print("\(detail.id)  (dataset \(detail.dataset), \(detail.revisions.count) revision(s))")
+        Terminal.print("\(detail.id)  (dataset \(detail.dataset), \(detail.revisions.count) revision(s))")
         for revision in detail.revisions {
-            print("\nrevision \(revision.number)  #\(revision.id)  \(revision.origin) by \(revision.author)  \(ISO8601DateFormatter().string(from: revision.createdAt))")
-            print("  content sha256 \(revision.contentHash)")
-            if let p = revision.provenance { print("  from \(p.sourcePath) \(p.location)  raw sha256 \(p.rawSHA256)") }
-            if let note = revision.note { print("  note: \(note)") }
+            Terminal.print("\nrevision \(revision.number)  #\(revision.id)  \(revision.origin) by \(revision.author)  \(ISO8601DateFormatter().string(from: revision.createdAt))")
+            Terminal.print("  content sha256 \(revision.contentHash)")
+            if let p = revision.provenance { Terminal.print("  from \(p.sourcePath) \(p.location)  raw sha256 \(p.rawSHA256)") }
+            if let note = revision.note { Terminal.print("  note: \(note)") }
             let c = revision.content
-            print("  description: \(c.description)")
-            print("  entry point: \(c.entryPoint ?? "-")")
-            print("  solution:\n" + indent(PythonSourceText.display(c.solution)))
-            if !c.testSetup.isEmpty { print("  test setup:\n" + indent(PythonSourceText.display(c.testSetup))) }
-            print("  tests:")
-            for test in c.tests { print("    " + test) }
+            Terminal.print("  description: \(c.description)")
+            Terminal.print("  entry point: \(c.entryPoint ?? "-")")
+            Terminal.print("  solution:\n" + indent(PythonSourceText.display(c.solution)))
+            if !c.testSetup.isEmpty { Terminal.print("  test setup:\n" + indent(PythonSourceText.display(c.testSetup))) }
+            Terminal.print("  tests:")
+            for test in c.tests { Terminal.print("    " + test) }
             if !c.challengeTests.isEmpty {
-                print("  challenge tests:")
-                for test in c.challengeTests { print("    " + test) }
+                Terminal.print("  challenge tests:")
+                for test in c.challengeTests { Terminal.print("    " + test) }
             }
-            if !c.metadata.isEmpty { print("  metadata: " + c.metadata.sorted { $0.key < $1.key }.filter { $0.key != "prompt" }.map { "\($0.key)=\($0.value.prefix(60))" }.joined(separator: ", ")) }
+            if !c.metadata.isEmpty { Terminal.print("  metadata: " + c.metadata.sorted { $0.key < $1.key }.filter { $0.key != "prompt" }.map { "\($0.key)=\($0.value.prefix(60))" }.joined(separator: ", ")) }
             if let stored = revision.verdict {
                 let v = stored.verdict
-                print(String(format: "  verdict: %@  (Python %@, wall %.3f s, cpu %.3f s, peak %d KiB, limit %.1f s)",
+                Terminal.print(String(format: "  verdict: %@  (Python %@, wall %.3f s, cpu %.3f s, peak %d KiB, limit %.1f s)",
                              v.passed ? "passed" : v.status.rawValue, stored.pythonVersion, v.wallSeconds, v.cpuSeconds, v.peakMemoryKB,
                              stored.calibratedTimeoutSeconds ?? stored.timeoutSeconds))
                 let statements = c.tests + Array(c.challengeTests.prefix(max(0, v.tests.count - c.tests.count)))
                 for (index, outcome) in v.tests.enumerated() {
                     let statement = index < statements.count ? statements[index] : "test \(index + 1)"
-                    print("    \(Self.describe(outcome))  \(statement.prefix(80))")
+                    Terminal.print("    \(Self.describe(outcome))  \(statement.prefix(80))")
                 }
             }
             if !revision.flags.isEmpty {
-                print("  flags:")
+                Terminal.print("  flags:")
                 for f in revision.flags {
                     let state = f.superseded ? " (superseded)" : f.dismissed ? " (dismissed)" : ""
-                    print("    #\(f.id) [\(f.severity)] \(f.code): \(f.message)\(state)")
-                    for o in f.overrides { print("      override: \(o)") }
+                    Terminal.print("    #\(f.id) [\(f.severity)] \(f.code): \(f.message)\(state)")
+                    for o in f.overrides { Terminal.print("      override: \(o)") }
                 }
             }
         }

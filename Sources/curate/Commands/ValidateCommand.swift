@@ -71,6 +71,7 @@ struct ValidateCommand: AsyncParsableCommand {
     @Flag(help: "Also run the challenge tests.") var challenge = false
     @Flag(help: "Run again even when a verdict with the same key is stored.") var force = false
     @Flag(help: "Print the report as JSON.") var json = false
+    @Flag(help: "Exit 0 even when tasks fail or time out (they are still flagged).") var allowFailures = false
 
     /// The stage's options: defaults from the type, overridden by the flags.
     var stageOptions: ValidateStageOptions {
@@ -92,7 +93,11 @@ struct ValidateCommand: AsyncParsableCommand {
         if json {
             print(CanonicalJSON.string(report, pretty: true))
         } else {
-            print(ValidationText.render(report))
+            Terminal.print(ValidationText.render(report))
+        }
+        if !allowFailures, let summary = report.failureSummary {
+            Terminal.error("error: \(summary); pass --allow-failures to exit 0 anyway.")
+            throw ExitCode(1)
         }
     }
 }

@@ -18,8 +18,10 @@ struct SplitOptions: ParsableArguments {
     @Option(name: .customLong("few-shot-ids"), help: "Fixed few-shot task ids (source ids), comma-separated.") var fewShotIDs: String?
     @Option(help: "Pick this many validated, unflagged few-shot tasks…") var fewShotCount: Int?
     @Option(help: "…from this split.") var fewShotPool: String?
-    @Option(name: .customLong("exclude-flag"), help: "Flag code (or prefix ending in / or *) that excludes a task; repeatable.")
+    @Option(name: .customLong("exclude-flag"), help: "Flag code (or prefix ending in / or *) that excludes a task; repeatable; replaces the default exclusions (\(ReleaseConfiguration.defaultExcludeFlags.joined(separator: ", "))).")
     var excludeFlags: [String] = []
+    @Flag(help: "Start from no exclusions instead of the default ones (only --exclude-flag codes exclude).")
+    var noDefaultExclusions = false
 
     /// The split stage's options these flags set; a malformed --range or --ratio is a usage error naming it.
     func stageOptions() throws -> SplitStageOptions {
@@ -58,7 +60,8 @@ struct SplitOptions: ParsableArguments {
             throw ValidationError(OptionFlagError(problem: error, flag: SplitStageOptions.flags[error.key]).errorDescription ?? "\(error)")
         }
         return ReleaseConfiguration(
-            dataset: dataset, version: version, policy: splitPolicy, fewShot: options.fewShot(dataset: dataset), excludeFlags: excludeFlags,
+            dataset: dataset, version: version, policy: splitPolicy, fewShot: options.fewShot(dataset: dataset),
+            excludeFlags: excludeFlags.isEmpty && !noDefaultExclusions ? ReleaseConfiguration.defaultExcludeFlags : excludeFlags,
             pipelineFile: pipelineFile, pythonVersion: PythonVersion.current)
     }
 }

@@ -1,15 +1,45 @@
+import CurateCore
 import Foundation
 
 /// Writing to the terminal: stderr messages, a progress bar shown only on a TTY, and plain text tables.
 enum Terminal {
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        FileHandle.standardError.write(Data((safe(message) + "\n").utf8))
+    }
+
+    /// Prints text that may hold task content, with control characters neutralized (see `safe`).
+    static func print(_ text: String) {
+        Swift.print(safe(text))
+    }
+
+    /// `text` with every control character except newline and tab (C0, DEL, C1, and the bidirectional overrides
+    /// that reorder what a reader sees) shown as a visible `\u{…}` escape, so task text cannot drive the terminal.
+    static func safe(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if isUnsafe(scalar) {
+                out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    private static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0A, 0x09: return false
+        case 0x00..<0x20, 0x7F..<0xA0, 0x202A...0x202E, 0x2066...0x2069: return true
+        default: return false
+        }
     }
 
     static var stderrIsTTY: Bool { isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] == nil }
 
     /// Renders rows as an aligned table with a header rule.
     static func table(_ headers: [String], _ rows: [[String]]) -> String {
+        let rows = rows.map { $0.map(safe) }
         var widths = headers.map(\.count)
         for row in rows {
             for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
@@ -30,6 +60,8 @@ final class ProgressBar: @unchecked Sendable {
     private let label: String
     private let lock = NSLock()
     private var lastDraw = Date.distantPast
+    /// When the bar was made: the start of the rate the ETA extrapolates.
+    private let started = Date()
     private let enabled = Terminal.stderrIsTTY
 
     init(_ label: String) { self.label = label }
@@ -60,7 +92,8 @@ final class ProgressBar: @unchecked Sendable {
         let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 0
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-        FileHandle.standardError.write(Data("\r\(label) \(bar) \(done)/\(total) \(suffix)\u{1B}[K".utf8))
+        let eta = ProgressETA.text(elapsed: now.timeIntervalSince(started), done: done, total: total).map { " " + $0 } ?? ""
+        FileHandle.standardError.write(Data("\r\(label) \(bar) \(done)/\(total) \(suffix)\(eta)\u{1B}[K".utf8))
     }
 
     /// Clears the bar's line.

@@ -8,7 +8,7 @@ struct PipelineFileTests {
 
     @Test(arguments: [
         (header + "  - stage: validat\n", "p.yaml:4: unknown stage 'validat'; valid stages: ingest, edits, mathqa, lint, validate, stability, ambiguity, dedup, contamination, split, release."),
-        (header + "  - stage: ingest\n    files: [a]\n    formt: csv\n", "p.yaml:6: stage 'ingest' has no parameter 'formt'; valid: files, format, strict."),
+        (header + "  - stage: ingest\n    files: [a]\n    formt: csv\n", "p.yaml:6: stage 'ingest' has no parameter 'formt'; valid: files, format, strict, max_unpacked_mb."),
         (header + "  - stage: ingest\n    files: 3\n", "p.yaml:5: stage 'ingest' parameter 'files' must be a list of strings, got an integer."),
         (header + "  - stage: ingest\n    files: [a, [b]]\n", "p.yaml:5: stage 'ingest' parameter 'files' entries must be a string."),
         (header + "  - stage: ingest\n    files: [a]\n    format: yaml\n", "p.yaml:6: stage 'ingest' parameter 'format' must be one of auto, mbpp, sanitized-mbpp, humaneval, notebook, csv, mturk-xml (got 'yaml')."),

@@ -1,3 +1,4 @@
+import CurateTestSupport
 import Foundation
 import Testing
 @testable import CurateCore
@@ -33,5 +34,29 @@ import Testing
         }
         #expect(failedPath == path && offset > 0)
         #expect(throws: GzipError.self) { try Gzip.decompress(try Data(contentsOf: URL(fileURLWithPath: path))) }
+    }
+}
+
+/// Sizes at buffer boundaries, the unpacked-size cap and errors naming their input.
+struct GzipLimitTests {
+    @Test func unpackedSizeThatIsAnExactBufferMultipleIsAccepted() throws {
+        let path = Fixtures.path("ingest/exact-2mib.txt.gz")
+        #expect(try Gzip.decompress(path: path).count == 2 << 20)
+        #expect(try Gzip.decompress(try Data(contentsOf: URL(fileURLWithPath: path))).count == 2 << 20)
+        let reader = try GzipReader(path: path)
+        var total = 0
+        for chunk in reader { total += chunk.count }
+        #expect(reader.error == nil && total == 2 << 20)
+    }
+
+    @Test func unpackingStopsAtTheLimit() throws {
+        let path = Fixtures.path("ingest/bomb.jsonl.gz")
+        #expect(throws: GzipError.tooLarge(path: path, limit: 1 << 20)) { try Gzip.decompress(path: path, limit: 1 << 20) }
+        #expect(try Gzip.decompress(path: path, limit: 3 << 20).count == 3 << 20)
+    }
+
+    @Test func inMemoryErrorsNameTheirInput() throws {
+        let data = try Fixtures.data("contamination/corrupt/truncated.jsonl.gz")
+        #expect(throws: GzipError.truncated(path: "dump.gz", offset: data.count)) { try Gzip.decompress(data, name: "dump.gz") }
     }
 }

@@ -99,6 +99,7 @@ public struct AmbiguityFilter: TaskFilter {
     /// sample among at least `minSamples`.
     public func decide(_ tasks: [FilterTask], progress: (@Sendable (Int, Int) -> Void)?) async throws -> FilterDecisions<Details> {
         let (byTask, diagnostics) = Self.assign(samples, to: tasks, path: samplesPath)
+        guard !byTask.isEmpty else { throw FilterError.noSampleMatched(path: samplesPath, samples: samples.count) }
         let judged = byTask.keys.sorted()
         var requests: [ExecutionRequest] = []
         for index in judged {

@@ -6,10 +6,12 @@ public struct IngestStageOptions: StageOptions {
     public var format = IngestFormat.auto.rawValue
     /// Reject a whole file when a record is malformed.
     public var strict = false
+    /// Largest unpacked size of one .gz input in MiB (a decompression-bomb guard).
+    public var maxUnpackedMB = Gzip.defaultUnpackedLimit >> 20
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case files, format, strict }
+    enum CodingKeys: String, CodingKey, CaseIterable { case files, format, strict, maxUnpackedMB = "max_unpacked_mb" }
 
     public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
 
@@ -18,12 +20,14 @@ public struct IngestStageOptions: StageOptions {
         return [
             files.isEmpty ? OptionProblem("files", "must list at least one input file") : nil,
             IngestFormat(rawValue: format) == nil ? OptionProblem("format", "must be one of \(formats.joined(separator: ", ")) (got '\(format)')") : nil,
+            OptionCheck.atLeast("max_unpacked_mb", maxUnpackedMB, 1),
         ].compactMap { $0 }
     }
 
     /// The ingest settings for `dataset`.
     public func ingest(dataset: String?) -> IngestOptions {
-        IngestOptions(dataset: dataset, format: IngestFormat(rawValue: format) ?? .auto, strict: strict)
+        IngestOptions(
+            dataset: dataset, format: IngestFormat(rawValue: format) ?? .auto, strict: strict, maxUnpackedBytes: maxUnpackedMB << 20)
     }
 }
 

@@ -48,13 +48,15 @@ struct ReleaseStage: PipelineStage {
 
     func configuration(_ context: StageContext) throws -> ReleaseConfiguration {
         guard let split = context.split else { throw PipelineError.stageFailed(stage: "release", reason: "no split stage before release") }
-        return ReleaseConfiguration(
+        var config = ReleaseConfiguration(
             dataset: context.dataset, version: context.parameters.string("version") ?? "0.0.0", policy: split.policy, fewShot: split.fewShot,
             excludeFlags: context.parameters.strings("exclude_flags") ?? [],
             layout: context.parameters.string("layout").flatMap(NativeLayout.init(rawValue:)),
             outputRoot: context.parameters.string("output") ?? "curated", pipelineFile: context.pipeline.path,
             pythonVersion: PythonVersion.current, requireReview: context.parameters.string("require_review").flatMap(ReviewStatus.init(rawValue:)),
             editLog: try EditsStage.logPath(of: context.pipeline))
+        config.expectedRevisions = context.seenRevisions
+        return config
     }
 
     func inputFingerprint(_ context: StageContext) throws -> String {
