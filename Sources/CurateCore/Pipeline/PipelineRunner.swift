@@ -90,7 +90,7 @@ public struct PipelineRunner: Sendable {
     }
 
     /// Stages that put revisions into the store; the stages after them must all see the same revisions.
-    static let inputStages: Set<String> = ["ingest", "mathqa"]
+    static let inputStages: Set<String> = ["ingest", "edits", "mathqa"]
 
     /// sha256 of the stage's implementation version, its parameters and its inputs.
     func fingerprint(_ declaration: StageDeclaration, spec: StageSpec, stage: any PipelineStage, context: StageContext) throws -> String {
