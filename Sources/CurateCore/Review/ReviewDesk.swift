@@ -88,7 +88,7 @@ public final class ReviewDesk: Sendable {
         let flags = try store.flags(revisionID: head.id!).map { flag in
             ReviewFlag(
                 id: flag.id!, revisionID: flag.revisionID, stage: flag.stage, code: flag.code, severity: flag.severity.rawValue,
-                message: flag.message, evidence: flag.evidence.map(JSONValue.init(parsing:)), dismissed: dismissed.contains(flag.id!))
+                message: flag.message, evidence: flag.evidence.map { JSONValue(parsing: $0) ?? .string($0) }, dismissed: dismissed.contains(flag.id!))
         }
         return ReviewTask(
             id: id, dataset: task.dataset, currentHash: head.contentHash, revisions: try revisions.map(Self.revision),
@@ -287,8 +287,8 @@ public final class ReviewDesk: Sendable {
 
     private func conflictView(_ conflict: ReviewActionRecord, taskID: String) throws -> ReviewConflict {
         let raw = try store.revisions(of: taskID).last { $0.contentHash == conflict.baseHash }
-        let rawFields = raw.map { JSONValue(parsing: $0.content) } ?? .object([:])
-        let editorFields = JSONValue(parsing: conflict.fields ?? "{}")
+        let rawFields = raw.flatMap { JSONValue(parsing: $0.content) } ?? .object([:])
+        let editorFields = JSONValue(parsing: conflict.fields ?? "{}") ?? .object([:])
         guard case .object(let editorValues) = editorFields, case .object(let rawValues) = rawFields else {
             return ReviewConflict(rawHash: conflict.baseHash ?? "", at: conflict.createdAt, fields: [])
         }

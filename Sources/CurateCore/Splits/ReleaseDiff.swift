@@ -77,7 +77,7 @@ public struct ReleaseDiff: Sendable, Codable, Hashable {
     /// A record field's canonical JSON as text: a string as it is, a list of strings one per line, else the JSON.
     static func text(_ json: String?) -> String {
         guard let json else { return "" }
-        let value = JSONValue(parsing: json)
+        let value = JSONValue(parsing: json) ?? .string(json)
         switch value {
         case .string(let s): return s
         case .array(let items) where items.allSatisfy({ if case .string = $0 { return true }; return false }):
