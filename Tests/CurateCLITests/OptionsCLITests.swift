@@ -13,6 +13,10 @@ struct OptionsCLITests {
         (["contamination", "run", "corpus", "--ngram", "7"], "--ngram must be between 8 and 13 (got 7)"),
         (["mathqa", "convert", "dev.json", "--jobs", "0"], "--jobs must be at least 1 (got 0)"),
         (["dedup", "--fields", "code,text"], "--fields must be among description, code, tests (got 'text')"),
+        (["split", "mbpp", "--policy", "bogus"], "--policy must be ranges, hash or field (got 'bogus')"),
+        (["release", "mbpp", "--version", "1.0.0", "--few-shot-count", "2"], "--few-shot-count needs a pool to pick from: few_shot_pool (--few-shot-pool)"),
+        (["split", "humaneval", "--policy", "ranges"], "--range must be set for policy 'ranges' on dataset 'humaneval'"),
+        (["split", "humaneval", "--ratio", "train=-1"], "--ratio 'train' must be a weight ≥ 0 (got -1.0)"),
     ])
     func outOfRangeFlagsAreRejectedByName(arguments: [String], message: String) throws {
         let runner = try CLIRunner()

@@ -65,6 +65,19 @@ struct PipelineCommandsTests {
         #expect(stats.stdout.contains("\"revisions\" : 5"), "nothing duplicated")
     }
 
+    /// A run killed inside the release stage leaves its stage run `running`; the next run says so and marks it.
+    @Test func nextRunReportsTheStageRunAKilledRunLeftRunning() throws {
+        let cli = try workspace()
+        let killed = try cli.run(["run", "small.yaml"], environment: ["CURATE_FAULT": "release-file:2"])
+        #expect(killed.status == SIGKILL, "the run was killed with SIGKILL")
+        let resumed = try cli.run("run", "small.yaml")
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("Found 1 stage run left running by an interrupted run (3:release); marked abandoned."), "\(resumed.stderr)")
+        let again = try cli.run("run", "small.yaml")
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(!again.stderr.contains("left running"), "\(again.stderr)")
+    }
+
     @Test func releaseIsImmutableAndDiffExplainsChanges() throws {
         let cli = try workspace()
         #expect(try cli.run("ingest", "raw/mbpp.jsonl").status == 0)

@@ -15,10 +15,17 @@ public protocol PipelineObserver: Sendable {
     func stageStarted(_ index: Int, of total: Int, name: String)
     func stageProgress(_ name: String, done: Int, total: Int)
     func stageFinished(_ outcome: StageOutcome)
+    /// Stage runs (`index:stage`) an earlier process left `running` and the runner marked abandoned before starting.
+    func abandonedRunsMarked(_ stages: [String])
+}
+
+extension PipelineObserver {
+    public func abandonedRunsMarked(_ stages: [String]) {}
 }
 
 /// Runs a pipeline file's stages in order, skipping each whose inputs and parameters are unchanged since its last
-/// successful run; an interrupted run resumes at the first stage that did not finish.
+/// successful run; an interrupted run resumes at the first stage that did not finish, and the stage runs it left
+/// `running` are marked abandoned.
 public struct PipelineRunner: Sendable {
     public let store: TaskStore
     public let catalog: StageCatalog
@@ -30,8 +37,10 @@ public struct PipelineRunner: Sendable {
 
     public func run(_ file: PipelineFile, force: Bool = false, observer: (any PipelineObserver)? = nil) async throws -> [StageOutcome] {
         removeStaleStaging(file)
+        let abandoned = try store.markAbandonedRuns(pipeline: file.path)
+        if !abandoned.isEmpty { observer?.abandonedRunsMarked(abandoned.map(\.stage)) }
         let split = try file.stages.first { $0.name == "split" }.map {
-            try SplitStageConfiguration(StageParameters($0.parameters), dataset: file.dataset)
+            try SplitStageConfiguration($0.parameters, dataset: file.dataset)
         }
         var outcomes: [StageOutcome] = []
         var seenRevisions: Set<Int64>?

@@ -5,10 +5,6 @@ import Foundation
 public enum ParameterKind: Sendable, Hashable {
     case string, int, number, bool, strings
     case choice([String])
-    /// A mapping from split name to `[lower, upper]`.
-    case rangeMap
-    /// A mapping from split name to a weight.
-    case ratioMap
 
     /// Nil when `value` fits, else what was expected.
     func check(_ value: ParameterValue) -> String? {
@@ -17,15 +13,6 @@ public enum ParameterKind: Sendable, Hashable {
         case (.strings, .list(let items)): return items.allSatisfy { if case .string = $0 { return true }; return false } ? nil : "a list of strings"
         case (.strings, .null): return nil
         case (.choice(let options), .string(let s)): return options.contains(s) ? nil : "one of \(options.joined(separator: ", ")) (got '\(s)')"
-        case (.rangeMap, .map(let entries)):
-            let ok = entries.allSatisfy { entry in
-                if case .list(let bounds) = entry.value, bounds.count == 2, case .int = bounds[0], case .int = bounds[1] { return true }
-                return false
-            }
-            return ok ? nil : "a mapping of split: [lower, upper] with integer bounds"
-        case (.ratioMap, .map(let entries)):
-            let ok = entries.allSatisfy { if case .int = $0.value { return true }; if case .double = $0.value { return true }; return false }
-            return ok ? nil : "a mapping of split: weight"
         default: return description
         }
     }
@@ -38,8 +25,6 @@ public enum ParameterKind: Sendable, Hashable {
         case .bool: return "true or false"
         case .strings: return "a list of strings"
         case .choice(let options): return "one of \(options.joined(separator: ", "))"
-        case .rangeMap: return "a mapping of split: [lower, upper]"
-        case .ratioMap: return "a mapping of split: weight"
         }
     }
 }
@@ -78,7 +63,6 @@ public struct StageParameters: Sendable, Hashable {
         guard case .list(let items)? = values[name] else { return nil }
         return items.compactMap { if case .string(let s) = $0 { return s }; return nil }
     }
-    public func entries(_ name: String) -> [ParameterValue.MapEntry] { if case .map(let e)? = values[name] { return e }; return [] }
 }
 
 /// What a stage did, for the final table.
@@ -181,9 +165,9 @@ public struct StageCatalog: Sendable {
         }
         if let split = file.stages.first(where: { $0.name == "split" }) {
             do {
-                _ = try SplitStageConfiguration(StageParameters(split.parameters), dataset: file.dataset)
-            } catch let error as SplitConfigurationError {
-                throw PipelineError.invalid(path: file.path, line: split.parameterLines[error.parameter] ?? split.line, problem: error.message)
+                _ = try SplitStageConfiguration(split.parameters, dataset: file.dataset)
+            } catch {
+                throw PipelineError.invalid(path: file.path, line: split.parameterLines[error.key] ?? split.line, problem: "stage 'split' parameter '\(error.key)' \(error.message)")
             }
         }
     }

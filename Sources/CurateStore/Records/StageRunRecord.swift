@@ -19,6 +19,8 @@ public struct StageRunRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
 
     public enum Status: String, Codable, Sendable, DatabaseValueConvertible {
         case running, succeeded, failed
+        /// Left `running` by a process that ended without finishing it (a crash, `kill -9`); see `markAbandonedRuns`.
+        case abandoned
     }
 
     public var id: Int64?

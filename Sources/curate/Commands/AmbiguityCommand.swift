@@ -49,7 +49,7 @@ struct AmbiguityCommand: AsyncParsableCommand {
         let store = try storeOptions.open()
         let options = stageOptions.judging
         let report = try await pool.withPool(label: "samples") { executionPool, progress in
-            try await AmbiguityStage.run(
+            try await AmbiguityFilter.run(
                 store: store, samplesPath: samples, datasets: datasets, pool: executionPool, options: options,
                 record: !dryRun, progress: progress)
         }

@@ -50,12 +50,12 @@ struct BenchStabilityCommand: AsyncParsableCommand {
         let measurement = try await pool.withPool(label: "bench") { executionPool, progress in
             let validation = try await Validator(store: store, pool: executionPool).validate(
                 options: ValidationOptions(limits: pool.limits), progress: progress)
-            let report = try await StabilityStage.run(store: store, datasets: [], pool: executionPool, options: options, progress: progress)
+            let report = try await StabilityFilter.run(store: store, datasets: [], pool: executionPool, options: options, progress: progress)
             var withoutReuse: Double?
             if alsoWithoutReuse {
                 let started = Date()
-                _ = try await StabilityStage.evaluate(
-                    try FilterSubject.heads(of: store, datasets: []), pool: executionPool, options: options, progress: progress)
+                _ = try await FilterRunner.judge(
+                    StabilityFilter(pool: executionPool, options: options), tasks: try FilterTask.heads(of: store, datasets: []), progress: progress)
                 withoutReuse = Date().timeIntervalSince(started)
             }
             return Measurement(

@@ -3,7 +3,7 @@ import CurateCore
 import Foundation
 
 /// `curate dedup`: flags exact and near-duplicate tasks within and across datasets and splits.
-struct DedupCommand: ParsableCommand {
+struct DedupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dedup",
         abstract: "Flag exact and near-duplicate tasks (MinHash/Jaccard over normalized shingles), reporting cross-split leaks.")
@@ -44,11 +44,11 @@ struct DedupCommand: ParsableCommand {
         try options.checkFlagsForCLI()
     }
 
-    func run() throws {
+    func run() async throws {
         let splits = try splitRanges.map { text in SplitAssignment.ranges(try SplitRanges(parsing: text), forDatasetsWithPrefix: "") }
             ?? .ranges(.mbpp, forDatasetsWithPrefix: "mbpp")
-        let report = try ProgressBar.showing("dedup") { bar in
-            try DedupStage.run(
+        let report = try await ProgressBar.showing("dedup") { bar in
+            try await DedupFilter.run(
                 store: storeOptions.open(), datasets: datasets,
                 options: options.comparison,
                 splits: splits, record: !dryRun, progress: { bar.update($0, of: $1) })

@@ -53,4 +53,8 @@ final class ConsoleObserver: PipelineObserver, @unchecked Sendable {
         bar = nil
         if outcome.status == .skipped { Terminal.error("  skipped: unchanged since its last successful run") }
     }
+
+    func abandonedRunsMarked(_ stages: [String]) {
+        Terminal.error("Found \(stages.count) stage run\(stages.count == 1 ? "" : "s") left running by an interrupted run (\(stages.joined(separator: ", "))); marked abandoned.")
+    }
 }

@@ -48,7 +48,7 @@ struct StabilityCommand: AsyncParsableCommand {
         let store = try storeOptions.open()
         let analysis = options.analysis
         let report = try await pool.withPool(label: "stability") { executionPool, progress in
-            try await StabilityStage.run(
+            try await StabilityFilter.run(
                 store: store, datasets: datasets, pool: executionPool, options: analysis, record: !dryRun, progress: progress)
         }
         if json {

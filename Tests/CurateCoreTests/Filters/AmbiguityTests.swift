@@ -40,7 +40,7 @@ import Testing
     /// Expected values worked out by hand from the fixture (see the comments in the assertions).
     @Test func fixtureSamplesGiveHandComputedPassAtK() async throws {
         let store = try Self.store()
-        let report = try await AmbiguityStage.run(
+        let report = try await AmbiguityFilter.run(
             store: store, samplesPath: Self.samplesPath, datasets: [], pool: try await Self.pool.value,
             options: AmbiguityOptions(minSamples: 3))
         let byID = Dictionary(uniqueKeysWithValues: report.results.map { ($0.taskID, $0) })
@@ -71,7 +71,7 @@ import Testing
     }
 
     @Test func tooFewSamplesAreMeasuredButNotFlagged() async throws {
-        let report = try await AmbiguityStage.run(
+        let report = try await AmbiguityFilter.run(
             store: try Self.store(), samplesPath: Self.samplesPath, datasets: ["mbpp"], pool: try await Self.pool.value,
             options: AmbiguityOptions(), record: false)
         #expect(report.results.count == 3)
@@ -81,11 +81,11 @@ import Testing
 
     @Test func ambiguousShortIDsAreReportedNotGuessed() {
         let subjects = [
-            FilterSubject(taskID: "mbpp/2", revisionID: 1, content: Self.tasks[0].content),
-            FilterSubject(taskID: "mbpp-sanitized/2", revisionID: 2, content: Self.tasks[0].content),
+            FilterTask(taskID: "mbpp/2", revisionID: 1, content: Self.tasks[0].content),
+            FilterTask(taskID: "mbpp-sanitized/2", revisionID: 2, content: Self.tasks[0].content),
         ]
         let samples = [ModelSample(taskID: "2", completion: "x", line: 1), ModelSample(taskID: "mbpp-sanitized/2", completion: "y", line: 2)]
-        let (byTask, diagnostics) = AmbiguityStage.assign(samples, to: subjects, path: "s.jsonl")
+        let (byTask, diagnostics) = AmbiguityFilter.assign(samples, to: subjects, path: "s.jsonl")
         #expect(byTask[1]?.map(\.line) == [2])
         #expect(byTask[0] == nil)
         #expect(diagnostics.first?.message.contains("is in 2 datasets") == true)

@@ -36,10 +36,15 @@ import Testing
         solution: "import math\r\ndef is_not_prime(n):\r\n    result = False\r\n    for i in range(2,int(math.sqrt(n)) + 1):\r\n        if n % i == 0:\r\n            result = True\r\n    return result",
         tests: ["assert is_not_prime(2) == False", "assert is_not_prime(10) == True", "assert is_not_prime(35) == True"])
 
-    static func items(splits: [String?] = [nil, nil, nil, nil]) -> [DedupItem] {
+    static func items() -> [FilterTask] {
         [similar, different, retyped, reworded].enumerated().map { index, content in
-            DedupItem(taskID: "mbpp/\(index + 1)", revisionID: Int64(index + 1), dataset: "mbpp", content: content, split: splits[index])
+            FilterTask(taskID: "mbpp/\(index + 1)", revisionID: Int64(index + 1), content: content)
         }
+    }
+
+    /// The splits of `items()`, in order.
+    static func splits(_ names: [String]) -> SplitAssignment {
+        .dictionary(Dictionary(uniqueKeysWithValues: zip(items().map(\.taskID), names)))
     }
 
     @Test func normalizationIgnoresLayoutCommentsAndQuotes() {
@@ -53,9 +58,9 @@ import Testing
         let pairs = finder.pairs(Self.items())
         let described = pairs.map { "\($0.earlier)>\($0.later):\($0.kind.rawValue)" }
         #expect(described == ["mbpp/1>mbpp/3:exact", "mbpp/1>mbpp/4:near", "mbpp/3>mbpp/4:near"])
-        let outcomes = finder.outcomes(Self.items(), pairs: pairs)
-        #expect(outcomes.map(\.kept) == [true, true, false, false])
-        guard case .drop(let reason, let message, let evidence) = outcomes[3].decisions[0] else {
+        let decisions = finder.decisions(Self.items(), pairs: pairs)
+        #expect(decisions.map { $0 == .keep } == [true, true, false, false])
+        guard case .drop(let reason, let message, let evidence) = decisions[3] else {
             Issue.record("mbpp/4 should be dropped")
             return
         }
@@ -89,10 +94,9 @@ import Testing
 
     @Test func crossSplitPairsAreMarked() throws {
         let finder = try DuplicateFinder(options: DedupOptions(threshold: 0.5))
-        let pairs = finder.pairs(Self.items(splits: ["test", "test", "train", "test"]))
+        let pairs = finder.pairs(Self.items(), splits: Self.splits(["test", "test", "train", "test"]))
         #expect(pairs.filter(\.crossSplit).map(\.later) == ["mbpp/3", "mbpp/4"])
-        let outcomes = finder.outcomes(Self.items(splits: ["test", "test", "train", "test"]), pairs: pairs)
-        guard case .drop(_, let message, _) = outcomes[2].decisions[0] else {
+        guard case .drop(_, let message, _) = finder.decisions(Self.items(), pairs: pairs)[2] else {
             Issue.record("mbpp/3 should be dropped")
             return
         }
@@ -102,12 +106,12 @@ import Testing
     @Test func lshFindsWhatAllPairsComparisonFinds() throws {
         let lines = try String(contentsOfFile: Self.mbppSample, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 42)
-        var items: [DedupItem] = []
+        var items: [FilterTask] = []
         for (index, line) in lines.enumerated() {
             let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
             let content = TaskContent(
                 description: record["text"] as! String, solution: record["code"] as! String, tests: record["test_list"] as! [String])
-            items.append(DedupItem(taskID: "mbpp/\(record["task_id"]!)", revisionID: Int64(index), dataset: "mbpp", content: content))
+            items.append(FilterTask(taskID: "mbpp/\(record["task_id"]!)", revisionID: Int64(index), content: content))
         }
         for threshold in [0.3, 0.5, 0.7] {
             let options = DedupOptions(threshold: threshold)
@@ -150,7 +154,7 @@ import Testing
         #expect(policy.splitOf("mbpp", "8") == nil)
     }
 
-    @Test func stageRecordsFlagsAndSupersedesThemOnRerun() throws {
+    @Test func stageRecordsFlagsAndSupersedesThemOnRerun() async throws {
         let store = try TaskStore()
         let contents = [Self.similar, Self.different, Self.retyped]
         _ = try store.store(contents.enumerated().map { index, content in
@@ -158,14 +162,14 @@ import Testing
                 taskID: "mbpp/\(index + 600)", dataset: "mbpp", sourceID: "\(index + 600)", contentHash: content.contentHash,
                 content: String(decoding: content.canonicalJSON(), as: UTF8.self), origin: .ingest, author: "test")
         })
-        let report = try DedupStage.run(
+        let report = try await DedupFilter.run(
             store: store, datasets: ["mbpp"], options: DedupOptions(), splits: .ranges(.mbpp, forDatasetsWithPrefix: "mbpp"))
         #expect(report.summary.dropsByReason == ["duplicate": 1])
         #expect(report.crossSplitPairs.map { "\($0.earlier)>\($0.later)" } == ["mbpp/600>mbpp/602"])
         let heads = try store.heads(dataset: "mbpp")
         let flags = try store.activeFlags(revisionIDs: heads.map { $0.revision.id! })
         #expect(flags[heads[2].revision.id!]?.map(\.code) == ["duplicate"])
-        _ = try DedupStage.run(store: store, datasets: ["mbpp"], options: DedupOptions(threshold: 0.99), splits: .none)
+        _ = try await DedupFilter.run(store: store, datasets: ["mbpp"], options: DedupOptions(threshold: 0.99), splits: .none)
         #expect(try store.activeFlags(revisionIDs: heads.map { $0.revision.id! })[heads[2].revision.id!]?.count == 1)
         #expect(try store.flags(revisionID: heads[2].revision.id!, activeOnly: false).count == 2)
     }

@@ -135,15 +135,16 @@ import Testing
 
     @Test func deterministicFixturesAreKeptAndNondeterministicOnesCaught() async throws {
         let fixtures = try Self.fixtures()
-        let subjects = fixtures.enumerated().map { index, fixture in
-            FilterSubject(taskID: fixture.id, revisionID: Int64(index), content: TaskContent(
+        let tasks = fixtures.enumerated().map { index, fixture in
+            FilterTask(taskID: fixture.id, revisionID: Int64(index), content: TaskContent(
                 description: fixture.description, solution: fixture.solution, testSetup: fixture.testSetup ?? "", tests: fixture.tests))
         }
         let pool = try await Self.pool.value
-        let (outcomes, executions, reused) = try await StabilityStage.evaluate(subjects, pool: pool, options: StabilityOptions())
-        #expect(executions == fixtures.reduce(0) { $0 + 4 + $1.tests.count })
-        #expect(reused == 0)
-        for (fixture, outcome) in zip(fixtures, outcomes) {
+        let run = try await FilterRunner.judge(StabilityFilter(pool: pool, options: StabilityOptions()), tasks: tasks)
+        #expect(run.details.executions == fixtures.reduce(0) { $0 + 4 + $1.tests.count })
+        #expect(run.details.reused == 0)
+        #expect(run.outcomes.count == fixtures.count)
+        for (fixture, outcome) in zip(fixtures, run.outcomes) {
             let codes = outcome.decisions.compactMap { decision -> String? in
                 if case .drop(let reason, _, _) = decision { return reason.code }
                 return nil
@@ -161,10 +162,11 @@ import Testing
         let runZero = StabilityPlanner.requests(for: content, plan: plans[0], limits: .default, pythonVersion: pool.pythonVersion)
         #expect(runZero == [validation])
         let verdict = try await pool.run(validation)
-        let subject = FilterSubject(taskID: "mbpp/2", revisionID: 1, content: content)
-        let (outcomes, executions, reused) = try await StabilityStage.evaluate(
-            [subject], pool: pool, options: StabilityOptions(), stored: { keys in keys.contains(validation.key) ? [validation.key: verdict] : [:] })
-        #expect((executions, reused) == (3 + content.tests.count, 1))
-        #expect(outcomes[0].kept)
+        let task = FilterTask(taskID: "mbpp/2", revisionID: 1, content: content)
+        let filter = StabilityFilter(
+            pool: pool, options: StabilityOptions(), stored: { keys in keys.contains(validation.key) ? [validation.key: verdict] : [:] })
+        let run = try await FilterRunner.judge(filter, tasks: [task])
+        #expect((run.details.executions, run.details.reused) == (3 + content.tests.count, 1))
+        #expect(run.outcomes.map(\.kept) == [true])
     }
 }

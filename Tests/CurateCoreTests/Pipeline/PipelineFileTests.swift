@@ -14,7 +14,10 @@ struct PipelineFileTests {
         (header + "  - stage: ingest\n    files: [a]\n    format: yaml\n", "p.yaml:6: stage 'ingest' parameter 'format' must be one of auto, mbpp, sanitized-mbpp, humaneval, notebook, csv, mturk-xml (got 'yaml')."),
         (header + "  - stage: ingest\n", "p.yaml:4: stage 'ingest' parameter 'files' must list at least one input file."),
         (header + "  - stage: ingest\n    files: [a\n  - stage: lint\n", "p.yaml:6:10: invalid YAML: did not find expected ',' or ']'."),
-        (header + "  - stage: split\n    policy: ranges\n", "p.yaml:5: policy 'ranges' needs 'ranges: {split: [lower, upper], …}'."),
+        ("pipeline: p\ndataset: d\nstages:\n  - stage: split\n    policy: ranges\n", "p.yaml:4: stage 'split' parameter 'ranges' must be set for policy 'ranges' on dataset 'd' (split: [lower, upper], …; MBPP's are the default only for mbpp datasets)."),
+        (header + "  - stage: split\n    policy: bogus\n", "p.yaml:5: stage 'split' parameter 'policy' must be ranges, hash or field (got 'bogus')."),
+        (header + "  - stage: split\n    policy: hash\n    ratios: {train: x}\n", "p.yaml:6: stage 'split' parameter 'ratios' must be a mapping of split: weight, got a mapping."),
+        (header + "  - stage: split\n    few_shot_count: 3\n", "p.yaml:5: stage 'split' parameter 'few_shot_count' needs a pool to pick from: few_shot_pool (--few-shot-pool)."),
         (header + "  - stage: split\n    policy: ranges\n    ranges: {a: [1, x]}\n", "p.yaml:6: stage 'split' parameter 'ranges' must be a mapping of split: [lower, upper] with integer bounds, got a mapping."),
         (header + "  - stage: release\n    version: 1.0.0\n", "p.yaml:4: stage 'release' needs a 'split' stage before it."),
         ("pipeline: p\nstages: []\n", "p.yaml:1: missing 'dataset: NAME'."),
@@ -41,7 +44,7 @@ struct PipelineFileTests {
     }
 
     @Test(arguments: [
-        (header + "  - stage: split\n    policy: ranges\n    ranges: {test: [11, 10]}\n", "p.yaml:6: stage 'split' parameter 'ranges': 'test' must be [lower, upper] with integer bounds, lower <= upper."),
+        (header + "  - stage: split\n    policy: ranges\n    ranges: {test: [11, 10]}\n", "p.yaml:6: stage 'split' parameter 'ranges' 'test' must be [lower, upper] with integer bounds, lower <= upper."),
     ])
     func splitRangesAreCheckedByTheOneParser(yaml: String, message: String) {
         do {

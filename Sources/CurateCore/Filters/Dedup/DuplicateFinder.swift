@@ -1,23 +1,5 @@
 import Foundation
 
-/// One task revision as seen by the duplicate finder; `order` decides which of a pair is the earlier one.
-public struct DedupItem: Sendable, Hashable {
-    public var taskID: String
-    public var revisionID: Int64
-    public var dataset: String
-    public var content: TaskContent
-    /// The split the task belongs to (`train`, `test`, …), nil when unknown.
-    public var split: String?
-
-    public init(taskID: String, revisionID: Int64, dataset: String, content: TaskContent, split: String? = nil) {
-        self.taskID = taskID
-        self.revisionID = revisionID
-        self.dataset = dataset
-        self.content = content
-        self.split = split
-    }
-}
-
 /// Settings of duplicate detection.
 public struct DedupOptions: Sendable, Hashable, Codable {
     /// Minimum Jaccard similarity of the combined shingle sets for a pair to count as duplicates.
@@ -73,9 +55,9 @@ public struct DuplicateFinder: Sendable {
         self.options = options
     }
 
-    /// All pairs at or above the threshold, ordered by the later task; items must be given earliest first.
-    /// `progress(done, total)` is called as signatures are computed.
-    public func pairs(_ items: [DedupItem], progress: (@Sendable (Int, Int) -> Void)? = nil) -> [DuplicatePair] {
+    /// All pairs at or above the threshold, ordered by the later task; items must be given earliest first; `splits`
+    /// names each task's split for the pair's report. `progress(done, total)` is called as signatures are computed.
+    public func pairs(_ items: [FilterTask], splits: SplitAssignment = .none, progress: (@Sendable (Int, Int) -> Void)? = nil) -> [DuplicatePair] {
         let normalized = items.map { item in options.fields.map { DedupNormalizer.tokens($0, of: item.content) } }
         let fieldSets: [[DedupField: Set<UInt64>]] = normalized.map { tokens in
             Dictionary(uniqueKeysWithValues: zip(options.fields, tokens).map { field, tokens in
@@ -111,28 +93,24 @@ public struct DuplicateFinder: Sendable {
             result.append(DuplicatePair(
                 earlier: a.taskID, later: b.taskID, earlierRevisionID: a.revisionID, laterRevisionID: b.revisionID,
                 kind: exact ? .exact : .near, similarity: (similarity * 1000).rounded() / 1000,
-                fieldSimilarity: perField.mapValues { ($0 * 1000).rounded() / 1000 }, earlierSplit: a.split, laterSplit: b.split))
+                fieldSimilarity: perField.mapValues { ($0 * 1000).rounded() / 1000 }, earlierSplit: splits.splitOf(a.dataset, a.sourceID), laterSplit: splits.splitOf(b.dataset, b.sourceID)))
         }
         let position = Dictionary(items.enumerated().map { ($1.taskID, $0) }, uniquingKeysWith: { first, _ in first })
         return result.sorted { (position[$0.later]!, position[$0.earlier]!) < (position[$1.later]!, position[$1.earlier]!) }
     }
 
     /// One decision per item: a later item of any pair is dropped as a duplicate of its earliest partner.
-    public func outcomes(_ items: [DedupItem], pairs: [DuplicatePair]) -> [FilterOutcome] {
+    public func decisions(_ items: [FilterTask], pairs: [DuplicatePair]) -> [FilterDecision] {
         var byLater: [String: [DuplicatePair]] = [:]
         for pair in pairs { byLater[pair.later, default: []].append(pair) }
         return items.map { item in
-            guard let matches = byLater[item.taskID], let first = matches.first else {
-                return FilterOutcome(taskID: item.taskID, revisionID: item.revisionID, decisions: [.keep])
-            }
+            guard let matches = byLater[item.taskID], let first = matches.first else { return .keep }
             let leak = matches.contains(where: \.crossSplit)
             let evidence = DuplicateEvidence(duplicateOf: first.earlier, matches: matches, crossSplit: leak)
             var message = "\(first.kind == .exact ? "exact" : "near") duplicate of \(first.earlier) (Jaccard \(first.similarity))"
             if matches.count > 1 { message += " and \(matches.count - 1) more" }
             if leak { message += "; crosses splits \(matches.filter(\.crossSplit).map { "\($0.earlierSplit!)→\($0.laterSplit!)" }.joined(separator: ", "))" }
-            return FilterOutcome(taskID: item.taskID, revisionID: item.revisionID, decisions: [
-                .drop(reason: .duplicate, message: message, evidence: CanonicalJSON.string(evidence)),
-            ])
+            return .drop(reason: .duplicate, message: message, evidence: CanonicalJSON.string(evidence))
         }
     }
 }

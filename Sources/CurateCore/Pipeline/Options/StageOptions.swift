@@ -156,7 +156,8 @@ public enum SandboxChecks {
 }
 
 extension ParameterValue {
-    /// The value as a JSON object for `JSONSerialization`; nil for a number that is not finite.
+    /// The value as a JSON object for `JSONSerialization`; a mapping becomes a list of `{"key", "value"}` objects so its
+    /// order survives (see `OrderedSplitRanges`); nil for a number that is not finite.
     var jsonValue: Any? {
         switch self {
         case .string(let s): return s
@@ -168,12 +169,12 @@ extension ParameterValue {
             let values = items.map(\.jsonValue)
             return values.contains { $0 == nil } ? nil : values.map { $0! }
         case .map(let entries):
-            var object: [String: Any] = [:]
+            var ordered: [Any] = []
             for entry in entries {
                 guard let value = entry.value.jsonValue else { return nil }
-                object[entry.key] = value
+                ordered.append(["key": entry.key, "value": value])
             }
-            return object
+            return ordered
         }
     }
 }

@@ -29,7 +29,7 @@ struct StabilityPipelineStage: PipelineStage {
     func run(_ context: StageContext) async throws -> StageReport {
         let options = try StabilityStageOptions.decode(context.parameters.values)
         let report = try await ExecutionPool.withPool(options.pool) { pool in
-            try await StabilityStage.run(store: context.store, datasets: [context.dataset], pool: pool, options: options.analysis, progress: context.progress)
+            try await StabilityFilter.run(store: context.store, datasets: [context.dataset], pool: pool, options: options.analysis, progress: context.progress)
         }
         return StageReport(report.summary, notes: ["\(report.executions) programs, \(report.reusedVerdicts) run-0 verdicts reused from validation"])
     }
@@ -51,7 +51,7 @@ struct AmbiguityPipelineStage: PipelineStage {
     func run(_ context: StageContext) async throws -> StageReport {
         let options = try AmbiguityStageOptions.decode(context.parameters.values)
         let report = try await ExecutionPool.withPool(options.pool) { pool in
-            try await AmbiguityStage.run(
+            try await AmbiguityFilter.run(
                 store: context.store, samplesPath: options.samples, datasets: [context.dataset], pool: pool, options: options.judging,
                 progress: context.progress)
         }
@@ -78,7 +78,7 @@ struct DedupPipelineStage: PipelineStage {
             }
             splits = try SplitAssignment.policy(split.policy, tasks: candidates)
         }
-        let report = try DedupStage.run(store: context.store, datasets: [context.dataset], options: options, splits: splits, progress: context.progress)
+        let report = try await DedupFilter.run(store: context.store, datasets: [context.dataset], options: options, splits: splits, progress: context.progress)
         return StageReport(report.summary, notes: ["\(report.exactPairs) exact, \(report.nearPairs) near pairs"] + Self.crossSplitNote(report.crossSplitPairs))
     }
 

@@ -1,79 +1,22 @@
 import CurateStore
 import Foundation
 
-/// A split configuration problem, naming the parameter at fault.
-struct SplitConfigurationError: Error {
-    let parameter: String
-    let message: String
-}
-
-/// The `split` stage's parameters as a policy and a few-shot selection.
+/// The `split` stage's options resolved for the pipeline's dataset: a policy and a few-shot selection.
 public struct SplitStageConfiguration: Sendable, Hashable {
     public var policy: SplitPolicy
     public var fewShot: FewShotSelection
 
-    static let parameters = [
-        ParameterSpec("policy", .choice(["ranges", "hash", "field"]), required: true, "ranges by task id, a salted hash of the id, or a metadata field"),
-        ParameterSpec("ranges", .rangeMap, "for ranges: split: [lower, upper] (inclusive)"),
-        ParameterSpec("ratios", .ratioMap, "for hash: split: weight"),
-        ParameterSpec("salt", .string, "for hash: the salt (default: the dataset name)"),
-        ParameterSpec("stratify_by", .string, "for hash: a metadata key to stratify by"),
-        ParameterSpec("field", .string, "for field: the metadata key whose value is the split (default split)"),
-        ParameterSpec("splits", .strings, "for field: the allowed values, in release order"),
-        ParameterSpec("few_shot_split", .string, "name of the few-shot split (default prompt)"),
-        ParameterSpec("few_shot_ids", .strings, "fixed few-shot task ids"),
-        ParameterSpec("few_shot_count", .int, "pick this many validated, unflagged tasks"),
-        ParameterSpec("few_shot_pool", .string, "the split to pick few-shot tasks from"),
-    ]
-
-    init(_ p: StageParameters, dataset: String = "") throws {
-        switch p.string("policy") {
-        case "ranges":
-            let entries = p.entries("ranges")
-            guard !entries.isEmpty else { throw SplitConfigurationError(parameter: "policy", message: "policy 'ranges' needs 'ranges: {split: [lower, upper], …}'") }
-            policy = .ranges(try entries.map { entry in
-                guard case .list(let bounds) = entry.value, bounds.count == 2, case .int(let lower) = bounds[0], case .int(let upper) = bounds[1],
-                    let range = SplitRange(parsing: "\(entry.key)=\(lower)-\(upper)")
-                else {
-                    throw SplitConfigurationError(parameter: "ranges", message: "stage 'split' parameter 'ranges': '\(entry.key)' must be [lower, upper] with integer bounds, lower <= upper")
-                }
-                return range
-            })
-        case "field":
-            guard let splits = p.strings("splits"), !splits.isEmpty else {
-                throw SplitConfigurationError(parameter: "policy", message: "policy 'field' needs 'splits: [name, …]' (the field's values, in release order)")
-            }
-            policy = .field(key: p.string("field") ?? "split", splits: splits)
-        default:
-            let entries = p.entries("ratios")
-            guard !entries.isEmpty else { throw SplitConfigurationError(parameter: "policy", message: "policy 'hash' needs 'ratios: {split: weight, …}'") }
-            policy = .hash(salt: p.string("salt") ?? dataset, ratios: entries.map { entry in
-                let weight: Double
-                switch entry.value {
-                case .int(let i): weight = Double(i)
-                case .double(let d): weight = d
-                default: weight = 0
-                }
-                return SplitRatio(split: entry.key, weight: weight)
-            }, stratifyBy: p.string("stratify_by"))
-        }
-        let fewShotSplit = p.string("few_shot_split") ?? "prompt"
-        if let ids = p.strings("few_shot_ids") {
-            fewShot = .fixed(split: fewShotSplit, sourceIDs: ids)
-        } else if let count = p.int("few_shot_count") {
-            guard let pool = p.string("few_shot_pool") else {
-                throw SplitConfigurationError(parameter: "few_shot_count", message: "few_shot_count needs few_shot_pool (the split to pick from)")
-            }
-            fewShot = .pick(split: fewShotSplit, count: count, pool: pool, salt: p.string("salt") ?? dataset)
-        } else {
-            fewShot = .none
-        }
+    /// Decodes the split stage's parameters and resolves them for `dataset`; a problem names the key at fault.
+    init(_ parameters: [String: ParameterValue], dataset: String) throws(OptionProblem) {
+        let options = try SplitStageOptions.decode(parameters)
+        policy = try options.splitPolicy(dataset: dataset)
+        fewShot = options.fewShot(dataset: dataset)
     }
 }
 
 /// `split`: previews the split (counts per split); the assignment itself is written by `release`.
 struct SplitStage: PipelineStage {
-    static let spec = StageSpec(name: "split", summary: "assign tasks to splits", parameters: SplitStageConfiguration.parameters, implementation: ["Splits", "Review"], make: { SplitStage() })
+    static let spec = StageSpec(name: "split", summary: "assign tasks to splits", options: SplitStageOptions.self, implementation: ["Splits", "Review"], make: { SplitStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
         try DatasetState.fingerprint(context.store, dataset: context.dataset)

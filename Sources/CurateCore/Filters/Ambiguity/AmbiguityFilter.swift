@@ -44,16 +44,39 @@ public struct AmbiguityReport: Sendable, Hashable, Codable {
     public var seconds: Double
 }
 
-/// The ambiguity filter: runs model samples against each task's tests and flags tasks no sample solves.
-public enum AmbiguityStage {
-    /// Matches sample task ids to subjects: a full id (`mbpp/11`) first, else a source id (`11`, `HumanEval/0`)
-    /// that exactly one subject has. Unmatched samples become diagnostics.
-    public static func assign(_ samples: [ModelSample], to subjects: [FilterSubject], path: String) -> (byTask: [Int: [ModelSample]], diagnostics: [Diagnostic]) {
+/// The ambiguity filter: runs model samples against each task's tests and flags tasks no sample solves; tasks
+/// without samples are left unjudged.
+public struct AmbiguityFilter: TaskFilter {
+    public static let stage = FilterReason.ambiguousOrTooHard.stage
+    public var samples: [ModelSample]
+    public var samplesPath: String
+    public var samplesSHA256: String
+    public var pool: ExecutionPool
+    public var options: AmbiguityOptions
+
+    public init(samples: [ModelSample], samplesPath: String, samplesSHA256: String, pool: ExecutionPool, options: AmbiguityOptions) {
+        self.samples = samples
+        self.samplesPath = samplesPath
+        self.samplesSHA256 = samplesSHA256
+        self.pool = pool
+        self.options = options
+    }
+
+    /// The measurements of the judged tasks, the samples that matched no task, and the samples executed.
+    public struct Details: Sendable, Hashable {
+        public var results: [TaskSampleResult]
+        public var diagnostics: [Diagnostic]
+        public var executions: Int
+    }
+
+    /// Matches sample task ids to tasks: a full id (`mbpp/11`) first, else a source id (`11`, `HumanEval/0`)
+    /// that exactly one task has. Unmatched samples become diagnostics.
+    public static func assign(_ samples: [ModelSample], to tasks: [FilterTask], path: String) -> (byTask: [Int: [ModelSample]], diagnostics: [Diagnostic]) {
         var byID: [String: Int] = [:]
         var bySource: [String: [Int]] = [:]
-        for (index, subject) in subjects.enumerated() {
-            byID[subject.taskID] = index
-            if let source = TaskID.split(subject.taskID)?.sourceID { bySource[source, default: []].append(index) }
+        for (index, task) in tasks.enumerated() {
+            byID[task.taskID] = index
+            if let source = TaskID.split(task.taskID)?.sourceID { bySource[source, default: []].append(index) }
         }
         var byTask: [Int: [ModelSample]] = [:]
         var diagnostics: [Diagnostic] = []
@@ -64,7 +87,7 @@ public enum AmbiguityStage {
                 byTask[matches[0], default: []].append(sample)
             } else if let matches = bySource[sample.taskID] {
                 diagnostics.append(Diagnostic(.warning, file: path, location: "line \(sample.line)",
-                    "task id '\(sample.taskID)' is in \(matches.count) datasets (\(matches.map { subjects[$0].taskID }.joined(separator: ", "))); pass --dataset or write the full id"))
+                    "task id '\(sample.taskID)' is in \(matches.count) datasets (\(matches.map { tasks[$0].taskID }.joined(separator: ", "))); pass --dataset or write the full id"))
             } else {
                 diagnostics.append(Diagnostic(.warning, file: path, location: "line \(sample.line)", "no task '\(sample.taskID)' in the selected datasets; sample skipped"))
             }
@@ -72,16 +95,15 @@ public enum AmbiguityStage {
         return (byTask, diagnostics)
     }
 
-    /// Runs every assigned sample against its task's tests and measures n, c, pass@k; flags tasks with no passing
+    /// Runs every assigned sample against its task's tests and measures n, c, pass@k; drops tasks with no passing
     /// sample among at least `minSamples`.
-    public static func evaluate(
-        samples byTask: [Int: [ModelSample]], subjects: [FilterSubject], pool: ExecutionPool, options: AmbiguityOptions,
-        progress: (@Sendable (Int, Int) -> Void)? = nil
-    ) async throws -> (outcomes: [FilterOutcome], results: [TaskSampleResult], executions: Int) {
+    public func decide(_ tasks: [FilterTask], progress: (@Sendable (Int, Int) -> Void)?) async throws -> FilterDecisions<Details> {
+        let (byTask, diagnostics) = Self.assign(samples, to: tasks, path: samplesPath)
+        guard !byTask.isEmpty else { throw FilterError.noSampleMatched(path: samplesPath, samples: samples.count) }
         let judged = byTask.keys.sorted()
         var requests: [ExecutionRequest] = []
         for index in judged {
-            let content = subjects[index].content
+            let content = tasks[index].content
             for sample in byTask[index]! {
                 requests.append(ExecutionRequest(
                     solution: SampleProgram.solution(for: sample, task: content), testSetup: content.testSetup, tests: content.tests,
@@ -90,26 +112,36 @@ public enum AmbiguityStage {
         }
         let verdicts = try await pool.runAll(requests, progress: progress)
         var cursor = 0
-        var outcomes: [FilterOutcome] = []
+        var decisions = [[FilterDecision]?](repeating: nil, count: tasks.count)
         var results: [TaskSampleResult] = []
         for index in judged {
-            let subject = subjects[index]
             let samples = byTask[index]!
             let passed = samples.indices.filter { verdicts[cursor + $0].passed }.map { samples[$0] }
             cursor += samples.count
-            let result = measure(subject: subject, samples: samples, passed: passed, options: options)
+            let result = Self.measure(task: tasks[index], samples: samples, passed: passed, options: options)
             results.append(result)
-            outcomes.append(FilterOutcome(taskID: subject.taskID, revisionID: subject.revisionID, decisions: [decision(result)]))
+            decisions[index] = [Self.decision(result)]
         }
-        return (outcomes, results, requests.count)
+        return FilterDecisions(decisions, details: Details(results: results, diagnostics: diagnostics, executions: requests.count))
+    }
+
+    /// Stores the measurements next to the flags.
+    public func record(_ details: Details, in store: TaskStore) throws {
+        let now = Date()
+        try store.saveSampleEvaluations(details.results.map { result in
+            SampleEvaluationRecord(
+                revisionID: result.revisionID, taskID: result.taskID, samplesPath: samplesPath, samplesSHA256: samplesSHA256,
+                n: result.n, c: result.c, passAt1: result.passAt1, passAt10: result.passAt10, passAt100: result.passAt100,
+                passedSamples: CanonicalJSON.string(result.passedSamples), createdAt: now)
+        })
     }
 
     /// n, c, pass@k and the special-casing suspicion of one task's samples, given which ones passed.
-    public static func measure(subject: FilterSubject, samples: [ModelSample], passed: [ModelSample], options: AmbiguityOptions) -> TaskSampleResult {
+    public static func measure(task: FilterTask, samples: [ModelSample], passed: [ModelSample], options: AmbiguityOptions) -> TaskSampleResult {
         let n = samples.count, c = passed.count
-        let cases = SpecialCasing.assertedCases(subject.content.tests)
+        let cases = SpecialCasing.assertedCases(task.content.tests)
         return TaskSampleResult(
-            taskID: subject.taskID, revisionID: subject.revisionID, n: n, c: c,
+            taskID: task.taskID, revisionID: task.revisionID, n: n, c: c,
             passAt1: PassAtK.estimate(n: n, c: c, k: 1), passAt10: PassAtK.estimate(n: n, c: c, k: 10),
             passAt100: PassAtK.estimate(n: n, c: c, k: 100), passedSamples: passed.map(\.line),
             suspectedSpecialCasing: passed.filter { SpecialCasing.spellsOut(cases, in: $0.completion) }.map(\.line),
@@ -124,36 +156,20 @@ public enum AmbiguityStage {
             evidence: CanonicalJSON.string(result))
     }
 
-    /// Reads the samples file, evaluates the newest revisions of `datasets` that have samples, records flags
-    /// (unless `record` is false) and stores the measurements.
+    /// Reads the samples file, evaluates the newest revisions of `datasets` that have samples, and (unless `record`
+    /// is false) records flags and stores the measurements.
     public static func run(
         store: TaskStore, samplesPath: String, datasets: [String], pool: ExecutionPool, options: AmbiguityOptions,
         record: Bool = true, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> AmbiguityReport {
         let data = try SampleReader.load(path: samplesPath)
-        let samples = try SampleReader.parse(data, path: samplesPath)
-        let sha = SHA256.hex(data)
-        let subjects = try FilterSubject.heads(of: store, datasets: datasets)
-        let (byTask, diagnostics) = assign(samples, to: subjects, path: samplesPath)
-        guard !byTask.isEmpty else { throw FilterError.noSampleMatched(path: samplesPath, samples: samples.count) }
-        let started = Date()
-        let (outcomes, results, executions) = try await evaluate(samples: byTask, subjects: subjects, pool: pool, options: options, progress: progress)
-        let seconds = Date().timeIntervalSince(started)
-        let stage = FilterReason.ambiguousOrTooHard.stage
-        var summary = FilterSummary(stage: stage, outcomes: outcomes)
-        if record {
-            summary = try FilterRecorder.record(stage: stage, outcomes: outcomes, in: store)
-            let now = Date()
-            try store.saveSampleEvaluations(results.map { result in
-                SampleEvaluationRecord(
-                    revisionID: result.revisionID, taskID: result.taskID, samplesPath: samplesPath, samplesSHA256: sha,
-                    n: result.n, c: result.c, passAt1: result.passAt1, passAt10: result.passAt10, passAt100: result.passAt100,
-                    passedSamples: CanonicalJSON.string(result.passedSamples), createdAt: now)
-            })
-        }
+        let filter = AmbiguityFilter(
+            samples: try SampleReader.parse(data, path: samplesPath), samplesPath: samplesPath, samplesSHA256: SHA256.hex(data), pool: pool,
+            options: options)
+        let run = try await FilterRunner.run(filter, store: store, datasets: datasets, record: record, progress: progress)
         return AmbiguityReport(
-            samplesPath: samplesPath, samplesSHA256: sha, options: options, summary: summary, results: results,
-            diagnostics: diagnostics, executions: executions, seconds: seconds)
+            samplesPath: samplesPath, samplesSHA256: filter.samplesSHA256, options: options, summary: run.summary, results: run.details.results,
+            diagnostics: run.details.diagnostics, executions: run.details.executions, seconds: run.seconds)
     }
 }
 

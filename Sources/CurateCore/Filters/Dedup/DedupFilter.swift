@@ -40,29 +40,36 @@ public struct DedupReport: Sendable, Hashable, Codable {
     public var nearPairs: Int
 }
 
-/// The dedup filter over the store: reads the newest revisions, finds duplicates, records `duplicate` flags.
-public enum DedupStage {
+/// The dedup filter: decides per pair of tasks (the later of a duplicate pair is dropped), so it judges the batch.
+public struct DedupFilter: TaskFilter {
+    public static let stage = FilterReason.duplicate.stage
+    public var finder: DuplicateFinder
+    public var splits: SplitAssignment
+
+    public init(options: DedupOptions, splits: SplitAssignment = .none) throws {
+        finder = try DuplicateFinder(options: options)
+        self.splits = splits
+    }
+
+    /// The duplicate pairs found, earlier task first.
+    public typealias Details = [DuplicatePair]
+
+    public func decide(_ tasks: [FilterTask], progress: (@Sendable (Int, Int) -> Void)?) async throws -> FilterDecisions<[DuplicatePair]> {
+        let pairs = finder.pairs(tasks, splits: splits, progress: progress)
+        return FilterDecisions(finder.decisions(tasks, pairs: pairs).map { [$0] }, details: pairs)
+    }
+
     /// Compares the tasks of `datasets` (all datasets, in name order, when empty); earlier datasets in the list
     /// and lower ids win. With `record` false nothing is written (dry run).
     public static func run(
         store: TaskStore, datasets: [String], options: DedupOptions, splits: SplitAssignment, record: Bool = true,
         progress: (@Sendable (Int, Int) -> Void)? = nil
-    ) throws -> DedupReport {
+    ) async throws -> DedupReport {
         let names = datasets.isEmpty ? try store.datasets() : datasets
-        let items = try FilterSubject.sortedHeads(of: store, datasets: names).map { head in
-            DedupItem(
-                taskID: head.task.id, revisionID: head.revision.id!, dataset: head.task.dataset,
-                content: try TaskContent.decode(head.revision.content),
-                split: splits.splitOf(head.task.dataset, head.task.sourceID))
-        }
-        let finder = try DuplicateFinder(options: options)
-        let pairs = finder.pairs(items, progress: progress)
-        let outcomes = finder.outcomes(items, pairs: pairs)
-        let summary = record
-            ? try FilterRecorder.record(stage: FilterReason.duplicate.stage, outcomes: outcomes, in: store)
-            : FilterSummary(stage: FilterReason.duplicate.stage, outcomes: outcomes)
+        let run = try await FilterRunner.run(try DedupFilter(options: options, splits: splits), store: store, datasets: names, record: record, progress: progress)
+        let pairs = run.details
         return DedupReport(
-            datasets: names, options: options, summary: summary, pairs: pairs,
+            datasets: names, options: options, summary: run.summary, pairs: pairs,
             crossSplitPairs: pairs.filter(\.crossSplit), exactPairs: pairs.filter { $0.kind == .exact }.count,
             nearPairs: pairs.filter { $0.kind == .near }.count)
     }
