@@ -59,12 +59,15 @@ let package = Package(
         ),
         .executableTarget(name: "content-digest", path: "Plugins/ContentDigestTool"),
         .plugin(name: "ContentDigestPlugin", capability: .buildTool(), dependencies: ["content-digest"]),
-        .target(name: "CurateTestSupport", dependencies: ["CurateCore", "CurateStore"], path: "Tests/CurateTestSupport"),
+        .target(
+            name: "CurateTestSupport", dependencies: ["CurateCore", "CurateStore"], path: "Tests/CurateTestSupport"),
         .testTarget(name: "CurateStoreTests", dependencies: ["CurateStore", "CurateTestSupport"]),
         .testTarget(name: "CurateCoreTests", dependencies: ["CurateCore", "CurateStore", "CurateTestSupport"]),
         .testTarget(name: "CurateSandboxTests", dependencies: ["CurateSandbox"]),
         .testTarget(name: "CurateCLITests", dependencies: ["CurateCore", "CurateTestSupport"]),
-        .testTarget(name: "CurateWebTests", dependencies: ["CurateWeb", "CurateCore", "CurateTestSupport"], exclude: ["Browser"]),
+        .testTarget(
+            name: "CurateWebTests", dependencies: ["CurateWeb", "CurateCore", "CurateTestSupport"], exclude: ["Browser"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

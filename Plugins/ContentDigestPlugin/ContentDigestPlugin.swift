@@ -10,7 +10,8 @@ struct ContentDigestPlugin: BuildToolPlugin {
         let output = context.pluginWorkDirectoryURL.appending(path: "ContentDigest.swift")
         var arguments = [output.path]
         var inputs: [URL] = []
-        let local = Set(context.package.targets.compactMap { ($0 as? SourceModuleTarget)?.directoryURL.standardizedFileURL.path })
+        let local = Set(
+            context.package.targets.compactMap { ($0 as? SourceModuleTarget)?.directoryURL.standardizedFileURL.path })
         let dependencies = module.recursiveTargetDependencies.compactMap { $0 as? SourceModuleTarget }
             .filter { local.contains($0.directoryURL.standardizedFileURL.path) }
         for (name, group) in [("", module)] + dependencies.map({ ("@\($0.name)", $0) }) {
@@ -20,7 +21,8 @@ struct ContentDigestPlugin: BuildToolPlugin {
         }
         return [
             .buildCommand(
-                displayName: "Digesting the content of \(target.name)", executable: try context.tool(named: "content-digest").url,
+                displayName: "Digesting the content of \(target.name)",
+                executable: try context.tool(named: "content-digest").url,
                 arguments: arguments, inputFiles: inputs, outputFiles: [output])
         ]
     }

@@ -17,7 +17,9 @@ struct FNV1a {
 extension String {
     func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
     /// The string as a Swift string literal.
-    var literal: String { "\"" + replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+    var literal: String {
+        "\"" + replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
 }
 
 /// Digest of `(relative path, file digest)` pairs, order-independent of the argument order.
@@ -28,11 +30,15 @@ func combine(_ entries: [(String, String)]) -> String {
 }
 
 var arguments = Array(CommandLine.arguments.dropFirst())
-guard !arguments.isEmpty else { FileHandle.standardError.write(Data("usage: content-digest OUTPUT (--group NAME DIR FILE...)...\n".utf8)); exit(2) }
+guard !arguments.isEmpty else {
+    FileHandle.standardError.write(Data("usage: content-digest OUTPUT (--group NAME DIR FILE...)...\n".utf8)); exit(2)
+}
 let output = arguments.removeFirst()
 var groups: [(name: String, files: [(String, String)])] = []
 while !arguments.isEmpty {
-    guard arguments.count >= 3, arguments[0] == "--group" else { FileHandle.standardError.write(Data("content-digest: expected --group NAME DIR\n".utf8)); exit(2) }
+    guard arguments.count >= 3, arguments[0] == "--group" else {
+        FileHandle.standardError.write(Data("content-digest: expected --group NAME DIR\n".utf8)); exit(2)
+    }
     let name = arguments[1], directory = URL(fileURLWithPath: arguments[2]).standardizedFileURL.path + "/"
     arguments.removeFirst(3)
     var files: [(String, String)] = []
@@ -40,7 +46,9 @@ while !arguments.isEmpty {
         arguments.removeFirst()
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         let relative = absolute.hasPrefix(directory) ? String(absolute.dropFirst(directory.count)) : absolute
-        guard let data = FileManager.default.contents(atPath: absolute) else { FileHandle.standardError.write(Data("content-digest: cannot read '\(absolute)'\n".utf8)); exit(1) }
+        guard let data = FileManager.default.contents(atPath: absolute) else {
+            FileHandle.standardError.write(Data("content-digest: cannot read '\(absolute)'\n".utf8)); exit(1)
+        }
         var hash = FNV1a()
         hash.add(data)
         files.append((relative, hash.hex))
@@ -67,7 +75,11 @@ for group in groups {
 }
 
 func table(_ entries: [String: String]) -> String {
-    entries.isEmpty ? "[:]" : "[\n" + entries.sorted { $0.key < $1.key }.map { "        \($0.key.literal): \($0.value.literal)," }.joined(separator: "\n") + "\n    ]"
+    entries.isEmpty
+        ? "[:]"
+        : "[\n"
+            + entries.sorted { $0.key < $1.key }.map { "        \($0.key.literal): \($0.value.literal)," }.joined(
+                separator: "\n") + "\n    ]"
 }
 
 let source = """

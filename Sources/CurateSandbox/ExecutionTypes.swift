@@ -154,7 +154,8 @@ public struct ExecutionVerdict: Sendable, Hashable, Codable {
 
     public init(
         status: RunStatus, tests: [TestOutcome], cpuSeconds: Double, wallSeconds: Double, peakMemoryKB: Int,
-        stdout: String, stderr: String, programError: ProgramError? = nil, detail: String = "", survivorsKilled: Int = 0,
+        stdout: String, stderr: String, programError: ProgramError? = nil, detail: String = "",
+        survivorsKilled: Int = 0,
         harnessFailure: Bool? = nil
     ) {
         self.status = status

@@ -6,7 +6,9 @@ public enum PythonLocator {
     static let preferred = ["/usr/bin/python3", "/usr/local/bin/python3"]
 
     /// The real interpreter for `explicit` (a path or a name on PATH), or the preferred system one.
-    public static func resolve(_ explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
+    public static func resolve(
+        _ explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> String {
         let fm = FileManager.default
         if let explicit {
             let path = explicit.contains("/") ? explicit : search(explicit, environment: environment)
@@ -55,7 +57,10 @@ public enum PythonLocator {
         }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        return (
+            process.terminationStatus,
+            String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        )
     }
 
     /// True for text files starting with `#!` (launchers), false for binaries.
@@ -70,8 +75,10 @@ public enum PythonLocator {
 public enum PythonVersion {
     public static let current: String? = {
         guard let python = try? PythonLocator.resolve(),
-              let result = try? PythonLocator.output(of: python, arguments: ["-c", "import platform; print(platform.python_version())"]),
-              result.status == 0, !result.stdout.isEmpty else { return nil }
+            let result = try? PythonLocator.output(
+                of: python, arguments: ["-c", "import platform; print(platform.python_version())"]),
+            result.status == 0, !result.stdout.isEmpty
+        else { return nil }
         return result.stdout
     }()
 }

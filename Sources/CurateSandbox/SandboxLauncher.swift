@@ -1,9 +1,10 @@
 import CurateSupport
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The sandbox launcher, `SandboxLauncher.py` compiled into the binary: run by the target interpreter in front of
@@ -51,7 +52,9 @@ enum SandboxLauncher {
     static func plan(python: String) throws -> [String] {
         let output = try Spawn.capture(command(python: python, configuration: Configuration(plan: true), then: []))
         guard let paths = try? JSONDecoder().decode([String].self, from: output) else {
-            throw WorkerFailure.launchFailed("the sandbox launcher could not list the interpreter's files: \(String(decoding: output, as: UTF8.self))")
+            throw WorkerFailure.launchFailed(
+                "the sandbox launcher could not list the interpreter's files: \(String(decoding: output, as: UTF8.self))"
+            )
         }
         return paths
     }
@@ -69,5 +72,6 @@ enum SandboxLauncher {
     }
 
     /// This process's IPC namespace, as `/proc/self/ns/ipc` names it.
-    static let hostIPCNamespace: String? = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/ipc")
+    static let hostIPCNamespace: String? = try? FileManager.default.destinationOfSymbolicLink(
+        atPath: "/proc/self/ns/ipc")
 }

@@ -1,9 +1,10 @@
 import CurateSupport
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What a worker says when it starts: its interpreter and the isolation it actually got.
@@ -56,7 +57,10 @@ final class SandboxWorker: @unchecked Sendable {
     /// The cgroup's OOM-kill count when the last reply was read (touched only by the request in flight).
     private var oomKills = 0
 
-    private init(pid: pid_t, hashSeed: Int, hello: WorkerHello, toWorker: Int32, fromWorker: Int32, scratchRoot: String?, cgroup: WorkerCgroup?) {
+    private init(
+        pid: pid_t, hashSeed: Int, hello: WorkerHello, toWorker: Int32, fromWorker: Int32, scratchRoot: String?,
+        cgroup: WorkerCgroup?
+    ) {
         self.pid = pid
         self.hashSeed = hashSeed
         self.hello = hello
@@ -68,11 +72,14 @@ final class SandboxWorker: @unchecked Sendable {
     }
 
     /// Starts a worker (in `cgroup`, when given) and waits (up to 30 s) for its hello.
-    static func launch(python: String, launch: WorkerLaunch, hashSeed: Int, uid: UInt32, cgroup: WorkerCgroup?) throws -> SandboxWorker {
+    static func launch(python: String, launch: WorkerLaunch, hashSeed: Int, uid: UInt32, cgroup: WorkerCgroup?) throws
+        -> SandboxWorker
+    {
         var hostScratch: String?
         let scratchRoot: String
         let privateDirs: [String]
-        var launcher = SandboxLauncher.Configuration(cgroups: cgroup?.processFiles ?? [], seccomp: SandboxLauncher.filtersThisMachine)
+        var launcher = SandboxLauncher.Configuration(
+            cgroups: cgroup?.processFiles ?? [], seccomp: SandboxLauncher.filtersThisMachine)
         var argv: [String]
         switch launch {
         case .namespaces(let unshare, let setpriv, let expose):
@@ -84,19 +91,24 @@ final class SandboxWorker: @unchecked Sendable {
             launcher.writable_mb = SandboxLauncher.writableMB
             launcher.private_dirs = privateDirs
             argv = setpriv.map { [$0, "--pdeathsig", "KILL", "--"] } ?? []
-            argv += [unshare, "--net", "--pid", "--ipc", "--fork", "--kill-child", "--mount", "--propagation", "private"]
+            argv += [
+                unshare, "--net", "--pid", "--ipc", "--fork", "--kill-child", "--mount", "--propagation", "private",
+            ]
         case .plain:
             let root = FileManager.default.temporaryDirectory
                 .appendingPathComponent("curate-sandbox-\(getpid())-\(UUID().uuidString.prefix(8))").path
-            try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
+            try? FileManager.default.createDirectory(
+                atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
             hostScratch = root
             scratchRoot = root
             privateDirs = []
             launcher.parent = getpid()
             argv = []
         }
-        let config = CanonicalJSON.string(WorkerConfig(uid: uid, gid: uid, scratch_root: scratchRoot, private_dirs: privateDirs))
-        argv += SandboxLauncher.command(python: python, configuration: launcher, then: [python, "-B", "-s", "-c", WorkerDriver.source, config])
+        let config = CanonicalJSON.string(
+            WorkerConfig(uid: uid, gid: uid, scratch_root: scratchRoot, private_dirs: privateDirs))
+        argv += SandboxLauncher.command(
+            python: python, configuration: launcher, then: [python, "-B", "-s", "-c", WorkerDriver.source, config])
         let environment = [
             "PYTHONHASHSEED=\(hashSeed)", "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
             "PYTHONDONTWRITEBYTECODE=1",
@@ -104,7 +116,8 @@ final class SandboxWorker: @unchecked Sendable {
         let (input, output, errors, pid) = try Spawn.lock.withLock {
             let input = try Pipes.make(), output = try Pipes.make(), errors = try Pipes.make()
             do {
-                let pid = try Spawn.run(argv, environment: environment, stdin: input.read, stdout: output.write, stderr: errors.write)
+                let pid = try Spawn.run(
+                    argv, environment: environment, stdin: input.read, stdout: output.write, stderr: errors.write)
                 return (input, output, errors, pid)
             } catch {
                 for fd in [input.read, input.write, output.read, output.write, errors.read, errors.write] { close(fd) }
@@ -120,7 +133,8 @@ final class SandboxWorker: @unchecked Sendable {
             let hello = try JSONDecoder().decode(WorkerHello.self, from: frame)
             if cgroup != nil { protectSupervisor(of: pid, namespaced: launch != .plain) }
             return SandboxWorker(
-                pid: pid, hashSeed: hashSeed, hello: hello, toWorker: input.write, fromWorker: output.read, scratchRoot: hostScratch,
+                pid: pid, hashSeed: hashSeed, hello: hello, toWorker: input.write, fromWorker: output.read,
+                scratchRoot: hostScratch,
                 cgroup: cgroup)
         } catch {
             kill(pid, SIGKILL)
@@ -152,7 +166,9 @@ final class SandboxWorker: @unchecked Sendable {
     /// Sets the worker's cgroup limits for the requests about to run: the largest memory limit among them plus
     /// `cgroupHeadroomMB` for the driver's own processes, and the largest process limit plus 16 for its tasks.
     func bound(_ limits: [ExecutionLimits]) {
-        guard let cgroup, let memory = limits.map(\.memoryMB).max(), let tasks = limits.map(\.maxProcesses).max() else { return }
+        guard let cgroup, let memory = limits.map(\.memoryMB).max(), let tasks = limits.map(\.maxProcesses).max() else {
+            return
+        }
         cgroup.setLimits(memoryBytes: (memory + Self.cgroupHeadroomMB) << 20, tasks: tasks + 16)
     }
 
@@ -161,7 +177,9 @@ final class SandboxWorker: @unchecked Sendable {
 
     /// Writes the request frames at once, then reads one reply per frame, each within its timeout plus 15 s from
     /// when the worker can start it; on a failure the worker is terminated and the replies so far are returned.
-    func execute(_ frames: [Data], timeouts: [Double], onReply: (@Sendable (Int) -> Void)?) -> (replies: [WorkerReply], failure: WorkerFailure?) {
+    func execute(_ frames: [Data], timeouts: [Double], onReply: (@Sendable (Int) -> Void)?) -> (
+        replies: [WorkerReply], failure: WorkerFailure?
+    ) {
         do {
             try Frames.send(frames, to: toWorker)
         } catch {
@@ -250,20 +268,24 @@ enum Spawn {
     static let lock = NSLock()
 
     #if canImport(Glibc)
-    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), looked up at run time because Swift's Glibc
-    /// module does not declare it; nil on older C libraries, where workers inherit stray descriptors as before.
-    private static let addCloseFrom: AddCloseFrom? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+        private typealias AddCloseFrom =
+            @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), looked up at run time because Swift's Glibc
+        /// module does not declare it; nil on older C libraries, where workers inherit stray descriptors as before.
+        private static let addCloseFrom: AddCloseFrom? = dlsym(
+            UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np"
+        )
         .map { unsafeBitCast($0, to: AddCloseFrom.self) }
     #endif
 
-    static func run(_ argv: [String], environment: [String], stdin: Int32, stdout: Int32, stderr: Int32) throws -> pid_t {
+    static func run(_ argv: [String], environment: [String], stdin: Int32, stdout: Int32, stderr: Int32) throws -> pid_t
+    {
         #if canImport(Glibc)
-        var actions = posix_spawn_file_actions_t()
-        var attributes = posix_spawnattr_t()
+            var actions = posix_spawn_file_actions_t()
+            var attributes = posix_spawnattr_t()
         #else
-        var actions: posix_spawn_file_actions_t?
-        var attributes: posix_spawnattr_t?
+            var actions: posix_spawn_file_actions_t?
+            var attributes: posix_spawnattr_t?
         #endif
         posix_spawn_file_actions_init(&actions)
         posix_spawnattr_init(&attributes)
@@ -275,9 +297,9 @@ enum Spawn {
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
         #if canImport(Glibc)
-        // A worker lives as long as its pool: it must not keep other descriptors this process happened to have
-        // open without close-on-exec (a script being written elsewhere would stay "busy" for its whole life).
-        _ = Self.addCloseFrom?(&actions, 3)
+            // A worker lives as long as its pool: it must not keep other descriptors this process happened to have
+            // open without close-on-exec (a script being written elsewhere would stay "busy" for its whole life).
+            _ = Self.addCloseFrom?(&actions, 3)
         #endif
         var defaults = sigset_t()
         sigemptyset(&defaults)
@@ -308,7 +330,9 @@ extension Spawn {
             let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
             defer { close(null) }
             do {
-                let pid = try run(argv, environment: ["PATH=/usr/local/bin:/usr/bin:/bin", "LC_ALL=C.UTF-8"], stdin: null, stdout: output.write, stderr: errors.write)
+                let pid = try run(
+                    argv, environment: ["PATH=/usr/local/bin:/usr/bin:/bin", "LC_ALL=C.UTF-8"], stdin: null,
+                    stdout: output.write, stderr: errors.write)
                 return (output, errors, pid)
             } catch {
                 for fd in [output.read, output.write, errors.read, errors.write] { close(fd) }
@@ -325,7 +349,8 @@ extension Spawn {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         guard status == 0 else {
-            throw WorkerFailure.launchFailed(String(decoding: stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+            throw WorkerFailure.launchFailed(
+                String(decoding: stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
         }
         return stdout
     }

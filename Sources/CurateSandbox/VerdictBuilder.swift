@@ -54,10 +54,12 @@ enum VerdictBuilder {
             }
         }
         let limits = request.limits
-        let (status, detail) = classify(reply: reply, limits: limits, finished: finished, sawMemoryError: sawMemoryError)
+        let (status, detail) = classify(
+            reply: reply, limits: limits, finished: finished, sawMemoryError: sawMemoryError)
         return ExecutionVerdict(
             status: status, tests: tests, cpuSeconds: reply.cpu, wallSeconds: reply.wall, peakMemoryKB: reply.maxrss_kb,
-            stdout: capped(reply.stdout, total: reply.stdout_bytes), stderr: capped(reply.stderr, total: reply.stderr_bytes),
+            stdout: capped(reply.stdout, total: reply.stdout_bytes),
+            stderr: capped(reply.stderr, total: reply.stderr_bytes),
             programError: programError, detail: detail, survivorsKilled: reply.survivors)
     }
 
@@ -69,7 +71,9 @@ enum VerdictBuilder {
         }
     }
 
-    private static func classify(reply: WorkerReply, limits: ExecutionLimits, finished: Bool, sawMemoryError: Bool) -> (RunStatus, String) {
+    private static func classify(reply: WorkerReply, limits: ExecutionLimits, finished: Bool, sawMemoryError: Bool) -> (
+        RunStatus, String
+    ) {
         let timeout = Self.seconds(limits.timeoutSeconds)
         if reply.wall_timeout {
             return (.timeout, "wall-clock limit of \(timeout) exceeded; the process group was killed")
@@ -78,7 +82,10 @@ enum VerdictBuilder {
             return (.outputLimit, "stdout+stderr exceeded \(limits.maxOutputBytes) bytes; the process group was killed")
         }
         if reply.oom_killed == true {
-            return (.memoryLimit, "the kernel killed a process at the execution's \(limits.memoryMB) MiB memory limit (its cgroup)")
+            return (
+                .memoryLimit,
+                "the kernel killed a process at the execution's \(limits.memoryMB) MiB memory limit (its cgroup)"
+            )
         }
         if let signal = reply.signal {
             let name = signalName(signal)

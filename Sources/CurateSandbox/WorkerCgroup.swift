@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The cgroup hierarchy whose memory and pids controllers curate can use, found from `/proc/self/mountinfo` and
@@ -21,14 +22,16 @@ enum CgroupHierarchy: Sendable, Hashable {
     /// The usable hierarchy, or why there is none (for the pool's warning).
     static func detect() -> Result<CgroupHierarchy, CgroupUnavailable> {
         guard let mountInfo = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8),
-              let membership = try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8) else {
+            let membership = try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8)
+        else {
             return .failure(CgroupUnavailable(reason: "/proc/self/cgroup is not readable (not Linux?)"))
         }
         let (v2Directory, v1Directories) = ownDirectories(mountInfo: mountInfo, membership: membership)
         var reasons: [String] = []
         if let (mountPoint, own) = v2Directory {
             let control = own + "/cgroup.subtree_control"
-            let refused = writeControlFile(control, "+memory +pids").flatMap { _ in writeControlFile(control, "+memory") }
+            let refused = writeControlFile(control, "+memory +pids").flatMap { _ in writeControlFile(control, "+memory")
+            }
             if refused == nil { return .success(.unified(parent: own)) }
             var ancestor = own
             while ancestor.count > mountPoint.count {
@@ -39,7 +42,9 @@ enum CgroupHierarchy: Sendable, Hashable {
                 }
             }
             if v1Directories["memory"] == nil {
-                reasons.append("cgroup v2: cannot enable the memory controller below '\(own)' (\(refused!)) and no writable ancestor enables it")
+                reasons.append(
+                    "cgroup v2: cannot enable the memory controller below '\(own)' (\(refused!)) and no writable ancestor enables it"
+                )
             }
         }
         if let memory = v1Directories["memory"] {
@@ -55,7 +60,9 @@ enum CgroupHierarchy: Sendable, Hashable {
 
     /// Where this process's cgroup is in each mounted tree: the v2 mount point and directory, and the v1 directories
     /// of the memory and pids controllers, from the texts of `/proc/self/mountinfo` and `/proc/self/cgroup`.
-    static func ownDirectories(mountInfo: String, membership: String) -> (unified: (mountPoint: String, own: String)?, separate: [String: String]) {
+    static func ownDirectories(mountInfo: String, membership: String) -> (
+        unified: (mountPoint: String, own: String)?, separate: [String: String]
+    ) {
         var ownV2: String?
         var ownV1: [String: String] = [:]
         for line in membership.split(separator: "\n") {
@@ -79,7 +86,8 @@ enum CgroupHierarchy: Sendable, Hashable {
             if typeFields[0] == "cgroup2", let own = ownV2 {
                 unified = (point, directory(mountPoint: point, mountRoot: root, own: own))
             } else if typeFields[0] == "cgroup" {
-                for controller in typeFields[2].split(separator: ",") where controller == "memory" || controller == "pids" {
+                for controller in typeFields[2].split(separator: ",")
+                where controller == "memory" || controller == "pids" {
                     if let own = ownV1[String(controller)] {
                         separate[String(controller)] = directory(mountPoint: point, mountRoot: root, own: own)
                     }

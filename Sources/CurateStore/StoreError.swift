@@ -10,7 +10,8 @@ public enum StoreError: LocalizedError, Equatable {
     public var errorDescription: String? {
         switch self {
         case .cannotOpen(let path, let reason):
-            return "cannot open the store at '\(path)': \(reason). Check the path and its permissions, or pass --store PATH."
+            return
+                "cannot open the store at '\(path)': \(reason). Check the path and its permissions, or pass --store PATH."
         case .unknownTask(let id):
             return "no task '\(id)' in the store. Run `curate list` to see the ids."
         case .unknownRevision(let id):

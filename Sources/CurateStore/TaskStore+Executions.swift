@@ -7,7 +7,9 @@ extension TaskStore {
     public func recordExecutions(_ records: [ExecutionRecord]) throws {
         try write { db in
             for record in records {
-                try ExecutionRecord.filter(ExecutionRecord.Columns.revisionID == record.revisionID && ExecutionRecord.Columns.key == record.key).deleteAll(db)
+                try ExecutionRecord.filter(
+                    ExecutionRecord.Columns.revisionID == record.revisionID && ExecutionRecord.Columns.key == record.key
+                ).deleteAll(db)
                 var row = record
                 row.id = nil
                 try row.insert(db)
@@ -20,7 +22,9 @@ extension TaskStore {
         try read { db in
             var result: [String: ExecutionRecord] = [:]
             for part in StoreSQL.chunks(keys) {
-                for record in try ExecutionRecord.filter(part.contains(ExecutionRecord.Columns.key)).order(ExecutionRecord.Columns.id).fetchAll(db) {
+                for record in try ExecutionRecord.filter(part.contains(ExecutionRecord.Columns.key)).order(
+                    ExecutionRecord.Columns.id
+                ).fetchAll(db) {
                     result[record.key] = record
                 }
             }
@@ -31,7 +35,9 @@ extension TaskStore {
     /// The newest verdict of one revision (what `curate show` displays), if it was ever validated.
     public func latestExecution(revisionID: Int64) throws -> ExecutionRecord? {
         try read { db in
-            try ExecutionRecord.filter(ExecutionRecord.Columns.revisionID == revisionID).order(ExecutionRecord.Columns.id.desc).fetchOne(db)
+            try ExecutionRecord.filter(ExecutionRecord.Columns.revisionID == revisionID).order(
+                ExecutionRecord.Columns.id.desc
+            ).fetchOne(db)
         }
     }
 
@@ -40,7 +46,9 @@ extension TaskStore {
         try read { db in
             var result: [Int64: ExecutionRecord] = [:]
             for part in StoreSQL.chunks(revisionIDs) {
-                for record in try ExecutionRecord.filter(part.contains(ExecutionRecord.Columns.revisionID)).order(ExecutionRecord.Columns.id).fetchAll(db) {
+                for record in try ExecutionRecord.filter(part.contains(ExecutionRecord.Columns.revisionID)).order(
+                    ExecutionRecord.Columns.id
+                ).fetchAll(db) {
                     result[record.revisionID] = record
                 }
             }

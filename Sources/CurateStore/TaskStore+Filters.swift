@@ -15,7 +15,9 @@ extension TaskStore {
         try read { db in
             var result: [Int64: SampleEvaluationRecord] = [:]
             for ids in StoreSQL.chunks(revisionIDs) {
-                for record in try SampleEvaluationRecord.filter(ids.contains(SampleEvaluationRecord.Columns.revisionID)).order(SampleEvaluationRecord.Columns.id).fetchAll(db) {
+                for record in try SampleEvaluationRecord.filter(ids.contains(SampleEvaluationRecord.Columns.revisionID))
+                    .order(SampleEvaluationRecord.Columns.id).fetchAll(db)
+                {
                     result[record.revisionID] = record
                 }
             }

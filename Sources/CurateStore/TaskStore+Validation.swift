@@ -11,7 +11,8 @@ extension TaskStore {
     ) throws {
         try write { db in
             for record in executions {
-                try ExecutionRecord.filter(Column("revisionID") == record.revisionID && Column("key") == record.key).deleteAll(db)
+                try ExecutionRecord.filter(Column("revisionID") == record.revisionID && Column("key") == record.key)
+                    .deleteAll(db)
                 var row = record
                 row.id = nil
                 try row.insert(db)
@@ -19,19 +20,28 @@ extension TaskStore {
             let wanted = Dictionary(grouping: flags, by: \.revisionID)
             for chunk in stride(from: 0, to: revisionIDs.count, by: 500) {
                 let ids = Array(revisionIDs[chunk..<min(chunk + 500, revisionIDs.count)])
-                let current = Dictionary(grouping: try FlagRecord
-                    .filter(ids.contains(Column("revisionID")) && Column("stage") == stage && Column("supersededAt") == nil)
-                    .fetchAll(db), by: \.revisionID)
+                let current = Dictionary(
+                    grouping:
+                        try FlagRecord
+                        .filter(
+                            ids.contains(Column("revisionID")) && Column("stage") == stage
+                                && Column("supersededAt") == nil
+                        )
+                        .fetchAll(db), by: \.revisionID)
                 for id in ids {
                     let old = current[id] ?? [], new = wanted[id] ?? []
-                    let same = old.map { FlagContent($0.code, $0.severity, $0.message, $0.evidence) }.sorted()
-                        == new.map { FlagContent($0.flag.code, $0.flag.severity, $0.flag.message, $0.flag.evidence) }.sorted()
+                    let same =
+                        old.map { FlagContent($0.code, $0.severity, $0.message, $0.evidence) }.sorted()
+                        == new.map { FlagContent($0.flag.code, $0.flag.severity, $0.flag.message, $0.flag.evidence) }
+                        .sorted()
                     if same { continue }
-                    try FlagRecord.filter(old.compactMap(\.id).contains(Column("id"))).updateAll(db, Column("supersededAt").set(to: now))
+                    try FlagRecord.filter(old.compactMap(\.id).contains(Column("id"))).updateAll(
+                        db, Column("supersededAt").set(to: now))
                     for item in new {
                         var record = FlagRecord(
                             revisionID: item.revisionID, taskID: item.taskID, stage: stage, code: item.flag.code,
-                            severity: item.flag.severity, message: item.flag.message, evidence: item.flag.evidence, createdAt: now)
+                            severity: item.flag.severity, message: item.flag.message, evidence: item.flag.evidence,
+                            createdAt: now)
                         try record.insert(db)
                     }
                 }

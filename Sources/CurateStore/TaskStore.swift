@@ -113,7 +113,9 @@ public final class TaskStore: Sendable {
         if !FileManager.default.fileExists(atPath: directory.path) {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             guard chmod(directory.path, 0o700) == 0 else {
-                throw StoreError.cannotOpen(path: url.path, reason: "cannot restrict '\(directory.path)' to its owner: \(String(cString: strerror(errno)))")
+                throw StoreError.cannotOpen(
+                    path: url.path,
+                    reason: "cannot restrict '\(directory.path)' to its owner: \(String(cString: strerror(errno)))")
             }
         }
         let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -143,16 +145,24 @@ public final class TaskStore: Sendable {
     /// of the same origin (so re-ingest is a no-op and never reverts an editor's change).
     /// `file` records the ingested input file alongside, in the same transaction.
     @discardableResult
-    public func store(_ batch: [IncomingRevision], file: IngestedFileRecord? = nil, now: Date = Date()) throws -> StoreOutcome {
+    public func store(_ batch: [IncomingRevision], file: IngestedFileRecord? = nil, now: Date = Date()) throws
+        -> StoreOutcome
+    {
         try writer.write { db in
             var outcome = StoreOutcome()
             for incoming in batch {
                 if try TaskRecord.fetchOne(db, key: incoming.taskID) == nil {
-                    try TaskRecord(id: incoming.taskID, dataset: incoming.dataset, sourceID: incoming.sourceID, createdAt: now).insert(db)
+                    try TaskRecord(
+                        id: incoming.taskID, dataset: incoming.dataset, sourceID: incoming.sourceID, createdAt: now
+                    ).insert(db)
                     outcome.newTasks += 1
                 }
-                let latestSameOrigin = try TaskRevisionRecord
-                    .filter(TaskRevisionRecord.Columns.taskID == incoming.taskID && TaskRevisionRecord.Columns.origin == incoming.origin.rawValue)
+                let latestSameOrigin =
+                    try TaskRevisionRecord
+                    .filter(
+                        TaskRevisionRecord.Columns.taskID == incoming.taskID
+                            && TaskRevisionRecord.Columns.origin == incoming.origin.rawValue
+                    )
                     .order(TaskRevisionRecord.Columns.number.desc)
                     .fetchOne(db)
                 if let latestSameOrigin, latestSameOrigin.contentHash == incoming.contentHash {
@@ -160,10 +170,15 @@ public final class TaskStore: Sendable {
                     outcome.revisionIDs.append(latestSameOrigin.id!)
                     continue
                 }
-                let number = (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM taskRevision WHERE taskID = ?", arguments: [incoming.taskID]) ?? 0) + 1
+                let number =
+                    (try Int.fetchOne(
+                        db, sql: "SELECT MAX(number) FROM taskRevision WHERE taskID = ?", arguments: [incoming.taskID])
+                        ?? 0) + 1
                 var revision = TaskRevisionRecord(
-                    taskID: incoming.taskID, number: number, contentHash: incoming.contentHash, content: incoming.content,
-                    origin: incoming.origin, author: incoming.author, note: incoming.note, sourcePath: incoming.sourcePath,
+                    taskID: incoming.taskID, number: number, contentHash: incoming.contentHash,
+                    content: incoming.content,
+                    origin: incoming.origin, author: incoming.author, note: incoming.note,
+                    sourcePath: incoming.sourcePath,
                     sourceLocation: incoming.sourceLocation, rawSHA256: incoming.rawSHA256, createdAt: now)
                 try revision.insert(db)
                 for flag in incoming.flags {
@@ -190,7 +205,9 @@ public final class TaskStore: Sendable {
     /// Every revision of a task, oldest first.
     public func revisions(of taskID: String) throws -> [TaskRevisionRecord] {
         try writer.read { db in
-            try TaskRevisionRecord.filter(TaskRevisionRecord.Columns.taskID == taskID).order(TaskRevisionRecord.Columns.number).fetchAll(db)
+            try TaskRevisionRecord.filter(TaskRevisionRecord.Columns.taskID == taskID).order(
+                TaskRevisionRecord.Columns.number
+            ).fetchAll(db)
         }
     }
 
@@ -214,7 +231,9 @@ public final class TaskStore: Sendable {
             sql += " ORDER BY t.id"
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 TaskHead(
-                    task: TaskRecord(id: row["t_id"], dataset: row["t_dataset"], sourceID: row["t_sourceID"], createdAt: row["t_createdAt"]),
+                    task: TaskRecord(
+                        id: row["t_id"], dataset: row["t_dataset"], sourceID: row["t_sourceID"],
+                        createdAt: row["t_createdAt"]),
                     revision: try TaskRevisionRecord(row: row))
             }
         }
@@ -261,16 +280,23 @@ public final class TaskStore: Sendable {
 
     /// Replaces a stage's verdict on some revisions in one transaction: their active flags from `stage` are
     /// superseded (kept, marked) and `flags` are inserted.
-    public func recordFlags(stage: String, revisionIDs: [Int64], flags: [(revisionID: Int64, taskID: String, flag: NewFlag)], now: Date = Date()) throws {
+    public func recordFlags(
+        stage: String, revisionIDs: [Int64], flags: [(revisionID: Int64, taskID: String, flag: NewFlag)],
+        now: Date = Date()
+    ) throws {
         try writer.write { db in
             for ids in StoreSQL.chunks(revisionIDs) {
-                try FlagRecord.filter(ids.contains(FlagRecord.Columns.revisionID) && FlagRecord.Columns.stage == stage && FlagRecord.Columns.supersededAt == nil)
-                    .updateAll(db, FlagRecord.Columns.supersededAt.set(to: now))
+                try FlagRecord.filter(
+                    ids.contains(FlagRecord.Columns.revisionID) && FlagRecord.Columns.stage == stage
+                        && FlagRecord.Columns.supersededAt == nil
+                )
+                .updateAll(db, FlagRecord.Columns.supersededAt.set(to: now))
             }
             for item in flags {
                 var record = FlagRecord(
                     revisionID: item.revisionID, taskID: item.taskID, stage: stage, code: item.flag.code,
-                    severity: item.flag.severity, message: item.flag.message, evidence: item.flag.evidence, createdAt: now)
+                    severity: item.flag.severity, message: item.flag.message, evidence: item.flag.evidence,
+                    createdAt: now)
                 try record.insert(db)
             }
         }
@@ -278,7 +304,9 @@ public final class TaskStore: Sendable {
 
     /// Records an editor's override of a flag; the flag itself is untouched.
     @discardableResult
-    public func overrideFlag(id: Int64, editor: String, action: FlagOverrideRecord.Action, reason: String, now: Date = Date()) throws -> FlagOverrideRecord {
+    public func overrideFlag(
+        id: Int64, editor: String, action: FlagOverrideRecord.Action, reason: String, now: Date = Date()
+    ) throws -> FlagOverrideRecord {
         try writer.write { db in
             guard try FlagRecord.fetchOne(db, key: id) != nil else { throw StoreError.unknownFlag(id) }
             var record = FlagOverrideRecord(flagID: id, editor: editor, action: action, reason: reason, createdAt: now)
@@ -290,7 +318,9 @@ public final class TaskStore: Sendable {
     /// Every override of the given flags, oldest first.
     public func overrides(flagIDs: [Int64]) throws -> [Int64: [FlagOverrideRecord]] {
         try writer.read { db in
-            let records = try FlagOverrideRecord.filter(flagIDs.contains(FlagOverrideRecord.Columns.flagID)).order(FlagOverrideRecord.Columns.id).fetchAll(db)
+            let records = try FlagOverrideRecord.filter(flagIDs.contains(FlagOverrideRecord.Columns.flagID)).order(
+                FlagOverrideRecord.Columns.id
+            ).fetchAll(db)
             return Dictionary(grouping: records, by: \.flagID)
         }
     }
@@ -298,9 +328,11 @@ public final class TaskStore: Sendable {
     /// Ids of flags whose latest override dismisses them.
     public func dismissedFlagIDs() throws -> Set<Int64> {
         try writer.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT f.id FROM flag f WHERE \(StoreSQL.latestOverrideAction(ofFlag: "f")) = 'dismiss'
-                """)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT f.id FROM flag f WHERE \(StoreSQL.latestOverrideAction(ofFlag: "f")) = 'dismiss'
+                    """)
             return Set(rows.map { $0[0] as Int64 })
         }
     }
@@ -309,18 +341,22 @@ public final class TaskStore: Sendable {
 
     public func stats() throws -> [DatasetStats] {
         try writer.read { db in
-            let datasets = try Row.fetchAll(db, sql: """
-                SELECT t.dataset AS dataset, COUNT(DISTINCT t.id) AS tasks, COUNT(r.id) AS revisions
-                FROM task t JOIN taskRevision r ON r.taskID = t.id GROUP BY t.dataset ORDER BY t.dataset
-                """)
+            let datasets = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.dataset AS dataset, COUNT(DISTINCT t.id) AS tasks, COUNT(r.id) AS revisions
+                    FROM task t JOIN taskRevision r ON r.taskID = t.id GROUP BY t.dataset ORDER BY t.dataset
+                    """)
             return try datasets.map { row in
                 let dataset: String = row["dataset"]
-                let flagRows = try Row.fetchAll(db, sql: """
-                    SELECT f.code AS code, COUNT(*) AS n FROM flag f JOIN task t ON t.id = f.taskID
-                    WHERE t.dataset = ? AND \(StoreSQL.isEffectiveFlag("f"))
-                      AND f.revisionID = \(StoreSQL.newestRevisionID(ofTask: "f.taskID"))
-                    GROUP BY f.code
-                    """, arguments: [dataset])
+                let flagRows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT f.code AS code, COUNT(*) AS n FROM flag f JOIN task t ON t.id = f.taskID
+                        WHERE t.dataset = ? AND \(StoreSQL.isEffectiveFlag("f"))
+                          AND f.revisionID = \(StoreSQL.newestRevisionID(ofTask: "f.taskID"))
+                        GROUP BY f.code
+                        """, arguments: [dataset])
                 var flags: [String: Int] = [:]
                 for flagRow in flagRows { flags[flagRow["code"]] = flagRow["n"] }
                 return DatasetStats(dataset: dataset, tasks: row["tasks"], revisions: row["revisions"], flags: flags)
@@ -346,9 +382,12 @@ public final class TaskStore: Sendable {
     }
 
     /// Marks the start of a stage run and returns it.
-    public func beginRun(pipeline: String, stage: String, fingerprint: String, now: Date = Date()) throws -> StageRunRecord {
+    public func beginRun(pipeline: String, stage: String, fingerprint: String, now: Date = Date()) throws
+        -> StageRunRecord
+    {
         try writer.write { db in
-            var run = StageRunRecord(pipeline: pipeline, stage: stage, fingerprint: fingerprint, status: .running, startedAt: now)
+            var run = StageRunRecord(
+                pipeline: pipeline, stage: stage, fingerprint: fingerprint, status: .running, startedAt: now)
             try run.insert(db)
             return run
         }
@@ -358,7 +397,8 @@ public final class TaskStore: Sendable {
     public func finishRun(id: Int64, status: StageRunRecord.Status, summary: String?, now: Date = Date()) throws {
         _ = try writer.write { db in
             try StageRunRecord.filter(key: id).updateAll(
-                db, StageRunRecord.Columns.status.set(to: status.rawValue), StageRunRecord.Columns.summary.set(to: summary),
+                db, StageRunRecord.Columns.status.set(to: status.rawValue),
+                StageRunRecord.Columns.summary.set(to: summary),
                 StageRunRecord.Columns.finishedAt.set(to: now))
         }
     }

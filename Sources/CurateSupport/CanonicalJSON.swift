@@ -4,7 +4,8 @@ import Foundation
 public enum CanonicalJSON {
     public static func encode<T: Encodable>(_ value: T, pretty: Bool = false) -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
         // Encoding our own Codable value types cannot fail (no floats that are NaN, no non-string keys).
         return (try? encoder.encode(value)) ?? Data("null".utf8)
     }

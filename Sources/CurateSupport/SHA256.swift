@@ -34,7 +34,9 @@ public struct SHA256: Sendable {
     public mutating func update<D: DataProtocol>(_ data: D) {
         length &+= UInt64(data.count)
         // Whole blocks of contiguous input are compressed in place; only a partial block is buffered.
-        if buffer.isEmpty, let rest = data.withContiguousStorageIfAvailable({ bytes in Array(bytes[compressBlocks(bytes)...]) }) {
+        if buffer.isEmpty,
+            let rest = data.withContiguousStorageIfAvailable({ bytes in Array(bytes[compressBlocks(bytes)...]) })
+        {
             buffer = rest
             return
         }
@@ -49,7 +51,9 @@ public struct SHA256: Sendable {
         let bitLength = length &* 8
         buffer.append(0x80)
         while buffer.count % 64 != 56 { buffer.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { buffer.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        for shift in stride(from: 56, through: 0, by: -8) {
+            buffer.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+        }
         _ = buffer.withUnsafeBufferPointer { compressBlocks($0) }
         buffer.removeAll()
         let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
@@ -62,12 +66,16 @@ public struct SHA256: Sendable {
         guard whole > 0 else { return 0 }
         // The message schedule on the stack: a heap array per 64-byte block cost more than the rounds.
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { schedule in
-            for offset in stride(from: 0, to: whole, by: 64) { compress(bytes, offset, schedule: schedule.baseAddress!) }
+            for offset in stride(from: 0, to: whole, by: 64) {
+                compress(bytes, offset, schedule: schedule.baseAddress!)
+            }
         }
         return whole
     }
 
-    private mutating func compress(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int, schedule w: UnsafeMutablePointer<UInt32>) {
+    private mutating func compress(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int, schedule w: UnsafeMutablePointer<UInt32>
+    ) {
         precondition(offset >= 0 && offset + 64 <= bytes.count)
         let block = UnsafeRawPointer(bytes.baseAddress! + offset)
         for i in 0..<16 { w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
@@ -88,7 +96,10 @@ public struct SHA256: Sendable {
             h = g; g = f; f = e; e = d &+ t1
             d = c; c = b; b = a; a = t1 &+ t2
         }
-        state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h)
+        state = (
+            state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g,
+            state.7 &+ h
+        )
     }
 
     @inline(__always) private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }

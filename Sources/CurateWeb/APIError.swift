@@ -35,7 +35,9 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Maps errors of the library the server calls (unknown task, conflict, …) to API errors.
     let translate: @Sendable (any Error) -> APIError?
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         do {
             return try await next(request, context)
         } catch let error as APIError {
@@ -43,8 +45,13 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch is NIOTooManyBytesError {
             return try APIError.bodyTooLarge.response(from: request, context: context)
         } catch let error as HTTPError {
-            let code = error.status == .notFound ? "not-found" : error.status == .methodNotAllowed ? "method-not-allowed" : "http-\(error.status.code)"
-            let message = error.body ?? (error.status == .notFound ? "no such page or endpoint: \(request.method) \(request.uri.path)" : error.status.reasonPhrase)
+            let code =
+                error.status == .notFound
+                ? "not-found" : error.status == .methodNotAllowed ? "method-not-allowed" : "http-\(error.status.code)"
+            let message =
+                error.body
+                ?? (error.status == .notFound
+                    ? "no such page or endpoint: \(request.method) \(request.uri.path)" : error.status.reasonPhrase)
             return try APIError(error.status, code, message).response(from: request, context: context)
         } catch {
             if let mapped = translate(error) { return try mapped.response(from: request, context: context) }
@@ -70,7 +77,9 @@ enum JSONResponse {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        let data = (try? encoder.encode(value)) ?? Data(#"{"error":{"code":"internal","message":"response not encodable"}}"#.utf8)
+        let data =
+            (try? encoder.encode(value))
+            ?? Data(#"{"error":{"code":"internal","message":"response not encodable"}}"#.utf8)
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.cacheControl] = "no-store"
@@ -81,14 +90,18 @@ enum JSONResponse {
 /// Request bodies: collected up to the limit and decoded with an error that names the field.
 enum JSONBody {
     static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > APIError.maximumBodyBytes { throw APIError.bodyTooLarge }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > APIError.maximumBodyBytes {
+            throw APIError.bodyTooLarge
+        }
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: APIError.maximumBodyBytes)
         } catch is NIOTooManyBytesError {
             throw APIError.bodyTooLarge
         }
-        guard buffer.readableBytes > 0 else { throw APIError(.badRequest, "malformed-body", "the request has no body; send a JSON object") }
+        guard buffer.readableBytes > 0 else {
+            throw APIError(.badRequest, "malformed-body", "the request has no body; send a JSON object")
+        }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {
@@ -99,14 +112,18 @@ enum JSONBody {
     /// One sentence naming the field and what was expected.
     static func describe(_ error: DecodingError) -> String {
         func path(_ keys: [any CodingKey]) -> String {
-            keys.isEmpty ? "the body" : "'" + keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") + "'"
+            keys.isEmpty
+                ? "the body"
+                : "'" + keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") + "'"
         }
         switch error {
         case .keyNotFound(let key, let context): return "missing field \(path(context.codingPath + [key]))"
         case .typeMismatch(let type, let context): return "\(path(context.codingPath)) must be \(expected(type))"
-        case .valueNotFound(let type, let context): return "\(path(context.codingPath)) must be \(expected(type)), not null"
+        case .valueNotFound(let type, let context):
+            return "\(path(context.codingPath)) must be \(expected(type)), not null"
         case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "the body is not valid JSON" : "\(path(context.codingPath)): \(context.debugDescription)"
+            return context.codingPath.isEmpty
+                ? "the body is not valid JSON" : "\(path(context.codingPath)): \(context.debugDescription)"
         @unknown default: return "the body is not the expected JSON"
         }
     }

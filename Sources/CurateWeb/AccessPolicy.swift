@@ -13,7 +13,9 @@ public struct AccessPolicy: Sendable {
     /// A policy for `host` with `token`, or a fresh random token when nil (only allowed on a loopback address).
     public init(host: String, token: String?) throws {
         if let token {
-            guard token.count >= Self.minimumTokenLength, token.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline }) else {
+            guard token.count >= Self.minimumTokenLength,
+                token.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline })
+            else {
                 throw ReviewServerError.weakToken(minimumLength: Self.minimumTokenLength)
             }
             self.token = token
@@ -42,20 +44,28 @@ public struct AccessPolicy: Sendable {
     func refusal(of request: Request) -> APIError? {
         if Self.isLoopback(host), let hostHeader = request.head.authority {
             guard Self.isLoopback(Self.hostName(ofAuthority: hostHeader)) else {
-                return APIError(.forbidden, "host-not-allowed",
-                                "Host '\(hostHeader)' is not this machine; the server only answers requests addressed to 127.0.0.1 or localhost")
+                return APIError(
+                    .forbidden, "host-not-allowed",
+                    "Host '\(hostHeader)' is not this machine; the server only answers requests addressed to 127.0.0.1 or localhost"
+                )
             }
         }
         guard request.uri.path.hasPrefix("/api/") else { return nil }
         guard let presented = Self.bearerToken(request.headers[.authorization]) else {
-            return APIError(.unauthorized, "token-required",
-                            "this request needs the server's token as 'Authorization: Bearer TOKEN' (printed by `curate review serve`)")
+            return APIError(
+                .unauthorized, "token-required",
+                "this request needs the server's token as 'Authorization: Bearer TOKEN' (printed by `curate review serve`)"
+            )
         }
         guard Self.constantTimeEqual(presented, token) else {
-            return APIError(.unauthorized, "token-invalid", "the token does not match this server's (it changes on every start unless --token is given)")
+            return APIError(
+                .unauthorized, "token-invalid",
+                "the token does not match this server's (it changes on every start unless --token is given)")
         }
         guard request.method != .get && request.method != .head else { return nil }
-        if request.headers[values: HTTPField.Name("Sec-Fetch-Site")!].contains(where: { $0 == "cross-site" || $0 == "same-site" }) {
+        if request.headers[values: HTTPField.Name("Sec-Fetch-Site")!].contains(where: {
+            $0 == "cross-site" || $0 == "same-site"
+        }) {
             return APIError(.forbidden, "cross-site-request", "write requests from another site are refused")
         }
         if let origin = request.headers[.origin] {
@@ -63,14 +73,20 @@ public struct AccessPolicy: Sendable {
             guard let url = URL(string: origin), let originHost = url.host else {
                 return APIError(.forbidden, "origin-mismatch", "Origin '\(origin)' is not this server")
             }
-            let originAuthority = (originHost.contains(":") ? "[\(originHost)]" : originHost) + (url.port.map { ":\($0)" } ?? "")
+            let originAuthority =
+                (originHost.contains(":") ? "[\(originHost)]" : originHost) + (url.port.map { ":\($0)" } ?? "")
             guard originAuthority.lowercased() == authority.lowercased() else {
-                return APIError(.forbidden, "origin-mismatch", "Origin '\(origin)' is not this server ('\(authority)'); write requests must come from its own pages")
+                return APIError(
+                    .forbidden, "origin-mismatch",
+                    "Origin '\(origin)' is not this server ('\(authority)'); write requests must come from its own pages"
+                )
             }
         }
         let contentType = request.headers[.contentType] ?? ""
         guard contentType.lowercased().hasPrefix("application/json") else {
-            return APIError(.unsupportedMediaType, "json-required", "write requests send a JSON body with 'Content-Type: application/json'")
+            return APIError(
+                .unsupportedMediaType, "json-required",
+                "write requests send a JSON body with 'Content-Type: application/json'")
         }
         return nil
     }
@@ -104,7 +120,9 @@ public struct AccessPolicy: Sendable {
 struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
     let policy: AccessPolicy
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         if let refusal = policy.refusal(of: request) { throw refusal }
         return try await next(request, context)
     }
@@ -113,7 +131,9 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
 /// Adds to every response (errors included) the headers that keep the page from being framed, sniffed or fed
 /// foreign scripts, and the token from leaking through a referrer.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         var response = try await next(request, context)
         response.headers[.contentSecurityPolicy] =
             "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"

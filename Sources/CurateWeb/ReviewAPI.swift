@@ -12,14 +12,17 @@ struct ReviewAPI: Sendable {
 
     func register(on api: RouterGroup<BasicRequestContext>) {
         api.get("info") { _, _ in
-            JSONResponse.make(Info(
-                version: CurateVersion.string, store: desk.store.path, edits: desk.editsDirectory, datasets: try desk.store.datasets(),
-                statuses: ReviewStatus.allCases.map(\.rawValue)))
+            JSONResponse.make(
+                Info(
+                    version: CurateVersion.string, store: desk.store.path, edits: desk.editsDirectory,
+                    datasets: try desk.store.datasets(),
+                    statuses: ReviewStatus.allCases.map(\.rawValue)))
         }
         api.get("queue") { request, _ in
             let query = request.uri.queryParameters
             let filter = ReviewQueueFilter(
-                dataset: query.text("dataset"), flag: query.text("flag"), status: try query.text("status").map(Self.status),
+                dataset: query.text("dataset"), flag: query.text("flag"),
+                status: try query.text("status").map(Self.status),
                 editor: query.text("editor"))
             return JSONResponse.make(try queuePage(filter))
         }
@@ -39,7 +42,8 @@ struct ReviewAPI: Sendable {
             let id = try Self.taskID(context)
             let body = try await JSONBody.decode(SaveRequest.self, from: request)
             let result = try await desk.save(
-                id, baseHash: body.baseHash, changes: body.content, editor: body.editor, reason: body.reason, allowFailing: body.allowFailing ?? false)
+                id, baseHash: body.baseHash, changes: body.content, editor: body.editor, reason: body.reason,
+                allowFailing: body.allowFailing ?? false)
             return JSONResponse.make(result, status: .created)
         }
         task.post("preview") { request, context in
@@ -58,27 +62,38 @@ struct ReviewAPI: Sendable {
         task.post("flags") { request, context in
             let id = try Self.taskID(context)
             let body = try await JSONBody.decode(FlagRequest.self, from: request)
-            let severity = try body.severity.map { value in
-                guard let severity = FlagRecord.Severity(rawValue: value) else {
-                    throw APIError(.badRequest, "bad-severity", "'severity' must be one of \(FlagRecord.Severity.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                return severity
-            } ?? .warning
+            let severity =
+                try body.severity.map { value in
+                    guard let severity = FlagRecord.Severity(rawValue: value) else {
+                        throw APIError(
+                            .badRequest, "bad-severity",
+                            "'severity' must be one of \(FlagRecord.Severity.allCases.map(\.rawValue).joined(separator: ", "))"
+                        )
+                    }
+                    return severity
+                } ?? .warning
             let entry = try desk.raiseFlag(
-                id, code: body.code, message: body.message, severity: severity, editor: body.editor, reason: body.reason ?? body.message)
+                id, code: body.code, message: body.message, severity: severity, editor: body.editor,
+                reason: body.reason ?? body.message)
             return JSONResponse.make(entry, status: .created)
         }
         task.post("flags/:flag/:action") { request, context in
             let id = try Self.taskID(context)
-            guard let flagID = context.parameters.get("flag", as: Int64.self), let flag = try desk.store.flag(id: flagID), flag.taskID == id else {
-                throw APIError(.notFound, "unknown-flag", "task '\(id)' has no flag #\(context.parameters.get("flag") ?? "")")
+            guard let flagID = context.parameters.get("flag", as: Int64.self),
+                let flag = try desk.store.flag(id: flagID), flag.taskID == id
+            else {
+                throw APIError(
+                    .notFound, "unknown-flag", "task '\(id)' has no flag #\(context.parameters.get("flag") ?? "")")
             }
             let body = try await JSONBody.decode(DecisionRequest.self, from: request)
             let entry: ReviewAuditEntry
             switch context.parameters.get("action") {
             case "dismiss": entry = try desk.dismissFlag(flagID, editor: body.editor, reason: body.reason)
             case "reinstate": entry = try desk.reinstateFlag(flagID, editor: body.editor, reason: body.reason)
-            default: throw APIError(.notFound, "not-found", "a flag can be dismissed or reinstated: POST …/flags/\(flagID)/dismiss or …/reinstate")
+            default:
+                throw APIError(
+                    .notFound, "not-found",
+                    "a flag can be dismissed or reinstated: POST …/flags/\(flagID)/dismiss or …/reinstate")
             }
             return JSONResponse.make(entry, status: .created)
         }
@@ -87,7 +102,9 @@ struct ReviewAPI: Sendable {
     /// The queue with what the page's filters offer: datasets, flag codes and editor names.
     private func queuePage(_ filter: ReviewQueueFilter) throws -> QueuePage {
         let queue = try desk.queue(filter)
-        let codes = Set(try desk.store.stats().filter { filter.dataset == nil || $0.dataset == filter.dataset }.flatMap(\.flags.keys))
+        let codes = Set(
+            try desk.store.stats().filter { filter.dataset == nil || $0.dataset == filter.dataset }.flatMap(
+                \.flags.keys))
         let editors = Set(try desk.auditLog(dataset: filter.dataset).map(\.editor))
         return QueuePage(
             items: queue.items, total: queue.total, reviewed: queue.reviewed, remaining: queue.remaining,
@@ -98,15 +115,20 @@ struct ReviewAPI: Sendable {
     /// `dataset/source` from the path, percent-decoded.
     static func taskID(_ context: BasicRequestContext) throws -> String {
         guard let dataset = context.parameters.get("dataset")?.removingPercentEncoding,
-              let source = context.parameters.get("source")?.removingPercentEncoding, !dataset.isEmpty, !source.isEmpty else {
-            throw APIError(.badRequest, "bad-task-id", "the path must name a task as /api/tasks/DATASET/SOURCE_ID (percent-encode a '/' inside SOURCE_ID)")
+            let source = context.parameters.get("source")?.removingPercentEncoding, !dataset.isEmpty, !source.isEmpty
+        else {
+            throw APIError(
+                .badRequest, "bad-task-id",
+                "the path must name a task as /api/tasks/DATASET/SOURCE_ID (percent-encode a '/' inside SOURCE_ID)")
         }
         return TaskID.make(dataset: dataset, sourceID: source)
     }
 
     static func status(_ text: String) throws -> ReviewStatus {
         guard let status = ReviewStatus(rawValue: text) else {
-            throw APIError(.badRequest, "bad-status", "status '\(text)' is not one of \(ReviewStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw APIError(
+                .badRequest, "bad-status",
+                "status '\(text)' is not one of \(ReviewStatus.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return status
     }
@@ -122,16 +144,20 @@ struct ReviewAPI: Sendable {
         case .unknownTask(let id): return APIError(.notFound, "unknown-task", "no task '\(id)' in the store")
         case .unknownFlag(let id): return APIError(.notFound, "unknown-flag", "no flag #\(id) in the store")
         case .staleBase(let task, let base, let current):
-            return APIError(.conflict, "conflict",
-                            "'\(task)' was changed by someone else since you opened it; nothing was saved. Compare with the current revision and save again on top of it.",
-                            details: ["baseHash": .string(base), "currentHash": .string(current)])
+            return APIError(
+                .conflict, "conflict",
+                "'\(task)' was changed by someone else since you opened it; nothing was saved. Compare with the current revision and save again on top of it.",
+                details: ["baseHash": .string(base), "currentHash": .string(current)])
         case .noChanges: return APIError(.unprocessableContent, "no-changes", message)
         case .failingRevision(_, let verdict):
-            return APIError(.unprocessableContent, "failing-revision",
-                            "the new revision does not pass its tests (\(verdict.summary)); nothing was saved. Fix it, or save with allowFailing.",
-                            details: ["verdict": JSONValue(parsing: CanonicalJSON.string(verdict)) ?? .null])
+            return APIError(
+                .unprocessableContent, "failing-revision",
+                "the new revision does not pass its tests (\(verdict.summary)); nothing was saved. Fix it, or save with allowFailing.",
+                details: ["verdict": JSONValue(parsing: CanonicalJSON.string(verdict)) ?? .null])
         case .missingEditor: return APIError(.badRequest, "missing-editor", "'editor' must name who makes the change")
-        case .missingReason: return APIError(.badRequest, "missing-reason", "'reason' must say why; it is kept in the edit log and the audit trail")
+        case .missingReason:
+            return APIError(
+                .badRequest, "missing-reason", "'reason' must say why; it is kept in the edit log and the audit trail")
         case .badFlagCode: return APIError(.badRequest, "bad-flag-code", message)
         default: return nil
         }

@@ -1,8 +1,9 @@
 import CurateCore
 import CurateStore
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// `curate bench review`: save-to-verdict latency of the workbench, as an editor sees it. Ingests MBPP into a scratch
@@ -51,7 +52,8 @@ public struct ReviewBenchmark: Sendable {
     }
 
     public func run(progress: @escaping @Sendable (Int, Int) -> Void) async throws -> Report {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("curate-bench-review-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "curate-bench-review-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try TaskStore(path: directory.appendingPathComponent("store.sqlite").path)
@@ -62,7 +64,8 @@ public struct ReviewBenchmark: Sendable {
         let ids = try store.heads(dataset: dataset).map(\.task.id).sorted(by: TaskID.naturalLess)
         let chosen = Array(ids.prefix(tasks > 0 ? warmup + tasks : ids.count))
         return try await ExecutionPool.withPool(.init(python: python, jobs: jobs)) { pool in
-            let desk = try ReviewDesk(store: store, pool: pool, editsDirectory: directory.appendingPathComponent("edits").path)
+            let desk = try ReviewDesk(
+                store: store, pool: pool, editsDirectory: directory.appendingPathComponent("edits").path)
             let server = try ReviewServer(host: "127.0.0.1", port: 0, logLevel: .critical)
             let (ready, continuation) = AsyncStream<String>.makeStream()
             let serving = Task { try await server.run(desk: desk) { continuation.yield($0) } }
@@ -77,10 +80,13 @@ public struct ReviewBenchmark: Sendable {
                 let started = DispatchTime.now().uptimeNanoseconds
                 let passed = try await client.save(id, baseHash: head.currentHash, solution: solution)
                 let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
-                if index >= min(warmup, chosen.count - 1) { samples.append(Sample(task: id, milliseconds: milliseconds, passed: passed)) }
+                if index >= min(warmup, chosen.count - 1) {
+                    samples.append(Sample(task: id, milliseconds: milliseconds, passed: passed))
+                }
                 progress(index + 1, chosen.count)
             }
-            return Self.report(samples, warmup: chosen.count - samples.count, jobs: jobs, pythonVersion: pool.pythonVersion)
+            return Self.report(
+                samples, warmup: chosen.count - samples.count, jobs: jobs, pythonVersion: pool.pythonVersion)
         }
     }
 
@@ -91,8 +97,10 @@ public struct ReviewBenchmark: Sendable {
             sorted.isEmpty ? 0 : sorted[Swift.max(0, Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1)]
         }
         return Report(
-            tasks: samples.count, warmup: warmup, jobs: jobs, pythonVersion: pythonVersion, passed: samples.filter(\.passed).count,
-            failed: samples.filter { !$0.passed }.count, p50: percentile(50), p95: percentile(95), p99: percentile(99), max: sorted.last ?? 0,
+            tasks: samples.count, warmup: warmup, jobs: jobs, pythonVersion: pythonVersion,
+            passed: samples.filter(\.passed).count,
+            failed: samples.filter { !$0.passed }.count, p50: percentile(50), p95: percentile(95), p99: percentile(99),
+            max: sorted.last ?? 0,
             mean: sorted.isEmpty ? 0 : sorted.reduce(0, +) / Double(sorted.count),
             slowest: Array(samples.sorted { $0.milliseconds > $1.milliseconds }.prefix(5)), targetP95: 300)
     }
@@ -111,14 +119,18 @@ public struct ReviewBenchmark: Sendable {
             request.httpMethod = "POST"
             request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = try JSONSerialization.data(withJSONObject: [
-                "baseHash": baseHash, "content": ["solution": solution], "editor": "bench", "reason": "benchmark save", "allowFailing": true,
-            ] as [String: Any])
+            request.httpBody = try JSONSerialization.data(
+                withJSONObject: [
+                    "baseHash": baseHash, "content": ["solution": solution], "editor": "bench",
+                    "reason": "benchmark save", "allowFailing": true,
+                ] as [String: Any])
             let (data, response) = try await session.data(for: request)
             let status = (response as? HTTPURLResponse)?.statusCode ?? 0
             guard status == 201, let body = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  let verdict = body["verdict"] as? [String: Any] else {
-                throw BenchmarkError.saveFailed(task: id, status: status, body: String(decoding: data.prefix(300), as: UTF8.self))
+                let verdict = body["verdict"] as? [String: Any]
+            else {
+                throw BenchmarkError.saveFailed(
+                    task: id, status: status, body: String(decoding: data.prefix(300), as: UTF8.self))
             }
             return verdict["passed"] as? Bool ?? false
         }
@@ -134,7 +146,8 @@ public enum BenchmarkError: LocalizedError {
     public var errorDescription: String? {
         switch self {
         case .ingest(let path, let messages):
-            return "cannot ingest '\(path)' for the benchmark: \(messages.prefix(3).joined(separator: "; ")). Pass --mbpp with the bundled raw/mbpp/mbpp.jsonl."
+            return
+                "cannot ingest '\(path)' for the benchmark: \(messages.prefix(3).joined(separator: "; ")). Pass --mbpp with the bundled raw/mbpp/mbpp.jsonl."
         case .serverDidNotStart: return "the review server did not start on a loopback port"
         case .saveFailed(let task, let status, let body): return "saving \(task) answered HTTP \(status): \(body)"
         }

@@ -12,7 +12,9 @@ public struct ReviewServer: Sendable {
     public let logLevel: Logger.Level
 
     /// A server on `host:port` (port 0 picks a free one); `token` nil makes a random one (loopback only).
-    public init(host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, logLevel: Logger.Level = .warning) throws {
+    public init(host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, logLevel: Logger.Level = .warning)
+        throws
+    {
         guard (0...65535).contains(port) else { throw ReviewServerError.invalidPort(port) }
         policy = try AccessPolicy(host: host, token: token)
         self.port = port
@@ -42,7 +44,9 @@ public struct ReviewServer: Sendable {
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: JSONErrorMiddleware(translate: ReviewAPI.translate))
         router.add(middleware: AccessMiddleware(policy: policy))
-        let page: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in Assets.response(Assets.page, for: request) }
+        let page: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
+            Assets.response(Assets.page, for: request)
+        }
         router.get("/", use: page)
         router.get("/queue", use: page)
         router.get("/audit", use: page)

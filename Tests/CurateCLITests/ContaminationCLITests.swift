@@ -24,7 +24,8 @@ import Testing
     }
 
     @Test func contaminationRequiresAStoreWithTasks() throws {
-        let store = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString).sqlite").path
+        let store = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString).sqlite")
+            .path
         defer { try? FileManager.default.removeItem(atPath: store) }
         let run = try Self.curate(["contamination", "--store", store, "--dataset", "mbpp", Self.fixtures + "/corpus"])
         #expect(run.status != 0)
@@ -32,10 +33,14 @@ import Testing
     }
 
     @Test func shardedRunMergesToTheSingleRunAndRecordsFlags() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("contamination-cli-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "contamination-cli-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = directory + "/store.sqlite"
-        let ingest = try Self.curate(["ingest", "--store", store, "--format", "mbpp", Self.fixtures + "/mbpp-sample.jsonl"])
+        let ingest = try Self.curate([
+            "ingest", "--store", store, "--format", "mbpp", Self.fixtures + "/mbpp-sample.jsonl",
+        ])
         #expect(ingest.status == 0, "\(ingest.err)")
         let corpus = Self.fixtures + "/corpus"
         let single = try Self.curate(["contamination", "--store", store, "--jobs", "1", "--json", corpus])
@@ -65,7 +70,8 @@ import Testing
         let links = cli.workingDirectory.appendingPathComponent("links").path
         try FileManager.default.createDirectory(atPath: links, withIntermediateDirectories: true)
         for entry in ["code", "dumps"] {
-            try FileManager.default.createSymbolicLink(atPath: links + "/" + entry, withDestinationPath: Self.fixtures + "/corpus/" + entry)
+            try FileManager.default.createSymbolicLink(
+                atPath: links + "/" + entry, withDestinationPath: Self.fixtures + "/corpus/" + entry)
         }
         let linked = try cli.run(["contamination", "--store", store, "--jobs", "1", links])
         #expect(linked.status == 0, "\(linked.stderr)")
@@ -74,7 +80,8 @@ import Testing
 
         let empty = cli.workingDirectory.appendingPathComponent("empty").path
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: empty + "/gone.py", withDestinationPath: empty + "/missing.py")
+        try FileManager.default.createSymbolicLink(
+            atPath: empty + "/gone.py", withDestinationPath: empty + "/missing.py")
         let nothing = try cli.run(["contamination", "--store", store, empty])
         #expect(nothing.status != 0)
         #expect(nothing.stderr.contains("the corpus gave no text to scan (0 files listed"), "\(nothing.stderr)")

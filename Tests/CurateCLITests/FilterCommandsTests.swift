@@ -12,23 +12,30 @@ import Testing
 
     /// A store with MBPP tasks 2 (prompt split) and 700 (train split, a re-typed copy of 2) and 3.
     static func makeStore() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("curate-filters-\(UUID().uuidString)/store.sqlite").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "curate-filters-\(UUID().uuidString)/store.sqlite"
+        ).path
         let store = try TaskStore(path: path)
         let original = TaskContent(
             description: "Write a function to find the similar elements from the given two tuple lists.",
-            solution: "def similar_elements(test_tup1, test_tup2):\r\n  res = tuple(set(test_tup1) & set(test_tup2))\r\n  return (res) ",
-            tests: ["assert similar_elements((3, 4, 5, 6),(5, 7, 4, 10)) == (4, 5)", "assert similar_elements((1, 2, 3, 4),(5, 4, 3, 7)) == (3, 4)"])
+            solution:
+                "def similar_elements(test_tup1, test_tup2):\r\n  res = tuple(set(test_tup1) & set(test_tup2))\r\n  return (res) ",
+            tests: [
+                "assert similar_elements((3, 4, 5, 6),(5, 7, 4, 10)) == (4, 5)",
+                "assert similar_elements((1, 2, 3, 4),(5, 4, 3, 7)) == (3, 4)",
+            ])
         var copy = original
         copy.solution = original.solution.replacingOccurrences(of: "\r\n", with: "\n")
         let other = TaskContent(
             description: "Write a python function to identify non-prime numbers.",
             solution: "def is_not_prime(n):\n    return any(n % i == 0 for i in range(2, n))",
             tests: ["assert is_not_prime(2) == False", "assert is_not_prime(10) == True"])
-        _ = try store.store([("2", original), ("3", other), ("700", copy)].map { id, content in
-            IncomingRevision(
-                taskID: "mbpp/\(id)", dataset: "mbpp", sourceID: id, contentHash: content.contentHash,
-                content: String(decoding: content.canonicalJSON(), as: UTF8.self), origin: .ingest, author: "test")
-        })
+        _ = try store.store(
+            [("2", original), ("3", other), ("700", copy)].map { id, content in
+                IncomingRevision(
+                    taskID: "mbpp/\(id)", dataset: "mbpp", sourceID: id, contentHash: content.contentHash,
+                    content: String(decoding: content.canonicalJSON(), as: UTF8.self), origin: .ingest, author: "test")
+            })
         return path
     }
 
@@ -53,11 +60,15 @@ import Testing
         let store = try TaskStore(path: path)
         let head = try #require(try store.heads(dataset: "mbpp").first { $0.task.id == "mbpp/700" })
         let flag = try #require(try store.flags(revisionID: head.revision.id!).first)
-        let dismissed = try Self.curate(["override", "\(flag.id!)", "--store", path, "--editor", "ana", "--reason", "different constraints"])
+        let dismissed = try Self.curate([
+            "override", "\(flag.id!)", "--store", path, "--editor", "ana", "--reason", "different constraints",
+        ])
         #expect(dismissed.status == 0, "\(dismissed.stderr)")
         #expect(dismissed.stdout.contains("dedup/duplicate on mbpp/700"))
         #expect(try store.dismissedFlagIDs() == [flag.id!])
-        _ = try Self.curate(["override", "\(flag.id!)", "--store", path, "--editor", "bo", "--reason", "same task", "--reinstate"])
+        _ = try Self.curate([
+            "override", "\(flag.id!)", "--store", path, "--editor", "bo", "--reason", "same task", "--reinstate",
+        ])
         #expect(try store.dismissedFlagIDs().isEmpty)
         #expect(try store.overrides(flagIDs: [flag.id!])[flag.id!]?.map(\.editor) == ["ana", "bo"])
         let missing = try Self.curate(["override", "99999", "--store", path, "--editor", "ana", "--reason", "x"])
@@ -71,9 +82,11 @@ import Testing
         let stateful = TaskContent(
             description: "Count calls.", solution: "seen = []\ndef add(x):\n    seen.append(x)\n    return len(seen)\n",
             tests: ["assert add(5) == 1", "assert add(6) == 2"])
-        _ = try store.store([IncomingRevision(
-            taskID: "mbpp/900", dataset: "mbpp", sourceID: "900", contentHash: stateful.contentHash,
-            content: String(decoding: stateful.canonicalJSON(), as: UTF8.self), origin: .ingest, author: "test")])
+        _ = try store.store([
+            IncomingRevision(
+                taskID: "mbpp/900", dataset: "mbpp", sourceID: "900", contentHash: stateful.contentHash,
+                content: String(decoding: stateful.canonicalJSON(), as: UTF8.self), origin: .ingest, author: "test")
+        ])
         let json = try Self.curate(["stability", "--store", path, "--jobs", "2", "--runs", "3", "--json"])
         #expect(json.status == 0, "\(json.stderr)")
         let report = try JSONDecoder().decode(StabilityReport.self, from: Data(json.stdout.utf8))
@@ -89,7 +102,8 @@ import Testing
     @Test func ambiguityPrintsPassAtKAndSaysWhenItIsUndefined() throws {
         let path = try Self.makeStore()
         let result = try Self.curate([
-            "ambiguity", "--store", path, "--jobs", "2", "--samples", CLIRunner.fixture("filters/samples.jsonl"), "--min-samples", "3",
+            "ambiguity", "--store", path, "--jobs", "2", "--samples", CLIRunner.fixture("filters/samples.jsonl"),
+            "--min-samples", "3",
         ])
         #expect(result.status == 0, "\(result.stderr)")
         let row = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("mbpp/2 ") })

@@ -13,12 +13,15 @@ struct FirstHourCLITests {
         return cli
     }
 
-    @Test(arguments: [["list"], ["show", "mbpp/1"], ["stats"], ["split", "mbpp"], ["release", "mbpp", "--version", "1.0.0"]])
+    @Test(arguments: [
+        ["list"], ["show", "mbpp/1"], ["stats"], ["split", "mbpp"], ["release", "mbpp", "--version", "1.0.0"],
+    ])
     func readingCommandsDoNotCreateAStore(arguments: [String]) throws {
         let cli = try CLIRunner()
         let result = try cli.run(arguments)
         #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("Error: no task store at '.curate/store.sqlite'. Create one by ingesting tasks"))
+        #expect(
+            result.stderr.hasPrefix("Error: no task store at '.curate/store.sqlite'. Create one by ingesting tasks"))
         #expect(!FileManager.default.fileExists(atPath: cli.workingDirectory.appendingPathComponent(".curate").path))
     }
 
@@ -26,13 +29,16 @@ struct FirstHourCLITests {
         let cli = try sample()
         let result = try cli.run("list", "--dataset", "nosuch")
         #expect(result.status == 1)
-        #expect(result.stderr == "Error: no dataset 'nosuch' in the store (it has: mbpp). Check --dataset against `curate stats`.\n")
+        #expect(
+            result.stderr
+                == "Error: no dataset 'nosuch' in the store (it has: mbpp). Check --dataset against `curate stats`.\n")
     }
 
     @Test func ambiguityWithNoMatchingSampleFailsAndRecordsNothing() throws {
         let cli = try sample()
         let samples = cli.workingDirectory.appendingPathComponent("samples.jsonl")
-        try "{\"task_id\": \"other/1\", \"completion\": \"def f(): pass\"}\n".write(to: samples, atomically: true, encoding: .utf8)
+        try "{\"task_id\": \"other/1\", \"completion\": \"def f(): pass\"}\n".write(
+            to: samples, atomically: true, encoding: .utf8)
         let result = try cli.run("ambiguity", "--samples", samples.path, "--jobs", "1")
         #expect(result.status == 1)
         #expect(result.stderr.contains("none of the 1 sample(s) in '\(samples.path)' matched a task"))
@@ -53,23 +59,31 @@ struct FirstHourCLITests {
         let outcome = try #require(try JSONSerialization.jsonObject(with: Data(release.stdout.utf8)) as? [String: Any])
         let excluded = (outcome["exclusions"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
         #expect(excluded == ["mbpp/9001", "mbpp/9002"])
-        let card = try String(contentsOf: cli.workingDirectory.appendingPathComponent("curated/mbpp/1.0.0/README.md"), encoding: .utf8)
+        let card = try String(
+            contentsOf: cli.workingDirectory.appendingPathComponent("curated/mbpp/1.0.0/README.md"), encoding: .utf8)
         #expect(card.contains("Excluded: 2 task(s) (flags validate/, nondeterministic, review/excluded)."))
 
-        let everything = try cli.run("release", "mbpp", "--version", "1.0.1", "--policy", "hash", "--no-default-exclusions", "--json")
+        let everything = try cli.run(
+            "release", "mbpp", "--version", "1.0.1", "--policy", "hash", "--no-default-exclusions", "--json")
         #expect(everything.status == 0, "\(everything.stderr)")
         #expect(everything.stdout.contains("\"kept\" : 5"))
     }
 
     @Test func allowUnvalidatedReleasesUncheckedTasks() throws {
         let cli = try sample()
-        let release = try cli.run("release", "mbpp", "--version", "0.1.0-rc.1", "--policy", "hash", "--allow-unvalidated")
+        let release = try cli.run(
+            "release", "mbpp", "--version", "0.1.0-rc.1", "--policy", "hash", "--allow-unvalidated")
         #expect(release.status == 0, "\(release.stderr)")
-        #expect(FileManager.default.fileExists(atPath: cli.workingDirectory.appendingPathComponent("curated/mbpp/0.1.0-rc.1/manifest.json").path))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: cli.workingDirectory.appendingPathComponent("curated/mbpp/0.1.0-rc.1/manifest.json").path))
     }
 
     @Test(arguments: [
-        (["release", "mbpp", "--version", "../../etc", "--allow-unvalidated"], "Error: --version: release version '../../etc' must be semver-like"),
+        (
+            ["release", "mbpp", "--version", "../../etc", "--allow-unvalidated"],
+            "Error: --version: release version '../../etc' must be semver-like"
+        ),
         (["release", "../x", "--version", "1.0.0"], "Error: DATASET: dataset name '../x' must be 1-64 letters"),
         (["ingest", "--dataset", "a/b", "f.jsonl"], "Error: --dataset: dataset name 'a/b' must be 1-64 letters"),
         (["diff", "mbpp@../../etc", "mbpp@1.0.0"], "Error: release version '../../etc' must be semver-like"),
@@ -84,13 +98,15 @@ struct FirstHourCLITests {
     @Test func escapeSequencesInTaskTextAreNeutralized() throws {
         let cli = try CLIRunner()
         let file = cli.workingDirectory.appendingPathComponent("mbpp.jsonl")
-        let record = #"{"task_id": 7, "text": "Add \u001b]0;pwned\u0007 two \u001b[2J numbers \u202e.", "code": "def add(a, b):\n    return a + b", "test_list": ["assert add(1, 2) == 3"]}"#
+        let record =
+            #"{"task_id": 7, "text": "Add \u001b]0;pwned\u0007 two \u001b[2J numbers \u202e.", "code": "def add(a, b):\n    return a + b", "test_list": ["assert add(1, 2) == 3"]}"#
         try (record + "\n").write(to: file, atomically: true, encoding: .utf8)
         #expect(try cli.run("ingest", file.path).status == 0)
         for arguments in [["list"], ["show", "mbpp/7"]] {
             let result = try cli.run(arguments)
             #expect(result.status == 0, "\(result.stderr)")
-            #expect(!result.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x202E })
+            #expect(
+                !result.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x202E })
             #expect(result.stdout.contains(#"Add \u{1B}]0;pwned\u{7} two \u{1B}[2J numbers \u{202E}."#))
         }
         let json = try cli.run("show", "mbpp/7", "--json")
@@ -103,14 +119,17 @@ struct FirstHourCLITests {
         let show = try cli.run("show", "mbpp/9001", "--json")
         let detail = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
         let flags = try #require((detail["revisions"] as? [[String: Any]])?.first?["flags"] as? [[String: Any]])
-        let evidence = try #require(flags.first { $0["code"] as? String == "validate/failed" }?["evidence"] as? [String: Any])
+        let evidence = try #require(
+            flags.first { $0["code"] as? String == "validate/failed" }?["evidence"] as? [String: Any])
         #expect(evidence["statement"] as? String == "assert is_not_prime(10) == False")
     }
 
     @Test func splitNamesThePickedFewShotTasks() throws {
         let cli = try sample()
         _ = try cli.run("validate", "--timeout", "1", "--jobs", "2", "--allow-failures")
-        let split = try cli.run("split", "mbpp", "--policy", "hash", "--ratio", "train=1", "--few-shot-count", "2", "--few-shot-pool", "train")
+        let split = try cli.run(
+            "split", "mbpp", "--policy", "hash", "--ratio", "train=1", "--few-shot-count", "2", "--few-shot-pool",
+            "train")
         #expect(split.status == 0, "\(split.stderr)")
         let line = try #require(split.stdout.split(separator: "\n").first { $0.hasPrefix("few-shot split") })
         let picked = line.split(separator: ":")[1].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -144,7 +163,9 @@ struct FirstHourCLITests {
             ["contamination", "--dataset", "mbpp", CLIRunner.fixture("contamination/corpus/dumps")],
             environment: ["CURATE_LIBZSTD": "libzstd-missing.so.1"])
         let line = try #require(result.stderr.split(separator: "\n").first { $0.contains("forum.jsonl.zst") })
-        #expect(line.contains("reading .zst input needs the zstd library 'libzstd-missing.so.1', which could not be loaded"))
+        #expect(
+            line.contains("reading .zst input needs the zstd library 'libzstd-missing.so.1', which could not be loaded")
+        )
         #expect(line.contains("install it with `apt-get install libzstd1`"))
     }
 }

@@ -6,9 +6,12 @@ import Testing
 struct LookingCommandsTests {
     @Test func ingestListShowStats() throws {
         let cli = try CLIRunner()
-        let ingest = try cli.run("ingest", CLIRunner.fixture("ingest/mbpp-small.jsonl"), CLIRunner.fixture("ingest/crowd.csv"))
+        let ingest = try cli.run(
+            "ingest", CLIRunner.fixture("ingest/mbpp-small.jsonl"), CLIRunner.fixture("ingest/crowd.csv"))
         #expect(ingest.status == 0, "\(ingest.stderr)")
-        #expect(FileManager.default.fileExists(atPath: cli.workingDirectory.appendingPathComponent(".curate/store.sqlite").path))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: cli.workingDirectory.appendingPathComponent(".curate/store.sqlite").path))
 
         let list = try cli.run("list", "--dataset", "mbpp", "--json")
         let tasks = try #require(JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
@@ -29,7 +32,8 @@ struct LookingCommandsTests {
     @Test func reingestOfAnEditedFileAddsARevision() throws {
         let cli = try CLIRunner()
         try cli.run("ingest", "--store", "s.sqlite", CLIRunner.fixture("ingest/mbpp-small.jsonl"))
-        let again = try cli.run("ingest", "--store", "s.sqlite", "--json", CLIRunner.fixture("ingest/mbpp-small-edited.jsonl"))
+        let again = try cli.run(
+            "ingest", "--store", "s.sqlite", "--json", CLIRunner.fixture("ingest/mbpp-small-edited.jsonl"))
         let report = try #require(JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
         let file = try #require((report["files"] as? [[String: Any]])?.first)
         #expect(file["newRevisions"] as? Int == 1)
@@ -40,7 +44,8 @@ struct LookingCommandsTests {
 
     @Test func malformedInputExitsNonZeroWithLocatedErrors() throws {
         let cli = try CLIRunner()
-        let result = try cli.run("ingest", CLIRunner.fixture("ingest/mbpp-bad.jsonl"), CLIRunner.fixture("ingest/broken.xml"))
+        let result = try cli.run(
+            "ingest", CLIRunner.fixture("ingest/mbpp-bad.jsonl"), CLIRunner.fixture("ingest/broken.xml"))
         #expect(result.status == 1)
         #expect(result.stderr.contains("mbpp-bad.jsonl: line 3: error: invalid JSON"))
         #expect(result.stderr.contains("mbpp-bad.jsonl: line 4: error: missing field 'test_list'"))

@@ -38,7 +38,8 @@ import Testing
         let cli = try CLIRunner()
         let raw = cli.workingDirectory.appendingPathComponent("raw")
         try FileManager.default.createDirectory(at: raw, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: CLIRunner.fixture("mathqa/dev.json"), toPath: raw.appendingPathComponent("dev.json").path)
+        try FileManager.default.copyItem(
+            atPath: CLIRunner.fixture("mathqa/dev.json"), toPath: raw.appendingPathComponent("dev.json").path)
         let pipeline = """
             pipeline: mq
             dataset: mathqa-python
@@ -56,13 +57,18 @@ import Testing
                 exclude_flags: [validate/]
 
             """
-        try pipeline.write(to: cli.workingDirectory.appendingPathComponent("mq.yaml"), atomically: true, encoding: .utf8)
+        try pipeline.write(
+            to: cli.workingDirectory.appendingPathComponent("mq.yaml"), atomically: true, encoding: .utf8)
         let run = try cli.run("run", "mq.yaml")
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("compat kept dev 7/17"))
         let folder = cli.workingDirectory.appendingPathComponent("curated/mathqa-python/1.0.0")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["README.md", "dev.jsonl", "manifest.json", "report.html"])
-        let rows = try String(contentsOf: folder.appendingPathComponent("dev.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == [
+                "README.md", "dev.jsonl", "manifest.json", "report.html",
+            ])
+        let rows = try String(contentsOf: folder.appendingPathComponent("dev.jsonl"), encoding: .utf8).split(
+            separator: "\n")
         #expect(rows.count == 7)
         let first = try #require(JSONSerialization.jsonObject(with: Data(rows[0].utf8)) as? [String: Any])
         #expect(Array(first.keys).sorted() == ["answer", "code", "dsl_code", "reasoning", "task_id", "text"])

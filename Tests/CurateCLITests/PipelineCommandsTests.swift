@@ -26,15 +26,19 @@ struct PipelineCommandsTests {
         let cli = try CLIRunner()
         let raw = cli.workingDirectory.appendingPathComponent("raw")
         try FileManager.default.createDirectory(at: raw, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: CLIRunner.fixture("ingest/mbpp-small.jsonl"), toPath: raw.appendingPathComponent("mbpp.jsonl").path)
-        try Self.pipeline.write(to: cli.workingDirectory.appendingPathComponent("small.yaml"), atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(
+            atPath: CLIRunner.fixture("ingest/mbpp-small.jsonl"), toPath: raw.appendingPathComponent("mbpp.jsonl").path)
+        try Self.pipeline.write(
+            to: cli.workingDirectory.appendingPathComponent("small.yaml"), atomically: true, encoding: .utf8)
         return cli
     }
 
     func releaseFiles(_ cli: CLIRunner) throws -> [String: Data] {
         let folder = cli.workingDirectory.appendingPathComponent("curated/mbpp/1.0.0")
         var files: [String: Data] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) { files[name] = try Data(contentsOf: folder.appendingPathComponent(name)) }
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+            files[name] = try Data(contentsOf: folder.appendingPathComponent(name))
+        }
         return files
     }
 
@@ -45,7 +49,10 @@ struct PipelineCommandsTests {
         let second = try cli.run("run", "small.yaml", "--json")
         let stages = try #require(JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [[String: Any]])
         #expect(stages.map { $0["status"] as? String } == ["skipped", "skipped", "skipped", "skipped"])
-        #expect(try releaseFiles(cli).keys.sorted() == ["README.md", "manifest.json", "prompt.jsonl", "report.html", "test.jsonl", "train.jsonl"])
+        #expect(
+            try releaseFiles(cli).keys.sorted() == [
+                "README.md", "manifest.json", "prompt.jsonl", "report.html", "test.jsonl", "train.jsonl",
+            ])
     }
 
     @Test(arguments: ["stage-finished:2", "release-file:2"])
@@ -55,11 +62,14 @@ struct PipelineCommandsTests {
         let cli = try workspace()
         let killed = try cli.run(["run", "small.yaml"], environment: ["CURATE_FAULT": fault])
         #expect(killed.status == SIGKILL, "the run was killed with SIGKILL")
-        #expect(!FileManager.default.fileExists(atPath: cli.workingDirectory.appendingPathComponent("curated/mbpp/1.0.0").path), "no half release")
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: cli.workingDirectory.appendingPathComponent("curated/mbpp/1.0.0").path), "no half release")
         let resumed = try cli.run("run", "small.yaml", "--json")
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(try releaseFiles(cli) == releaseFiles(reference))
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: cli.workingDirectory.appendingPathComponent("curated/mbpp").path)
+        let leftovers = try FileManager.default.contentsOfDirectory(
+            atPath: cli.workingDirectory.appendingPathComponent("curated/mbpp").path)
         #expect(leftovers == ["1.0.0"])
         let stats = try cli.run("stats", "--json")
         #expect(stats.stdout.contains("\"revisions\" : 5"), "nothing duplicated")
@@ -72,7 +82,10 @@ struct PipelineCommandsTests {
         #expect(killed.status == SIGKILL, "the run was killed with SIGKILL")
         let resumed = try cli.run("run", "small.yaml")
         #expect(resumed.status == 0, "\(resumed.stderr)")
-        #expect(resumed.stderr.contains("Found 1 stage run left running by an interrupted run (3:release); marked abandoned."), "\(resumed.stderr)")
+        #expect(
+            resumed.stderr.contains(
+                "Found 1 stage run left running by an interrupted run (3:release); marked abandoned."),
+            "\(resumed.stderr)")
         let again = try cli.run("run", "small.yaml")
         #expect(again.status == 0, "\(again.stderr)")
         #expect(!again.stderr.contains("left running"), "\(again.stderr)")
@@ -97,10 +110,14 @@ struct PipelineCommandsTests {
 
     @Test func invalidPipelineIsReportedWithFileAndLine() throws {
         let cli = try workspace()
-        try "pipeline: x\ndataset: d\nstages:\n  - stage: sort\n".write(to: cli.workingDirectory.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+        try "pipeline: x\ndataset: d\nstages:\n  - stage: sort\n".write(
+            to: cli.workingDirectory.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
         let result = try cli.run("run", "bad.yaml")
         #expect(result.status != 0)
-        #expect(result.stderr.contains("bad.yaml:4: unknown stage 'sort'; valid stages: ingest, edits, mathqa, lint, validate, stability, ambiguity, dedup, contamination, split, release"))
+        #expect(
+            result.stderr.contains(
+                "bad.yaml:4: unknown stage 'sort'; valid stages: ingest, edits, mathqa, lint, validate, stability, ambiguity, dedup, contamination, split, release"
+            ))
     }
 }
 
@@ -110,40 +127,49 @@ struct FullPipelineTests {
         let cli = try CLIRunner()
         let raw = cli.workingDirectory.appendingPathComponent("raw")
         try FileManager.default.createDirectory(at: raw, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: CLIRunner.fixture("ingest/mbpp-small.jsonl"), toPath: raw.appendingPathComponent("mbpp.jsonl").path)
+        try FileManager.default.copyItem(
+            atPath: CLIRunner.fixture("ingest/mbpp-small.jsonl"), toPath: raw.appendingPathComponent("mbpp.jsonl").path)
         let corpus = CLIRunner.fixture("contamination/corpus")
         try """
-            pipeline: full
-            dataset: mbpp
-            stages:
-              - stage: ingest
-                files: [raw/mbpp.jsonl]
-              - stage: lint
-              - stage: validate
-                timeout: 10
-              - stage: stability
-                runs: 3
-              - stage: dedup
-              - stage: contamination
-                corpus: [\(corpus)]
-              - stage: split
-                policy: ranges
-                ranges: {prompt: [1, 1], test: [2, 3], train: [4, 5]}
-              - stage: release
-                version: 1.0.0
-                exclude_flags: [validate/, nondeterministic, contaminated*]
+        pipeline: full
+        dataset: mbpp
+        stages:
+          - stage: ingest
+            files: [raw/mbpp.jsonl]
+          - stage: lint
+          - stage: validate
+            timeout: 10
+          - stage: stability
+            runs: 3
+          - stage: dedup
+          - stage: contamination
+            corpus: [\(corpus)]
+          - stage: split
+            policy: ranges
+            ranges: {prompt: [1, 1], test: [2, 3], train: [4, 5]}
+          - stage: release
+            version: 1.0.0
+            exclude_flags: [validate/, nondeterministic, contaminated*]
 
-            """.write(to: cli.workingDirectory.appendingPathComponent("full.yaml"), atomically: true, encoding: .utf8)
+        """.write(to: cli.workingDirectory.appendingPathComponent("full.yaml"), atomically: true, encoding: .utf8)
         let run = try cli.run("run", "full.yaml", "--json")
         #expect(run.status == 0, "\(run.stderr)")
         let stages = try #require(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
-        #expect(stages.map { $0["stage"] as? String } == ["ingest", "lint", "validate", "stability", "dedup", "contamination", "split", "release"])
+        #expect(
+            stages.map { $0["stage"] as? String } == [
+                "ingest", "lint", "validate", "stability", "dedup", "contamination", "split", "release",
+            ])
         let validate = try #require(stages[2]["report"] as? [String: Any])
         #expect(validate["kept"] as? Int == 5)
         let contamination = try #require(stages[5]["report"] as? [String: Any])
         let flagged = try #require(contamination["flagged"] as? [String: Int])
-        #expect(flagged["contaminated:ngram"] == 2 && flagged["contaminated:lines"] == 2, "the planted copies of mbpp/3 and mbpp/4")
-        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: cli.workingDirectory.appendingPathComponent("curated/mbpp/1.0.0/manifest.json"))) as? [String: Any]
+        #expect(
+            flagged["contaminated:ngram"] == 2 && flagged["contaminated:lines"] == 2,
+            "the planted copies of mbpp/3 and mbpp/4")
+        let manifest =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: cli.workingDirectory.appendingPathComponent("curated/mbpp/1.0.0/manifest.json")))
+            as? [String: Any]
         let excluded = (manifest?["exclusions"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
         #expect(excluded == ["mbpp/3", "mbpp/4"])
         let show = try cli.run("show", "mbpp/2")

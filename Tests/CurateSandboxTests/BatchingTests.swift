@@ -1,10 +1,12 @@
-@testable import CurateSandbox
 import Testing
+
+@testable import CurateSandbox
 
 /// How `runAll` cuts requests into per-worker batches.
 struct BatchingTests {
     @Test func batchesShrinkTowardsTheEndAndCoverEveryRequest() {
-        let batches = ExecutionPool.batches(seeds: Array(repeating: 0, count: 200), sizes: Array(repeating: 100, count: 200), jobs: 2)
+        let batches = ExecutionPool.batches(
+            seeds: Array(repeating: 0, count: 200), sizes: Array(repeating: 100, count: 200), jobs: 2)
         #expect(batches.first == 0..<16)
         #expect(batches.last?.count == 1)
         #expect(batches.flatMap { Array($0) } == Array(0..<200))

@@ -1,10 +1,13 @@
-@testable import CurateSandbox
 import Foundation
 import Testing
 
+@testable import CurateSandbox
+
 /// The Python programs compiled into the binary: each must compile, and the embedded bytes must be the file's.
 struct EmbeddedPythonTests {
-    static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources").standardizedFileURL
+    static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "../../Sources"
+    ).standardizedFileURL
 
     /// Every `.py` file under Sources/ (each is embedded by its target's `resources`).
     static func pythonFiles() -> [URL] {
@@ -15,7 +18,8 @@ struct EmbeddedPythonTests {
     @Test func everyEmbeddedProgramCompiles() throws {
         let files = Self.pythonFiles()
         #expect(files.contains { $0.lastPathComponent == "WorkerDriver.py" }, "found \(files.map(\.path))")
-        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("curate-pycompile-\(UUID().uuidString)")
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "curate-pycompile-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: cache) }
         for file in files {
             let process = Process()

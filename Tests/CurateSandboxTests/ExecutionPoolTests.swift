@@ -14,7 +14,8 @@ struct ExecutionPoolTests {
 
     @Test func passingProgramReportsEachTest() async throws {
         let pool = try await SharedPool.get()
-        let verdict = try await pool.run(ExecutionRequest(solution: Self.add, tests: ["assert add(1, 2) == 3", "assert add(2, 2) == 4"]))
+        let verdict = try await pool.run(
+            ExecutionRequest(solution: Self.add, tests: ["assert add(1, 2) == 3", "assert add(2, 2) == 4"]))
         #expect(verdict.status == .ok)
         #expect(verdict.tests == [.passed, .passed])
         #expect(verdict.passed)
@@ -23,9 +24,13 @@ struct ExecutionPoolTests {
 
     @Test func eachTestHasItsOwnOutcome() async throws {
         let pool = try await SharedPool.get()
-        let verdict = try await pool.run(ExecutionRequest(
-            solution: Self.add,
-            tests: ["assert add(1, 2) == 3", "assert add(1, 1) == 3, 'one plus one'", "assert mul(2, 2) == 4", "assert add(0, 0) == 0"]))
+        let verdict = try await pool.run(
+            ExecutionRequest(
+                solution: Self.add,
+                tests: [
+                    "assert add(1, 2) == 3", "assert add(1, 1) == 3, 'one plus one'", "assert mul(2, 2) == 4",
+                    "assert add(0, 0) == 0",
+                ]))
         #expect(verdict.status == .ok)
         #expect(verdict.tests[0] == .passed)
         #expect(verdict.tests[1] == .assertionFailed(message: "one plus one"))
@@ -37,7 +42,8 @@ struct ExecutionPoolTests {
 
     @Test func solutionErrorLeavesTestsNotReached() async throws {
         let pool = try await SharedPool.get()
-        let verdict = try await pool.run(ExecutionRequest(solution: "def add(a, b)\n    return a + b", tests: ["assert add(1, 2) == 3"]))
+        let verdict = try await pool.run(
+            ExecutionRequest(solution: "def add(a, b)\n    return a + b", tests: ["assert add(1, 2) == 3"]))
         #expect(verdict.programError?.phase == "solution")
         #expect(verdict.programError?.type == "SyntaxError")
         #expect(verdict.tests == [.notReached])
@@ -59,16 +65,19 @@ struct ExecutionPoolTests {
 
     @Test func setupRunsAfterTheSolutionAndBeforeTheTests() async throws {
         let pool = try await SharedPool.get()
-        let verdict = try await pool.run(ExecutionRequest(
-            solution: "import math\nclass Node:\n    def __init__(self, v):\n        self.v = v", testSetup: "ROOT = Node(math.isqrt(16))",
-            tests: ["assert ROOT.v == 4"]))
+        let verdict = try await pool.run(
+            ExecutionRequest(
+                solution: "import math\nclass Node:\n    def __init__(self, v):\n        self.v = v",
+                testSetup: "ROOT = Node(math.isqrt(16))",
+                tests: ["assert ROOT.v == 4"]))
         #expect(verdict.passed)
     }
 
     @Test func outputIsCapturedSeparately() async throws {
         let pool = try await SharedPool.get()
-        let verdict = try await pool.run(ExecutionRequest(
-            solution: "import sys\nprint('hello')\nprint('oops', file=sys.stderr)", tests: ["assert True"]))
+        let verdict = try await pool.run(
+            ExecutionRequest(
+                solution: "import sys\nprint('hello')\nprint('oops', file=sys.stderr)", tests: ["assert True"]))
         #expect(verdict.stdout == "hello\n")
         #expect(verdict.stderr == "oops\n")
         #expect(verdict.passed)
@@ -76,16 +85,21 @@ struct ExecutionPoolTests {
 
     @Test func seedsAndClockOffsetAreApplied() async throws {
         let pool = try await SharedPool.get()
-        let program = "import random, time, datetime\nR = random.random()\nT = time.time()\nD = datetime.datetime.now().year"
+        let program =
+            "import random, time, datetime\nR = random.random()\nT = time.time()\nD = datetime.datetime.now().year"
         let seeded = ExecutionRequest(solution: program, tests: ["print(R)"], randomSeed: 7)
         let first = try await pool.run(seeded), second = try await pool.run(seeded)
         #expect(first.stdout == second.stdout)
         #expect(!first.stdout.isEmpty)
-        let shifted = try await pool.run(ExecutionRequest(
-            solution: program, tests: ["assert T - time.time() < 1", "assert D >= 2100"], clockOffsetSeconds: 100 * 365.25 * 86400))
+        let shifted = try await pool.run(
+            ExecutionRequest(
+                solution: program, tests: ["assert T - time.time() < 1", "assert D >= 2100"],
+                clockOffsetSeconds: 100 * 365.25 * 86400))
         #expect(shifted.tests == [.passed, .passed])
-        let hashed = try await pool.run(ExecutionRequest(solution: "import os", tests: ["print(hash('curate'))"], hashSeed: 1))
-        let hashedAgain = try await pool.run(ExecutionRequest(solution: "import os", tests: ["print(hash('curate'))"], hashSeed: 1))
+        let hashed = try await pool.run(
+            ExecutionRequest(solution: "import os", tests: ["print(hash('curate'))"], hashSeed: 1))
+        let hashedAgain = try await pool.run(
+            ExecutionRequest(solution: "import os", tests: ["print(hash('curate'))"], hashSeed: 1))
         let defaultSeed = try await pool.run(ExecutionRequest(solution: "import os", tests: ["print(hash('curate'))"]))
         #expect(hashed.stdout == hashedAgain.stdout)
         #expect(hashed.stdout != defaultSeed.stdout)
@@ -116,7 +130,8 @@ struct ExecutionPoolTests {
 
     @Test func aRequestWhoseWorkerDiesRunsAgainOnANewOne() async throws {
         try await ExecutionPool.withPool(.init(jobs: 1)) { pool in
-            let request = ExecutionRequest(solution: "import time\ntime.sleep(1)\n" + Self.add, tests: ["assert add(1, 2) == 3"])
+            let request = ExecutionRequest(
+                solution: "import time\ntime.sleep(1)\n" + Self.add, tests: ["assert add(1, 2) == 3"])
             async let verdict = pool.run(request)
             try await Task.sleep(nanoseconds: 400_000_000)
             for pid in await pool.workerProcessIDs { kill(pid, SIGKILL) }
@@ -130,19 +145,24 @@ struct ExecutionPoolTests {
         let pool = try await ExecutionPool(configuration: .init(jobs: 1, isolation: .none, sandboxUIDBase: 1_700_000))
         #expect(!pool.isolation.pidNamespace)
         #expect(pool.isolation.warnings.contains { $0.contains("namespaces") || $0.contains("network") })
-        let daemon = try await pool.run(ExecutionRequest(
-            solution: "import os, time\nif os.fork() == 0:\n    os.setsid()\n    time.sleep(1000)\n    os._exit(0)",
-            tests: ["assert True"], limits: ExecutionLimits(timeoutSeconds: 2)))
+        let daemon = try await pool.run(
+            ExecutionRequest(
+                solution: "import os, time\nif os.fork() == 0:\n    os.setsid()\n    time.sleep(1000)\n    os._exit(0)",
+                tests: ["assert True"], limits: ExecutionLimits(timeoutSeconds: 2)))
         #expect(daemon.passed)
         #expect(daemon.survivorsKilled >= 1)
-        let loop = try await pool.run(ExecutionRequest(solution: "x = sum(range(10 ** 12))", tests: ["assert True"], limits: ExecutionLimits(timeoutSeconds: 0.5)))
+        let loop = try await pool.run(
+            ExecutionRequest(
+                solution: "x = sum(range(10 ** 12))", tests: ["assert True"],
+                limits: ExecutionLimits(timeoutSeconds: 0.5)))
         #expect(loop.status == .timeout)
         await pool.shutdown()
     }
 
     /// A descriptor this process has open without close-on-exec does not leak into the long-lived workers.
     @Test func workersDoNotInheritStrayDescriptors() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("curate-stray-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("curate-stray-\(UUID().uuidString)")
+            .path
         let fd = open(path, O_WRONLY | O_CREAT, 0o600)
         #expect(fd >= 0)
         defer {
@@ -151,15 +171,23 @@ struct ExecutionPoolTests {
         }
         let (workers, holders) = try await ExecutionPool.withPool(.init(jobs: 1)) { _ in
             let me = getpid()
-            let children = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(Int32.init).filter { pid in
+            let children = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(
+                Int32.init
+            ).filter { pid in
                 guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                      let fields = stat.split(separator: ")").last?.split(separator: " ") else { return false }
+                    let fields = stat.split(separator: ")").last?.split(separator: " ")
+                else { return false }
                 return fields.count > 2 && Int32(fields[1]) == me
             }
-            return (children, children.filter { pid in
-                let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
-                return fds.contains { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)")) == path }
-            })
+            return (
+                children,
+                children.filter { pid in
+                    let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
+                    return fds.contains {
+                        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)")) == path
+                    }
+                }
+            )
         }
         #expect(!workers.isEmpty, "no worker process of this test found in /proc, so no descriptor was checked")
         #expect(holders.isEmpty, "workers hold \(path): \(holders)")

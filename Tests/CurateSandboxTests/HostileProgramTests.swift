@@ -1,8 +1,9 @@
 import CurateSandbox
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Programs that attack the runner. Each must get the right verdict, change nothing outside its scratch
@@ -14,17 +15,24 @@ struct HostileProgramTests {
     /// A uid range of this test process's own, so a concurrent test run on the same machine is not seen as a survivor.
     static let uidBase = ExecutionPool.Configuration.uniqueUIDBase()
     static let jobs = 2
-    static let pool = Task { try await ExecutionPool(configuration: .init(jobs: jobs, isolation: .required, sandboxUIDBase: uidBase)) }
+    static let pool = Task {
+        try await ExecutionPool(configuration: .init(jobs: jobs, isolation: .required, sandboxUIDBase: uidBase))
+    }
     static let quick = ExecutionLimits(timeoutSeconds: 1.5, memoryMB: 256)
 
     /// Runs a hostile program, then checks that nothing of it survives and that the pool still passes a sane task.
     func attack(
-        _ solution: String, tests: [String] = ["assert True"], limits: ExecutionLimits = quick, entryPoint: String? = nil
+        _ solution: String, tests: [String] = ["assert True"], limits: ExecutionLimits = quick,
+        entryPoint: String? = nil
     ) async throws -> ExecutionVerdict {
         let pool = try await Self.pool.value
-        let verdict = try await pool.run(ExecutionRequest(solution: solution, tests: tests, limits: limits, entryPoint: entryPoint))
+        let verdict = try await pool.run(
+            ExecutionRequest(solution: solution, tests: tests, limits: limits, entryPoint: entryPoint))
         #expect(Self.sandboxProcesses().isEmpty, "processes of the sandbox uids survived: \(Self.sandboxProcesses())")
-        let sane = try await pool.runAll((0..<Self.jobs * 2).map { _ in ExecutionRequest(solution: "def f():\n    return 1", tests: ["assert f() == 1"]) }, progress: nil)
+        let sane = try await pool.runAll(
+            (0..<Self.jobs * 2).map { _ in
+                ExecutionRequest(solution: "def f():\n    return 1", tests: ["assert f() == 1"])
+            }, progress: nil)
         #expect(sane.filter { !$0.passed }.isEmpty, "the pool stopped serving: \(sane.map(\.detail))")
         return verdict
     }
@@ -34,13 +42,15 @@ struct HostileProgramTests {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap(Int.init).filter { pid in
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: "/proc/\(pid)"),
-                  let owner = (attributes[.ownerAccountID] as? NSNumber)?.uint32Value else { return false }
+                let owner = (attributes[.ownerAccountID] as? NSNumber)?.uint32Value
+            else { return false }
             return owner >= uidBase && owner < uidBase + UInt32(jobs)
         }
     }
 
     @Test func forkBombIsContainedAndKilled() async throws {
-        let verdict = try await attack("import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass")
+        let verdict = try await attack(
+            "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass")
         #expect(verdict.status == .timeout)
         #expect(verdict.tests == [.notReached])
     }
@@ -81,7 +91,8 @@ struct HostileProgramTests {
         let marker = "curate-hostile-\(UUID().uuidString)"
         let victimDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../../.build/\(marker)").standardizedFileURL
-        try FileManager.default.createDirectory(at: victimDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        try FileManager.default.createDirectory(
+            at: victimDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         defer { try? FileManager.default.removeItem(at: victimDir) }
         let victim = victimDir.appendingPathComponent("victim.txt")
         try Data("original".utf8).write(to: victim)
@@ -103,7 +114,8 @@ struct HostileProgramTests {
                 attempt(lambda: open(directory + '/\(marker)', 'w').write('x'))
             attempt(lambda: open('scratch-file.txt', 'w').write('mine'))
             """
-        let verdict = try await attack(program, tests: ["assert open('scratch-file.txt').read() == 'mine'", "print(attempts)"])
+        let verdict = try await attack(
+            program, tests: ["assert open('scratch-file.txt').read() == 'mine'", "print(attempts)"])
         #expect(verdict.tests == [.passed, .passed])
         #expect(try String(contentsOf: victim, encoding: .utf8) == "original")
         #expect(try FileManager.default.contentsOfDirectory(atPath: victimDir.path) == ["victim.txt"])
@@ -116,11 +128,13 @@ struct HostileProgramTests {
     @Test func networkIsUnreachable() async throws {
         let listener = try LocalListener()
         defer { listener.close() }
-        let verdict = try await attack("import socket", tests: [
-            "socket.create_connection(('127.0.0.1', \(listener.port)), timeout=1)",
-            "socket.create_connection(('1.1.1.1', 53), timeout=1)",
-            "socket.getaddrinfo('example.com', 80)",
-        ])
+        let verdict = try await attack(
+            "import socket",
+            tests: [
+                "socket.create_connection(('127.0.0.1', \(listener.port)), timeout=1)",
+                "socket.create_connection(('1.1.1.1', 53), timeout=1)",
+                "socket.getaddrinfo('example.com', 80)",
+            ])
         #expect(verdict.status == .ok)
         for outcome in verdict.tests {
             guard case .error = outcome else {
@@ -132,7 +146,8 @@ struct HostileProgramTests {
     }
 
     @Test func killingTheParentFails() async throws {
-        let verdict = try await attack("""
+        let verdict = try await attack(
+            """
             import os, signal
             results = []
             for target in (os.getppid(), 1, -1):
@@ -147,7 +162,8 @@ struct HostileProgramTests {
     }
 
     @Test func closingStdoutDoesNotConfuseTheHarness() async throws {
-        let closed = try await attack("import os\nos.close(1)\nos.close(2)", tests: ["assert 1 + 1 == 2", "assert 1 + 1 == 3"])
+        let closed = try await attack(
+            "import os\nos.close(1)\nos.close(2)", tests: ["assert 1 + 1 == 2", "assert 1 + 1 == 3"])
         #expect(closed.status == .ok)
         #expect(closed.tests[0] == .passed)
         #expect(closed.tests[1] == .assertionFailed(message: ""))
@@ -158,7 +174,10 @@ struct HostileProgramTests {
         #expect(!forged.passed)
     }
 
-    @Test(arguments: ["exit(0)", "quit()", "import sys\nsys.exit(0)", "raise SystemExit(0)", "import os\nos._exit(0)", "import os\nos.kill(os.getpid(), 9)"])
+    @Test(arguments: [
+        "exit(0)", "quit()", "import sys\nsys.exit(0)", "raise SystemExit(0)", "import os\nos._exit(0)",
+        "import os\nos.kill(os.getpid(), 9)",
+    ])
     func exitingBeforeTheAssertsFails(_ exit: String) async throws {
         let verdict = try await attack("def f():\n    return 1\n" + exit, tests: ["assert f() == 2"])
         #expect(!verdict.passed)
@@ -166,7 +185,8 @@ struct HostileProgramTests {
     }
 
     @Test func exitingInsideATestFailsThatTest() async throws {
-        let verdict = try await attack("import sys, os", tests: ["sys.exit(0)", "assert True", "os._exit(0)", "assert True"])
+        let verdict = try await attack(
+            "import sys, os", tests: ["sys.exit(0)", "assert True", "os._exit(0)", "assert True"])
         #expect(verdict.tests == [.error(type: "SystemExit", message: "0"), .passed, .notReached, .notReached])
         #expect(verdict.status == .crashed)
         #expect(!verdict.passed)
@@ -179,7 +199,8 @@ struct HostileProgramTests {
     }
 
     @Test func daemonOutlivingTheChildIsKilled() async throws {
-        let verdict = try await attack("""
+        let verdict = try await attack(
+            """
             import os, time
             if os.fork() == 0:
                 os.setsid()
@@ -204,19 +225,23 @@ struct HostileProgramTests {
     }
 
     @Test func theForgeryFixtureHoldsEveryRoute() {
-        #expect(Forgery.all.map(\.text) == [
-            "frame-walk-to-report", "results-file-nonce", "memoryview-rewrites-records", "gc-finds-the-harness", "eq-always-true",
-            "int-subclass-eq", "shadowed-builtin",
-        ])
+        #expect(
+            Forgery.all.map(\.text) == [
+                "frame-walk-to-report", "results-file-nonce", "memoryview-rewrites-records", "gc-finds-the-harness",
+                "eq-always-true",
+                "int-subclass-eq", "shadowed-builtin",
+            ])
     }
 
     @Test func deepScratchTreesAreRemovedAndTheNextProgramIsUnharmed() async throws {
         let deep = ExecutionRequest(
             solution: "import os\nfor _ in range(2500):\n    os.mkdir('d')\n    os.chdir('d')\ndef f():\n    return 1",
             tests: ["assert f() == 1"], limits: ExecutionLimits(timeoutSeconds: 20))
-        let innocent = ExecutionRequest(solution: "import os\ndef f():\n    return os.listdir('.')", tests: ["assert f() == []"])
+        let innocent = ExecutionRequest(
+            solution: "import os\ndef f():\n    return os.listdir('.')", tests: ["assert f() == []"])
         try await ExecutionPool.withPool(.init(jobs: 1, isolation: .required)) { pool in
-            let verdicts = try await pool.runAll([deep, innocent, deep, innocent, innocent, innocent, innocent, innocent], progress: nil)
+            let verdicts = try await pool.runAll(
+                [deep, innocent, deep, innocent, innocent, innocent, innocent, innocent], progress: nil)
             let failed = verdicts.filter { !$0.passed || $0.harnessFailure != nil }
             #expect(failed.isEmpty, "\(failed.map(\.detail))")
         }
@@ -227,11 +252,13 @@ struct HostileProgramTests {
             "def f():\n    return 1\ndef g():\n    raise ValueError('\\udc80')",
             tests: ["assert f() == 2, '\\udc80'", "g()"])
         #expect(verdict.status == .ok)
-        #expect(verdict.tests == [.assertionFailed(message: "\\udc80"), .error(type: "ValueError", message: "\\udc80")])
+        #expect(
+            verdict.tests == [.assertionFailed(message: "\\udc80"), .error(type: "ValueError", message: "\\udc80")])
     }
 
     @Test func tamperingWithBuiltinsDoesNotPassFailingTests() async throws {
-        let verdict = try await attack("""
+        let verdict = try await attack(
+            """
             import builtins, json, os
             builtins.exec = lambda *args, **kwargs: None
             builtins.compile = lambda *args, **kwargs: None
@@ -258,7 +285,8 @@ struct Forgery: Decodable, Sendable, CustomTestStringConvertible {
     var testDescription: String { text }
 
     static let all: [Forgery] = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Fixtures/execution/forgeries.jsonl")
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../Fixtures/execution/forgeries.jsonl")
         let lines = ((try? String(contentsOf: url, encoding: .utf8)) ?? "").split(separator: "\n")
         return lines.compactMap { try? JSONDecoder().decode(Forgery.self, from: Data($0.utf8)) }
     }()
@@ -283,9 +311,13 @@ final class LocalListener {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
         guard bound == 0, listen(fd, 8) == 0 else { throw POSIXError(.EADDRNOTAVAIL) }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
         self.fd = fd
         port = UInt16(bigEndian: address.sin_port)
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)

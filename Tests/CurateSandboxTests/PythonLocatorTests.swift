@@ -9,7 +9,8 @@ struct PythonLocatorTests {
     }
 
     @Test func resolvesAShimToTheInterpreterItRuns() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("curate-shim-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "curate-shim-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let shim = directory.appendingPathComponent("python3")
@@ -20,7 +21,8 @@ struct PythonLocatorTests {
     }
 
     @Test func missingInterpreterIsAnErrorNamingIt() {
-        #expect(throws: ExecutionError.pythonNotRunnable(path: "/nonexistent/python", reason: "not an executable file")) {
+        #expect(throws: ExecutionError.pythonNotRunnable(path: "/nonexistent/python", reason: "not an executable file"))
+        {
             try PythonLocator.resolve("/nonexistent/python")
         }
     }

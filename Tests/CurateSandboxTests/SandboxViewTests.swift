@@ -1,6 +1,7 @@
-@testable import CurateSandbox
 import Foundation
 import Testing
+
+@testable import CurateSandbox
 
 /// The filesystem view built around the chosen interpreter.
 @Suite(.enabled(if: runningAsRoot))

@@ -1,8 +1,10 @@
-@testable import CurateSandbox
 import Foundation
 import Testing
+
+@testable import CurateSandbox
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Finding curate's own cgroups, and the pool's per-worker cgroups coming and going.
@@ -18,7 +20,8 @@ struct WorkerCgroupTests {
             38 25 0:33 / /sys/fs/cgroup/unified rw,relatime shared:17 - cgroup2 cgroup2 rw
             """,
             "8:pids:/\n4:memory:/process_api/abc\n1:cpu:/\n0::/\n",
-            "/sys/fs/cgroup/unified", ["memory": "/sys/fs/cgroup/memory/process_api/abc", "pids": "/sys/fs/cgroup/pids"]
+            "/sys/fs/cgroup/unified",
+            ["memory": "/sys/fs/cgroup/memory/process_api/abc", "pids": "/sys/fs/cgroup/pids"]
         ),
         (
             "30 23 0:26 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime shared:4 - cgroup2 cgroup2 rw,nsdelegate\n",
@@ -31,7 +34,9 @@ struct WorkerCgroupTests {
             "/sys/fs/cgroup/ci", [:]
         ),
     ])
-    func ownCgroupsAreFoundInEveryLayout(_ mountInfo: String, _ membership: String, _ unified: String, _ separate: [String: String]) {
+    func ownCgroupsAreFoundInEveryLayout(
+        _ mountInfo: String, _ membership: String, _ unified: String, _ separate: [String: String]
+    ) {
         let found = CgroupHierarchy.ownDirectories(mountInfo: mountInfo, membership: membership)
         #expect(found.unified?.own == unified)
         #expect(found.separate == separate)
@@ -51,7 +56,8 @@ struct WorkerCgroupTests {
         let directories = pool.cgroupDirectories
         #expect(directories.count == 2 * hierarchy.parents.count)
         #expect(pool.isolation.memoryCgroup)
-        let verdict = try await pool.run(ExecutionRequest(solution: "import os\nx = os.getpid()", tests: ["assert x > 1"]))
+        let verdict = try await pool.run(
+            ExecutionRequest(solution: "import os\nx = os.getpid()", tests: ["assert x > 1"]))
         #expect(verdict.passed)
         for directory in directories { #expect(access(directory, F_OK) == 0) }
         await pool.shutdown()

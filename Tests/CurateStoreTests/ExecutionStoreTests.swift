@@ -1,20 +1,24 @@
-@testable import CurateStore
 import Foundation
 import GRDB
 import Testing
 
+@testable import CurateStore
+
 /// The `execution` table: storing, replacing and looking up verdicts.
 struct ExecutionStoreTests {
     static func revision(_ store: TaskStore, content: String = "{}") throws -> Int64 {
-        let outcome = try store.store([IncomingRevision(
-            taskID: "mbpp/1", dataset: "mbpp", sourceID: "1", contentHash: "h-\(content)", content: content,
-            origin: .ingest, author: "test")])
+        let outcome = try store.store([
+            IncomingRevision(
+                taskID: "mbpp/1", dataset: "mbpp", sourceID: "1", contentHash: "h-\(content)", content: content,
+                origin: .ingest, author: "test")
+        ])
         return outcome.revisionIDs[0]
     }
 
     static func record(_ revisionID: Int64, key: String, status: String, at seconds: Double = 0) -> ExecutionRecord {
         ExecutionRecord(
-            revisionID: revisionID, key: key, status: status, passed: status == "ok", verdict: "{\"status\":\"\(status)\"}",
+            revisionID: revisionID, key: key, status: status, passed: status == "ok",
+            verdict: "{\"status\":\"\(status)\"}",
             cpuSeconds: 0.01, wallSeconds: 0.02, peakMemoryKB: 9000, pythonVersion: "3.11.2", timeoutSeconds: 10,
             calibratedTimeoutSeconds: 2, createdAt: Date(timeIntervalSince1970: seconds))
     }
@@ -42,7 +46,9 @@ struct ExecutionStoreTests {
         let store = try TaskStore()
         let first = try Self.revision(store, content: "{\"a\":1}")
         let second = try Self.revision(store, content: "{\"a\":2}")
-        try store.recordExecutions([Self.record(first, key: "shared", status: "ok"), Self.record(second, key: "other", status: "crashed")])
+        try store.recordExecutions([
+            Self.record(first, key: "shared", status: "ok"), Self.record(second, key: "other", status: "crashed"),
+        ])
         let found = try store.executions(keys: ["shared", "missing"])
         #expect(found.keys.sorted() == ["shared"])
         #expect(found["shared"]?.revisionID == first)

@@ -12,9 +12,13 @@ import Testing
                 dataset: "mathqa-python", split: "dev", sourcePath: path, recordIndex: index, reason: reason,
                 message: "m", location: nil, linearFormula: "add(n0,n1)|", createdAt: now)
         }
-        try MathQADropRecord.replace(in: store, dataset: "mathqa-python", sourcePaths: ["a.json"], with: [drop("a.json", 1, "mismatch"), drop("a.json", 2, "unknown-op")])
-        try MathQADropRecord.replace(in: store, dataset: "mathqa-python", sourcePaths: ["b.json"], with: [drop("b.json", 0, "mismatch")])
-        try MathQADropRecord.replace(in: store, dataset: "mathqa-python", sourcePaths: ["a.json"], with: [drop("a.json", 3, "mismatch")])
+        try MathQADropRecord.replace(
+            in: store, dataset: "mathqa-python", sourcePaths: ["a.json"],
+            with: [drop("a.json", 1, "mismatch"), drop("a.json", 2, "unknown-op")])
+        try MathQADropRecord.replace(
+            in: store, dataset: "mathqa-python", sourcePaths: ["b.json"], with: [drop("b.json", 0, "mismatch")])
+        try MathQADropRecord.replace(
+            in: store, dataset: "mathqa-python", sourcePaths: ["a.json"], with: [drop("a.json", 3, "mismatch")])
         let all = try MathQADropRecord.fetch(in: store, dataset: "mathqa-python")
         #expect(all.map(\.recordIndex).sorted() == [0, 3])
         #expect(try MathQADropRecord.fetch(in: store, dataset: "mathqa-python", reason: "unknown-op").isEmpty)

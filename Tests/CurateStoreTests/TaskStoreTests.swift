@@ -1,12 +1,17 @@
-@testable import CurateStore
 import CurateTestSupport
 import Foundation
 import GRDB
 import Testing
 
+@testable import CurateStore
+
 struct TaskStoreTests {
-    func revision(_ id: String, _ hash: String, origin: TaskRevisionRecord.Origin = .ingest, flags: [NewFlag] = []) -> IncomingRevision {
-        IncomingRevision(taskID: "d/\(id)", dataset: "d", sourceID: id, contentHash: hash, content: "{\"h\":\"\(hash)\"}", origin: origin, author: "test", flags: flags)
+    func revision(_ id: String, _ hash: String, origin: TaskRevisionRecord.Origin = .ingest, flags: [NewFlag] = [])
+        -> IncomingRevision
+    {
+        IncomingRevision(
+            taskID: "d/\(id)", dataset: "d", sourceID: id, contentHash: hash, content: "{\"h\":\"\(hash)\"}",
+            origin: origin, author: "test", flags: flags)
     }
 
     @Test func migrationsApplyOnAnEmptyDatabaseFile() throws {
@@ -34,10 +39,11 @@ struct TaskStoreTests {
         let store = try TaskStore()
         try store.store([revision("1", "a")])
         _ = try store.write { db in
-            try db.execute(sql: """
-                CREATE TRIGGER refuse BEFORE INSERT ON taskRevision WHEN NEW.contentHash = 'poison'
-                BEGIN SELECT RAISE(ABORT, 'refused'); END
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER refuse BEFORE INSERT ON taskRevision WHEN NEW.contentHash = 'poison'
+                    BEGIN SELECT RAISE(ABORT, 'refused'); END
+                    """)
         }
         #expect(throws: (any Error).self) {
             try store.store([revision("2", "b"), revision("1", "a2"), revision("3", "poison")])
@@ -48,8 +54,14 @@ struct TaskStoreTests {
 
     @Test func stageFlagsAreSupersededNotDeleted() throws {
         let store = try TaskStore()
-        let id = try store.store([revision("1", "a", flags: [NewFlag(stage: "lint", code: "lint/x", severity: .warning, message: "m")])]).revisionIDs[0]
-        try store.recordFlags(stage: "stability", revisionIDs: [id], flags: [(id, "d/1", NewFlag(stage: "stability", code: "nondeterministic", severity: .error, message: "first"))])
+        let id = try store.store([
+            revision("1", "a", flags: [NewFlag(stage: "lint", code: "lint/x", severity: .warning, message: "m")])
+        ]).revisionIDs[0]
+        try store.recordFlags(
+            stage: "stability", revisionIDs: [id],
+            flags: [
+                (id, "d/1", NewFlag(stage: "stability", code: "nondeterministic", severity: .error, message: "first"))
+            ])
         try store.recordFlags(stage: "stability", revisionIDs: [id], flags: [])
         #expect(try store.flags(revisionID: id).map(\.code) == ["lint/x"])
         let all = try store.flags(revisionID: id, activeOnly: false)
@@ -58,14 +70,18 @@ struct TaskStoreTests {
 
     @Test func overridesAreAudited() throws {
         let store = try TaskStore()
-        let id = try store.store([revision("1", "a", flags: [NewFlag(stage: "lint", code: "lint/x", severity: .warning, message: "m")])]).revisionIDs[0]
+        let id = try store.store([
+            revision("1", "a", flags: [NewFlag(stage: "lint", code: "lint/x", severity: .warning, message: "m")])
+        ]).revisionIDs[0]
         let flag = try #require(try store.flags(revisionID: id).first?.id)
         try store.overrideFlag(id: flag, editor: "ana", action: .dismiss, reason: "fine")
         #expect(try store.dismissedFlagIDs() == [flag])
         try store.overrideFlag(id: flag, editor: "bo", action: .reinstate, reason: "not fine")
         #expect(try store.dismissedFlagIDs().isEmpty)
         #expect(try store.overrides(flagIDs: [flag])[flag]?.map(\.editor) == ["ana", "bo"])
-        #expect(throws: StoreError.unknownFlag(999)) { try store.overrideFlag(id: 999, editor: "x", action: .dismiss, reason: "") }
+        #expect(throws: StoreError.unknownFlag(999)) {
+            try store.overrideFlag(id: 999, editor: "x", action: .dismiss, reason: "")
+        }
     }
 
     @Test func stageRunsAreFoundByFingerprint() throws {
@@ -79,7 +95,10 @@ struct TaskStoreTests {
     /// `list`, `stats` and releases count the same flags: active ones on the newest revision that no editor dismissed.
     @Test func statsCountOnlyEffectiveFlagsOfTheNewestRevision() throws {
         let store = try TaskStore()
-        let lint = [NewFlag(stage: "lint", code: "lint/x", severity: .warning, message: "m"), NewFlag(stage: "lint", code: "lint/y", severity: .warning, message: "m")]
+        let lint = [
+            NewFlag(stage: "lint", code: "lint/x", severity: .warning, message: "m"),
+            NewFlag(stage: "lint", code: "lint/y", severity: .warning, message: "m"),
+        ]
         let id = try store.store([revision("1", "a", flags: lint), revision("2", "b", flags: [lint[0]])]).revisionIDs[0]
         let dismissed = try #require(try store.flags(revisionID: id).first?.id)
         try store.overrideFlag(id: dismissed, editor: "ana", action: .dismiss, reason: "fine")

@@ -5,7 +5,8 @@ import Foundation
 public struct CLIRunner: Sendable {
     /// The `curate` binary next to the test bundle (same build folder), else `.build/debug/curate`.
     public static let binary: URL = {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("curate")
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "curate")
         if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
         let bundleParent = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("curate")
         if FileManager.default.isExecutableFile(atPath: bundleParent.path) { return bundleParent }
@@ -41,7 +42,9 @@ public struct CLIRunner: Sendable {
     }
 
     /// Runs the binary with `arguments` in `directory`, draining stdout on this thread and stderr on another.
-    public static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Result {
+    public static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws
+        -> Result
+    {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments

@@ -12,12 +12,14 @@ public enum SeededStore {
     /// An in-memory store (or one at `path`) with the tasks of the given fixture files ingested, failing when any
     /// record is rejected.
     public static func ingested(
-        _ fixtures: [String] = ["ingest/mbpp-small.jsonl"], options: IngestOptions = IngestOptions(), path: String? = nil
+        _ fixtures: [String] = ["ingest/mbpp-small.jsonl"], options: IngestOptions = IngestOptions(),
+        path: String? = nil
     ) throws -> TaskStore {
         let store = try path.map { try TaskStore(path: $0) } ?? TaskStore()
         let report = Ingestor(store: store).ingest(paths: fixtures.map(Fixtures.path), options: options)
         if report.hasRejections {
-            throw SeedError(errorDescription: "ingesting \(fixtures.joined(separator: ", ")) rejected records: \(report.files)")
+            throw SeedError(
+                errorDescription: "ingesting \(fixtures.joined(separator: ", ")) rejected records: \(report.files)")
         }
         return store
     }
@@ -25,12 +27,15 @@ public enum SeededStore {
     /// An in-memory store with each `(id, content)` stored as an ingested revision.
     public static func withTasks(_ tasks: [(id: String, content: TaskContent)]) throws -> TaskStore {
         let store = try TaskStore()
-        try store.store(tasks.map { id, content in
-            guard let (dataset, source) = TaskID.split(id) else { preconditionFailure("task id '\(id)' has no dataset prefix") }
-            return IncomingRevision(
-                taskID: id, dataset: dataset, sourceID: source, contentHash: content.contentHash,
-                content: String(decoding: content.canonicalJSON(), as: UTF8.self), origin: .ingest, author: "test")
-        })
+        try store.store(
+            tasks.map { id, content in
+                guard let (dataset, source) = TaskID.split(id) else {
+                    preconditionFailure("task id '\(id)' has no dataset prefix")
+                }
+                return IncomingRevision(
+                    taskID: id, dataset: dataset, sourceID: source, contentHash: content.contentHash,
+                    content: String(decoding: content.canonicalJSON(), as: UTF8.self), origin: .ingest, author: "test")
+            })
         return store
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CurateWeb
 
 /// The token, host and CSRF rules, over HTTP against a running server.
@@ -21,7 +22,8 @@ struct AccessPolicyTests {
     @Test func writesWithoutTheTokenChangeNothing() async throws {
         try await ServerHarness.with { server in
             let reply = try await server.send(
-                "POST", "/api/tasks/mbpp/2/status", credential: .none, json: ["status": "approved", "editor": "mallory", "reason": "csrf"])
+                "POST", "/api/tasks/mbpp/2/status", credential: .none,
+                json: ["status": "approved", "editor": "mallory", "reason": "csrf"])
             #expect(reply.status == 401)
             #expect(try server.desk.task("mbpp/2").status.status == .unreviewed)
             #expect(try server.desk.auditLog().isEmpty)
@@ -63,13 +65,15 @@ struct AccessPolicyTests {
 
     /// A page on another site can make the browser send a request, but its Origin (or Sec-Fetch-Site) gives it away.
     @Test(arguments: [
-        ["Origin": "http://evil.example"], ["Origin": "http://127.0.0.1:1"], ["Origin": "null"], ["Sec-Fetch-Site": "cross-site"],
+        ["Origin": "http://evil.example"], ["Origin": "http://127.0.0.1:1"], ["Origin": "null"],
+        ["Sec-Fetch-Site": "cross-site"],
         ["Sec-Fetch-Site": "same-site"],
     ])
     func crossSiteWritesAreRefused(headers: [String: String]) async throws {
         try await ServerHarness.with { server in
             let reply = try await server.send(
-                "POST", "/api/tasks/mbpp/2/status", json: ["status": "approved", "editor": "mallory", "reason": "csrf"], headers: headers)
+                "POST", "/api/tasks/mbpp/2/status",
+                json: ["status": "approved", "editor": "mallory", "reason": "csrf"], headers: headers)
             #expect(reply.status == 403)
             #expect(["origin-mismatch", "cross-site-request"].contains(reply.errorCode))
             #expect(try server.desk.task("mbpp/2").status.status == .unreviewed)
@@ -91,7 +95,8 @@ struct AccessPolicyTests {
     @Test func writesMustBeJSON() async throws {
         try await ServerHarness.with { server in
             let reply = try await server.send(
-                "POST", "/api/tasks/mbpp/2/status", body: Data(#"{"status":"approved","editor":"m","reason":"r"}"#.utf8),
+                "POST", "/api/tasks/mbpp/2/status",
+                body: Data(#"{"status":"approved","editor":"m","reason":"r"}"#.utf8),
                 headers: ["Content-Type": "text/plain"])
             #expect(reply.status == 415)
             #expect(reply.errorCode == "json-required")
@@ -108,15 +113,22 @@ struct AccessPolicyTests {
     }
 
     @Test func aTokenIsRequiredToBindAnotherAddress() throws {
-        #expect(throws: ReviewServerError.tokenRequired(host: "0.0.0.0")) { try AccessPolicy(host: "0.0.0.0", token: nil) }
-        #expect(throws: ReviewServerError.weakToken(minimumLength: 16)) { try AccessPolicy(host: "0.0.0.0", token: "short") }
+        #expect(throws: ReviewServerError.tokenRequired(host: "0.0.0.0")) {
+            try AccessPolicy(host: "0.0.0.0", token: nil)
+        }
+        #expect(throws: ReviewServerError.weakToken(minimumLength: 16)) {
+            try AccessPolicy(host: "0.0.0.0", token: "short")
+        }
         #expect(try AccessPolicy(host: "0.0.0.0", token: "a-long-enough-secret").token == "a-long-enough-secret")
         let generated = try AccessPolicy(host: "127.0.0.1", token: nil).token
         #expect(generated.count == 64)
         #expect(generated != (try AccessPolicy(host: "127.0.0.1", token: nil).token))
     }
 
-    @Test(arguments: [("localhost:8080", "localhost"), ("[::1]:80", "::1"), ("127.0.0.1", "127.0.0.1"), ("evil.example:1", "evil.example")])
+    @Test(arguments: [
+        ("localhost:8080", "localhost"), ("[::1]:80", "::1"), ("127.0.0.1", "127.0.0.1"),
+        ("evil.example:1", "evil.example"),
+    ])
     func hostNamesOfAuthorities(authority: String, host: String) {
         #expect(AccessPolicy.hostName(ofAuthority: authority) == host)
     }

@@ -30,10 +30,12 @@ struct BrowserTests {
 /// Runs Browser/review_flow.py with /usr/bin/python3; a failed step fails the test with the script's message.
 enum BrowserFlow {
     static let script = Fixtures.packageRoot.appendingPathComponent("Tests/CurateWebTests/Browser/review_flow.py").path
-    static let install = "install them with `apt-get install chromium chromium-driver` and `pip install selenium` (for /usr/bin/python3)"
+    static let install =
+        "install them with `apt-get install chromium chromium-driver` and `pip install selenium` (for /usr/bin/python3)"
 
     static func run(_ scenario: String, _ url: String, _ arguments: String...) throws {
-        for tool in ["/usr/bin/chromium", "/usr/bin/chromedriver", "/usr/bin/python3"] where !FileManager.default.isExecutableFile(atPath: tool) {
+        for tool in ["/usr/bin/chromium", "/usr/bin/chromedriver", "/usr/bin/python3"]
+        where !FileManager.default.isExecutableFile(atPath: tool) {
             Issue.record("the browser test needs \(tool); \(install)")
             return
         }

@@ -1,16 +1,21 @@
 import CurateCore
 import Foundation
 import Testing
+
 @testable import CurateWeb
 
 /// The JSON API end to end: a real store, a real sandbox pool, HTTP requests.
 struct ReviewAPITests {
     /// `POST …/revisions` body that changes mbpp/2's description on top of `base`.
-    static func describeEdit(_ base: String, editor: String = "ada", text: String = "Find the shared elements of two tuples.") -> [String: Any] {
+    static func describeEdit(
+        _ base: String, editor: String = "ada", text: String = "Find the shared elements of two tuples."
+    ) -> [String: Any] {
         ["baseHash": base, "content": ["description": text], "editor": editor, "reason": "clearer wording"]
     }
 
-    static func currentHash(_ server: ServerHarness, _ id: String = "mbpp/2") throws -> String { try server.desk.task(id).currentHash }
+    static func currentHash(_ server: ServerHarness, _ id: String = "mbpp/2") throws -> String {
+        try server.desk.task(id).currentHash
+    }
 
     static func logLines(_ server: ServerHarness, _ dataset: String = "mbpp") -> [String] {
         let path = server.directory.appendingPathComponent("edits/\(dataset).jsonl").path
@@ -19,7 +24,8 @@ struct ReviewAPITests {
 
     @Test func saveRevalidatesAndRecordsAnEditorRevision() async throws {
         try await ServerHarness.with(sandbox: true) { server in
-            let reply = try await server.send("POST", "/api/tasks/mbpp/2/revisions", json: Self.describeEdit(try Self.currentHash(server)))
+            let reply = try await server.send(
+                "POST", "/api/tasks/mbpp/2/revisions", json: Self.describeEdit(try Self.currentHash(server)))
             #expect(reply.status == 201, "\(reply.errorMessage)")
             let revision = try #require(reply.json["revision"] as? [String: Any])
             #expect(revision["number"] as? Int == 2)
@@ -31,7 +37,10 @@ struct ReviewAPITests {
 
             let task = try await server.send("GET", "/api/tasks/mbpp/2").json
             #expect((task["revisions"] as? [Any])?.count == 2)
-            #expect(((task["verdict"] as? [String: Any])?["asserts"] as? [[String: Any]])?.allSatisfy { $0["passed"] as? Bool == true } == true)
+            #expect(
+                ((task["verdict"] as? [String: Any])?["asserts"] as? [[String: Any]])?.allSatisfy {
+                    $0["passed"] as? Bool == true
+                } == true)
             #expect((task["audit"] as? [[String: Any]])?.first?["reason"] as? String == "clearer wording")
             #expect(Self.logLines(server).count == 1)
         }
@@ -40,10 +49,12 @@ struct ReviewAPITests {
     @Test func aStaleBaseIsAConflictCarryingTheCurrentHashAndNothingIsOverwritten() async throws {
         try await ServerHarness.with(sandbox: true) { server in
             let base = try Self.currentHash(server)
-            let first = try await server.send("POST", "/api/tasks/mbpp/2/revisions", json: Self.describeEdit(base, editor: "ada"))
+            let first = try await server.send(
+                "POST", "/api/tasks/mbpp/2/revisions", json: Self.describeEdit(base, editor: "ada"))
             #expect(first.status == 201)
             let second = try await server.send(
-                "POST", "/api/tasks/mbpp/2/revisions", json: Self.describeEdit(base, editor: "grace", text: "Grace's wording."))
+                "POST", "/api/tasks/mbpp/2/revisions",
+                json: Self.describeEdit(base, editor: "grace", text: "Grace's wording."))
             #expect(second.status == 409)
             #expect(second.errorCode == "conflict")
             let details = try #require(second.json["error"] as? [String: Any])
@@ -55,7 +66,9 @@ struct ReviewAPITests {
             #expect(Self.logLines(server).count == 1)
 
             let onTop = try await server.send(
-                "POST", "/api/tasks/mbpp/2/revisions", json: Self.describeEdit(try #require(details["currentHash"] as? String), editor: "grace", text: "Grace's wording."))
+                "POST", "/api/tasks/mbpp/2/revisions",
+                json: Self.describeEdit(
+                    try #require(details["currentHash"] as? String), editor: "grace", text: "Grace's wording."))
             #expect(onTop.status == 201)
             #expect(try server.desk.task("mbpp/2").revisions.count == 3)
         }
@@ -64,7 +77,10 @@ struct ReviewAPITests {
     @Test func aFailingRevisionIsRefusedWithItsVerdictUnlessAllowed() async throws {
         try await ServerHarness.with(sandbox: true) { server in
             let base = try Self.currentHash(server)
-            var body: [String: Any] = ["baseHash": base, "content": ["tests": ["assert similar_elements((1,), (1,)) == (2,)"]], "editor": "ada", "reason": "try"]
+            var body: [String: Any] = [
+                "baseHash": base, "content": ["tests": ["assert similar_elements((1,), (1,)) == (2,)"]],
+                "editor": "ada", "reason": "try",
+            ]
             let refused = try await server.send("POST", "/api/tasks/mbpp/2/revisions", json: body)
             #expect(refused.status == 422)
             #expect(refused.errorCode == "failing-revision")
@@ -83,7 +99,8 @@ struct ReviewAPITests {
 
     @Test func previewRunsTheTestsAndRecordsNothing() async throws {
         try await ServerHarness.with(sandbox: true) { server in
-            let reply = try await server.send("POST", "/api/tasks/mbpp/3/preview", json: ["content": ["tests": ["assert is_not_prime(2) == True"]]])
+            let reply = try await server.send(
+                "POST", "/api/tasks/mbpp/3/preview", json: ["content": ["tests": ["assert is_not_prime(2) == True"]]])
             #expect(reply.status == 200)
             #expect(reply.json["passed"] as? Bool == false)
             #expect(try server.desk.task("mbpp/3").revisions.count == 1)
@@ -94,17 +111,31 @@ struct ReviewAPITests {
     /// Requests the server must refuse with a clear 4xx, writing nothing.
     @Test(arguments: [
         ("not json at all", "malformed-body", 400, "not valid JSON"),
-        (#"{"content": {"description": "x"}, "editor": "ada", "reason": "r"}"#, "malformed-body", 400, "missing field 'baseHash'"),
-        (#"{"baseHash": "BASE", "content": {"tests": "one string"}, "editor": "ada", "reason": "r"}"#, "malformed-body", 400, "'content.tests' must be an array"),
-        (#"{"baseHash": "BASE", "content": {"description": "x"}, "editor": " ", "reason": "r"}"#, "missing-editor", 400, "editor"),
-        (#"{"baseHash": "BASE", "content": {"description": "x"}, "editor": "ada", "reason": ""}"#, "missing-reason", 400, "reason"),
+        (
+            #"{"content": {"description": "x"}, "editor": "ada", "reason": "r"}"#, "malformed-body", 400,
+            "missing field 'baseHash'"
+        ),
+        (
+            #"{"baseHash": "BASE", "content": {"tests": "one string"}, "editor": "ada", "reason": "r"}"#,
+            "malformed-body", 400, "'content.tests' must be an array"
+        ),
+        (
+            #"{"baseHash": "BASE", "content": {"description": "x"}, "editor": " ", "reason": "r"}"#, "missing-editor",
+            400, "editor"
+        ),
+        (
+            #"{"baseHash": "BASE", "content": {"description": "x"}, "editor": "ada", "reason": ""}"#, "missing-reason",
+            400, "reason"
+        ),
         (#"{"baseHash": "BASE", "content": {}, "editor": "ada", "reason": "r"}"#, "no-changes", 422, "nothing changed"),
         ("", "malformed-body", 400, "no body"),
     ])
     func badSaveBodiesAreClearErrors(body: String, code: String, status: Int, message: String) async throws {
         try await ServerHarness.with(sandbox: true) { server in
             let text = body.replacingOccurrences(of: "BASE", with: try Self.currentHash(server))
-            let reply = try await server.send("POST", "/api/tasks/mbpp/2/revisions", body: Data(text.utf8), headers: ["Content-Type": "application/json"])
+            let reply = try await server.send(
+                "POST", "/api/tasks/mbpp/2/revisions", body: Data(text.utf8),
+                headers: ["Content-Type": "application/json"])
             #expect(reply.status == status)
             #expect(reply.errorCode == code)
             #expect(reply.errorMessage.contains(message), "\(reply.errorMessage)")
@@ -116,17 +147,29 @@ struct ReviewAPITests {
     @Test func oversizedBodiesAreRefusedBeforeAnythingIsWritten() async throws {
         try await ServerHarness.with(sandbox: true) { server in
             let huge = String(repeating: "x", count: APIError.maximumBodyBytes + 1)
-            let reply = try await server.send("POST", "/api/tasks/mbpp/2/revisions", json: Self.describeEdit(try Self.currentHash(server), text: huge))
+            let reply = try await server.send(
+                "POST", "/api/tasks/mbpp/2/revisions", json: Self.describeEdit(try Self.currentHash(server), text: huge)
+            )
             #expect(reply.status == 413)
             #expect(reply.errorCode == "body-too-large")
             #expect(try server.desk.task("mbpp/2").revisions.count == 1)
         }
     }
 
-    @Test(arguments: [("GET", "/api/tasks/mbpp/9999"), ("POST", "/api/tasks/mbpp/9999/status"), ("POST", "/api/tasks/nope/1/revisions")])
+    @Test(arguments: [
+        ("GET", "/api/tasks/mbpp/9999"), ("POST", "/api/tasks/mbpp/9999/status"),
+        ("POST", "/api/tasks/nope/1/revisions"),
+    ])
     func unknownTasksAre404(method: String, path: String) async throws {
         try await ServerHarness.with { server in
-            let reply = try await server.send(method, path, json: method == "GET" ? nil : ["status": "approved", "editor": "a", "reason": "r", "baseHash": "x", "content": ["description": "d"]])
+            let reply = try await server.send(
+                method, path,
+                json: method == "GET"
+                    ? nil
+                    : [
+                        "status": "approved", "editor": "a", "reason": "r", "baseHash": "x",
+                        "content": ["description": "d"],
+                    ])
             #expect(reply.status == 404)
             #expect(reply.errorCode == "unknown-task")
             #expect(reply.errorMessage.contains("no task '"))
@@ -135,11 +178,16 @@ struct ReviewAPITests {
 
     @Test func statusesCountInTheQueueAndTheAuditLog() async throws {
         try await ServerHarness.with { server in
-            let approve = try await server.send("POST", "/api/tasks/mbpp/3/status", json: ["status": "approved", "editor": "ada", "reason": "tests match"])
+            let approve = try await server.send(
+                "POST", "/api/tasks/mbpp/3/status",
+                json: ["status": "approved", "editor": "ada", "reason": "tests match"])
             #expect(approve.status == 201)
-            let exclude = try await server.send("POST", "/api/tasks/mbpp/4/status", json: ["status": "excluded", "editor": "grace", "reason": "duplicate"])
+            let exclude = try await server.send(
+                "POST", "/api/tasks/mbpp/4/status",
+                json: ["status": "excluded", "editor": "grace", "reason": "duplicate"])
             #expect(exclude.status == 201)
-            let bad = try await server.send("POST", "/api/tasks/mbpp/4/status", json: ["status": "fine", "editor": "grace", "reason": "x"])
+            let bad = try await server.send(
+                "POST", "/api/tasks/mbpp/4/status", json: ["status": "fine", "editor": "grace", "reason": "x"])
             #expect(bad.status == 400)
             #expect(bad.errorCode == "bad-status")
 
@@ -163,18 +211,25 @@ struct ReviewAPITests {
     @Test func flagsAreRaisedDismissedAndReinstatedOnTheirOwnTask() async throws {
         try await ServerHarness.with { server in
             let raised = try await server.send(
-                "POST", "/api/tasks/mbpp/5/flags", json: ["code": "editor/ambiguous-description", "message": "which tiling?", "editor": "ada"])
+                "POST", "/api/tasks/mbpp/5/flags",
+                json: ["code": "editor/ambiguous-description", "message": "which tiling?", "editor": "ada"])
             #expect(raised.status == 201)
-            let badCode = try await server.send("POST", "/api/tasks/mbpp/5/flags", json: ["code": "ambiguous", "message": "m", "editor": "ada"])
+            let badCode = try await server.send(
+                "POST", "/api/tasks/mbpp/5/flags", json: ["code": "ambiguous", "message": "m", "editor": "ada"])
             #expect(badCode.errorCode == "bad-flag-code")
-            let flag = try #require(try server.desk.task("mbpp/5").flags.first { $0.code == "editor/ambiguous-description" })
-            let elsewhere = try await server.send("POST", "/api/tasks/mbpp/1/flags/\(flag.id)/dismiss", json: ["editor": "ada", "reason": "r"])
+            let flag = try #require(
+                try server.desk.task("mbpp/5").flags.first { $0.code == "editor/ambiguous-description" })
+            let elsewhere = try await server.send(
+                "POST", "/api/tasks/mbpp/1/flags/\(flag.id)/dismiss", json: ["editor": "ada", "reason": "r"])
             #expect(elsewhere.status == 404)
             #expect(elsewhere.errorCode == "unknown-flag")
-            let dismissed = try await server.send("POST", "/api/tasks/mbpp/5/flags/\(flag.id)/dismiss", json: ["editor": "grace", "reason": "clear enough"])
+            let dismissed = try await server.send(
+                "POST", "/api/tasks/mbpp/5/flags/\(flag.id)/dismiss",
+                json: ["editor": "grace", "reason": "clear enough"])
             #expect(dismissed.status == 201)
             #expect(try server.desk.task("mbpp/5").flags.first { $0.id == flag.id }?.dismissed == true)
-            let reinstated = try await server.send("POST", "/api/tasks/mbpp/5/flags/\(flag.id)/reinstate", json: ["editor": "ada", "reason": "it is not"])
+            let reinstated = try await server.send(
+                "POST", "/api/tasks/mbpp/5/flags/\(flag.id)/reinstate", json: ["editor": "ada", "reason": "it is not"])
             #expect(reinstated.status == 201)
             #expect(try server.desk.task("mbpp/5").flags.first { $0.id == flag.id }?.dismissed == false)
             let queue = try await server.send("GET", "/api/queue?flag=editor/").json

@@ -1,7 +1,8 @@
 import CurateTestSupport
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The built `curate` binary run as a user runs it: `curate ingest` into a fresh folder, then `curate review serve`.
@@ -33,13 +34,16 @@ enum ReviewProcess {
     /// (with the token); the server is stopped afterwards.
     /// `prepare` lists further `curate` commands run after the ingest (e.g. an audit that raises flags).
     static func withServer(
-        ingesting file: String, prepare: [[String]] = [], extraArguments: [String] = [], _ body: (String) async throws -> Void
+        ingesting file: String, prepare: [[String]] = [], extraArguments: [String] = [],
+        _ body: (String) async throws -> Void
     ) async throws {
         let folder = try TemporaryDirectory("review")
         let directory = folder.url
         for command in [["ingest", file]] + prepare {
             let result = try capture(binary, command, in: directory)
-            guard result.status == 0 else { throw ServeFailure(message: "curate \(command.joined(separator: " ")) failed:\n\(result.output)") }
+            guard result.status == 0 else {
+                throw ServeFailure(message: "curate \(command.joined(separator: " ")) failed:\n\(result.output)")
+            }
         }
         let server = Process()
         server.executableURL = URL(fileURLWithPath: binary)
@@ -61,7 +65,9 @@ enum ReviewProcess {
     }
 
     /// The HTTP status of a GET, with the token as `Authorization: Bearer` when given.
-    static func status(_ url: String, token: String? = nil) async throws -> Int { try await get(url, token: token).status }
+    static func status(_ url: String, token: String? = nil) async throws -> Int {
+        try await get(url, token: token).status
+    }
 
     /// A GET's status and body.
     static func get(_ url: String, token: String? = nil) async throws -> (status: Int, body: Data) {
@@ -78,7 +84,9 @@ enum ReviewProcess {
             let chunk = handle.availableData
             if chunk.isEmpty { return nil }
             text += String(decoding: chunk, as: UTF8.self)
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Open in a browser: ") }), text.contains("Press Ctrl-C") {
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Open in a browser: ") }),
+                text.contains("Press Ctrl-C")
+            {
                 return String(line.dropFirst("Open in a browser: ".count))
             }
         }

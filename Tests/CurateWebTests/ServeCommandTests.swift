@@ -10,7 +10,9 @@ struct ServeCommandTests {
             #expect(components.host == "127.0.0.1")
             let token = try #require(components.queryItems?.first { $0.name == "token" }?.value)
             #expect(token.count == 64)
-            #expect(try await ReviewProcess.status("http://127.0.0.1:\(components.port!)/api/tasks/mbpp/1", token: token) == 200)
+            #expect(
+                try await ReviewProcess.status("http://127.0.0.1:\(components.port!)/api/tasks/mbpp/1", token: token)
+                    == 200)
         }
     }
 
@@ -21,7 +23,8 @@ struct ServeCommandTests {
     ])
     func refusesToStartUnsafely(arguments: [String], message: String) throws {
         let directory = try TemporaryDirectory("serve")
-        let result = try ReviewProcess.capture(ReviewProcess.binary, ["review", "serve"] + arguments, in: directory.url)
+        let result = try ReviewProcess.capture(
+            ReviewProcess.binary, ["review", "serve"] + arguments, in: directory.url)
         #expect(result.status != 0)
         #expect(result.output.contains(message), "\(result.output)")
         #expect(!result.output.contains("Open in a browser"))
@@ -29,7 +32,10 @@ struct ServeCommandTests {
 
     @Test func anotherAddressServesWithAnExplicitToken() async throws {
         let token = "an-explicit-token-of-32-characters"
-        try await ReviewProcess.withServer(ingesting: Fixtures.path("ingest/mbpp-small.jsonl"), extraArguments: ["--host", "0.0.0.0", "--token", token]) { url in
+        try await ReviewProcess.withServer(
+            ingesting: Fixtures.path("ingest/mbpp-small.jsonl"),
+            extraArguments: ["--host", "0.0.0.0", "--token", token]
+        ) { url in
             #expect(url.contains("token=\(token)"))
             let port = try #require(URLComponents(string: url)?.port)
             #expect(try await ReviewProcess.status("http://127.0.0.1:\(port)/api/info") == 401)

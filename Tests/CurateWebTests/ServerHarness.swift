@@ -2,9 +2,11 @@ import CurateCore
 import CurateStore
 import CurateTestSupport
 import Foundation
+
 @testable import CurateWeb
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// A review server on a free loopback port, over a real store seeded by ingesting a fixture, talked to over HTTP.
@@ -36,23 +38,29 @@ final class ServerHarness: Sendable {
         let report = Ingestor(store: store).ingest(paths: [Fixtures.path(fixture)], options: IngestOptions())
         precondition(!report.hasRejections, "fixture \(fixture) did not ingest cleanly")
         let edits = directory.appendingPathComponent("edits").path
-        guard sandbox else { return try await serve(ReviewDesk(store: store, editsDirectory: edits), directory: directory, body) }
+        guard sandbox else {
+            return try await serve(ReviewDesk(store: store, editsDirectory: edits), directory: directory, body)
+        }
         return try await ExecutionPool.withPool(.init(jobs: 1)) { pool in
             try await serve(ReviewDesk(store: store, pool: pool, editsDirectory: edits), directory: directory, body)
         }
     }
 
-    private static func serve<T: Sendable>(_ desk: ReviewDesk, directory: TemporaryDirectory, _ body: (ServerHarness) async throws -> T) async throws -> T {
+    private static func serve<T: Sendable>(
+        _ desk: ReviewDesk, directory: TemporaryDirectory, _ body: (ServerHarness) async throws -> T
+    ) async throws -> T {
         let server = try ReviewServer(host: "127.0.0.1", port: 0, logLevel: .critical)
         let (ready, continuation) = AsyncStream<String>.makeStream()
         let serving = Task { try await server.run(desk: desk) { url in continuation.yield(url) } }
         defer { serving.cancel() }
         var iterator = ready.makeAsyncIterator()
         guard let url = await iterator.next(), let components = URLComponents(string: url),
-              let token = components.queryItems?.first(where: { $0.name == "token" })?.value else {
+            let token = components.queryItems?.first(where: { $0.name == "token" })?.value
+        else {
             throw URLError(.cannotConnectToHost)
         }
-        let harness = ServerHarness(base: URL(string: url.components(separatedBy: "?")[0])!, token: token, desk: desk, directory: directory)
+        let harness = ServerHarness(
+            base: URL(string: url.components(separatedBy: "?")[0])!, token: token, desk: desk, directory: directory)
         return try await body(harness)
     }
 
@@ -65,7 +73,8 @@ final class ServerHarness: Sendable {
 
     /// What a request presents as `Authorization: Bearer …`.
     enum Credential {
-        case serverToken, none, other(String)
+        case serverToken, none
+        case other(String)
     }
 
     /// Sends a request with `credential`; `json` is encoded as the body (with its content type).
@@ -75,11 +84,12 @@ final class ServerHarness: Sendable {
     ) async throws -> Reply {
         var request = URLRequest(url: URL(string: path, relativeTo: base)!)
         request.httpMethod = method
-        let presented: String? = switch credential {
-        case .serverToken: token
-        case .none: nil
-        case .other(let value): value
-        }
+        let presented: String? =
+            switch credential {
+            case .serverToken: token
+            case .none: nil
+            case .other(let value): value
+            }
         if let presented { request.setValue("Bearer \(presented)", forHTTPHeaderField: "Authorization") }
         if let json {
             request.httpBody = try JSONSerialization.data(withJSONObject: json)
@@ -90,7 +100,9 @@ final class ServerHarness: Sendable {
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as! HTTPURLResponse
         var fields: [String: String] = [:]
-        for (name, value) in http.allHeaderFields { fields[String(describing: name).lowercased()] = String(describing: value) }
+        for (name, value) in http.allHeaderFields {
+            fields[String(describing: name).lowercased()] = String(describing: value)
+        }
         return Reply(status: http.statusCode, headers: fields, body: data)
     }
 }

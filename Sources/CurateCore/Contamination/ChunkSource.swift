@@ -28,7 +28,8 @@ enum PathSuffix {
         let count = suffix.utf8CodeUnitCount
         guard path.count >= count else { return false }
         let expected = suffix.utf8Start
-        for (i, byte) in path.suffix(count).enumerated() where (byte >= 65 && byte <= 90 ? byte | 0x20 : byte) != expected[i] {
+        for (i, byte) in path.suffix(count).enumerated()
+        where (byte >= 65 && byte <= 90 ? byte | 0x20 : byte) != expected[i] {
             return false
         }
         return true
@@ -70,7 +71,9 @@ final class ChunkSource {
         self.compression = compression
         switch compression {
         case .gzip:
-            do { gzip = try GzipReader(path: path) } catch { throw CorpusReadFailure(path: path, offset: 0, reason: error.localizedDescription) }
+            do { gzip = try GzipReader(path: path) } catch {
+                throw CorpusReadFailure(path: path, offset: 0, reason: error.localizedDescription)
+            }
             handle = nil
         case .none, .zstd:
             guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -81,7 +84,8 @@ final class ChunkSource {
                 let library: ZstdLibrary
                 switch ZstdLibrary.shared {
                 case .success(let loaded): library = loaded
-                case .failure(let unavailable): throw CorpusReadFailure(path: path, offset: 0, reason: unavailable.description)
+                case .failure(let unavailable):
+                    throw CorpusReadFailure(path: path, offset: 0, reason: unavailable.description)
                 }
                 zstdLibrary = library
                 zstd = library.createDStream()
@@ -108,7 +112,8 @@ final class ChunkSource {
             inputOffset += chunk?.count ?? 0
         case .gzip:
             do { chunk = try gzip!.nextChunk() } catch let error as GzipError {
-                throw CorpusReadFailure(path: path, offset: error.offset, reason: error.errorDescription ?? "gzip error")
+                throw CorpusReadFailure(
+                    path: path, offset: error.offset, reason: error.errorDescription ?? "gzip error")
             }
             inputOffset = gzip!.compressedOffset
         case .zstd:
@@ -126,7 +131,9 @@ final class ChunkSource {
                 do { data = try handle!.read(upToCount: zstdInput.count) ?? Data() } catch {
                     throw CorpusReadFailure(path: path, offset: inputOffset, reason: error.localizedDescription)
                 }
-                if data.isEmpty { endOfFile = true } else {
+                if data.isEmpty {
+                    endOfFile = true
+                } else {
                     zstdInput.withUnsafeMutableBytes { _ = data.copyBytes(to: $0) }
                     zstdInputCount = data.count
                     zstdInputOffset = 0
@@ -134,7 +141,9 @@ final class ChunkSource {
             }
             if zstdInputOffset == zstdInputCount && endOfFile && !zstdPending {
                 if zstdFrameOpen {
-                    throw CorpusReadFailure(path: path, offset: inputOffset, reason: "zstd stream is truncated (the file ends inside a frame)")
+                    throw CorpusReadFailure(
+                        path: path, offset: inputOffset,
+                        reason: "zstd stream is truncated (the file ends inside a frame)")
                 }
                 return nil
             }
@@ -143,7 +152,8 @@ final class ChunkSource {
             var consumed = 0
             zstdInput.withUnsafeMutableBytes { inBuf in
                 zstdOutput.withUnsafeMutableBytes { outBuf in
-                    var inb = ZstdLibrary.InBuffer(src: inBuf.baseAddress! + zstdInputOffset, size: zstdInputCount - zstdInputOffset, pos: 0)
+                    var inb = ZstdLibrary.InBuffer(
+                        src: inBuf.baseAddress! + zstdInputOffset, size: zstdInputCount - zstdInputOffset, pos: 0)
                     var outb = ZstdLibrary.OutBuffer(dst: outBuf.baseAddress!, size: outBuf.count, pos: 0)
                     result = library.decompressStream(zstd, &outb, &inb)
                     produced = outb.pos

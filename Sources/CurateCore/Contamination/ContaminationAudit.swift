@@ -22,19 +22,24 @@ public enum ContaminationError: LocalizedError, Equatable {
         case .noTasks(let dataset):
             return "no tasks of dataset '\(dataset)' in the store. Run `curate ingest` first or check --dataset."
         case .partialMissing(let rank, let worldSize, let directory):
-            return "no completed partial for rank \(rank) of \(worldSize) in '\(directory)'. Run that rank (or re-run it) before merging."
+            return
+                "no completed partial for rank \(rank) of \(worldSize) in '\(directory)'. Run that rank (or re-run it) before merging."
         case .partialIncomplete(let path):
-            return "partial '\(path)' has no matching completion marker (.done). Its run did not finish; re-run that rank."
+            return
+                "partial '\(path)' has no matching completion marker (.done). Its run did not finish; re-run that rank."
         case .partialMismatch(let path, let reason):
-            return "partial '\(path)' does not belong to this audit: \(reason). Re-run all ranks with the same options and store."
+            return
+                "partial '\(path)' does not belong to this audit: \(reason). Re-run all ranks with the same options and store."
         case .partialKeyScheme(let path, let found, let expected, let shard):
-            let written = found == 1 ? "key scheme 1 (no version recorded: written by an older curate)" : "key scheme \(found)"
+            let written =
+                found == 1 ? "key scheme 1 (no version recorded: written by an older curate)" : "key scheme \(found)"
             return "partial '\(path)' was written with gram \(written), but this curate uses key scheme \(expected); "
                 + "partials of different key schemes cannot be merged. Re-run that shard (\(shard)) with this curate."
         case .cannotWrite(let path, let reason):
             return "cannot write '\(path)': \(reason). Check the directory exists and is writable."
         case .nothingScanned(let files, let binaryFiles, let filesWithErrors, let unopenedDirectories):
-            return "the corpus gave no text to scan (\(files) files listed, \(binaryFiles) binary, \(filesWithErrors) with errors, "
+            return
+                "the corpus gave no text to scan (\(files) files listed, \(binaryFiles) binary, \(filesWithErrors) with errors, "
                 + "\(unopenedDirectories) directories not opened), so no flags were recorded and the earlier ones stay. "
                 + "Check the corpus paths and --include/--exclude."
         }
@@ -72,10 +77,16 @@ public struct ContaminationOptions: Codable, Sendable, Hashable {
 
     /// Throws on values outside their ranges.
     public func validate() throws {
-        guard (8...13).contains(n) else { throw ContaminationError.badOption("--ngram must be between 8 and 13 (got \(n))") }
-        guard maxDocumentFrequency >= 1 else { throw ContaminationError.badOption("--max-doc-frequency must be at least 1") }
+        guard (8...13).contains(n) else {
+            throw ContaminationError.badOption("--ngram must be between 8 and 13 (got \(n))")
+        }
+        guard maxDocumentFrequency >= 1 else {
+            throw ContaminationError.badOption("--max-doc-frequency must be at least 1")
+        }
         guard jobs >= 1 else { throw ContaminationError.badOption("--jobs must be at least 1") }
-        guard !metrics.isEmpty else { throw ContaminationError.badOption("--metric needs at least one of text, code, line") }
+        guard !metrics.isEmpty else {
+            throw ContaminationError.badOption("--metric needs at least one of text, code, line")
+        }
         guard evidencePerTask >= 0 else { throw ContaminationError.badOption("--evidence must not be negative") }
     }
 
@@ -203,7 +214,9 @@ public enum ContaminationAudit {
         let heads = try store.heads(dataset: dataset)
         guard !heads.isEmpty else { throw ContaminationError.noTasks(dataset: dataset ?? "(all)") }
         return try heads.sorted { TaskID.naturalLess($0.task.id, $1.task.id) }.map { head in
-            ReferenceTask(taskID: head.task.id, revisionID: head.revision.id!, content: try TaskContent.decode(head.revision.content))
+            ReferenceTask(
+                taskID: head.task.id, revisionID: head.revision.id!,
+                content: try TaskContent.decode(head.revision.content))
         }
     }
 
@@ -220,7 +233,8 @@ public enum ContaminationAudit {
         let started = ProcessCPU.seconds()
         let index = ReferenceIndex(tasks: tasks, n: options.n, kinds: KindMask(options.metrics))
         let indexed = ProcessCPU.seconds()
-        let (files, listingDiagnostics) = try CorpusListing.files(corpus, format: options.format, include: options.include, exclude: options.exclude)
+        let (files, listingDiagnostics) = try CorpusListing.files(
+            corpus, format: options.format, include: options.include, exclude: options.exclude)
         let mine = files.filter { $0.index % worldSize == rank }
         let listed = ProcessCPU.seconds()
         let tally = await scanFiles(mine, index: index, options: options, progress: progress)
@@ -228,7 +242,8 @@ public enum ContaminationAudit {
         var merged = tally
         if rank == 0 {
             merged.diagnostics = (listingDiagnostics + merged.diagnostics)
-            merged.stats.directoriesSkipped = listingDiagnostics.filter { $0.message.hasPrefix(CorpusListing.unopenedDirectory) }.count
+            merged.stats.directoriesSkipped =
+                listingDiagnostics.filter { $0.message.hasPrefix(CorpusListing.unopenedDirectory) }.count
         }
         return ContaminationScan(
             index: index, options: options, tally: merged, files: files, rank: rank, worldSize: worldSize,
@@ -236,7 +251,8 @@ public enum ContaminationAudit {
     }
 
     private static func scanFiles(
-        _ files: [CorpusFile], index: ReferenceIndex, options: ContaminationOptions, progress: (@Sendable (ScanProgress) -> Void)?
+        _ files: [CorpusFile], index: ReferenceIndex, options: ContaminationOptions,
+        progress: (@Sendable (ScanProgress) -> Void)?
     ) async -> ScanTally {
         let queue = FileQueue(files: files)
         let jobs = max(1, min(options.jobs, files.count))
@@ -264,7 +280,8 @@ public enum ContaminationAudit {
     /// Writes a rank's partial atomically (temporary file, rename) and then its `.done` marker.
     public static func writePartial(_ scan: ContaminationScan, dataset: String?, directory: String) throws -> String {
         let partial = ContaminationPartial(
-            keyScheme: ContaminationPartial.currentKeyScheme, fingerprint: scan.fingerprint, dataset: dataset, options: scan.options, rank: scan.rank, worldSize: scan.worldSize, listing: scan.listing,
+            keyScheme: ContaminationPartial.currentKeyScheme, fingerprint: scan.fingerprint, dataset: dataset,
+            options: scan.options, rank: scan.rank, worldSize: scan.worldSize, listing: scan.listing,
             fileCount: scan.files.count, tally: scan.tally)
         let name = "contamination-rank-\(scan.rank)-of-\(scan.worldSize).json"
         let path = (directory as NSString).appendingPathComponent(name)
@@ -285,23 +302,33 @@ public enum ContaminationAudit {
     /// Reads completed partials from `directory` (every rank of one world size) and merges them into the tally a
     /// single run would have produced.
     /// `loadTasks` gets the partials' dataset and returns the reference tasks (from the store) to check them against.
-    public static func mergePartials(directory: String, loadTasks: (String?) throws -> [ReferenceTask]) throws -> ContaminationScan {
+    public static func mergePartials(directory: String, loadTasks: (String?) throws -> [ReferenceTask]) throws
+        -> ContaminationScan
+    {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         let partialNames = names.filter { $0.hasPrefix("contamination-rank-") && $0.hasSuffix(".json") }.sorted()
-        guard let firstName = partialNames.first else { throw ContaminationError.partialMissing(rank: 0, worldSize: 1, directory: directory) }
+        guard let firstName = partialNames.first else {
+            throw ContaminationError.partialMissing(rank: 0, worldSize: 1, directory: directory)
+        }
         var partials: [ContaminationPartial] = []
         for name in partialNames {
             let path = (directory as NSString).appendingPathComponent(name)
             guard let data = FileManager.default.contents(atPath: path),
-                  let marker = FileManager.default.contents(atPath: path + ".done"),
-                  String(decoding: marker, as: UTF8.self) == SHA256.hex(data) else { throw ContaminationError.partialIncomplete(path: path) }
-            if let header = try? JSONDecoder().decode(PartialHeader.self, from: data), header.keyScheme != ContaminationPartial.currentKeyScheme {
-                let shard = header.rank.map { rank in "rank \(rank)" + (header.worldSize.map { " of \($0)" } ?? "") } ?? name
+                let marker = FileManager.default.contents(atPath: path + ".done"),
+                String(decoding: marker, as: UTF8.self) == SHA256.hex(data)
+            else { throw ContaminationError.partialIncomplete(path: path) }
+            if let header = try? JSONDecoder().decode(PartialHeader.self, from: data),
+                header.keyScheme != ContaminationPartial.currentKeyScheme
+            {
+                let shard =
+                    header.rank.map { rank in "rank \(rank)" + (header.worldSize.map { " of \($0)" } ?? "") } ?? name
                 throw ContaminationError.partialKeyScheme(
-                    path: path, found: header.keyScheme ?? 1, expected: ContaminationPartial.currentKeyScheme, shard: shard)
+                    path: path, found: header.keyScheme ?? 1, expected: ContaminationPartial.currentKeyScheme,
+                    shard: shard)
             }
             do { partials.append(try JSONDecoder().decode(ContaminationPartial.self, from: data)) } catch {
-                throw ContaminationError.partialMismatch(path: path, reason: "unreadable (\(error.localizedDescription))")
+                throw ContaminationError.partialMismatch(
+                    path: path, reason: "unreadable (\(error.localizedDescription))")
             }
         }
         let first = partials[0]
@@ -314,18 +341,24 @@ public enum ContaminationAudit {
         for (name, partial) in zip(partialNames, partials) {
             let path = (directory as NSString).appendingPathComponent(name)
             guard partial.fingerprint == fingerprint else {
-                throw ContaminationError.partialMismatch(path: path, reason: "different reference task revisions or options")
+                throw ContaminationError.partialMismatch(
+                    path: path, reason: "different reference task revisions or options")
             }
             guard partial.worldSize == worldSize, partial.listing == first.listing else {
-                throw ContaminationError.partialMismatch(path: path, reason: "different world size or corpus listing than '\(firstName)'")
+                throw ContaminationError.partialMismatch(
+                    path: path, reason: "different world size or corpus listing than '\(firstName)'")
             }
-            guard ranks.insert(partial.rank).inserted else { throw ContaminationError.partialMismatch(path: path, reason: "rank \(partial.rank) twice") }
+            guard ranks.insert(partial.rank).inserted else {
+                throw ContaminationError.partialMismatch(path: path, reason: "rank \(partial.rank) twice")
+            }
             tally.merge(partial.tally)
         }
         for rank in 0..<worldSize where !ranks.contains(rank) {
             throw ContaminationError.partialMissing(rank: rank, worldSize: worldSize, directory: directory)
         }
-        return ContaminationScan(index: index, options: options, tally: tally, files: [], rank: 0, worldSize: worldSize, mergedListing: first.listing, cpu: nil)
+        return ContaminationScan(
+            index: index, options: options, tally: tally, files: [], rank: 0, worldSize: worldSize,
+            mergedListing: first.listing, cpu: nil)
     }
 
     /// Records the verdicts as flags on the audited revisions (superseding this stage's earlier flags on them);
@@ -338,10 +371,17 @@ public enum ContaminationAudit {
                 let kinds: [GramKind] = code == "contaminated:lines" ? [.line] : [.text, .code]
                 let items = task.evidence.filter { kinds.contains($0.kind) }
                 let evidence = CanonicalJSON.string(items)
-                let message = code == "contaminated:lines"
+                let message =
+                    code == "contaminated:lines"
                     ? "\(task.lines.found) of \(task.lines.total) solution lines found in the corpus"
                     : "text n-grams \(task.text.found)/\(task.text.total), code n-grams \(task.code.found)/\(task.code.total) found in the corpus"
-                flags.append((task.revisionID, task.taskID, NewFlag(stage: "contamination", code: code, severity: .warning, message: message, evidence: evidence)))
+                flags.append(
+                    (
+                        task.revisionID, task.taskID,
+                        NewFlag(
+                            stage: "contamination", code: code, severity: .warning, message: message, evidence: evidence
+                        )
+                    ))
             }
         }
         try store.recordFlags(stage: "contamination", revisionIDs: result.tasks.map(\.revisionID), flags: flags)
@@ -408,18 +448,24 @@ public struct ContaminationScan: Sendable {
             if isIgnored { ignoredByKind["\(kind)", default: 0] += 1 }
             for ref in index.entryTasks[e] {
                 let t = Int(ref.task)
-                if isIgnored { ignored[t][kind.rawValue] += 1 } else {
+                if isIgnored {
+                    ignored[t][kind.rawValue] += 1
+                } else {
                     found[t][kind.rawValue] += 1
                     taskEvidence[t].append((e, ref.fields))
                 }
             }
         }
         var indexedByKind: [String: Int] = [:]
-        for kind in GramKind.allCases where indexedCounts[kind.rawValue] > 0 { indexedByKind["\(kind)"] = indexedCounts[kind.rawValue] }
+        for kind in GramKind.allCases where indexedCounts[kind.rawValue] > 0 {
+            indexedByKind["\(kind)"] = indexedCounts[kind.rawValue]
+        }
         var tasks: [TaskContamination] = []
         for (t, task) in index.tasks.enumerated() {
             func count(_ kind: GramKind) -> OverlapCount {
-                OverlapCount(total: index.taskTotals[t][kind.rawValue] - ignored[t][kind.rawValue], found: found[t][kind.rawValue], ignored: ignored[t][kind.rawValue])
+                OverlapCount(
+                    total: index.taskTotals[t][kind.rawValue] - ignored[t][kind.rawValue],
+                    found: found[t][kind.rawValue], ignored: ignored[t][kind.rawValue])
             }
             let text = count(.text), code = count(.code), lines = count(.line)
             var flags: [String] = []
@@ -427,9 +473,11 @@ public struct ContaminationScan: Sendable {
             let codeHit = code.found >= max(1, options.codeMinimumFound) && code.fraction >= options.codeThreshold
             if textHit || codeHit { flags.append("contaminated:ngram") }
             if lines.found > 0 && lines.fraction > options.lineThreshold { flags.append("contaminated:lines") }
-            tasks.append(TaskContamination(
-                taskID: task.taskID, revisionID: task.revisionID, text: text, code: code, lines: lines, flags: flags,
-                evidence: evidence(for: taskEvidence[t])))
+            tasks.append(
+                TaskContamination(
+                    taskID: task.taskID, revisionID: task.revisionID, text: text, code: code, lines: lines,
+                    flags: flags,
+                    evidence: evidence(for: taskEvidence[t])))
         }
         let withLines = tasks.filter { $0.lines.total > 0 }
         func share(_ predicate: (TaskContamination) -> Bool) -> Double {

@@ -47,10 +47,14 @@ public enum CorpusListing {
             walker.visit(shownAs: root)
             runs.append(walker.found)
             for (path, reason) in walker.skipped.sorted(by: { PathOrder.precedes($0.path, $1.path) }) {
-                diagnostics.append(Diagnostic(.error, file: path, "\(Self.unopenedDirectory) (\(reason)); its files skipped"))
+                diagnostics.append(
+                    Diagnostic(.error, file: path, "\(Self.unopenedDirectory) (\(reason)); its files skipped"))
             }
             for path in walker.loops {
-                diagnostics.append(Diagnostic(.warning, file: path, "symbolic link loop: this directory is already being listed above it; not entered again"))
+                diagnostics.append(
+                    Diagnostic(
+                        .warning, file: path,
+                        "symbolic link loop: this directory is already being listed above it; not entered again"))
             }
         }
         var files: [CorpusFile] = []
@@ -67,7 +71,10 @@ public enum CorpusListing {
             case nil: resolved = format
             case .jsonl: resolved = .jsonl
             case .text: resolved = .text
-            case .xml: resolved = resolvedCompression == .none ? Self.xmlFormat(head: head) : Self.xmlFormat(path: path, compression: resolvedCompression)
+            case .xml:
+                resolved =
+                    resolvedCompression == .none
+                    ? Self.xmlFormat(head: head) : Self.xmlFormat(path: path, compression: resolvedCompression)
             }
             files.append(CorpusFile(index: files.count, path: path, format: resolved, compression: resolvedCompression))
         }
@@ -130,7 +137,9 @@ public enum CorpusListing {
 
     /// The dump format the first decompressed kilobytes of an XML file show.
     private static func xmlFormat(path: String, compression: CorpusCompression) -> CorpusFormat {
-        guard let source = try? ChunkSource(path: path, compression: compression), let chunk = try? source.next() else { return .text }
+        guard let source = try? ChunkSource(path: path, compression: compression), let chunk = try? source.next() else {
+            return .text
+        }
         return xmlFormat(head: Array(chunk.prefix(sniffBytes)))
     }
 
@@ -158,7 +167,9 @@ struct PathFilter {
         func pattern(_ glob: String) -> Pattern {
             let bytes = Array(glob.utf8)
             let literal = bytes.dropFirst()
-            if bytes.first == UInt8(ascii: "*") && !literal.contains(where: { "*?[\\".utf8.contains($0) }) { return .suffix(Array(literal)) }
+            if bytes.first == UInt8(ascii: "*") && !literal.contains(where: { "*?[\\".utf8.contains($0) }) {
+                return .suffix(Array(literal))
+            }
             return .glob(Array(glob.utf8CString))
         }
         self.include = include.map(pattern)
@@ -174,7 +185,9 @@ struct PathFilter {
             case .suffix(let literal):
                 return literal.count <= count && memcmp(relative + (count - literal.count), literal, literal.count) == 0
             case .glob(let glob):
-                return glob.withUnsafeBufferPointer { fnmatch($0.baseAddress!, relative, 0) == 0 || fnmatch($0.baseAddress!, name, 0) == 0 }
+                return glob.withUnsafeBufferPointer {
+                    fnmatch($0.baseAddress!, relative, 0) == 0 || fnmatch($0.baseAddress!, name, 0) == 0
+                }
             }
         }
         if !include.isEmpty && !include.contains(where: matches) { return false }
@@ -241,7 +254,9 @@ struct DirectoryWalker {
         var names: [UInt8] = []
         var entries: [(start: Int, count: Int)] = []
         path.append(0)
-        let handle = path.withUnsafeBufferPointer { opendir(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self)) }
+        let handle = path.withUnsafeBufferPointer {
+            opendir(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self))
+        }
         path.removeLast()
         guard let handle else {
             let reason = String(cString: strerror(errno))
@@ -278,7 +293,10 @@ struct DirectoryWalker {
             }
             guard type == Int32(DT_REG) || type == Int32(DT_DIR) else { continue }
             if type == Int32(DT_DIR) && length == Self.bytecodeDirectory.count
-                && memcmp(name, Self.bytecodeDirectory, length) == 0 { continue }
+                && memcmp(name, Self.bytecodeDirectory, length) == 0
+            {
+                continue
+            }
             let start = names.count
             names.append(contentsOf: UnsafeRawBufferPointer(start: name, count: length))
             if type == Int32(DT_DIR) { names.append(Self.slash) }
@@ -313,7 +331,8 @@ struct DirectoryWalker {
         defer { path.removeLast() }
         return path.withUnsafeBufferPointer { bytes in
             let base = UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self)
-            return filter.keeps(relative: base + relativeStart, count: bytes.count - 1 - relativeStart, name: base + nameStart)
+            return filter.keeps(
+                relative: base + relativeStart, count: bytes.count - 1 - relativeStart, name: base + nameStart)
         }
     }
 }

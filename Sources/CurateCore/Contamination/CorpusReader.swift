@@ -53,10 +53,13 @@ struct CorpusReader {
             case .posts, .wiki: try readXML(file, &outcome, body)
             }
         } catch let failure as CorpusReadFailure {
-            outcome.diagnostics.append(Diagnostic(
-                .error, file: failure.path, location: "byte \(failure.offset)", "\(failure.reason); rest of file skipped"))
+            outcome.diagnostics.append(
+                Diagnostic(
+                    .error, file: failure.path, location: "byte \(failure.offset)",
+                    "\(failure.reason); rest of file skipped"))
         } catch {
-            outcome.diagnostics.append(Diagnostic(.error, file: file.path, "\(error.localizedDescription); file skipped"))
+            outcome.diagnostics.append(
+                Diagnostic(.error, file: file.path, "\(error.localizedDescription); file skipped"))
         }
         return outcome
     }
@@ -72,13 +75,18 @@ struct CorpusReader {
     /// take one read and no fstat; longer ones are sized by fstat and read to their end (a file that grows meanwhile is
     /// read on, up to `wholeLimit`). Files with a binary extension are not opened, binary content is skipped after its
     /// first read, and content with a compression magic, or longer than `wholeLimit`, is streamed instead.
-    private func readWhole(_ file: CorpusFile, _ outcome: inout FileReadOutcome, _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void) throws {
+    private func readWhole(
+        _ file: CorpusFile, _ outcome: inout FileReadOutcome,
+        _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void
+    ) throws {
         if BinaryExtensions.contains(file.path) {
             outcome.skippedBinary = true
             return
         }
         let fd = directory.open(file.path)
-        guard fd >= 0 else { throw CorpusReadFailure(path: file.path, offset: 0, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else {
+            throw CorpusReadFailure(path: file.path, offset: 0, reason: String(cString: strerror(errno)))
+        }
         defer { close(fd) }
         var base = buffer.reserve(Self.firstRead)
         /// Reads up to `limit` bytes at `start`; whether the file ended (a short read of a regular file is its end).
@@ -86,7 +94,9 @@ struct CorpusReader {
             while true {
                 let n = Glibc.read(fd, base + start, limit - start)
                 if n < 0 && errno == EINTR { continue }
-                guard n >= 0 else { throw CorpusReadFailure(path: file.path, offset: start, reason: String(cString: strerror(errno))) }
+                guard n >= 0 else {
+                    throw CorpusReadFailure(path: file.path, offset: start, reason: String(cString: strerror(errno)))
+                }
                 return (start + n, start + n < limit)
             }
         }
@@ -117,7 +127,8 @@ struct CorpusReader {
 
     /// Compressed or large plain text: one document, delivered in slices cut at line ends.
     private func readTextStream(
-        _ file: CorpusFile, compression: CorpusCompression, _ outcome: inout FileReadOutcome, _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void
+        _ file: CorpusFile, compression: CorpusCompression, _ outcome: inout FileReadOutcome,
+        _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void
     ) throws {
         let source = try ChunkSource(path: file.path, compression: compression)
         defer { outcome.fileBytes = source.inputOffset }
@@ -131,7 +142,9 @@ struct CorpusReader {
         }
         func flush(upTo end: Int) {
             pending.withUnsafeBufferPointer { buf in
-                body(UnsafeBufferPointer(rebasing: buf[0..<end]), CorpusDocument(ordinal: 0, offset: offset, label: nil, continues: offset > 0))
+                body(
+                    UnsafeBufferPointer(rebasing: buf[0..<end]),
+                    CorpusDocument(ordinal: 0, offset: offset, label: nil, continues: offset > 0))
             }
             offset += end
             outcome.bytes += end
@@ -155,7 +168,10 @@ struct CorpusReader {
         outcome.documents = 1
     }
 
-    private func readJSONL(_ file: CorpusFile, _ outcome: inout FileReadOutcome, _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void) throws {
+    private func readJSONL(
+        _ file: CorpusFile, _ outcome: inout FileReadOutcome,
+        _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void
+    ) throws {
         let source = try ChunkSource(path: file.path, compression: file.compression)
         defer { outcome.fileBytes = source.inputOffset }
         var pending: [UInt8] = []
@@ -171,16 +187,22 @@ struct CorpusReader {
             let result = JSONField.extract(field, from: line, into: &text)
             switch result {
             case .found:
-                text.withUnsafeBufferPointer { body($0, CorpusDocument(ordinal: lineNumber, offset: lineStartOffset, label: "line \(lineNumber)")) }
+                text.withUnsafeBufferPointer {
+                    body($0, CorpusDocument(ordinal: lineNumber, offset: lineStartOffset, label: "line \(lineNumber)"))
+                }
                 outcome.documents += 1
                 outcome.bytes += text.count
             case .missing, .invalid:
                 problems += 1
                 if problems <= Self.maxDiagnosticsPerFile {
-                    let what = result == .missing
-                        ? "no field \"\(textField)\" (pass --text-field)" : "invalid JSON or \"\(textField)\" is not a string"
-                    outcome.diagnostics.append(Diagnostic(
-                        .warning, file: file.path, location: "line \(lineNumber), byte \(lineStartOffset)", "\(what); record skipped"))
+                    let what =
+                        result == .missing
+                        ? "no field \"\(textField)\" (pass --text-field)"
+                        : "invalid JSON or \"\(textField)\" is not a string"
+                    outcome.diagnostics.append(
+                        Diagnostic(
+                            .warning, file: file.path, location: "line \(lineNumber), byte \(lineStartOffset)",
+                            "\(what); record skipped"))
                 }
             }
         }
@@ -260,10 +282,12 @@ final class DirectoryCursor {
 /// Extensions of formats that are binary by definition (bytecode, objects, images, archives): such files are counted
 /// as skipped binaries without being opened; every other plain or compressed text file gets the 8 KB NUL probe.
 enum BinaryExtensions {
-    private static let names: Set<UInt64> = Set([
-        "pyc", "pyo", "so", "o", "a", "dll", "dylib", "exe", "png", "jpg", "jpeg", "gif", "bmp", "ico", "webp", "tif",
-        "tiff", "whl", "zip", "bz2", "xz", "7z", "tar", "npy", "npz", "mo", "wav",
-    ].map { pack(Array($0.utf8)) })
+    private static let names: Set<UInt64> = Set(
+        [
+            "pyc", "pyo", "so", "o", "a", "dll", "dylib", "exe", "png", "jpg", "jpeg", "gif", "bmp", "ico", "webp",
+            "tif",
+            "tiff", "whl", "zip", "bz2", "xz", "7z", "tar", "npy", "npz", "mo", "wav",
+        ].map { pack(Array($0.utf8)) })
 
     /// Whether the file name's extension (after its last dot, ASCII case ignored) is one of `names`.
     static func contains(_ path: String) -> Bool {

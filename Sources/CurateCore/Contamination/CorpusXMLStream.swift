@@ -1,11 +1,15 @@
 import Foundation
+
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 extension CorpusReader {
     /// Streams Posts.xml rows or Wikipedia pages through `XMLParser`, one document at a time.
-    func readXML(_ file: CorpusFile, _ outcome: inout FileReadOutcome, _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void) throws {
+    func readXML(
+        _ file: CorpusFile, _ outcome: inout FileReadOutcome,
+        _ body: (UnsafeBufferPointer<UInt8>, CorpusDocument) -> Void
+    ) throws {
         let source = try ChunkSource(path: file.path, compression: file.compression)
         defer { outcome.fileBytes = source.inputOffset }
         let stream = ChunkInputStream(source: source)
@@ -16,7 +20,9 @@ extension CorpusReader {
         var bytes = 0
         withoutActuallyEscaping(body) { body in
             collector.onDocument = { text, label, line in
-                text.withUnsafeBufferPointer { body($0, CorpusDocument(ordinal: documents, offset: nil, label: "\(label) (line \(line))")) }
+                text.withUnsafeBufferPointer {
+                    body($0, CorpusDocument(ordinal: documents, offset: nil, label: "\(label) (line \(line))"))
+                }
                 documents += 1
                 bytes += text.count
             }
@@ -27,9 +33,11 @@ extension CorpusReader {
         outcome.bytes = bytes
         if let failure = stream.failure { throw failure }
         if let error = collector.error ?? (documents == 0 ? parser.parserError : nil) {
-            outcome.diagnostics.append(Diagnostic(
-                .error, file: file.path, location: "line \(collector.errorLine ?? parser.lineNumber), near byte \(source.outputOffset)",
-                "XML parse error: \(error.localizedDescription); rest of file skipped"))
+            outcome.diagnostics.append(
+                Diagnostic(
+                    .error, file: file.path,
+                    location: "line \(collector.errorLine ?? parser.lineNumber), near byte \(source.outputOffset)",
+                    "XML parse error: \(error.localizedDescription); rest of file skipped"))
         }
     }
 }
@@ -94,7 +102,10 @@ private final class XMLDocumentCollector: NSObject, XMLParserDelegate {
 
     init(wiki: Bool) { self.wiki = wiki }
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?, attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?,
+        attributes: [String: String] = [:]
+    ) {
         if wiki {
             switch elementName {
             case "page": title = ""; pageText = ""
@@ -111,7 +122,9 @@ private final class XMLDocumentCollector: NSObject, XMLParserDelegate {
         onDocument?(bytes, "Id=\(attributes["Id"] ?? "?")", parser.lineNumber)
     }
 
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+    func parser(
+        _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?
+    ) {
         guard wiki else { return }
         switch elementName {
         case "title": inTitle = false

@@ -137,7 +137,9 @@ final class KeywordSet: @unchecked Sendable {
     }
 
     private static func slot(_ lo: UInt64, _ hi: UInt64, _ count: Int, _ multiplier: UInt64) -> Int {
-        Int(truncatingIfNeeded: ((lo ^ (hi &* 31) ^ UInt64(truncatingIfNeeded: count)) &* multiplier) >> UInt64(64 - slotBits))
+        Int(
+            truncatingIfNeeded: ((lo ^ (hi &* 31) ^ UInt64(truncatingIfNeeded: count)) &* multiplier)
+                >> UInt64(64 - slotBits))
     }
 
     /// The hash constants and keyword table of n-grams of size `n`, as the C kernels take them.
@@ -146,8 +148,10 @@ final class KeywordSet: @unchecked Sendable {
         for _ in 0..<n { power = power &* GramHash.base }
         return curate_gram_params(
             seed: GramHash.seed, word_multiplier: GramHash.wordMultiplier, key_multiplier: GramHash.keyMultiplier,
-            text_seed: GramKind.text.seed, code_seed: GramKind.code.seed, line_seed: GramKind.line.seed, placeholder: GramHash.placeholder, base: GramHash.base, window_factor: power,
-            keyword_slots: UnsafePointer(slots), keyword_multiplier: multiplier, keyword_shift: UInt64(64 - Self.slotBits), n: n)
+            text_seed: GramKind.text.seed, code_seed: GramKind.code.seed, line_seed: GramKind.line.seed,
+            placeholder: GramHash.placeholder, base: GramHash.base, window_factor: power,
+            keyword_slots: UnsafePointer(slots), keyword_multiplier: multiplier,
+            keyword_shift: UInt64(64 - Self.slotBits), n: n)
     }
 
     /// The value of the code token `bytes[0..<count]` (a number's or keyword's own token value, else the
@@ -223,19 +227,23 @@ final class GramScanner {
         parameters.initialize(to: keywords.parameters(n: n))
         let capacity = curate_span_capacity(n, Self.spanBlocks)
         code = .allocate(capacity: 1)
-        code.initialize(to: curate_code_state(
-            starts: .allocate(capacity: capacity), ends: .allocate(capacity: capacity), prefix: .allocate(capacity: capacity),
-            concrete: .allocate(capacity: capacity), values: .allocate(capacity: capacity), marks: .allocate(capacity: capacity),
-            previous_tokens: 0, pending: 0, open: 0, previous_ident: 0))
+        code.initialize(
+            to: curate_code_state(
+                starts: .allocate(capacity: capacity), ends: .allocate(capacity: capacity),
+                prefix: .allocate(capacity: capacity),
+                concrete: .allocate(capacity: capacity), values: .allocate(capacity: capacity),
+                marks: .allocate(capacity: capacity),
+                previous_tokens: 0, pending: 0, open: 0, previous_ident: 0))
         words = .allocate(capacity: 1)
-        words.initialize(to: curate_word_state(
-            word_starts: .allocate(capacity: capacity), word_ends: .allocate(capacity: capacity),
-            janitor_ends: .allocate(capacity: capacity), newlines_before: .allocate(capacity: capacity),
-            values: .allocate(capacity: capacity), text_starts: .allocate(capacity: capacity),
-            text_ends: .allocate(capacity: capacity), text_prefix: .allocate(capacity: capacity), text_previous: 0,
-            text_pending: 0, line_keys: .allocate(capacity: capacity), line_starts: .allocate(capacity: capacity),
-            line_ends: .allocate(capacity: capacity), open: 0, words: 0, previous_word: 0, janitor_offset: 0,
-            newline_count: 0, line_open: 0, line_hash: 0, line_start: 0, line_end: 0))
+        words.initialize(
+            to: curate_word_state(
+                word_starts: .allocate(capacity: capacity), word_ends: .allocate(capacity: capacity),
+                janitor_ends: .allocate(capacity: capacity), newlines_before: .allocate(capacity: capacity),
+                values: .allocate(capacity: capacity), text_starts: .allocate(capacity: capacity),
+                text_ends: .allocate(capacity: capacity), text_prefix: .allocate(capacity: capacity), text_previous: 0,
+                text_pending: 0, line_keys: .allocate(capacity: capacity), line_starts: .allocate(capacity: capacity),
+                line_ends: .allocate(capacity: capacity), open: 0, words: 0, previous_word: 0, janitor_offset: 0,
+                newline_count: 0, line_open: 0, line_hash: 0, line_start: 0, line_end: 0))
         hits = .allocate(capacity: capacity)
         keys = .allocate(capacity: capacity)
     }
@@ -258,7 +266,10 @@ final class GramScanner {
         c.marks.deallocate()
         code.deallocate()
         let w = words.pointee
-        for array in [w.word_starts, w.word_ends, w.janitor_ends, w.newlines_before, w.text_starts, w.text_ends, w.line_starts, w.line_ends] as [UnsafeMutablePointer<Int>] {
+        for array in [
+            w.word_starts, w.word_ends, w.janitor_ends, w.newlines_before, w.text_starts, w.text_ends, w.line_starts,
+            w.line_ends,
+        ] as [UnsafeMutablePointer<Int>] {
             array.deallocate()
         }
         for array in [w.values, w.text_prefix, w.line_keys] as [UnsafeMutablePointer<UInt64>] { array.deallocate() }
@@ -285,17 +296,22 @@ final class GramScanner {
         while chunkStart < count {
             let length = min(count - chunkStart, Self.chunkBlocks * 64)
             let carried = prepareCompact(length: length)
-            curate_classify(base + chunkStart, length, wordMask, identMask, newlineMask, keptMask, compact + carried, level)
+            curate_classify(
+                base + chunkStart, length, wordMask, identMask, newlineMask, keptMask, compact + carried, level)
             let blocks = (length + 63) >> 6
             var block = 0
             while block < blocks {
                 let span = min(Self.spanBlocks, blocks - block)
                 let final = chunkStart + length == count && block + span == blocks
                 if kinds.contains(.code) {
-                    codeSpan(buffer, start: chunkStart + 64 * block, block: block, blocks: span, final: final, minimumConcrete: minimumConcrete, filter: filter, filterShift: filterShift, sink: &sink)
+                    codeSpan(
+                        buffer, start: chunkStart + 64 * block, block: block, blocks: span, final: final,
+                        minimumConcrete: minimumConcrete, filter: filter, filterShift: filterShift, sink: &sink)
                 }
                 if !wordKinds.isEmpty {
-                    wordSpan(buffer, start: chunkStart + 64 * block, block: block, blocks: span, final: final, kinds: wordKinds, filter: filter, filterShift: filterShift, sink: &sink)
+                    wordSpan(
+                        buffer, start: chunkStart + 64 * block, block: block, blocks: span, final: final,
+                        kinds: wordKinds, filter: filter, filterShift: filterShift, sink: &sink)
                 }
                 block += span
             }
@@ -327,12 +343,15 @@ final class GramScanner {
         filter: UnsafePointer<UInt64>?, filterShift: UInt64, sink: inout S
     ) {
         let found = curate_code_span(
-            parameters, code, buffer.baseAddress!, buffer.count, start, identMask + block, blocks, final ? 1 : 0, filter,
+            parameters, code, buffer.baseAddress!, buffer.count, start, identMask + block, blocks, final ? 1 : 0,
+            filter,
             filterShift, Int32(minimumConcrete), hits, keys, level)
         let state = code.pointee
         for hit in 0..<found {
             let first = Int(hits[hit]) - n + 1
-            sink.gram(kind: .code, key: keys[hit], window: GramWindow(starts: state.starts + first, ends: state.ends + first, count: n), buffer: buffer)
+            sink.gram(
+                kind: .code, key: keys[hit],
+                window: GramWindow(starts: state.starts + first, ends: state.ends + first, count: n), buffer: buffer)
         }
     }
 
@@ -349,12 +368,17 @@ final class GramScanner {
         let state = words.pointee
         for hit in 0..<textFound {
             let first = Int(hits[hit]) - n + 1
-            sink.gram(kind: .text, key: keys[hit], window: GramWindow(starts: state.text_starts + first, ends: state.text_ends + first, count: n), buffer: buffer)
+            sink.gram(
+                kind: .text, key: keys[hit],
+                window: GramWindow(starts: state.text_starts + first, ends: state.text_ends + first, count: n),
+                buffer: buffer)
         }
         for line in 0..<linesFound {
             lineRange[0] = state.line_starts[line]
             lineRange[1] = state.line_ends[line]
-            sink.gram(kind: .line, key: state.line_keys[line], window: GramWindow(starts: lineRange, ends: lineRange + 1, count: 1), buffer: buffer)
+            sink.gram(
+                kind: .line, key: state.line_keys[line],
+                window: GramWindow(starts: lineRange, ends: lineRange + 1, count: 1), buffer: buffer)
         }
     }
 

@@ -4,7 +4,8 @@ import Foundation
 /// line for line, block tags turned into line breaks, all other tags stripped.
 enum HTMLText {
     private static let blockTags: Set<String> = [
-        "p", "br", "div", "li", "ul", "ol", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "hr",
+        "p", "br", "div", "li", "ul", "ol", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+        "hr",
     ]
 
     /// Plain text of `html`, as UTF-8 bytes appended to `out` (cleared first).
@@ -24,7 +25,9 @@ enum HTMLText {
                     i = j + 1
                 } else if b == UInt8(ascii: "&") {
                     var j = i + 1
-                    while j < count && j - i <= 10 && buf[j] != UInt8(ascii: ";") && buf[j] != UInt8(ascii: "&") { j += 1 }
+                    while j < count && j - i <= 10 && buf[j] != UInt8(ascii: ";") && buf[j] != UInt8(ascii: "&") {
+                        j += 1
+                    }
                     if j < count && buf[j] == UInt8(ascii: ";"), let decoded = entity(buf, from: i + 1, to: j) {
                         out.append(contentsOf: decoded)
                         i = j + 1
@@ -65,7 +68,11 @@ enum HTMLText {
         if body.hasPrefix("#") {
             let digits = body.dropFirst()
             let value: UInt32?
-            if digits.hasPrefix("x") || digits.hasPrefix("X") { value = UInt32(digits.dropFirst(), radix: 16) } else { value = UInt32(digits) }
+            if digits.hasPrefix("x") || digits.hasPrefix("X") {
+                value = UInt32(digits.dropFirst(), radix: 16)
+            } else {
+                value = UInt32(digits)
+            }
             guard let value, let scalar = Unicode.Scalar(value) else { return nil }
             return Array(String(Character(scalar)).utf8)
         }

@@ -68,7 +68,8 @@ enum JSONField {
                 if j + 8 <= n {
                     let word = UnsafeRawPointer(src + j).loadUnaligned(as: UInt64.self)
                     let quote = word ^ 0x2222_2222_2222_2222, backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
-                    let found = ((quote &- 0x0101_0101_0101_0101) & ~quote | (backslash &- 0x0101_0101_0101_0101) & ~backslash)
+                    let found =
+                        ((quote &- 0x0101_0101_0101_0101) & ~quote | (backslash &- 0x0101_0101_0101_0101) & ~backslash)
                         & 0x8080_8080_8080_8080
                     UnsafeMutableRawPointer(dst + o).storeBytes(of: word, as: UInt64.self)
                     let plain = found == 0 ? 8 : found.trailingZeroBitCount >> 3
@@ -102,8 +103,10 @@ enum JSONField {
                         break
                     }
                     j += 4
-                    if scalar >= 0xD800 && scalar < 0xDC00, j + 6 <= n, src[j] == UInt8(ascii: "\\"), src[j + 1] == UInt8(ascii: "u"),
-                       let low = hex4(line, j + 2), low >= 0xDC00 && low < 0xE000 {
+                    if scalar >= 0xD800 && scalar < 0xDC00, j + 6 <= n, src[j] == UInt8(ascii: "\\"),
+                        src[j + 1] == UInt8(ascii: "u"),
+                        let low = hex4(line, j + 2), low >= 0xDC00 && low < 0xE000
+                    {
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                         j += 6
                     }

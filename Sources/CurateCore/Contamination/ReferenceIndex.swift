@@ -49,7 +49,8 @@ public enum TrivialLine {
         if normalized.isEmpty { return true }
         let ascii = normalized.utf8.allSatisfy { $0 < 0x80 }
         // ASCII fast paths: the ASCII alphanumerics are letters and digits, the ASCII whitespaces space and tab.
-        let hasAlphanumeric = ascii
+        let hasAlphanumeric =
+            ascii
             ? normalized.utf8.contains(where: isASCIIAlphanumeric)
             : normalized.unicodeScalars.contains { CharacterSet.alphanumerics.contains($0) }
         if !hasAlphanumeric { return true }
@@ -124,9 +125,15 @@ final class ReferenceIndex: @unchecked Sendable {
                     for gram in ordered {
                         let window = GramWindow(starts: gram.starts, ends: gram.ends, count: gram.count)
                         scanner.normalized(kind: gram.kind, window: window, buffer: buffer, into: &scratch)
-                        if gram.kind == .line && TrivialLine.isTrivial(String(decoding: scratch, as: UTF8.self)) { continue }
-                        if gram.kind == .code && Self.concreteTokens(scratch) < Self.minimumConcreteCodeTokens { continue }
-                        if gram.kind != .line && scratch.allSatisfy({ $0 == 0x20 || ($0 >= 48 && $0 <= 57) }) { continue }
+                        if gram.kind == .line && TrivialLine.isTrivial(String(decoding: scratch, as: UTF8.self)) {
+                            continue
+                        }
+                        if gram.kind == .code && Self.concreteTokens(scratch) < Self.minimumConcreteCodeTokens {
+                            continue
+                        }
+                        if gram.kind != .line && scratch.allSatisfy({ $0 == 0x20 || ($0 >= 48 && $0 <= 57) }) {
+                            continue
+                        }
                         let entry = store.entryFor(kind: gram.kind, key: gram.key, normalized: scratch)
                         seen[entry, default: []].insert(field)
                     }
@@ -251,7 +258,11 @@ private struct EntryStore {
         var e = firstEntry[key] ?? -1
         while e >= 0 {
             let entry = Int(e)
-            if self.kind[entry] == kind && arena[start[entry]..<(start[entry] + length[entry])].elementsEqual(normalized) { return e }
+            if self.kind[entry] == kind
+                && arena[start[entry]..<(start[entry] + length[entry])].elementsEqual(normalized)
+            {
+                return e
+            }
             last = e
             e = next[entry]
         }

@@ -150,7 +150,10 @@ final class ScanWorker: GramSink {
         guard let file else { return }
         let position = window.firstByte
         if let existing = evidence[Int32(entry)],
-           (existing.fileIndex, existing.ordinal, existing.position) <= (file.index, document.ordinal, position) { return }
+            (existing.fileIndex, existing.ordinal, existing.position) <= (file.index, document.ordinal, position)
+        {
+            return
+        }
         let end = min(window.lastByte, position + Self.evidenceTextLimit)
         let text = String(decoding: UnsafeBufferPointer(rebasing: buffer[position..<end]), as: UTF8.self)
         evidence[Int32(entry)] = Evidence(

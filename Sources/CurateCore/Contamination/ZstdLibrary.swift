@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// libzstd's streaming decompression, loaded at run time with `dlopen` so that building curate needs no zstd
@@ -32,11 +33,11 @@ struct ZstdLibrary: @unchecked Sendable {
     let getErrorName: @convention(c) (Int) -> UnsafePointer<CChar>?
 
     #if canImport(Darwin)
-    static let defaultName = "libzstd.1.dylib"
-    static let installHint = "install it with `brew install zstd`"
+        static let defaultName = "libzstd.1.dylib"
+        static let installHint = "install it with `brew install zstd`"
     #else
-    static let defaultName = "libzstd.so.1"
-    static let installHint = "install it with `apt-get install libzstd1` (Debian/Ubuntu)"
+        static let defaultName = "libzstd.so.1"
+        static let installHint = "install it with `apt-get install libzstd1` (Debian/Ubuntu)"
     #endif
 
     /// The library's file name; `CURATE_LIBZSTD` overrides it (a path or another name).
@@ -47,7 +48,8 @@ struct ZstdLibrary: @unchecked Sendable {
 
     static func load(_ name: String) -> Result<ZstdLibrary, ZstdUnavailable> {
         guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else {
-            return .failure(ZstdUnavailable(library: name, reason: dlerror().map { String(cString: $0) } ?? "not found"))
+            return .failure(
+                ZstdUnavailable(library: name, reason: dlerror().map { String(cString: $0) } ?? "not found"))
         }
         func symbol<T>(_ symbolName: String, as type: T.Type) throws -> T {
             guard let pointer = dlsym(handle, symbolName) else {
@@ -56,16 +58,19 @@ struct ZstdLibrary: @unchecked Sendable {
             return unsafeBitCast(pointer, to: type)
         }
         do {
-            return .success(ZstdLibrary(
-                createDStream: try symbol("ZSTD_createDStream", as: (@convention(c) () -> OpaquePointer?).self),
-                freeDStream: try symbol("ZSTD_freeDStream", as: (@convention(c) (OpaquePointer?) -> Int).self),
-                initDStream: try symbol("ZSTD_initDStream", as: (@convention(c) (OpaquePointer?) -> Int).self),
-                dStreamInSize: try symbol("ZSTD_DStreamInSize", as: (@convention(c) () -> Int).self),
-                decompressStream: try symbol(
-                    "ZSTD_decompressStream",
-                    as: (@convention(c) (OpaquePointer?, UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Int).self),
-                isError: try symbol("ZSTD_isError", as: (@convention(c) (Int) -> UInt32).self),
-                getErrorName: try symbol("ZSTD_getErrorName", as: (@convention(c) (Int) -> UnsafePointer<CChar>?).self)))
+            return .success(
+                ZstdLibrary(
+                    createDStream: try symbol("ZSTD_createDStream", as: (@convention(c) () -> OpaquePointer?).self),
+                    freeDStream: try symbol("ZSTD_freeDStream", as: (@convention(c) (OpaquePointer?) -> Int).self),
+                    initDStream: try symbol("ZSTD_initDStream", as: (@convention(c) (OpaquePointer?) -> Int).self),
+                    dStreamInSize: try symbol("ZSTD_DStreamInSize", as: (@convention(c) () -> Int).self),
+                    decompressStream: try symbol(
+                        "ZSTD_decompressStream",
+                        as: (@convention(c) (OpaquePointer?, UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Int)
+                            .self),
+                    isError: try symbol("ZSTD_isError", as: (@convention(c) (Int) -> UInt32).self),
+                    getErrorName: try symbol(
+                        "ZSTD_getErrorName", as: (@convention(c) (Int) -> UnsafePointer<CChar>?).self)))
         } catch let error as ZstdUnavailable {
             dlclose(handle)
             return .failure(error)

@@ -13,7 +13,8 @@ struct ValidateStage: PipelineStage {
 
     func run(_ context: StageContext) async throws -> StageReport {
         let stageOptions = try ValidateStageOptions.decode(context.parameters.values)
-        let options = ValidationOptions(dataset: context.dataset, limits: stageOptions.limits, includeChallengeTests: stageOptions.challenge)
+        let options = ValidationOptions(
+            dataset: context.dataset, limits: stageOptions.limits, includeChallengeTests: stageOptions.challenge)
         let report = try await ExecutionPool.withPool(stageOptions.pool) { pool in
             try await Validator(store: context.store, pool: pool).validate(options: options, progress: context.progress)
         }
@@ -21,7 +22,9 @@ struct ValidateStage: PipelineStage {
         for (category, count) in report.counts {
             if let code = category.flagCode { flagged[code] = count }
         }
-        let notes = [String(format: "%d run, %d reused, Python %@", report.executed, report.reused, report.pythonVersion)] + report.isolationWarnings
+        let notes =
+            [String(format: "%d run, %d reused, Python %@", report.executed, report.reused, report.pythonVersion)]
+            + report.isolationWarnings
         return StageReport(tasksIn: report.tasks, kept: report.counts[.passed] ?? 0, flagged: flagged, notes: notes)
     }
 }

@@ -2,7 +2,10 @@ import Foundation
 
 extension ValidationFailure {
     /// The first failing statement and its outcome (or the setup/solution error, or the run's detail).
-    public static func describe(taskID: String, revisionID: Int64, request: ExecutionRequest, verdict: ExecutionVerdict, category: VerdictCategory) -> ValidationFailure {
+    public static func describe(
+        taskID: String, revisionID: Int64, request: ExecutionRequest, verdict: ExecutionVerdict,
+        category: VerdictCategory
+    ) -> ValidationFailure {
         var statement = "<run>", outcome = verdict.detail
         if let error = verdict.programError {
             statement = "<\(error.phase)>"
@@ -11,7 +14,9 @@ extension ValidationFailure {
             statement = request.tests[first.index]
             outcome = first.outcome == .notReached && !verdict.detail.isEmpty ? verdict.detail : first.outcome.summary
         }
-        return ValidationFailure(taskID: taskID, revisionID: revisionID, category: category, statement: statement, outcome: outcome, detail: verdict.detail)
+        return ValidationFailure(
+            taskID: taskID, revisionID: revisionID, category: category, statement: statement, outcome: outcome,
+            detail: verdict.detail)
     }
 
     /// Counts the verdicts by category and describes each that did not pass (nil where it passed, in verdict order);
@@ -26,7 +31,9 @@ extension ValidationFailure {
             counts[category, default: 0] += 1
             if category != .passed {
                 let (taskID, revisionID) = task(index)
-                failures[index] = describe(taskID: taskID, revisionID: revisionID, request: requests[index], verdict: verdict, category: category)
+                failures[index] = describe(
+                    taskID: taskID, revisionID: revisionID, request: requests[index], verdict: verdict,
+                    category: category)
             }
         }
         return (counts, failures)

@@ -42,7 +42,8 @@ public struct ValidationOptions: Sendable, Hashable {
     public var timePolicy: TimeLimitPolicy
 
     public init(
-        dataset: String? = nil, ids: [String] = [], limits: ExecutionLimits = .default, includeChallengeTests: Bool = false,
+        dataset: String? = nil, ids: [String] = [], limits: ExecutionLimits = .default,
+        includeChallengeTests: Bool = false,
         force: Bool = false, timePolicy: TimeLimitPolicy = .default
     ) {
         self.dataset = dataset
@@ -144,7 +145,9 @@ public struct Validator: Sendable {
     }
 
     /// Validates the selected tasks' newest revisions, reusing stored verdicts whose key is unchanged.
-    public func validate(options: ValidationOptions, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> ValidationReport {
+    public func validate(options: ValidationOptions, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws
+        -> ValidationReport
+    {
         let start = Date()
         let heads = try selectHeads(options)
         var requests: [ExecutionRequest] = []
@@ -177,11 +180,14 @@ public struct Validator: Sendable {
         }
         fresh += toRun
         let final = verdicts.map { $0! }
-        let (counts, failures) = ValidationFailure.tally(final, requests: requests) { (heads[$0].task.id, heads[$0].revision.id!) }
+        let (counts, failures) = ValidationFailure.tally(final, requests: requests) {
+            (heads[$0].task.id, heads[$0].revision.id!)
+        }
         try record(heads: heads, keys: keys, verdicts: final, failures: failures, fresh: fresh, options: options)
         return ValidationReport(
             pythonVersion: pool.pythonVersion, jobs: pool.configuration.jobs, tasks: heads.count, executed: toRun.count,
-            reused: reused, retriedTimeouts: retried, recoveredTimeouts: recovered, counts: counts, failures: failures.compactMap { $0 },
+            reused: reused, retriedTimeouts: retried, recoveredTimeouts: recovered, counts: counts,
+            failures: failures.compactMap { $0 },
             wallSeconds: Date().timeIntervalSince(start),
             executionsPerSecond: toRun.isEmpty ? 0 : Double(toRun.count) / max(executedSeconds, 1e-9),
             isolationWarnings: pool.isolation.warnings)
@@ -193,14 +199,18 @@ public struct Validator: Sendable {
         let verdict = try ExecutionVerdict(stored: record)
         return StoredVerdict(
             revisionID: record.revisionID, key: record.key, verdict: verdict, pythonVersion: record.pythonVersion,
-            timeoutSeconds: record.timeoutSeconds, calibratedTimeoutSeconds: record.calibratedTimeoutSeconds, createdAt: record.createdAt)
+            timeoutSeconds: record.timeoutSeconds, calibratedTimeoutSeconds: record.calibratedTimeoutSeconds,
+            createdAt: record.createdAt)
     }
 
     /// The execution request for a task's reference solution.
-    public static func request(for content: TaskContent, options: ValidationOptions, pythonVersion: String) -> ExecutionRequest {
+    public static func request(for content: TaskContent, options: ValidationOptions, pythonVersion: String)
+        -> ExecutionRequest
+    {
         ExecutionRequest(
             solution: content.solution, testSetup: content.testSetup,
-            tests: content.tests + (options.includeChallengeTests ? content.challengeTests : []), limits: options.limits,
+            tests: content.tests + (options.includeChallengeTests ? content.challengeTests : []),
+            limits: options.limits,
             pythonVersion: pythonVersion, entryPoint: content.entryPoint)
     }
 
@@ -228,22 +238,33 @@ public struct Validator: Sendable {
         var records: [ExecutionRecord] = []
         for index in fresh.sorted() where verdicts[index].harnessFailure != true {
             let verdict = verdicts[index]
-            let calibrated = verdict.passed
-                ? options.timePolicy.limit(referenceWallSeconds: verdict.wallSeconds, ceiling: options.limits.timeoutSeconds) : nil
-            records.append(ExecutionRecord(
-                revisionID: heads[index].revision.id!, key: keys[index], status: verdict.status.rawValue, passed: verdict.passed,
-                verdict: CanonicalJSON.string(verdict), cpuSeconds: verdict.cpuSeconds, wallSeconds: verdict.wallSeconds,
-                peakMemoryKB: verdict.peakMemoryKB, pythonVersion: pool.pythonVersion, timeoutSeconds: options.limits.timeoutSeconds,
-                calibratedTimeoutSeconds: calibrated, createdAt: now))
+            let calibrated =
+                verdict.passed
+                ? options.timePolicy.limit(
+                    referenceWallSeconds: verdict.wallSeconds, ceiling: options.limits.timeoutSeconds) : nil
+            records.append(
+                ExecutionRecord(
+                    revisionID: heads[index].revision.id!, key: keys[index], status: verdict.status.rawValue,
+                    passed: verdict.passed,
+                    verdict: CanonicalJSON.string(verdict), cpuSeconds: verdict.cpuSeconds,
+                    wallSeconds: verdict.wallSeconds,
+                    peakMemoryKB: verdict.peakMemoryKB, pythonVersion: pool.pythonVersion,
+                    timeoutSeconds: options.limits.timeoutSeconds,
+                    calibratedTimeoutSeconds: calibrated, createdAt: now))
         }
         var flags: [(revisionID: Int64, taskID: String, flag: NewFlag)] = []
         for index in heads.indices {
             let revisionID = heads[index].revision.id!
             if let failure = failures[index], let code = failure.category.flagCode {
-                flags.append((revisionID, heads[index].task.id, NewFlag(
-                    stage: "validate", code: code, severity: .error,
-                    message: "reference solution \(failure.category.rawValue): \(failure.statement) → \(failure.outcome)",
-                    evidence: CanonicalJSON.string(failure))))
+                flags.append(
+                    (
+                        revisionID, heads[index].task.id,
+                        NewFlag(
+                            stage: "validate", code: code, severity: .error,
+                            message:
+                                "reference solution \(failure.category.rawValue): \(failure.statement) → \(failure.outcome)",
+                            evidence: CanonicalJSON.string(failure))
+                    ))
             }
         }
         FaultInjection.checkpoint("validate-record")

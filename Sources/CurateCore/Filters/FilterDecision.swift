@@ -18,7 +18,8 @@ public struct FilterReason: Sendable, Hashable, Codable, Comparable {
     /// The reference solution comes near its time limit in some runs.
     public static let timingSensitive = FilterReason(stage: "stability", code: "timing-sensitive", severity: .warning)
     /// None of at least `min-samples` model samples passes the tests.
-    public static let ambiguousOrTooHard = FilterReason(stage: "ambiguity", code: "ambiguous-or-too-hard", severity: .error)
+    public static let ambiguousOrTooHard = FilterReason(
+        stage: "ambiguity", code: "ambiguous-or-too-hard", severity: .error)
     /// The task is an exact or near copy of an earlier task.
     public static let duplicate = FilterReason(stage: "dedup", code: "duplicate", severity: .error)
 
@@ -74,12 +75,19 @@ public struct FilterSummary: Sendable, Hashable, Codable {
 public enum FilterRecorder {
     /// Records `outcomes` as the stage's current verdict on exactly those revisions and returns the counts.
     @discardableResult
-    public static func record(stage: String, outcomes: [FilterOutcome], in store: TaskStore, now: Date = Date()) throws -> FilterSummary {
+    public static func record(stage: String, outcomes: [FilterOutcome], in store: TaskStore, now: Date = Date()) throws
+        -> FilterSummary
+    {
         var flags: [(revisionID: Int64, taskID: String, flag: NewFlag)] = []
         for outcome in outcomes {
             for case .drop(let reason, let message, let evidence) in outcome.decisions {
-                flags.append((outcome.revisionID, outcome.taskID, NewFlag(
-                    stage: stage, code: reason.code, severity: reason.severity, message: message, evidence: evidence)))
+                flags.append(
+                    (
+                        outcome.revisionID, outcome.taskID,
+                        NewFlag(
+                            stage: stage, code: reason.code, severity: reason.severity, message: message,
+                            evidence: evidence)
+                    ))
             }
         }
         try store.recordFlags(stage: stage, revisionIDs: outcomes.map(\.revisionID), flags: flags, now: now)

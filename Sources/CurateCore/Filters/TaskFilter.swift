@@ -10,7 +10,9 @@ public struct FilterTask: Sendable, Hashable {
     public var content: TaskContent
 
     /// `dataset` and `sourceID` default to the parts of `taskID` (`mbpp/11`).
-    public init(taskID: String, revisionID: Int64, dataset: String? = nil, sourceID: String? = nil, content: TaskContent) {
+    public init(
+        taskID: String, revisionID: Int64, dataset: String? = nil, sourceID: String? = nil, content: TaskContent
+    ) {
         let parts = TaskID.split(taskID)
         self.taskID = taskID
         self.revisionID = revisionID
@@ -29,7 +31,8 @@ public struct FilterTask: Sendable, Hashable {
             if heads.isEmpty { throw FilterError.noTasks(dataset: name) }
             all += try heads.sorted { TaskID.naturalLess($0.task.id, $1.task.id) }.map { head in
                 FilterTask(
-                    taskID: head.task.id, revisionID: head.revision.id!, dataset: head.task.dataset, sourceID: head.task.sourceID,
+                    taskID: head.task.id, revisionID: head.revision.id!, dataset: head.task.dataset,
+                    sourceID: head.task.sourceID,
                     content: try TaskContent.decode(head.revision.content))
             }
         }
@@ -47,7 +50,9 @@ public protocol TaskFilter: Sendable {
     /// The stage whose flags this filter's drops supersede (`dedup`).
     static var stage: String { get }
     /// The decisions on `tasks`, one entry per task in order; nil for a task left unjudged (its earlier flags stay).
-    func decide(_ tasks: [FilterTask], progress: (@Sendable (Int, Int) -> Void)?) async throws -> FilterDecisions<Details>
+    func decide(_ tasks: [FilterTask], progress: (@Sendable (Int, Int) -> Void)?) async throws -> FilterDecisions<
+        Details
+    >
     /// Stores what the filter keeps besides flags (ambiguity's measurements) when the run records; default nothing.
     func record(_ details: Details, in store: TaskStore) throws
 }
@@ -63,7 +68,9 @@ public protocol PerTaskFilter: TaskFilter where Details == Void {
 }
 
 extension PerTaskFilter {
-    public func decide(_ tasks: [FilterTask], progress: (@Sendable (Int, Int) -> Void)?) async throws -> FilterDecisions<Void> {
+    public func decide(_ tasks: [FilterTask], progress: (@Sendable (Int, Int) -> Void)?) async throws
+        -> FilterDecisions<Void>
+    {
         var decisions: [[FilterDecision]?] = []
         for (index, task) in tasks.enumerated() {
             decisions.append([try decision(for: task)])
@@ -98,7 +105,9 @@ public struct FilterRun<Details: Sendable>: Sendable {
         outcomes.flatMap { outcome in
             outcome.decisions.compactMap { decision -> FilterFinding? in
                 guard case .drop(let reason, let message, let evidence) = decision else { return nil }
-                return FilterFinding(taskID: outcome.taskID, revisionID: outcome.revisionID, code: reason.code, message: message, evidence: evidence)
+                return FilterFinding(
+                    taskID: outcome.taskID, revisionID: outcome.revisionID, code: reason.code, message: message,
+                    evidence: evidence)
             }
         }
     }
@@ -109,9 +118,11 @@ public struct FilterRun<Details: Sendable>: Sendable {
 public enum FilterRunner {
     /// Judges the newest revisions of `datasets` (all datasets when empty); with `record` false nothing is written.
     public static func run<Filter: TaskFilter>(
-        _ filter: Filter, store: TaskStore, datasets: [String], record: Bool = true, progress: (@Sendable (Int, Int) -> Void)? = nil
+        _ filter: Filter, store: TaskStore, datasets: [String], record: Bool = true,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> FilterRun<Filter.Details> {
-        let run = try await judge(filter, tasks: try FilterTask.heads(of: store, datasets: datasets), progress: progress)
+        let run = try await judge(
+            filter, tasks: try FilterTask.heads(of: store, datasets: datasets), progress: progress)
         if record {
             try FilterRecorder.record(stage: Filter.stage, outcomes: run.outcomes, in: store)
             try filter.record(run.details, in: store)
@@ -126,12 +137,15 @@ public enum FilterRunner {
         let started = Date()
         let decided = try await filter.decide(tasks, progress: progress)
         let seconds = Date().timeIntervalSince(started)
-        precondition(decided.decisions.count == tasks.count, "\(Filter.self) returned \(decided.decisions.count) decisions for \(tasks.count) tasks")
+        precondition(
+            decided.decisions.count == tasks.count,
+            "\(Filter.self) returned \(decided.decisions.count) decisions for \(tasks.count) tasks")
         let outcomes = zip(tasks, decided.decisions).compactMap { task, decisions in
             decisions.map { FilterOutcome(taskID: task.taskID, revisionID: task.revisionID, decisions: $0) }
         }
         return FilterRun(
-            tasks: tasks, outcomes: outcomes, summary: FilterSummary(stage: Filter.stage, outcomes: outcomes), details: decided.details,
+            tasks: tasks, outcomes: outcomes, summary: FilterSummary(stage: Filter.stage, outcomes: outcomes),
+            details: decided.details,
             seconds: seconds)
     }
 }

@@ -1,14 +1,19 @@
 import Foundation
+
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// Builds a crowdsourced task from its three parts; the tests block is split into top-level statements.
 enum CrowdTask {
-    static func make(description: String, code: String, tests testsBlock: String, metadata: [String: String]) throws -> TaskContent {
+    static func make(description: String, code: String, tests testsBlock: String, metadata: [String: String]) throws
+        -> TaskContent
+    {
         let description = description.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !description.isEmpty else { throw RecordProblem("the description is empty") }
-        guard !code.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw RecordProblem("the code is empty") }
+        guard !code.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw RecordProblem("the code is empty")
+        }
         let tests = splitTests(testsBlock)
         guard !tests.isEmpty else { throw RecordProblem("the tests are empty (expected assert statements)") }
         return TaskContent(
@@ -44,11 +49,15 @@ enum NotebookReader: TaskSourceReader {
                 return result
             }
             cells = rawCells
-            if let metadata = notebook["metadata"] as? [String: Any], let id = metadata["worker_id"] as? String, !id.isEmpty {
+            if let metadata = notebook["metadata"] as? [String: Any], let id = metadata["worker_id"] as? String,
+                !id.isEmpty
+            {
                 worker = id
             }
         } catch {
-            result.reject(path, JSONLinesDecoder.errorLocation(error, in: data) ?? "notebook", "invalid JSON (\(JSONLinesDecoder.jsonReason(error)))")
+            result.reject(
+                path, JSONLinesDecoder.errorLocation(error, in: data) ?? "notebook",
+                "invalid JSON (\(JSONLinesDecoder.jsonReason(error)))")
             return result
         }
         func source(_ cell: [String: Any]) -> String {
@@ -68,12 +77,17 @@ enum NotebookReader: TaskSourceReader {
             result.records += 1
             let location = "cell \(index + 1)"
             guard kind(index + 1) == "code" else {
-                result.reject(path, location, "task \(taskNumber): the description is not followed by a code cell with the solution")
+                result.reject(
+                    path, location,
+                    "task \(taskNumber): the description is not followed by a code cell with the solution")
                 index += 1
                 continue
             }
             guard kind(index + 2) == "code" else {
-                result.reject(path, location, "task \(taskNumber): missing test cell (expected a code cell of asserts after the solution in cell \(index + 2))")
+                result.reject(
+                    path, location,
+                    "task \(taskNumber): missing test cell (expected a code cell of asserts after the solution in cell \(index + 2))"
+                )
                 index += 2
                 continue
             }
@@ -117,7 +131,8 @@ enum CSVReader: TaskSourceReader {
             let line = 1 + data.prefix(offset).reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             result.reject(
                 path, "line \(line), byte offset \(offset)",
-                "invalid UTF-8 (byte 0x\(String(data[data.startIndex + offset], radix: 16, uppercase: true))); expected UTF-8 text: re-save the file as UTF-8")
+                "invalid UTF-8 (byte 0x\(String(data[data.startIndex + offset], radix: 16, uppercase: true))); expected UTF-8 text: re-save the file as UTF-8"
+            )
             return result
         }
         do {
@@ -140,7 +155,9 @@ enum CSVReader: TaskSourceReader {
         }
         let missing = ["description", "code", "tests"].filter { column[$0] == nil }
         guard missing.isEmpty else {
-            result.reject(path, "line \(header.line)", "header lacks column(s) \(missing.joined(separator: ", ")) (found: \(names.joined(separator: ", ")))")
+            result.reject(
+                path, "line \(header.line)",
+                "header lacks column(s) \(missing.joined(separator: ", ")) (found: \(names.joined(separator: ", ")))")
             return result
         }
         var seen: [String: Int] = [:]
@@ -149,7 +166,9 @@ enum CSVReader: TaskSourceReader {
             result.records += 1
             let location = "line \(row.line)"
             guard row.fields.count >= names.count else {
-                result.reject(path, location, "row has \(row.fields.count) column(s), expected \(names.count) (\(names.joined(separator: ", ")))")
+                result.reject(
+                    path, location,
+                    "row has \(row.fields.count) column(s), expected \(names.count) (\(names.joined(separator: ", ")))")
                 continue
             }
             func value(_ key: String) -> String { column[key].map { row.fields[$0] } ?? "" }
@@ -213,7 +232,11 @@ enum CSVReader: TaskSourceReader {
             }
             switch c {
             case "\"":
-                guard field.isEmpty else { throw CSVProblem(line: line, message: "a quote inside an unquoted field (quote the whole field and double inner quotes)") }
+                guard field.isEmpty else {
+                    throw CSVProblem(
+                        line: line,
+                        message: "a quote inside an unquoted field (quote the whole field and double inner quotes)")
+                }
                 inQuotes = true
                 quoteStart = line
                 raw.append(c)
@@ -231,7 +254,9 @@ enum CSVReader: TaskSourceReader {
             }
             i += 1
         }
-        if inQuotes { throw CSVProblem(line: quoteStart, message: "unterminated quoted field (opened here, never closed)") }
+        if inQuotes {
+            throw CSVProblem(line: quoteStart, message: "unterminated quoted field (opened here, never closed)")
+        }
         if !field.isEmpty || !fields.isEmpty { endRow() }
         iterator.removeAll()
         return rows
@@ -283,16 +308,19 @@ enum MTurkXMLReader: TaskSourceReader {
                     if inner.name == "QuestionFormAnswers" {
                         assignments.append((assignment, inner, nil))
                     } else {
-                        assignments.append((assignment, nil, "Answer holds <\(inner.name)>, expected <QuestionFormAnswers>"))
+                        assignments.append(
+                            (assignment, nil, "Answer holds <\(inner.name)>, expected <QuestionFormAnswers>"))
                     }
                 } catch let error as XMLTree.ParseError {
-                    assignments.append((assignment, nil, "Answer is not valid XML (answer line \(error.line): \(error.message))"))
+                    assignments.append(
+                        (assignment, nil, "Answer is not valid XML (answer line \(error.line): \(error.message))"))
                 } catch {
                     assignments.append((assignment, nil, "Answer is not valid XML"))
                 }
             }
             if assignments.isEmpty {
-                result.reject(path, "line \(root.line)", "no <Assignment> or <QuestionFormAnswers> elements under <\(root.name)>")
+                result.reject(
+                    path, "line \(root.line)", "no <Assignment> or <QuestionFormAnswers> elements under <\(root.name)>")
             }
         }
         var seen: [String: Int] = [:]
@@ -304,24 +332,35 @@ enum MTurkXMLReader: TaskSourceReader {
                 guard let answers = item.answers else { throw RecordProblem("no answers") }
                 var values: [String: String] = [:]
                 for answer in answers.children where answer.name == "Answer" {
-                    guard let key = answer.child("QuestionIdentifier")?.text?.trimmingCharacters(in: .whitespacesAndNewlines) else {
+                    guard
+                        let key = answer.child("QuestionIdentifier")?.text?.trimmingCharacters(
+                            in: .whitespacesAndNewlines)
+                    else {
                         throw RecordProblem("an <Answer> lacks <QuestionIdentifier>")
                     }
-                    values[key.lowercased()] = answer.child("FreeText")?.text ?? answer.child("SelectionIdentifier")?.text ?? ""
+                    values[key.lowercased()] =
+                        answer.child("FreeText")?.text ?? answer.child("SelectionIdentifier")?.text ?? ""
                 }
                 func field(_ canonical: String) -> String? {
                     CSVReader.aliases[canonical]!.lazy.compactMap { values[$0] }.first
                 }
                 for required in ["description", "code", "tests"] where field(required) == nil {
-                    throw RecordProblem("no answer for '\(required)' (QuestionIdentifier one of \(CSVReader.aliases[required]!.joined(separator: ", ")))")
+                    throw RecordProblem(
+                        "no answer for '\(required)' (QuestionIdentifier one of \(CSVReader.aliases[required]!.joined(separator: ", ")))"
+                    )
                 }
                 let worker = item.node.child("WorkerId")?.text ?? field("worker_id") ?? ""
                 let id = item.node.child("AssignmentId")?.text ?? field("task_id") ?? String(index + 1)
-                if let first = seen[id] { throw RecordProblem("duplicate assignment id '\(id)' (first in assignment \(first))") }
+                if let first = seen[id] {
+                    throw RecordProblem("duplicate assignment id '\(id)' (first in assignment \(first))")
+                }
                 seen[id] = index + 1
                 let content = try CrowdTask.make(
                     description: field("description")!, code: field("code")!, tests: field("tests")!,
-                    metadata: ["worker_id": worker, "category": field("category") ?? "", "hit_id": item.node.child("HITId")?.text ?? ""])
+                    metadata: [
+                        "worker_id": worker, "category": field("category") ?? "",
+                        "hit_id": item.node.child("HITId")?.text ?? "",
+                    ])
                 let raw = CanonicalJSON.encode(values)
                 return IngestedTask(
                     dataset: dataset, sourceID: id, content: content,
@@ -384,24 +423,32 @@ enum XMLTree {
         if let open = builder.stack.last, builder.firstErrorCode == nil || builder.firstErrorCode == documentEndCode {
             throw ParseError(
                 line: max(1, parser.lineNumber), column: max(1, parser.columnNumber),
-                message: "the document ends before <\(open.name)> (opened on line \(open.line)) is closed: the file is truncated")
+                message:
+                    "the document ends before <\(open.name)> (opened on line \(open.line)) is closed: the file is truncated"
+            )
         }
         if let error = builder.firstError { throw error }
         if !parsed || builder.root == nil {
             let error = parser.parserError as NSError?
             let message = error.map { describe($0) } ?? "no root element"
-            throw ParseError(line: max(1, parser.lineNumber), column: max(1, parser.columnNumber), message: message.trimmingCharacters(in: .whitespacesAndNewlines))
+            throw ParseError(
+                line: max(1, parser.lineNumber), column: max(1, parser.columnNumber),
+                message: message.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         return builder.root!
     }
 
     /// libxml2's error as words: FoundationXML on Linux only gives the numeric code (libxml2's `xmlParserErrors`).
     static func describe(_ error: NSError) -> String {
-        if let text = error.userInfo[NSLocalizedDescriptionKey] as? String, !text.hasPrefix("The operation") { return text }
+        if let text = error.userInfo[NSLocalizedDescriptionKey] as? String, !text.hasPrefix("The operation") {
+            return text
+        }
         let words: [Int: String] = [
-            1: "the document is nested too deeply or too large", 2: "out of memory", 3: "the document does not start with an element",
+            1: "the document is nested too deeply or too large", 2: "out of memory",
+            3: "the document does not start with an element",
             4: "the document is empty", 5: "the document ends before its elements are closed",
-            6: "invalid hexadecimal character reference", 7: "invalid decimal character reference", 8: "invalid character reference",
+            6: "invalid hexadecimal character reference", 7: "invalid decimal character reference",
+            8: "invalid character reference",
             9: "invalid character", 10: "a character reference at the end of the document",
             14: "an entity reference at the end of the document", 22: "an '&' is not followed by an entity name",
             23: "an entity reference lacks its ';'", 26: "undeclared entity (escape a literal & as &amp;)",
@@ -410,14 +457,18 @@ enum XMLTree {
             38: "'<' inside an attribute value", 39: "malformed attribute", 40: "an attribute value is not closed",
             41: "an attribute has no value", 42: "an attribute is given twice", 43: "expected a quoted literal",
             44: "a quoted literal is not closed", 45: "a comment is not closed", 46: "malformed processing instruction",
-            47: "a processing instruction is not closed", 56: "malformed XML declaration", 57: "the XML declaration is not closed",
+            47: "a processing instruction is not closed", 56: "malformed XML declaration",
+            57: "the XML declaration is not closed",
             61: "the DOCTYPE is not closed", 62: "']]>' outside a CDATA section", 63: "a CDATA section is not closed",
-            64: "a name starting with 'xml' is reserved", 65: "a space is required here", 68: "expected an element name",
+            64: "a name starting with 'xml' is reserved", 65: "a space is required here",
+            68: "expected an element name",
             72: "expected '<'", 73: "expected '>'", 74: "expected '</'", 75: "expected '='",
             76: "an end tag does not match its start tag", 77: "an element is not closed", 80: "'--' inside a comment",
             81: "the bytes are not valid in the declared encoding", 85: "elements are not properly nested",
-            86: "extra content after the root element", 89: "an entity refers to itself", 96: "the XML declaration lacks its version",
-            97: "unknown XML version", 99: "invalid namespace URI", 108: "unknown XML version", 110: "a name is too long",
+            86: "extra content after the root element", 89: "an entity refers to itself",
+            96: "the XML declaration lacks its version",
+            97: "unknown XML version", 99: "invalid namespace URI", 108: "unknown XML version",
+            110: "a name is too long",
             111: "parsing was stopped",
         ]
         return "\(words[error.code] ?? "malformed XML") (libxml2 error \(error.code))"
@@ -435,12 +486,17 @@ enum XMLTree {
 
         init(_ parser: XMLParser) { self.parser = parser }
 
-        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
             guard problem == nil else { return }
             guard stack.count < XMLTree.maxDepth else {
                 problem = ParseError(
                     line: max(1, parser.lineNumber), column: max(1, parser.columnNumber),
-                    message: "elements are nested more than \(XMLTree.maxDepth) levels deep (<\(elementName)>); answer exports nest a few levels")
+                    message:
+                        "elements are nested more than \(XMLTree.maxDepth) levels deep (<\(elementName)>); answer exports nest a few levels"
+                )
                 parser.abortParsing()
                 return
             }
@@ -449,7 +505,9 @@ enum XMLTree {
             stack.append(node)
         }
 
-        func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        func parser(
+            _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?
+        ) {
             guard problem == nil else { return }
             stack.removeLast()
         }

@@ -17,7 +17,9 @@ public enum GuidelineLint {
     public static let rules: [GuidelineRule] = [
         GuidelineRule(id: "lint/one-problem", summary: "The description states one problem.") { task in
             let text = task.description.lowercased()
-            let asks = ["write a ", "write an ", "write function", "write python"].reduce(0) { $0 + text.components(separatedBy: $1).count - 1 }
+            let asks = ["write a ", "write an ", "write function", "write python"].reduce(0) {
+                $0 + text.components(separatedBy: $1).count - 1
+            }
             let questions = text.filter { $0 == "?" }.count
             if asks > 1 { return "the description asks for \(asks) things ('write a …' appears \(asks) times)" }
             if questions > 1 { return "the description asks \(questions) questions" }
@@ -39,8 +41,12 @@ public enum GuidelineLint {
             return asserts < 3 ? "only \(asserts) assert test(s); the guideline asks for at least 3" : nil
         },
         GuidelineRule(id: "lint/tests-call-entry-point", summary: "Every test calls the function under test.") { task in
-            guard let entry = task.entryPoint else { return "no entry point: the tests call no function the code defines" }
-            let missing = task.tests.enumerated().filter { !PythonSource.calledNames($0.element).contains(entry) && !$0.element.contains("(\(entry))") }
+            guard let entry = task.entryPoint else {
+                return "no entry point: the tests call no function the code defines"
+            }
+            let missing = task.tests.enumerated().filter {
+                !PythonSource.calledNames($0.element).contains(entry) && !$0.element.contains("(\(entry))")
+            }
             guard !missing.isEmpty else { return nil }
             return "test(s) \(missing.map { String($0.offset + 1) }.joined(separator: ", ")) do not call \(entry)()"
         },
@@ -61,13 +67,18 @@ public enum GuidelineLint {
                 return "the code declares a global variable"
             }
             let mutable = "^[a-z_][a-z0-9_]*\\s*=\\s*(\\[|\\{|set\\(|dict\\(|list\\()"
-            if let line = PythonSource.lines(code).first(where: { $0.range(of: mutable, options: .regularExpression) != nil }) {
+            if let line = PythonSource.lines(code).first(where: {
+                $0.range(of: mutable, options: .regularExpression) != nil
+            }) {
                 return "top-level mutable state: \(line.trimmingCharacters(in: .whitespaces).prefix(60))"
             }
             return nil
         },
-        GuidelineRule(id: "lint/function-name-style", summary: "Function names are lowercase_with_underscores.") { task in
-            let bad = PythonSource.topLevelFunctions(task.solution).filter { $0.range(of: "^[a-z_][a-z0-9_]*$", options: .regularExpression) == nil }
+        GuidelineRule(id: "lint/function-name-style", summary: "Function names are lowercase_with_underscores.") {
+            task in
+            let bad = PythonSource.topLevelFunctions(task.solution).filter {
+                $0.range(of: "^[a-z_][a-z0-9_]*$", options: .regularExpression) == nil
+            }
             return bad.isEmpty ? nil : "function name(s) not lowercase_with_underscores: \(bad.joined(separator: ", "))"
         },
     ]

@@ -40,7 +40,8 @@ public struct IngestFormat: RawRepresentable, Hashable, Codable, Sendable {
 
     /// Every reader, in listing order (also the tie-break of detection).
     static let readers: [any TaskSourceReader.Type] = [
-        MBPPReader.self, SanitizedMBPPReader.self, HumanEvalReader.self, NotebookReader.self, CSVReader.self, MTurkXMLReader.self,
+        MBPPReader.self, SanitizedMBPPReader.self, HumanEvalReader.self, NotebookReader.self, CSVReader.self,
+        MTurkXMLReader.self,
     ]
 
     /// Detect the format from the file.

@@ -14,7 +14,8 @@ public enum IngestError: LocalizedError, Equatable {
         case .missing(let path):
             return "'\(path)' does not exist. Check the path (it is relative to the working directory)."
         case .unknownFormat(let path):
-            return "cannot tell the format of '\(path)'. Pass --format with one of: \(IngestFormat.allCases.filter { $0 != .auto }.map(\.rawValue).joined(separator: ", "))."
+            return
+                "cannot tell the format of '\(path)'. Pass --format with one of: \(IngestFormat.allCases.filter { $0 != .auto }.map(\.rawValue).joined(separator: ", "))."
         }
     }
 }
@@ -101,11 +102,13 @@ public struct Ingestor: Sendable {
         } catch {
             report.fileRejected = true
             report.unreadable = Self.unreadableReason(error)
-            report.diagnostics.append(Diagnostic(.error, file: path, (error as? LocalizedError)?.errorDescription ?? "\(error)"))
+            report.diagnostics.append(
+                Diagnostic(.error, file: path, (error as? LocalizedError)?.errorDescription ?? "\(error)"))
             return report
         }
         do {
-            let format = options.format == .auto ? IngestFormat.detect(path: path, head: bytes.prefix(8192)) : options.format
+            let format =
+                options.format == .auto ? IngestFormat.detect(path: path, head: bytes.prefix(8192)) : options.format
             guard let format, format != .auto else { throw IngestError.unknownFormat(path: path) }
             let dataset = options.dataset ?? format.defaultDataset
             report.format = format.rawValue
@@ -121,7 +124,8 @@ public struct Ingestor: Sendable {
             }
             if options.strict, hasErrors {
                 report.fileRejected = true
-                report.diagnostics.append(Diagnostic(.error, file: path, "--strict: the whole file was rejected; nothing from it was stored"))
+                report.diagnostics.append(
+                    Diagnostic(.error, file: path, "--strict: the whole file was rejected; nothing from it was stored"))
                 return report
             }
             let incoming = read.tasks.map { task -> IncomingRevision in
@@ -129,15 +133,18 @@ public struct Ingestor: Sendable {
                     NewFlag(stage: "lint", code: $0.rule.id, severity: .warning, message: $0.message)
                 }
                 return IncomingRevision(
-                    taskID: task.id, dataset: task.dataset, sourceID: task.sourceID, content: task.content, origin: .ingest,
-                    author: options.author, sourcePath: task.provenance.sourcePath, sourceLocation: task.provenance.location,
+                    taskID: task.id, dataset: task.dataset, sourceID: task.sourceID, content: task.content,
+                    origin: .ingest,
+                    author: options.author, sourcePath: task.provenance.sourcePath,
+                    sourceLocation: task.provenance.location,
                     rawSHA256: task.provenance.rawSHA256, flags: flags)
             }
             let file = IngestedFileRecord(
                 path: path, sha256: SHA256.hex(bytes), format: format.rawValue, dataset: dataset,
                 accepted: read.tasks.count, rejected: report.rejected, createdAt: Date())
             let outcome = try store.store(incoming, file: file)
-            report.diagnostics += try EditReplay.afterIngest(store: store, dataset: dataset, taskIDs: incoming.map(\.taskID), path: path)
+            report.diagnostics += try EditReplay.afterIngest(
+                store: store, dataset: dataset, taskIDs: incoming.map(\.taskID), path: path)
             report.accepted = read.tasks.count
             report.newTasks = outcome.newTasks
             report.newRevisions = outcome.newRevisions
@@ -145,7 +152,8 @@ public struct Ingestor: Sendable {
             report.lintFlags = outcome.flagsInserted
         } catch {
             report.fileRejected = true
-            report.diagnostics.append(Diagnostic(.error, file: path, (error as? LocalizedError)?.errorDescription ?? "\(error)"))
+            report.diagnostics.append(
+                Diagnostic(.error, file: path, (error as? LocalizedError)?.errorDescription ?? "\(error)"))
         }
         return report
     }
@@ -153,12 +161,18 @@ public struct Ingestor: Sendable {
     /// The file's bytes; a gzip file (by its magic) is unpacked as it is read, up to `limit` unpacked bytes.
     static func readBytes(_ path: String, limit: Int = Gzip.defaultUnpackedLimit) throws -> Data {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw IngestError.missing(path: path) }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw IngestError.missing(path: path)
+        }
         if isDirectory.boolValue { throw IngestError.unreadable(path: path, reason: "it is a directory") }
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw IngestError.unreadable(path: path, reason: "permission denied") }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw IngestError.unreadable(path: path, reason: "permission denied")
+        }
         defer { try? handle.close() }
         do {
-            if Gzip.isGzip(try handle.read(upToCount: 2) ?? Data()) { return try Gzip.decompress(path: path, limit: limit) }
+            if Gzip.isGzip(try handle.read(upToCount: 2) ?? Data()) {
+                return try Gzip.decompress(path: path, limit: limit)
+            }
             try handle.seek(toOffset: 0)
             return try handle.readToEnd() ?? Data()
         } catch let error as GzipError {

@@ -25,7 +25,8 @@ enum JSONLinesDecoder {
                 }
                 seen[made.sourceID] = number
                 let provenance = Provenance(sourcePath: path, location: location, rawSHA256: SHA256.hex(bytes))
-                return IngestedTask(dataset: dataset, sourceID: made.sourceID, content: made.content, provenance: provenance)
+                return IngestedTask(
+                    dataset: dataset, sourceID: made.sourceID, content: made.content, provenance: provenance)
             }
         }
         return result
@@ -106,7 +107,9 @@ enum HumanEvalReader: TaskSourceReader {
                 let close = prompt.range(of: quote, range: open.upperBound..<prompt.endIndex)
             else { continue }
             let body = prompt[open.upperBound..<close.lowerBound]
-            let lines = body.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let lines = body.split(separator: "\n", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
             let text = lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
             return text.isEmpty ? nil : text
         }
@@ -126,7 +129,9 @@ enum SanitizedMBPPReader: TaskSourceReader {
             }
             array = decoded
         } catch {
-            result.reject(path, JSONLinesDecoder.errorLocation(error, in: data) ?? "line 1", "invalid JSON (\(JSONLinesDecoder.jsonReason(error)))")
+            result.reject(
+                path, JSONLinesDecoder.errorLocation(error, in: data) ?? "line 1",
+                "invalid JSON (\(JSONLinesDecoder.jsonReason(error)))")
             return result
         }
         var seen: [String: Int] = [:]
@@ -207,7 +212,9 @@ extension MBPPReader {
 extension SanitizedMBPPReader {
     static let name = "sanitized-mbpp"
     static let defaultDataset = "mbpp-sanitized"
-    static func sniff(name: String, head: String) -> SniffMatch? { name.hasSuffix(".json") && head.hasPrefix("[") ? .content : nil }
+    static func sniff(name: String, head: String) -> SniffMatch? {
+        name.hasSuffix(".json") && head.hasPrefix("[") ? .content : nil
+    }
 }
 
 extension HumanEvalReader {
@@ -215,7 +222,8 @@ extension HumanEvalReader {
     static let defaultDataset = "humaneval"
     static func sniff(name: String, head: String) -> SniffMatch? {
         if name.contains("humaneval") { return .name }
-        return head.hasPrefix("{") && (head.contains("\"canonical_solution\"") || head.contains("\"entry_point\"")) ? .content : nil
+        return head.hasPrefix("{") && (head.contains("\"canonical_solution\"") || head.contains("\"entry_point\""))
+            ? .content : nil
     }
 }
 

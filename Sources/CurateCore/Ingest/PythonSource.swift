@@ -69,7 +69,8 @@ public enum PythonSource {
         func identifierLength(at i: Int, first: Bool) -> Int {
             let b = bytes[i]
             if b < 0x80 {
-                let letter = (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") || b == UInt8(ascii: "_")
+                let letter =
+                    (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") || b == UInt8(ascii: "_")
                 let digit = b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")
                 return letter || (!first && digit) ? 1 : 0
             }
@@ -122,14 +123,22 @@ public enum PythonSource {
             if statement.hasPrefix("import ") {
                 for part in statement.dropFirst(7).split(separator: ",") {
                     let words = part.split(separator: " ").map(String.init)
-                    if words.count >= 3, words[1] == "as" { names.insert(words[2]) }
-                    else if let first = words.first { names.insert(String(first.split(separator: ".").first ?? "")) }
+                    if words.count >= 3, words[1] == "as" {
+                        names.insert(words[2])
+                    } else if let first = words.first {
+                        names.insert(String(first.split(separator: ".").first ?? ""))
+                    }
                 }
             } else if let range = statement.range(of: " import ") {
-                for part in statement[range.upperBound...].replacingOccurrences(of: "(", with: "").replacingOccurrences(of: ")", with: "").split(separator: ",") {
+                for part in statement[range.upperBound...].replacingOccurrences(of: "(", with: "").replacingOccurrences(
+                    of: ")", with: ""
+                ).split(separator: ",") {
                     let words = part.split(separator: " ").map(String.init)
-                    if words.count >= 3, words[1] == "as" { names.insert(words[2]) }
-                    else if let first = words.first { names.insert(first) }
+                    if words.count >= 3, words[1] == "as" {
+                        names.insert(words[2])
+                    } else if let first = words.first {
+                        names.insert(first)
+                    }
                 }
             }
         }
@@ -147,9 +156,11 @@ public enum PythonSource {
                 if !current.isEmpty, depth > 0 { current.append(line) }
                 continue
             }
-            let startsNew = depth == 0 && !(line.first?.isWhitespace ?? false)
+            let startsNew =
+                depth == 0 && !(line.first?.isWhitespace ?? false)
                 && !trimmed.hasPrefix("else") && !trimmed.hasPrefix("elif") && !trimmed.hasPrefix("except")
-                && !trimmed.hasPrefix("finally") && !trimmed.hasPrefix(")") && !trimmed.hasPrefix("]") && !trimmed.hasPrefix("}")
+                && !trimmed.hasPrefix("finally") && !trimmed.hasPrefix(")") && !trimmed.hasPrefix("]")
+                && !trimmed.hasPrefix("}")
             if startsNew, !current.isEmpty {
                 statements.append(current.joined(separator: "\n"))
                 current = []

@@ -31,7 +31,9 @@ public enum MathQAAnswer {
         }
         guard let first = numbers.first else { return nil }
         func token(_ i: Int) -> String? { i < tokens.count ? tokens[i] : nil }
-        if numbers.count >= 3, numbers[1].1 == first.1 + 1, token(first.1 + 2) == "/", numbers[2].1 == first.1 + 3, numbers[2].0 != 0 {
+        if numbers.count >= 3, numbers[1].1 == first.1 + 1, token(first.1 + 2) == "/", numbers[2].1 == first.1 + 3,
+            numbers[2].0 != 0
+        {
             let sign: Double = first.0 < 0 ? -1 : 1
             return (first.0 + sign * numbers[1].0 / numbers[2].0, "mixed-number")
         }
@@ -58,7 +60,9 @@ public enum MathQAAnswer {
         var searchStart = options.startIndex
         while let range = options.range(of: marker, range: searchStart..<options.endIndex) {
             let before = options[options.startIndex..<range.lowerBound]
-            if before.isEmpty || before.hasSuffix(", ") || before.hasSuffix(",") || before.hasSuffix("[") || before.hasSuffix("'") {
+            if before.isEmpty || before.hasSuffix(", ") || before.hasSuffix(",") || before.hasSuffix("[")
+                || before.hasSuffix("'")
+            {
                 var rest = options[range.upperBound...]
                 for letter in ["a", "b", "c", "d", "e"] where letter != correct {
                     if let next = rest.range(of: ", \(letter) )") { rest = rest[rest.startIndex..<next.lowerBound] }

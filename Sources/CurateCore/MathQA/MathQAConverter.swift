@@ -103,7 +103,8 @@ public struct MathQAConverter: Sendable {
         do {
             parsed = try MathQAProgram.parse(problem.linearFormula)
         } catch {
-            prepared.compatDrop = MathQADrop(reason: .malformedProgram, message: error.message, location: error.location)
+            prepared.compatDrop = MathQADrop(
+                reason: .malformedProgram, message: error.message, location: error.location)
             return prepared
         }
         let answer = MathQAAnswer.compat(options: problem.options, correct: problem.correct)
@@ -111,11 +112,13 @@ public struct MathQAConverter: Sendable {
         case .failure(let drop):
             prepared.compatDrop = drop
         case .success:
-            prepared.candidates.append(candidate(problem, parsed, numbers: numbers, answer: answer!, compat: true, recovery: nil))
+            prepared.candidates.append(
+                candidate(problem, parsed, numbers: numbers, answer: answer!, compat: true, recovery: nil))
         }
         if mode == .extended {
             let unsigned = MathQANumbers.unsignedValues(matches, in: problem.problem)
-            prepared.candidates += extendedCandidates(problem, parsed, numbers: numbers, unsigned: unsigned, compatAnswer: answer)
+            prepared.candidates += extendedCandidates(
+                problem, parsed, numbers: numbers, unsigned: unsigned, compatAnswer: answer)
         }
         return prepared
     }
@@ -125,7 +128,8 @@ public struct MathQAConverter: Sendable {
         exactZero: Bool = false
     ) -> Result<Double, MathQADrop> {
         guard let answer else {
-            return .failure(MathQADrop(reason: .unparsableOption, message: "the correct option holds no number", location: nil))
+            return .failure(
+                MathQADrop(reason: .unparsableOption, message: "the correct option holds no number", location: nil))
         }
         if let error = program.validate(numberCount: numbers.count, operations: operations) {
             let reason: MathQADropReason = error.kind == .unknownOperation ? .unknownOperation : .malformedProgram
@@ -143,13 +147,17 @@ public struct MathQAConverter: Sendable {
             return .failure(MathQADrop(reason: .zeroAnswer, message: "the correct option's value is 0", location: nil))
         }
         if value == 0 || value.isNaN {
-            return .failure(MathQADrop(reason: .zeroResult, message: "the program computes \(PythonFloat.repr(value))", location: nil))
+            return .failure(
+                MathQADrop(
+                    reason: .zeroResult, message: "the program computes \(PythonFloat.repr(value))", location: nil))
         }
         if !MathQAAnswer.isClose(answer, value) {
-            return .failure(MathQADrop(
-                reason: .mismatch,
-                message: "the program computes \(PythonFloat.repr(value)), the correct option is \(PythonFloat.repr(answer))",
-                location: nil))
+            return .failure(
+                MathQADrop(
+                    reason: .mismatch,
+                    message:
+                        "the program computes \(PythonFloat.repr(value)), the correct option is \(PythonFloat.repr(answer))",
+                    location: nil))
         }
         return .success(value)
     }
@@ -168,9 +176,12 @@ public struct MathQAConverter: Sendable {
                 }
             }
             guard let value = operations[step.operation]?.evaluate(arguments) else {
-                return .failure(MathQAProgramError(
-                    kind: .malformed, step: index, offset: step.offset,
-                    message: "\(step.operation) raises in Python for arguments \(arguments.map(PythonFloat.repr).joined(separator: ", "))"))
+                return .failure(
+                    MathQAProgramError(
+                        kind: .malformed, step: index, offset: step.offset,
+                        message:
+                            "\(step.operation) raises in Python for arguments \(arguments.map(PythonFloat.repr).joined(separator: ", "))"
+                    ))
             }
             results.append(value)
         }
@@ -193,13 +204,20 @@ public struct MathQAConverter: Sendable {
         let programClass = recoveryClass(of: program)
         for (numberSet, numberClass) in numberSets {
             for (answer, answerClass) in answers {
-                guard case .success = check(program, numbers: numberSet, answer: answer, operations: operations, exactZero: true) else {
+                guard
+                    case .success = check(
+                        program, numbers: numberSet, answer: answer, operations: operations, exactZero: true)
+                else {
                     continue
                 }
                 let zeroClass = answer == 0 ? "zero-answer" : nil
                 let classes = [programClass, numberClass, answerClass, zeroClass].compactMap { $0 }
                 guard !classes.isEmpty else { continue }
-                return [candidate(problem, program, numbers: numberSet, answer: answer, compat: false, recovery: classes.joined(separator: "+"))]
+                return [
+                    candidate(
+                        problem, program, numbers: numberSet, answer: answer, compat: false,
+                        recovery: classes.joined(separator: "+"))
+                ]
             }
         }
         return []
@@ -208,8 +226,12 @@ public struct MathQAConverter: Sendable {
     /// Why the extended Python of a program differs from the published one, if it does.
     private func recoveryClass(of program: MathQAProgram) -> String? {
         let names = program.steps.map(\.operation)
-        if let missing = names.first(where: { MathQAOperations.compat[$0] == nil }) { return "unimplemented-op:\(missing)" }
-        if let stream = names.first(where: { MathQAOperations.compat[$0]?.compatPython != MathQAOperations.compat[$0]?.python }) {
+        if let missing = names.first(where: { MathQAOperations.compat[$0] == nil }) {
+            return "unimplemented-op:\(missing)"
+        }
+        if let stream = names.first(where: {
+            MathQAOperations.compat[$0]?.compatPython != MathQAOperations.compat[$0]?.python
+        }) {
             return "stream-precedence:\(stream)"
         }
         return nil
@@ -217,7 +239,8 @@ public struct MathQAConverter: Sendable {
 
     /// The program as Python in MathQA-Python's layout.
     func candidate(
-        _ problem: MathQAProblem, _ program: MathQAProgram, numbers: [Double], answer: Double, compat: Bool, recovery: String?
+        _ problem: MathQAProblem, _ program: MathQAProgram, numbers: [Double], answer: Double, compat: Bool,
+        recovery: String?
     ) -> MathQACandidate {
         let numberTexts = numbers.map(PythonFloat.repr)
         let table = compat ? MathQAOperations.compat : MathQAOperations.extended
@@ -234,7 +257,8 @@ public struct MathQAConverter: Sendable {
         }
         var code = expressions.contains(where: { $0.contains("math") }) ? "import math\n" : ""
         for (i, text) in numberTexts.enumerated() { code += "n\(i) = \(text)\n" }
-        code += expressions.dropLast().enumerated().map { k, expression in "t\(k) = \(expression)" }.joined(separator: "\n")
+        code += expressions.dropLast().enumerated().map { k, expression in "t\(k) = \(expression)" }.joined(
+            separator: "\n")
         code += "\nanswer = " + expressions[expressions.count - 1]
         var text = "# " + problem.problem
         for (i, number) in numberTexts.enumerated() { text += " n\(i) = \(number)" }
@@ -262,11 +286,16 @@ public struct MathQAConverter: Sendable {
         return prepared.enumerated().map { item, entry in
             let file = files[entry.file]
             let problem = file.problems[entry.index]
-            var outcome = MathQAOutcome(split: file.split, sourcePath: file.path, sourceSHA256: file.sha256, index: entry.index, problem: problem)
+            var outcome = MathQAOutcome(
+                split: file.split, sourcePath: file.path, sourceSHA256: file.sha256, index: entry.index,
+                problem: problem)
             for (c, candidate) in entry.prepared.candidates.enumerated() {
-                guard case .value(let value)? = verdicts[item][c], MathQAAnswer.isClose(candidate.answer, value) else { continue }
+                guard case .value(let value)? = verdicts[item][c], MathQAAnswer.isClose(candidate.answer, value) else {
+                    continue
+                }
                 outcome.record = MathQAPythonRecord(
-                    text: candidate.text, code: candidate.code, dslCode: problem.linearFormula, reasoning: problem.rationale,
+                    text: candidate.text, code: candidate.code, dslCode: problem.linearFormula,
+                    reasoning: problem.rationale,
                     answer: candidate.answer, taskID: "\(file.split)/\(entry.index)")
                 outcome.recovery = candidate.recovery
                 return outcome
@@ -278,12 +307,14 @@ public struct MathQAConverter: Sendable {
                 case .value(let value)?:
                     outcome.drop = MathQADrop(
                         reason: .executionMismatch,
-                        message: "the Python computes \(PythonFloat.repr(value)), the correct option is \(PythonFloat.repr(first.answer))",
+                        message:
+                            "the Python computes \(PythonFloat.repr(value)), the correct option is \(PythonFloat.repr(first.answer))",
                         location: nil)
                 case .failure(let message)?:
                     outcome.drop = MathQADrop(reason: .executionError, message: message, location: nil)
                 case nil:
-                    outcome.drop = MathQADrop(reason: .executionError, message: "no result from the execution", location: nil)
+                    outcome.drop = MathQADrop(
+                        reason: .executionError, message: "no result from the execution", location: nil)
                 }
             }
             return outcome

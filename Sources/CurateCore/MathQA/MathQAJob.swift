@@ -12,7 +12,8 @@ public struct MathQAPoolRunner: MathQAPythonRunner {
     }
 
     public func run(script: String) async throws -> String {
-        let verdict = try await pool.run(ExecutionRequest(solution: script, tests: [], limits: limits, pythonVersion: pool.pythonVersion))
+        let verdict = try await pool.run(
+            ExecutionRequest(solution: script, tests: [], limits: limits, pythonVersion: pool.pythonVersion))
         guard verdict.status == .ok else {
             let error = verdict.programError.map { "\($0.type): \($0.message)" } ?? verdict.detail
             throw MathQAError.verificationFailed(reason: "a batch ended with \(verdict.status.rawValue) \(error)")
@@ -51,15 +52,21 @@ public enum MathQAJob {
         let readStart = clock.now
         let files = try paths.map { try MathQAFile.read(path: $0) }
         let readSeconds = seconds(clock.now - readStart)
-        let (outcomes, isolationWarnings, convertSeconds) = try await ExecutionPool.withPool(.init(python: python, jobs: jobs)) { pool in
+        let (outcomes, isolationWarnings, convertSeconds) = try await ExecutionPool.withPool(
+            .init(python: python, jobs: jobs)
+        ) { pool in
             let convertStart = clock.now
-            let outcomes = try await MathQAConverter(mode: mode).convert(files, runner: MathQAPoolRunner(pool: pool), progress: progress)
+            let outcomes = try await MathQAConverter(mode: mode).convert(
+                files, runner: MathQAPoolRunner(pool: pool), progress: progress)
             return (outcomes, pool.isolation.warnings, seconds(clock.now - convertStart))
         }
         let storeStart = clock.now
-        let saved = try store.map { try MathQAStoreWriter.save(outcomes, mode: mode, store: $0, dataset: dataset) } ?? StoreOutcome()
+        let saved =
+            try store.map { try MathQAStoreWriter.save(outcomes, mode: mode, store: $0, dataset: dataset) }
+            ?? StoreOutcome()
         return MathQAJobReport(
-            mode: mode, dataset: dataset ?? mode.dataset, splits: MathQAConverter.summarize(outcomes), newTasks: saved.newTasks,
+            mode: mode, dataset: dataset ?? mode.dataset, splits: MathQAConverter.summarize(outcomes),
+            newTasks: saved.newTasks,
             newRevisions: saved.newRevisions, unchanged: saved.unchanged,
             problems: outcomes.count, readSeconds: readSeconds, convertSeconds: convertSeconds,
             storeSeconds: seconds(clock.now - storeStart), isolationWarnings: isolationWarnings)

@@ -36,7 +36,8 @@ public enum MathQANumbers {
     static func unsignedValues(_ matches: [Match], in text: String) -> [Double] {
         let scalars = Array(text.unicodeScalars)
         return matches.map { match in
-            guard match.text.first == "-" || match.text.first == "+", match.offset > 0, scalars[match.offset - 1] != " " else {
+            guard match.text.first == "-" || match.text.first == "+", match.offset > 0, scalars[match.offset - 1] != " "
+            else {
                 return match.value
             }
             return match.value.magnitude
@@ -45,7 +46,9 @@ public enum MathQANumbers {
 
     /// The first number at or after scalar offset `from`.
     static func first(in scalars: [Unicode.Scalar], from: Int) -> Double? {
-        nextMatch(scalars, from: from).flatMap { Double(withoutSeparators(String(String.UnicodeScalarView(scalars[$0])))) }
+        nextMatch(scalars, from: from).flatMap {
+            Double(withoutSeparators(String(String.UnicodeScalarView(scalars[$0]))))
+        }
     }
 
     /// The scalars of the first number match starting at or after `from`.

@@ -32,7 +32,8 @@ public enum MathQAOperations {
     public static let extended: [String: MathQAOperation] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 
     private static func op(
-        _ name: String, _ arity: Int, _ compat: String?, _ python: String? = nil, _ evaluate: @escaping @Sendable ([Double]) -> Double?
+        _ name: String, _ arity: Int, _ compat: String?, _ python: String? = nil,
+        _ evaluate: @escaping @Sendable ([Double]) -> Double?
     ) -> MathQAOperation {
         MathQAOperation(name: name, arity: arity, compatPython: compat, python: python ?? compat!, evaluate: evaluate)
     }
@@ -49,7 +50,9 @@ public enum MathQAOperations {
         op("sqrt", 1, "math.sqrt(max(0, {0}))") { Foundation.sqrt(Py.max(0, $0[0])) },
         op("log", 1, "math.log(max(1e-5, {0}), 2)") { Py.log2(Py.max(1e-5, $0[0])) },
         op("floor", 1, "math.floor({0})") { $0[0].isFinite ? Foundation.floor($0[0]) : nil },
-        op("factorial", 1, "math.factorial(min(15, int({0})))") { Py.factorial(Py.int($0[0]).map { Swift.min(15, $0) }) },
+        op("factorial", 1, "math.factorial(min(15, int({0})))") {
+            Py.factorial(Py.int($0[0]).map { Swift.min(15, $0) })
+        },
         op("reminder", 2, "{0} % {1}") { Py.mod($0[0], $0[1]) },
         op("max", 2, "max({0},{1})") { Py.max($0[0], $0[1]) },
         op("min", 2, nil, "min({0}, {1})") { Py.min($0[0], $0[1]) },
@@ -66,7 +69,10 @@ public enum MathQAOperations {
             guard let n = Py.int(a[0]), let k = Py.int(a[1]), n >= 0, k >= 0 else { return nil }
             return Py.comb(n, k)
         },
-        op("permutation", 2, "math.factorial(int(max({0}, {1}))) / math.factorial(int(max({0}, {1}) - min({0}, {1})))  # find all permutations") { a in
+        op(
+            "permutation", 2,
+            "math.factorial(int(max({0}, {1}))) / math.factorial(int(max({0}, {1}) - min({0}, {1})))  # find all permutations"
+        ) { a in
             let n = Py.min(a[0], a[1]), m = Py.max(a[0], a[1])
             guard let big = Py.factorial(Py.int(m)), let small = Py.factorial(Py.int(m - n)) else { return nil }
             return big / small
@@ -93,7 +99,10 @@ public enum MathQAOperations {
             guard let x = Py.div(1, a[0]), let y = Py.div(1, a[1]) else { return nil }
             return Py.div(1, Py.min(a[0], x) + Py.min(a[1], y))
         },
-        op("find_work", 2, "1 / (max(min({0}, 1 / {0}), min({1}, 1 / {1})) - min(min({0}, 1 / {0}), min({1}, 1 / {1})))") { a in
+        op(
+            "find_work", 2,
+            "1 / (max(min({0}, 1 / {0}), min({1}, 1 / {1})) - min(min({0}, 1 / {0}), min({1}, 1 / {1})))"
+        ) { a in
             guard let x = Py.div(1, a[0]), let y = Py.div(1, a[1]) else { return nil }
             let p = Py.min(a[0], x), q = Py.min(a[1], y)
             return Py.div(1, Py.max(p, q) - Py.min(p, q))
@@ -105,20 +114,26 @@ public enum MathQAOperations {
         op("circumface", 1, "2 * math.pi * {0}") { 2 * Double.pi * $0[0] },
         op("circle_arc", 2, "{0} / 360 * math.pi * 2 * {1}") { $0[0] / 360 * Double.pi * 2 * $0[1] },
         op("circle_sector_area", 2, "{1} / 360 * math.pi * ({0}**2)") { $0[1] / 360 * Double.pi * ($0[0] * $0[0]) },
-        op("semi_circle_perimiter", 1, "math.pi * {0} + 2 * {0}  # perimeter of a semi-circle") { Double.pi * $0[0] + 2 * $0[0] },
+        op("semi_circle_perimiter", 1, "math.pi * {0} + 2 * {0}  # perimeter of a semi-circle") {
+            Double.pi * $0[0] + 2 * $0[0]
+        },
         op("diagonal", 2, "math.sqrt({0}**2 + {1}**2)") { Foundation.sqrt($0[0] * $0[0] + $0[1] * $0[1]) },
         op("square_area", 1, "{0}**2") { $0[0] * $0[0] },
         op("square_perimeter", 1, "4 * {0}") { 4 * $0[0] },
         op("rhombus_perimeter", 1, "4 * {0}") { 4 * $0[0] },
-        op("square_edge_by_area", 1, "math.sqrt({0})  # square edge given area") { $0[0] >= 0 ? Foundation.sqrt($0[0]) : nil },
+        op("square_edge_by_area", 1, "math.sqrt({0})  # square edge given area") {
+            $0[0] >= 0 ? Foundation.sqrt($0[0]) : nil
+        },
         op("square_edge_by_perimeter", 1, "{0} / 4. # square edge given perimeter") { $0[0] / 4 },
         op("rectangle_area", 2, "{0} * {1}  # area of rectangle") { $0[0] * $0[1] },
         op("rectangle_perimeter", 2, "2 * ({0} + {1})  # perimetere of rectangle") { 2 * ($0[0] + $0[1]) },
         op("rhombus_area", 2, "{0} * {1} / 2") { $0[0] * $0[1] / 2 },
         op("triangle_area", 2, "{0} * {1} / 2") { $0[0] * $0[1] / 2 },
         op("triangle_perimeter", 3, "{0} + {1} + {2}  # perimeter of a triangle") { $0[0] + $0[1] + $0[2] },
-        op("triangle_area_three_edges", 3,
-           "(lambda s, a, b, c: math.sqrt(max(0, s * (s - a) * (s - b) * (s - c))))(({0} + {1} + {2}) / 2, {0}, {1}, {2})  # Heron's formula") { a in
+        op(
+            "triangle_area_three_edges", 3,
+            "(lambda s, a, b, c: math.sqrt(max(0, s * (s - a) * (s - b) * (s - c))))(({0} + {1} + {2}) / 2, {0}, {1}, {2})  # Heron's formula"
+        ) { a in
             let s = (a[0] + a[1] + a[2]) / 2
             return Foundation.sqrt(Py.max(0, s * (s - a[0]) * (s - a[1]) * (s - a[2])))
         },
@@ -128,7 +143,8 @@ public enum MathQAOperations {
         op("surface_cube", 1, "6 * {0}**2  # surface of a cube") { 6 * ($0[0] * $0[0]) },
         op("cube_edge_by_volume", 1, "{0}**(1 / 3)") { Py.pow($0[0], 1.0 / 3) },
         op("volume_rectangular_prism", 3, "{0} * {1} * {2}") { $0[0] * $0[1] * $0[2] },
-        op("surface_rectangular_prism", 3, "2 * ({0} * {1} + {0} * {2} + {1} * {2})  # surface of a rectangular prism") {
+        op("surface_rectangular_prism", 3, "2 * ({0} * {1} + {0} * {2} + {1} * {2})  # surface of a rectangular prism")
+        {
             2 * ($0[0] * $0[1] + $0[0] * $0[2] + $0[1] * $0[2])
         },
         op("volume_cylinder", 2, "math.pi * {0}**2 * {1}") { Double.pi * ($0[0] * $0[0]) * $0[1] },

@@ -18,8 +18,12 @@ public struct MathQAProblem: Codable, Sendable, Hashable {
     public var category: String
 
     enum CodingKeys: String, CodingKey {
-        case problem = "Problem", rationale = "Rationale", options, correct
-        case annotatedFormula = "annotated_formula", linearFormula = "linear_formula", category
+        case problem = "Problem"
+        case rationale = "Rationale"
+        case options, correct
+        case annotatedFormula = "annotated_formula"
+        case linearFormula = "linear_formula"
+        case category
     }
 
     public init(

@@ -65,7 +65,8 @@ public struct MathQAProgram: Sendable, Hashable {
         return MathQAProgram(steps: steps)
     }
 
-    private static func parseStep(_ text: [Character], offset: Int, index: Int) throws(MathQAProgramError) -> MathQAStep {
+    private static func parseStep(_ text: [Character], offset: Int, index: Int) throws(MathQAProgramError) -> MathQAStep
+    {
         func fail(_ kind: MathQAProgramError.Kind, _ at: Int, _ message: String) -> MathQAProgramError {
             MathQAProgramError(kind: kind, step: index, offset: offset + at, message: message)
         }
@@ -141,18 +142,23 @@ public struct MathQAProgram: Sendable, Hashable {
         for (index, step) in steps.enumerated() {
             guard let operation = operations[step.operation] else {
                 return MathQAProgramError(
-                    kind: .unknownOperation, step: index, offset: step.offset, message: "unknown operation \"\(step.operation)\"")
+                    kind: .unknownOperation, step: index, offset: step.offset,
+                    message: "unknown operation \"\(step.operation)\"")
             }
             if step.arguments.count != operation.arity {
                 return MathQAProgramError(
                     kind: .wrongArity, step: index, offset: step.offset,
-                    message: "\(step.operation) takes \(operation.arity) argument\(operation.arity == 1 ? "" : "s"), got \(step.arguments.count)")
+                    message:
+                        "\(step.operation) takes \(operation.arity) argument\(operation.arity == 1 ? "" : "s"), got \(step.arguments.count)"
+                )
             }
             for argument in step.arguments {
                 if case .number(let i) = argument, i >= numberCount {
                     return MathQAProgramError(
                         kind: .missingNumber, step: index, offset: step.offset,
-                        message: "n\(i) does not exist: the problem text has \(numberCount) number\(numberCount == 1 ? "" : "s")")
+                        message:
+                            "n\(i) does not exist: the problem text has \(numberCount) number\(numberCount == 1 ? "" : "s")"
+                    )
                 }
             }
         }

@@ -19,7 +19,8 @@ public enum MathQAStoreWriter {
         if let recovery = outcome.recovery { metadata["recovery"] = recovery }
         return TaskContent(
             description: outcome.problem.problem, solution: record.code, testSetup: "import math",
-            tests: ["assert math.isclose(answer, \(answer), rel_tol=0.01)"], imports: ["import math"], metadata: metadata)
+            tests: ["assert math.isclose(answer, \(answer), rel_tol=0.01)"], imports: ["import math"],
+            metadata: metadata)
     }
 
     /// Writes each converted file's kept problems with an `ingestedFile` row (one transaction per file, so releases
@@ -37,15 +38,21 @@ public enum MathQAStoreWriter {
             files[outcome.sourcePath, default: (outcome.sourceSHA256, 0)].records += 1
             if let record = outcome.record {
                 let content = content(outcome, record: record, mode: mode)
-                revisions[outcome.sourcePath, default: []].append(IncomingRevision(
-                    taskID: TaskID.make(dataset: dataset, sourceID: record.taskID), dataset: dataset, sourceID: record.taskID,
-                    content: content, origin: .conversion, author: author, note: outcome.recovery.map { "recovered: \($0)" },
-                    sourcePath: outcome.sourcePath, sourceLocation: "record \(outcome.index)", rawSHA256: outcome.problem.rawSHA256))
+                revisions[outcome.sourcePath, default: []].append(
+                    IncomingRevision(
+                        taskID: TaskID.make(dataset: dataset, sourceID: record.taskID), dataset: dataset,
+                        sourceID: record.taskID,
+                        content: content, origin: .conversion, author: author,
+                        note: outcome.recovery.map { "recovered: \($0)" },
+                        sourcePath: outcome.sourcePath, sourceLocation: "record \(outcome.index)",
+                        rawSHA256: outcome.problem.rawSHA256))
             } else if let drop = outcome.drop {
-                drops.append(MathQADropRecord(
-                    dataset: dataset, split: outcome.split, sourcePath: outcome.sourcePath, recordIndex: outcome.index,
-                    reason: drop.reason.rawValue, message: drop.message, location: drop.location,
-                    linearFormula: outcome.problem.linearFormula, createdAt: now))
+                drops.append(
+                    MathQADropRecord(
+                        dataset: dataset, split: outcome.split, sourcePath: outcome.sourcePath,
+                        recordIndex: outcome.index,
+                        reason: drop.reason.rawValue, message: drop.message, location: drop.location,
+                        linearFormula: outcome.problem.linearFormula, createdAt: now))
             }
         }
         let paths = files.keys.sorted()
@@ -92,7 +99,9 @@ public struct MathQAReport: Sendable, Codable {
         }
         let order = MathQAFile.splits
         let splits = summaries.values.sorted {
-            (order.firstIndex(of: $0.split) ?? order.count, $0.split) < (order.firstIndex(of: $1.split) ?? order.count, $1.split)
+            (order.firstIndex(of: $0.split) ?? order.count, $0.split) < (
+                order.firstIndex(of: $1.split) ?? order.count, $1.split
+            )
         }
         let listed = reason.map { r in allDrops.filter { $0.reason == r } } ?? allDrops
         return MathQAReport(dataset: dataset, splits: splits, drops: listed)

@@ -30,7 +30,9 @@ public struct FlagDetail: Sendable, Codable, Hashable {
 
 /// In JSON, a flag's evidence is the JSON value it holds (not a string of JSON); evidence that is not JSON stays a string.
 extension FlagDetail {
-    enum CodingKeys: String, CodingKey { case id, stage, code, severity, message, evidence, superseded, dismissed, overrides }
+    enum CodingKeys: String, CodingKey {
+        case id, stage, code, severity, message, evidence, superseded, dismissed, overrides
+    }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -93,7 +95,8 @@ public enum CatalogError: LocalizedError, Equatable {
     public var errorDescription: String? {
         switch self {
         case .unknownDataset(let name, let known):
-            return "no dataset '\(name)' in the store (it has: \(known.isEmpty ? "none" : known.joined(separator: ", "))). Check --dataset against `curate stats`."
+            return
+                "no dataset '\(name)' in the store (it has: \(known.isEmpty ? "none" : known.joined(separator: ", "))). Check --dataset against `curate stats`."
         }
     }
 }
@@ -112,11 +115,14 @@ public struct TaskCatalog: Sendable {
             let content = try TaskContent.decode(head.revision.content)
             let codes = (flags[head.revision.id!] ?? []).map(\.code)
             return TaskSummary(
-                id: head.task.id, dataset: head.task.dataset, revision: head.revision.number, revisionID: head.revision.id!,
+                id: head.task.id, dataset: head.task.dataset, revision: head.revision.number,
+                revisionID: head.revision.id!,
                 contentHash: head.revision.contentHash, entryPoint: content.entryPoint, tests: content.tests.count,
                 flags: Array(Set(codes)).sorted(), description: content.description)
         }
-        let filtered = flag.map { wanted in summaries.filter { $0.flags.contains { $0 == wanted || $0.hasPrefix(wanted) } } } ?? summaries
+        let filtered =
+            flag.map { wanted in summaries.filter { $0.flags.contains { $0 == wanted || $0.hasPrefix(wanted) } } }
+            ?? summaries
         return filtered.sorted { TaskID.naturalLess($0.id, $1.id) }
     }
 
@@ -131,15 +137,20 @@ public struct TaskCatalog: Sendable {
                 Provenance(sourcePath: $0, location: revision.sourceLocation ?? "", rawSHA256: revision.rawSHA256 ?? "")
             }
             return RevisionDetail(
-                id: revision.id!, number: revision.number, contentHash: revision.contentHash, origin: revision.origin.rawValue,
+                id: revision.id!, number: revision.number, contentHash: revision.contentHash,
+                origin: revision.origin.rawValue,
                 author: revision.author, note: revision.note, createdAt: revision.createdAt, provenance: provenance,
                 content: try TaskContent.decode(revision.content),
                 verdict: try Validator.latestVerdict(store: store, revisionID: revision.id!),
                 flags: flags.map { flag in
                     FlagDetail(
-                        id: flag.id!, stage: flag.stage, code: flag.code, severity: flag.severity.rawValue, message: flag.message,
-                        evidence: flag.evidence, superseded: flag.supersededAt != nil, dismissed: dismissed.contains(flag.id!),
-                        overrides: (overrides[flag.id!] ?? []).map { "\($0.action.rawValue) by \($0.editor): \($0.reason)" })
+                        id: flag.id!, stage: flag.stage, code: flag.code, severity: flag.severity.rawValue,
+                        message: flag.message,
+                        evidence: flag.evidence, superseded: flag.supersededAt != nil,
+                        dismissed: dismissed.contains(flag.id!),
+                        overrides: (overrides[flag.id!] ?? []).map {
+                            "\($0.action.rawValue) by \($0.editor): \($0.reason)"
+                        })
                 })
         }
         return TaskDetail(id: task.id, dataset: task.dataset, sourceID: task.sourceID, revisions: revisions)

@@ -120,13 +120,17 @@ public enum TaskID {
 extension IncomingRevision {
     /// A revision of `content`, its stored JSON and `contentHash` taken from one canonical encoding.
     public init(
-        taskID: String, dataset: String, sourceID: String, content: TaskContent, origin: TaskRevisionRecord.Origin, author: String,
-        note: String? = nil, sourcePath: String? = nil, sourceLocation: String? = nil, rawSHA256: String? = nil, flags: [NewFlag] = []
+        taskID: String, dataset: String, sourceID: String, content: TaskContent, origin: TaskRevisionRecord.Origin,
+        author: String,
+        note: String? = nil, sourcePath: String? = nil, sourceLocation: String? = nil, rawSHA256: String? = nil,
+        flags: [NewFlag] = []
     ) {
         let json = content.canonicalJSON()
         self.init(
-            taskID: taskID, dataset: dataset, sourceID: sourceID, contentHash: SHA256.hex(json), content: String(decoding: json, as: UTF8.self),
-            origin: origin, author: author, note: note, sourcePath: sourcePath, sourceLocation: sourceLocation, rawSHA256: rawSHA256,
+            taskID: taskID, dataset: dataset, sourceID: sourceID, contentHash: SHA256.hex(json),
+            content: String(decoding: json, as: UTF8.self),
+            origin: origin, author: author, note: note, sourcePath: sourcePath, sourceLocation: sourceLocation,
+            rawSHA256: rawSHA256,
             flags: flags)
     }
 }

@@ -8,14 +8,19 @@ public enum DatasetState {
         var hasher = SHA256()
         for path in paths {
             hasher.update(Data("\(path)\t".utf8))
-            hasher.update(Data((FileManager.default.fileExists(atPath: path) ? try SHA256.hex(fileAt: URL(fileURLWithPath: path)) : "missing").utf8))
+            hasher.update(
+                Data(
+                    (FileManager.default.fileExists(atPath: path)
+                        ? try SHA256.hex(fileAt: URL(fileURLWithPath: path)) : "missing").utf8))
         }
         return hasher.finalizeHex()
     }
 
     /// sha256 over every task's newest revision (id, revision id, content hash).
     public static func contentFingerprint(_ store: TaskStore, dataset: String) throws -> String {
-        let lines = try store.headContentHashes(dataset: dataset).map { "\($0.taskID)\t\($0.revisionID)\t\($0.contentHash)\n" }
+        let lines = try store.headContentHashes(dataset: dataset).map {
+            "\($0.taskID)\t\($0.revisionID)\t\($0.contentHash)\n"
+        }
         var hasher = SHA256()
         for line in lines { hasher.update(Data(line.utf8)) }
         return hasher.finalizeHex()

@@ -58,7 +58,8 @@ public enum PipelineError: LocalizedError, Equatable {
     public var errorDescription: String? {
         switch self {
         case .unreadable(let path, let reason): return "cannot read pipeline '\(path)': \(reason)."
-        case .invalidYAML(let path, let line, let column, let problem): return "\(path):\(line):\(column): invalid YAML: \(problem)."
+        case .invalidYAML(let path, let line, let column, let problem):
+            return "\(path):\(line):\(column): invalid YAML: \(problem)."
         case .invalid(let path, let line, let problem): return "\(path):\(line): \(problem)."
         case .stageFailed(let stage, let reason): return "stage '\(stage)' failed: \(reason)"
         }
@@ -72,7 +73,9 @@ extension PipelineFile {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw PipelineError.unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "\(error.localizedDescription)" : "no such file")
+            throw PipelineError.unreadable(
+                path: path,
+                reason: FileManager.default.fileExists(atPath: path) ? "\(error.localizedDescription)" : "no such file")
         }
         return try parse(String(decoding: data, as: UTF8.self), path: path, sha256: SHA256.hex(data), catalog: catalog)
     }
@@ -81,17 +84,23 @@ extension PipelineFile {
         let root: Node
         do {
             let parser = try Yams.Parser(yaml: text)
-            guard let node = try parser.singleRoot() else { throw PipelineError.invalid(path: path, line: 1, problem: "the file is empty; expected keys pipeline, dataset, stages") }
+            guard let node = try parser.singleRoot() else {
+                throw PipelineError.invalid(
+                    path: path, line: 1, problem: "the file is empty; expected keys pipeline, dataset, stages")
+            }
             // Node anchors are weak references the parser owns, so look for them while it lives.
             if let line = withExtendedLifetime(parser, { firstAnchorLine(node) }) {
                 throw PipelineError.invalid(
                     path: path, line: line,
-                    problem: "YAML anchors and aliases (&name, *name) are not allowed in pipeline files (they can expand exponentially); write the value out")
+                    problem:
+                        "YAML anchors and aliases (&name, *name) are not allowed in pipeline files (they can expand exponentially); write the value out"
+                )
             }
             root = node
         } catch let error as YamlError {
             switch error {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+                .composer(_, let problem, let mark, _):
                 throw PipelineError.invalidYAML(path: path, line: mark.line, column: mark.column, problem: problem)
             default:
                 throw PipelineError.invalidYAML(path: path, line: 1, column: 1, problem: "\(error)")
@@ -99,7 +108,8 @@ extension PipelineFile {
         }
         func line(_ node: Node) -> Int { node.mark?.line ?? 1 }
         guard case .mapping(let top) = root else {
-            throw PipelineError.invalid(path: path, line: line(root), problem: "expected a mapping with keys pipeline, dataset, stages")
+            throw PipelineError.invalid(
+                path: path, line: line(root), problem: "expected a mapping with keys pipeline, dataset, stages")
         }
         var name: String?, dataset: String?, stagesNode: Node?
         for (key, value) in top {
@@ -108,23 +118,36 @@ extension PipelineFile {
             case "dataset": dataset = value.string
             case "stages": stagesNode = value
             default:
-                throw PipelineError.invalid(path: path, line: line(key), problem: "unknown key '\(key.string ?? "?")'; valid keys: pipeline, dataset, stages")
+                throw PipelineError.invalid(
+                    path: path, line: line(key),
+                    problem: "unknown key '\(key.string ?? "?")'; valid keys: pipeline, dataset, stages")
             }
         }
-        guard let dataset, !dataset.isEmpty else { throw PipelineError.invalid(path: path, line: line(root), problem: "missing 'dataset: NAME'") }
+        guard let dataset, !dataset.isEmpty else {
+            throw PipelineError.invalid(path: path, line: line(root), problem: "missing 'dataset: NAME'")
+        }
         if let problem = ReleaseNames.datasetProblem(dataset) {
-            throw PipelineError.invalid(path: path, line: top.first { $0.key.string == "dataset" }.map { line($0.value) } ?? line(root), problem: "'dataset': \(problem)")
+            throw PipelineError.invalid(
+                path: path, line: top.first { $0.key.string == "dataset" }.map { line($0.value) } ?? line(root),
+                problem: "'dataset': \(problem)")
         }
         guard let stagesNode, case .sequence(let sequence) = stagesNode else {
-            throw PipelineError.invalid(path: path, line: stagesNode.map(line) ?? line(root), problem: "missing 'stages:' list")
+            throw PipelineError.invalid(
+                path: path, line: stagesNode.map(line) ?? line(root), problem: "missing 'stages:' list")
         }
         var stages: [StageDeclaration] = []
         for item in sequence {
             guard case .mapping(let mapping) = item, let stageName = mapping["stage"]?.string else {
-                throw PipelineError.invalid(path: path, line: line(item), problem: "each stage is a mapping starting with 'stage: NAME'; valid stages: \(catalog.names.joined(separator: ", "))")
+                throw PipelineError.invalid(
+                    path: path, line: line(item),
+                    problem:
+                        "each stage is a mapping starting with 'stage: NAME'; valid stages: \(catalog.names.joined(separator: ", "))"
+                )
             }
             guard let spec = catalog.spec(stageName) else {
-                throw PipelineError.invalid(path: path, line: line(item), problem: "unknown stage '\(stageName)'; valid stages: \(catalog.names.joined(separator: ", "))")
+                throw PipelineError.invalid(
+                    path: path, line: line(item),
+                    problem: "unknown stage '\(stageName)'; valid stages: \(catalog.names.joined(separator: ", "))")
             }
             var parameters: [String: ParameterValue] = [:]
             var lines: [String: Int] = [:]
@@ -132,29 +155,46 @@ extension PipelineFile {
                 guard let keyName = key.string, keyName != "stage" else { continue }
                 guard spec.keys.contains(keyName) else {
                     let valid = spec.keys
-                    throw PipelineError.invalid(path: path, line: line(key), problem: "stage '\(stageName)' has no parameter '\(keyName)'; valid: \(valid.isEmpty ? "none" : valid.joined(separator: ", "))")
+                    throw PipelineError.invalid(
+                        path: path, line: line(key),
+                        problem:
+                            "stage '\(stageName)' has no parameter '\(keyName)'; valid: \(valid.isEmpty ? "none" : valid.joined(separator: ", "))"
+                    )
                 }
                 let converted = convert(value)
-                if let parameter = spec.parameters.first(where: { $0.name == keyName }), let problem = parameter.kind.check(converted) {
-                    throw PipelineError.invalid(path: path, line: line(value), problem: "stage '\(stageName)' parameter '\(keyName)' must be \(problem), got \(converted.typeName)")
+                if let parameter = spec.parameters.first(where: { $0.name == keyName }),
+                    let problem = parameter.kind.check(converted)
+                {
+                    throw PipelineError.invalid(
+                        path: path, line: line(value),
+                        problem:
+                            "stage '\(stageName)' parameter '\(keyName)' must be \(problem), got \(converted.typeName)")
                 }
-                if stageName == "release", keyName == "version", case .string(let version) = converted, let problem = ReleaseNames.versionProblem(version) {
-                    throw PipelineError.invalid(path: path, line: line(value), problem: "stage 'release' parameter 'version': \(problem)")
+                if stageName == "release", keyName == "version", case .string(let version) = converted,
+                    let problem = ReleaseNames.versionProblem(version)
+                {
+                    throw PipelineError.invalid(
+                        path: path, line: line(value), problem: "stage 'release' parameter 'version': \(problem)")
                 }
                 parameters[keyName] = converted
                 lines[keyName] = line(key)
             }
             for parameter in spec.parameters where parameter.required && parameters[parameter.name] == nil {
-                throw PipelineError.invalid(path: path, line: line(item), problem: "stage '\(stageName)' needs parameter '\(parameter.name)' (\(parameter.help))")
+                throw PipelineError.invalid(
+                    path: path, line: line(item),
+                    problem: "stage '\(stageName)' needs parameter '\(parameter.name)' (\(parameter.help))")
             }
             if let options = spec.options {
                 do {
                     _ = try options.decode(parameters)
                 } catch {
-                    throw PipelineError.invalid(path: path, line: lines[error.key] ?? line(item), problem: "stage '\(stageName)' parameter '\(error.key)' \(error.message)")
+                    throw PipelineError.invalid(
+                        path: path, line: lines[error.key] ?? line(item),
+                        problem: "stage '\(stageName)' parameter '\(error.key)' \(error.message)")
                 }
             }
-            stages.append(StageDeclaration(name: stageName, line: line(item), parameters: parameters, parameterLines: lines))
+            stages.append(
+                StageDeclaration(name: stageName, line: line(item), parameters: parameters, parameterLines: lines))
         }
         let file = PipelineFile(path: path, name: name ?? dataset, dataset: dataset, stages: stages, sha256: sha256)
         try catalog.validateOrder(file)
@@ -190,7 +230,11 @@ extension PipelineFile {
         case .sequence(let sequence):
             return .list(sequence.map(convert))
         case .mapping(let mapping):
-            return .map(mapping.map { ParameterValue.MapEntry(key: $0.key.string ?? "", value: convert($0.value), line: $0.key.mark?.line ?? 1) })
+            return .map(
+                mapping.map {
+                    ParameterValue.MapEntry(
+                        key: $0.key.string ?? "", value: convert($0.value), line: $0.key.mark?.line ?? 1)
+                })
         case .alias:
             return .null
         }

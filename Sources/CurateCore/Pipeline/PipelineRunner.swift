@@ -35,7 +35,9 @@ public struct PipelineRunner: Sendable {
         self.catalog = catalog
     }
 
-    public func run(_ file: PipelineFile, force: Bool = false, observer: (any PipelineObserver)? = nil) async throws -> [StageOutcome] {
+    public func run(_ file: PipelineFile, force: Bool = false, observer: (any PipelineObserver)? = nil) async throws
+        -> [StageOutcome]
+    {
         removeStaleStaging(file)
         let abandoned = try store.markAbandonedRuns(pipeline: file.path)
         if !abandoned.isEmpty { observer?.abandonedRunsMarked(abandoned.map(\.stage)) }
@@ -46,7 +48,8 @@ public struct PipelineRunner: Sendable {
         var seenRevisions: Set<Int64>?
         for (index, declaration) in file.stages.enumerated() {
             guard let spec = catalog.spec(declaration.name) else {
-                throw PipelineError.invalid(path: file.path, line: declaration.line, problem: "unknown stage '\(declaration.name)'")
+                throw PipelineError.invalid(
+                    path: file.path, line: declaration.line, problem: "unknown stage '\(declaration.name)'")
             }
             observer?.stageStarted(index + 1, of: file.stages.count, name: declaration.name)
             let stage = spec.make()
@@ -58,16 +61,21 @@ public struct PipelineRunner: Sendable {
             }
             let context = StageContext(
                 store: store, pipeline: file, parameters: StageParameters(declaration.parameters), split: split,
-                progress: { done, total in observer?.stageProgress(name, done: done, total: total) }, seenRevisions: seenRevisions)
+                progress: { done, total in observer?.stageProgress(name, done: done, total: total) },
+                seenRevisions: seenRevisions)
             let started = Date()
             let fingerprint = try self.fingerprint(declaration, spec: spec, stage: stage, context: context)
             let stageKey = "\(index):\(declaration.name)"
-            if !force, try stage.outputsExist(context), let previous = try store.succeededRun(pipeline: file.path, stage: stageKey, fingerprint: fingerprint),
-                let summary = previous.summary, var report = try? JSONDecoder().decode(StageReport.self, from: Data(summary.utf8))
+            if !force, try stage.outputsExist(context),
+                let previous = try store.succeededRun(pipeline: file.path, stage: stageKey, fingerprint: fingerprint),
+                let summary = previous.summary,
+                var report = try? JSONDecoder().decode(StageReport.self, from: Data(summary.utf8))
             {
                 let when = ISO8601DateFormatter().string(from: previous.finishedAt ?? previous.startedAt)
                 if !report.notes.isEmpty { report.notes[0] = "earlier run (\(when)): " + report.notes[0] }
-                let outcome = StageOutcome(stage: declaration.name, status: .skipped, report: report, seconds: Date().timeIntervalSince(started))
+                let outcome = StageOutcome(
+                    stage: declaration.name, status: .skipped, report: report,
+                    seconds: Date().timeIntervalSince(started))
                 observer?.stageFinished(outcome)
                 outcomes.append(outcome)
                 continue
@@ -77,13 +85,15 @@ public struct PipelineRunner: Sendable {
                 let report = try await stage.run(context)
                 try store.finishRun(id: run.id!, status: .succeeded, summary: CanonicalJSON.string(report))
                 FaultInjection.checkpoint("stage-finished")
-                let outcome = StageOutcome(stage: declaration.name, status: .ran, report: report, seconds: Date().timeIntervalSince(started))
+                let outcome = StageOutcome(
+                    stage: declaration.name, status: .ran, report: report, seconds: Date().timeIntervalSince(started))
                 observer?.stageFinished(outcome)
                 outcomes.append(outcome)
             } catch {
                 try? store.finishRun(id: run.id!, status: .failed, summary: nil)
                 if error is PipelineError { throw error }
-                throw PipelineError.stageFailed(stage: declaration.name, reason: (error as? LocalizedError)?.errorDescription ?? "\(error)")
+                throw PipelineError.stageFailed(
+                    stage: declaration.name, reason: (error as? LocalizedError)?.errorDescription ?? "\(error)")
             }
         }
         return outcomes
@@ -93,10 +103,18 @@ public struct PipelineRunner: Sendable {
     static let inputStages: Set<String> = ["ingest", "edits", "mathqa"]
 
     /// sha256 of the stage's implementation version, its parameters and its inputs.
-    func fingerprint(_ declaration: StageDeclaration, spec: StageSpec, stage: any PipelineStage, context: StageContext) throws -> String {
-        let parameters = CanonicalJSON.string(declaration.parameters.sorted { $0.key < $1.key }.map { [$0.key, CanonicalJSON.string($0.value)] })
-        let split = context.split.map { CanonicalJSON.string([CanonicalJSON.string($0.policy), CanonicalJSON.string($0.fewShot)]) } ?? ""
-        return SHA256.hex("\(spec.implementationVersion)\n\(declaration.name)\n\(parameters)\n\(split)\n\(try stage.inputFingerprint(context))")
+    func fingerprint(_ declaration: StageDeclaration, spec: StageSpec, stage: any PipelineStage, context: StageContext)
+        throws -> String
+    {
+        let parameters = CanonicalJSON.string(
+            declaration.parameters.sorted { $0.key < $1.key }.map { [$0.key, CanonicalJSON.string($0.value)] })
+        let split =
+            context.split.map {
+                CanonicalJSON.string([CanonicalJSON.string($0.policy), CanonicalJSON.string($0.fewShot)])
+            } ?? ""
+        return SHA256.hex(
+            "\(spec.implementationVersion)\n\(declaration.name)\n\(parameters)\n\(split)\n\(try stage.inputFingerprint(context))"
+        )
     }
 
     /// Removes half-written release folders left by an interrupted run.
@@ -104,7 +122,8 @@ public struct PipelineRunner: Sendable {
         for declaration in file.stages where declaration.name == "release" {
             let output = StageParameters(declaration.parameters).string("output") ?? "curated"
             let folder = URL(fileURLWithPath: output).appendingPathComponent(file.dataset)
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasPrefix(".tmp-") {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            where name.hasPrefix(".tmp-") {
                 try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
             }
         }

@@ -10,9 +10,13 @@ public enum ParameterKind: Sendable, Hashable {
     func check(_ value: ParameterValue) -> String? {
         switch (self, value) {
         case (.string, .string), (.int, .int), (.number, .int), (.number, .double), (.bool, .bool): return nil
-        case (.strings, .list(let items)): return items.allSatisfy { if case .string = $0 { return true }; return false } ? nil : "a list of strings"
+        case (.strings, .list(let items)):
+            return items.allSatisfy {
+                if case .string = $0 { return true }; return false
+            } ? nil : "a list of strings"
         case (.strings, .null): return nil
-        case (.choice(let options), .string(let s)): return options.contains(s) ? nil : "one of \(options.joined(separator: ", ")) (got '\(s)')"
+        case (.choice(let options), .string(let s)):
+            return options.contains(s) ? nil : "one of \(options.joined(separator: ", ")) (got '\(s)')"
         default: return description
         }
     }
@@ -61,7 +65,9 @@ public struct StageParameters: Sendable, Hashable {
     public func bool(_ name: String) -> Bool? { if case .bool(let b)? = values[name] { return b }; return nil }
     public func strings(_ name: String) -> [String]? {
         guard case .list(let items)? = values[name] else { return nil }
-        return items.compactMap { if case .string(let s) = $0 { return s }; return nil }
+        return items.compactMap {
+            if case .string(let s) = $0 { return s }; return nil
+        }
     }
 }
 
@@ -137,7 +143,8 @@ public struct StageSpec: Sendable {
 
     /// A stage whose parameters are the keys of `options`, decoded and range-checked by that type.
     public init<Options: StageOptions>(
-        name: String, summary: String, options: Options.Type, implementation: [String], make: @escaping @Sendable () -> any PipelineStage
+        name: String, summary: String, options: Options.Type, implementation: [String],
+        make: @escaping @Sendable () -> any PipelineStage
     ) {
         self.init(name: name, summary: summary, parameters: [], implementation: implementation, make: make)
         self.options = options
@@ -160,14 +167,18 @@ public struct StageCatalog: Sendable {
     func validateOrder(_ file: PipelineFile) throws {
         if let release = file.stages.firstIndex(where: { $0.name == "release" }) {
             guard file.stages[..<release].contains(where: { $0.name == "split" }) else {
-                throw PipelineError.invalid(path: file.path, line: file.stages[release].line, problem: "stage 'release' needs a 'split' stage before it")
+                throw PipelineError.invalid(
+                    path: file.path, line: file.stages[release].line,
+                    problem: "stage 'release' needs a 'split' stage before it")
             }
         }
         if let split = file.stages.first(where: { $0.name == "split" }) {
             do {
                 _ = try SplitStageConfiguration(split.parameters, dataset: file.dataset)
             } catch {
-                throw PipelineError.invalid(path: file.path, line: split.parameterLines[error.key] ?? split.line, problem: "stage 'split' parameter '\(error.key)' \(error.message)")
+                throw PipelineError.invalid(
+                    path: file.path, line: split.parameterLines[error.key] ?? split.line,
+                    problem: "stage 'split' parameter '\(error.key)' \(error.message)")
             }
         }
     }

@@ -3,7 +3,9 @@ import Foundation
 
 /// A review status of a task.
 public enum ReviewStatus: String, Sendable, Hashable, Codable, CaseIterable {
-    case unreviewed, approved, needsWork = "needs-work", excluded
+    case unreviewed, approved
+    case needsWork = "needs-work"
+    case excluded
 }
 
 /// One line of a dataset's edit log (`edits/DATASET.jsonl`): an editor action, replayable on any store.
@@ -32,8 +34,10 @@ public struct EditLogEntry: Sendable, Hashable, Codable {
     public var time: String
 
     public init(
-        kind: Kind, task: String, base: String? = nil, result: String? = nil, fields: TaskFieldChanges? = nil, status: ReviewStatus? = nil,
-        stage: String? = nil, code: String? = nil, severity: String? = nil, message: String? = nil, editor: String, reason: String, time: Date
+        kind: Kind, task: String, base: String? = nil, result: String? = nil, fields: TaskFieldChanges? = nil,
+        status: ReviewStatus? = nil,
+        stage: String? = nil, code: String? = nil, severity: String? = nil, message: String? = nil, editor: String,
+        reason: String, time: Date
     ) {
         self.kind = kind
         self.task = task
@@ -90,20 +94,28 @@ public enum ReviewError: LocalizedError, Equatable {
         case .unknownTask(let id): return "no task '\(id)' in the store. Run `curate list` to see the ids."
         case .unknownFlag(let id): return "no flag #\(id) in the store. Run `curate show TASK` to see the flag ids."
         case .staleBase(let task, let base, let current):
-            return "'\(task)' changed since you opened it (your base \(base.prefix(12)), now \(current.prefix(12))). Reload the task and apply your change again."
+            return
+                "'\(task)' changed since you opened it (your base \(base.prefix(12)), now \(current.prefix(12))). Reload the task and apply your change again."
         case .noChanges(let task): return "nothing changed in '\(task)'; no revision recorded."
         case .failingRevision(let task, let verdict):
-            return "the new revision of '\(task)' does not pass its tests (\(verdict.summary)); not recorded. Fix it, or pass --allow-failing to record it anyway."
+            return
+                "the new revision of '\(task)' does not pass its tests (\(verdict.summary)); not recorded. Fix it, or pass --allow-failing to record it anyway."
         case .missingEditor: return "an editor name is needed: pass --editor NAME (or set CURATE_EDITOR_NAME)."
-        case .missingReason: return "a reason is needed: pass --reason WHY; it is kept in the edit log and the release card."
-        case .badFlagCode(let code): return "flag code '\(code)' must start with 'editor/' (e.g. editor/ambiguous-description)."
+        case .missingReason:
+            return "a reason is needed: pass --reason WHY; it is kept in the edit log and the release card."
+        case .badFlagCode(let code):
+            return "flag code '\(code)' must start with 'editor/' (e.g. editor/ambiguous-description)."
         case .noSandbox: return "this review desk has no execution pool, so it cannot revalidate a revision."
-        case .unreadableLog(let path, let line, let reason): return "\(path):\(line): \(reason). Fix the line (the edit log is one JSON object per line) and run again."
-        case .logWrite(let path, let reason): return "cannot append to the edit log '\(path)': \(reason). Check the folder exists and is writable."
+        case .unreadableLog(let path, let line, let reason):
+            return "\(path):\(line): \(reason). Fix the line (the edit log is one JSON object per line) and run again."
+        case .logWrite(let path, let reason):
+            return "cannot append to the edit log '\(path)': \(reason). Check the folder exists and is writable."
         case .resultMismatch(let path, let line, let task):
-            return "\(path):\(line): replaying the edit of '\(task)' does not give its recorded result hash; the line was changed by hand. Restore it from git."
+            return
+                "\(path):\(line): replaying the edit of '\(task)' does not give its recorded result hash; the line was changed by hand. Restore it from git."
         case .unresolvedConflicts(let dataset, let tasks):
-            return "dataset '\(dataset)' has unresolved edit conflicts (\(tasks.prefix(10).joined(separator: ", "))): a raw record changed under an editor's revision. Resolve each with `curate edit ID` (`curate review status ID` shows both versions) before releasing."
+            return
+                "dataset '\(dataset)' has unresolved edit conflicts (\(tasks.prefix(10).joined(separator: ", "))): a raw record changed under an editor's revision. Resolve each with `curate edit ID` (`curate review status ID` shows both versions) before releasing."
         }
     }
 }
@@ -137,12 +149,16 @@ public enum EditLog {
     static func decode(_ text: String, number: Int, path: String) throws -> EditLogLine {
         do {
             let entry = try JSONDecoder().decode(EditLogEntry.self, from: Data(text.utf8))
-            guard date(entry.time) != nil else { throw ReviewError.unreadableLog(path: path, line: number, reason: "time '\(entry.time)' is not ISO 8601 UTC") }
+            guard date(entry.time) != nil else {
+                throw ReviewError.unreadableLog(
+                    path: path, line: number, reason: "time '\(entry.time)' is not ISO 8601 UTC")
+            }
             return EditLogLine(entry: entry, line: text, number: number)
         } catch let error as ReviewError {
             throw error
         } catch {
-            throw ReviewError.unreadableLog(path: path, line: number, reason: "not an edit log entry (\(describe(error)))")
+            throw ReviewError.unreadableLog(
+                path: path, line: number, reason: "not an edit log entry (\(describe(error)))")
         }
     }
 

@@ -55,17 +55,23 @@ enum EditReplay {
                 report.known += 1
                 continue
             }
-            report.add(try apply(try EditLog.decode(raw.text, number: raw.number, path: path), path: path, dataset: dataset, in: tx))
+            report.add(
+                try apply(
+                    try EditLog.decode(raw.text, number: raw.number, path: path), path: path, dataset: dataset, in: tx))
         }
         return report
     }
 
     /// Applies one log line that is not in the store yet.
-    static func apply(_ line: EditLogLine, path: String, dataset: String, in tx: ReviewTransaction) throws -> ReplayReport {
+    static func apply(_ line: EditLogLine, path: String, dataset: String, in tx: ReviewTransaction) throws
+        -> ReplayReport
+    {
         let entry = line.entry
         var report = ReplayReport()
         guard try tx.task(entry.task) != nil, let head = try tx.head(entry.task) else {
-            throw ReviewError.unreadableLog(path: path, line: line.number, reason: "task '\(entry.task)' is not in the store; ingest its dataset before the log is replayed")
+            throw ReviewError.unreadableLog(
+                path: path, line: line.number,
+                reason: "task '\(entry.task)' is not in the store; ingest its dataset before the log is replayed")
         }
         var action = ReviewActionRecord(entry, line: line.line, dataset: dataset)
         switch entry.kind {
@@ -75,9 +81,12 @@ enum EditReplay {
             if head.contentHash == entry.base {
                 let content = fields.applied(to: try TaskContent.decode(head.content))
                 let json = content.canonicalJSON()
-                guard SHA256.hex(json) == entry.result else { throw ReviewError.resultMismatch(path: path, line: line.number, task: entry.task) }
+                guard SHA256.hex(json) == entry.result else {
+                    throw ReviewError.resultMismatch(path: path, line: line.number, task: entry.task)
+                }
                 let revision = try tx.appendRevision(
-                    taskID: entry.task, contentHash: SHA256.hex(json), content: String(decoding: json, as: UTF8.self), origin: .editor,
+                    taskID: entry.task, contentHash: SHA256.hex(json), content: String(decoding: json, as: UTF8.self),
+                    origin: .editor,
                     author: entry.editor, note: entry.reason, createdAt: entry.date)
                 action.outcome = .applied
                 action.revisionID = revision.id
@@ -90,15 +99,18 @@ enum EditReplay {
                 action.outcome = .conflict
                 let inserted = try tx.insert(action)
                 try recordConflict(
-                    task: entry.task, dataset: dataset, raw: head, intended: entry.result ?? "", fields: fields, cause: inserted.key,
+                    task: entry.task, dataset: dataset, raw: head, intended: entry.result ?? "", fields: fields,
+                    cause: inserted.key,
                     revisionID: nil, at: entry.date, in: tx)
                 report.conflicts.append(entry.task)
                 return report
             }
         case .flag:
             let flag = NewFlag(
-                stage: "editor", code: entry.code ?? "editor/flag", severity: FlagRecord.Severity(rawValue: entry.severity ?? "") ?? .warning,
-                message: entry.message ?? "", evidence: CanonicalJSON.string(["editor": entry.editor, "reason": entry.reason]))
+                stage: "editor", code: entry.code ?? "editor/flag",
+                severity: FlagRecord.Severity(rawValue: entry.severity ?? "") ?? .warning,
+                message: entry.message ?? "",
+                evidence: CanonicalJSON.string(["editor": entry.editor, "reason": entry.reason]))
             _ = try tx.insertFlag(revisionID: head.id!, taskID: entry.task, flag: flag, createdAt: entry.date)
             action.revisionID = head.id
             report.actions += 1
@@ -112,12 +124,16 @@ enum EditReplay {
     /// Keeps editor revisions on top of raw records ingested after them: when the raw record is still an edit's base
     /// the edits are re-established; when it changed, the task keeps its last consistent revision and a conflict is
     /// recorded with both versions. Tasks whose newest revision is not an ingest after an applied edit are untouched.
-    static func reconcile(dataset: String, taskIDs: [String]? = nil, at now: Date = Date(), in tx: ReviewTransaction) throws -> ReplayReport {
+    static func reconcile(dataset: String, taskIDs: [String]? = nil, at now: Date = Date(), in tx: ReviewTransaction)
+        throws -> ReplayReport
+    {
         var report = ReplayReport()
         for taskID in try taskIDs ?? tx.editedTaskIDs(dataset: dataset) {
             guard let head = try tx.head(taskID), head.origin == .ingest else { continue }
             let edits = try tx.actions(taskID: taskID).filter { $0.kind == .edit }
-            guard edits.contains(where: { $0.outcome == .applied && ($0.revisionID ?? .max) < head.id! }) else { continue }
+            guard edits.contains(where: { $0.outcome == .applied && ($0.revisionID ?? .max) < head.id! }) else {
+                continue
+            }
             var state = head.contentHash
             var conflicting = false
             for edit in edits {
@@ -130,25 +146,34 @@ enum EditReplay {
             }
             if !conflicting {
                 if ReviewState(actions: try tx.actions(taskID: taskID)).conflict(taskID) != nil {
-                    _ = try tx.insert(ReviewActionRecord(
-                        key: SHA256.hex("resolved\n\(taskID)\n\(head.id!)"), dataset: dataset, taskID: taskID, kind: .conflict, outcome: .already,
-                        baseHash: head.contentHash, resultHash: state, editor: "curate",
-                        reason: "the raw record is again the base of the editor's revisions", createdAt: now))
+                    _ = try tx.insert(
+                        ReviewActionRecord(
+                            key: SHA256.hex("resolved\n\(taskID)\n\(head.id!)"), dataset: dataset, taskID: taskID,
+                            kind: .conflict, outcome: .already,
+                            baseHash: head.contentHash, resultHash: state, editor: "curate",
+                            reason: "the raw record is again the base of the editor's revisions", createdAt: now))
                 }
-                guard state != head.contentHash, let target = try tx.revision(taskID, contentHash: state) else { continue }
+                guard state != head.contentHash, let target = try tx.revision(taskID, contentHash: state) else {
+                    continue
+                }
                 _ = try tx.appendRevision(
-                    taskID: taskID, contentHash: target.contentHash, content: target.content, origin: .editor, author: target.author,
+                    taskID: taskID, contentHash: target.contentHash, content: target.content, origin: .editor,
+                    author: target.author,
                     note: target.note, createdAt: now)
                 report.kept.append(taskID)
                 continue
             }
-            guard let kept = try tx.revision(taskID, number: head.number - 1), kept.contentHash != head.contentHash else { continue }
+            guard let kept = try tx.revision(taskID, number: head.number - 1), kept.contentHash != head.contentHash
+            else { continue }
             let restored = try tx.appendRevision(
-                taskID: taskID, contentHash: kept.contentHash, content: kept.content, origin: .editor, author: kept.author, note: kept.note,
+                taskID: taskID, contentHash: kept.contentHash, content: kept.content, origin: .editor,
+                author: kept.author, note: kept.note,
                 createdAt: now)
-            let fields = TaskFieldChanges(from: try TaskContent.decode(head.content), to: try TaskContent.decode(kept.content))
+            let fields = TaskFieldChanges(
+                from: try TaskContent.decode(head.content), to: try TaskContent.decode(kept.content))
             try recordConflict(
-                task: taskID, dataset: dataset, raw: head, intended: kept.contentHash, fields: fields, cause: "reingest", revisionID: restored.id,
+                task: taskID, dataset: dataset, raw: head, intended: kept.contentHash, fields: fields,
+                cause: "reingest", revisionID: restored.id,
                 at: now, in: tx)
             report.conflicts.append(taskID)
             report.kept.append(taskID)
@@ -164,22 +189,28 @@ enum EditReplay {
         }
         let conflicts = Set(report.conflicts)
         return report.kept.map { id in
-            Diagnostic(.warning, file: path, conflicts.contains(id)
-                ? "\(id): the raw record changed under an editor's revision; the editor's revision is kept and the conflict is recorded (resolve it with `curate edit \(id)`)"
-                : "\(id): re-ingested under an editor's revision; the editor's revision is kept")
+            Diagnostic(
+                .warning, file: path,
+                conflicts.contains(id)
+                    ? "\(id): the raw record changed under an editor's revision; the editor's revision is kept and the conflict is recorded (resolve it with `curate edit \(id)`)"
+                    : "\(id): re-ingested under an editor's revision; the editor's revision is kept")
         }
     }
 
     /// Records that `raw` is not the base of the editor's `intended` content (a derived row; the log does not hold it).
     private static func recordConflict(
-        task: String, dataset: String, raw: TaskRevisionRecord, intended: String, fields: TaskFieldChanges, cause: String, revisionID: Int64?,
+        task: String, dataset: String, raw: TaskRevisionRecord, intended: String, fields: TaskFieldChanges,
+        cause: String, revisionID: Int64?,
         at: Date, in tx: ReviewTransaction
     ) throws {
         let key = SHA256.hex("conflict\n\(task)\n\(raw.contentHash)\n\(intended)\n\(cause)")
         guard !(try tx.actionKeys(dataset: dataset).contains(key)) else { return }
-        _ = try tx.insert(ReviewActionRecord(
-            key: key, dataset: dataset, taskID: task, kind: .conflict, baseHash: raw.contentHash, resultHash: intended, revisionID: revisionID,
-            fields: CanonicalJSON.string(fields), editor: "curate", reason: "the raw record changed under an editor's revision", createdAt: at))
+        _ = try tx.insert(
+            ReviewActionRecord(
+                key: key, dataset: dataset, taskID: task, kind: .conflict, baseHash: raw.contentHash,
+                resultHash: intended, revisionID: revisionID,
+                fields: CanonicalJSON.string(fields), editor: "curate",
+                reason: "the raw record changed under an editor's revision", createdAt: at))
     }
 }
 
@@ -187,8 +218,10 @@ extension ReviewActionRecord {
     /// The audit row mirroring an edit log line (outcome, revision and fields are filled in by whoever applies it).
     init(_ entry: EditLogEntry, line: String, dataset: String) {
         self.init(
-            key: SHA256.hex(line), dataset: dataset, taskID: entry.task, kind: Kind(rawValue: entry.kind.rawValue)!, baseHash: entry.base,
-            resultHash: entry.result, status: entry.status?.rawValue, stage: entry.stage, code: entry.code, severity: entry.severity,
+            key: SHA256.hex(line), dataset: dataset, taskID: entry.task, kind: Kind(rawValue: entry.kind.rawValue)!,
+            baseHash: entry.base,
+            resultHash: entry.result, status: entry.status?.rawValue, stage: entry.stage, code: entry.code,
+            severity: entry.severity,
             message: entry.message, editor: entry.editor, reason: entry.reason, createdAt: entry.date, line: line)
     }
 }

@@ -14,7 +14,10 @@ public final class ReviewDesk: Sendable {
     public let limits: ExecutionLimits
 
     /// Opens the desk and brings the store up to date with the edit logs (lines a crash left out of the store).
-    public init(store: TaskStore, pool: ExecutionPool? = nil, editsDirectory: String = "edits", limits: ExecutionLimits = .default) throws {
+    public init(
+        store: TaskStore, pool: ExecutionPool? = nil, editsDirectory: String = "edits",
+        limits: ExecutionLimits = .default
+    ) throws {
         self.store = store
         self.pool = pool
         self.editsDirectory = editsDirectory
@@ -31,11 +34,12 @@ public final class ReviewDesk: Sendable {
         var report = ReplayReport()
         for dataset in try dataset.map { [$0] } ?? store.datasets() {
             let path = logPath(dataset)
-            report.add(try store.reviewTransaction { tx in
-                var report = try EditReplay.applyMissing(path: path, dataset: dataset, in: tx)
-                report.add(try EditReplay.reconcile(dataset: dataset, in: tx))
-                return report
-            })
+            report.add(
+                try store.reviewTransaction { tx in
+                    var report = try EditReplay.applyMissing(path: path, dataset: dataset, in: tx)
+                    report.add(try EditReplay.reconcile(dataset: dataset, in: tx))
+                    return report
+                })
         }
         return report
     }
@@ -51,8 +55,10 @@ public final class ReviewDesk: Sendable {
             let content = try TaskContent.decode(head.revision.content)
             let codes = Set((flags[head.revision.id!] ?? []).map(\.code)).sorted()
             return ReviewQueueItem(
-                id: head.task.id, dataset: head.task.dataset, revision: head.revision.number, contentHash: head.revision.contentHash,
-                title: (TaskDocument.lines(content.description).first { !$0.isEmpty } ?? "").trimmingCharacters(in: .whitespaces),
+                id: head.task.id, dataset: head.task.dataset, revision: head.revision.number,
+                contentHash: head.revision.contentHash,
+                title: (TaskDocument.lines(content.description).first { !$0.isEmpty } ?? "").trimmingCharacters(
+                    in: .whitespaces),
                 status: state.status(head.task.id, contentHash: head.revision.contentHash), flags: codes,
                 conflict: state.conflict(head.task.id) != nil, editors: state.editors(head.task.id))
         }
@@ -87,8 +93,10 @@ public final class ReviewDesk: Sendable {
         }
         let flags = try store.flags(revisionID: head.id!).map { flag in
             ReviewFlag(
-                id: flag.id!, revisionID: flag.revisionID, stage: flag.stage, code: flag.code, severity: flag.severity.rawValue,
-                message: flag.message, evidence: flag.evidence.map { JSONValue(parsing: $0) ?? .string($0) }, dismissed: dismissed.contains(flag.id!))
+                id: flag.id!, revisionID: flag.revisionID, stage: flag.stage, code: flag.code,
+                severity: flag.severity.rawValue,
+                message: flag.message, evidence: flag.evidence.map { JSONValue(parsing: $0) ?? .string($0) },
+                dismissed: dismissed.contains(flag.id!))
         }
         return ReviewTask(
             id: id, dataset: task.dataset, currentHash: head.contentHash, revisions: try revisions.map(Self.revision),
@@ -98,7 +106,8 @@ public final class ReviewDesk: Sendable {
     }
 
     /// The audit trail of a dataset (all when nil) or one task, newest first, at most `limit` entries.
-    public func auditLog(dataset: String? = nil, taskID: String? = nil, limit: Int? = nil) throws -> [ReviewAuditEntry] {
+    public func auditLog(dataset: String? = nil, taskID: String? = nil, limit: Int? = nil) throws -> [ReviewAuditEntry]
+    {
         let entries = try store.reviewActions(dataset: dataset, taskID: taskID).reversed().map(ReviewAuditEntry.init)
         return limit.map { Array(entries.prefix($0)) } ?? entries
     }
@@ -114,8 +123,12 @@ public final class ReviewDesk: Sendable {
         _ id: String, baseHash: String, content: TaskContent, editor: String, reason: String, allowFailing: Bool = false
     ) async throws -> ReviewSaveResult {
         let editor = try Self.checkedEditor(editor), reason = try Self.checkedReason(reason)
-        guard let task = try store.task(id), let head = try store.revisions(of: id).last else { throw ReviewError.unknownTask(id) }
-        guard head.contentHash == baseHash else { throw ReviewError.staleBase(task: id, base: baseHash, current: head.contentHash) }
+        guard let task = try store.task(id), let head = try store.revisions(of: id).last else {
+            throw ReviewError.unknownTask(id)
+        }
+        guard head.contentHash == baseHash else {
+            throw ReviewError.staleBase(task: id, base: baseHash, current: head.contentHash)
+        }
         let json = content.canonicalJSON()
         let hash = SHA256.hex(json)
         let conflicted = ReviewState(actions: try store.reviewActions(taskID: id)).conflict(id) != nil
@@ -126,31 +139,44 @@ public final class ReviewDesk: Sendable {
         let verdict = try await pool.run(request)
         let checked = RevisionVerdict(verdict, tests: request.tests)
         guard verdict.passed || allowFailing else { throw ReviewError.failingRevision(task: id, verdict: checked) }
-        let calibrated = verdict.passed ? options.timePolicy.limit(referenceWallSeconds: verdict.wallSeconds, ceiling: limits.timeoutSeconds) : nil
+        let calibrated =
+            verdict.passed
+            ? options.timePolicy.limit(referenceWallSeconds: verdict.wallSeconds, ceiling: limits.timeoutSeconds) : nil
         let python = pool.pythonVersion, timeout = limits.timeoutSeconds
         let (revision, line) = try commit(taskID: id, dataset: task.dataset) { tx, head, state in
-            guard head.contentHash == baseHash else { throw ReviewError.staleBase(task: id, base: baseHash, current: head.contentHash) }
+            guard head.contentHash == baseHash else {
+                throw ReviewError.staleBase(task: id, base: baseHash, current: head.contentHash)
+            }
             // While the task is in conflict, the edit is logged on top of the raw record, so a replay resolves it too.
             let base = try state.conflict(id).flatMap { try tx.revision(id, contentHash: $0.baseHash ?? "") } ?? head
             let fields = TaskFieldChanges(from: try TaskContent.decode(base.content), to: content)
-            return EditLogEntry(kind: .edit, task: id, base: base.contentHash, result: hash, fields: fields, editor: editor, reason: reason, time: Date())
+            return EditLogEntry(
+                kind: .edit, task: id, base: base.contentHash, result: hash, fields: fields, editor: editor,
+                reason: reason, time: Date())
         } write: { tx, head, entry, action in
             var action = action
             let revision = try tx.appendRevision(
-                taskID: id, contentHash: hash, content: String(decoding: json, as: UTF8.self), origin: .editor, author: editor, note: reason,
+                taskID: id, contentHash: hash, content: String(decoding: json, as: UTF8.self), origin: .editor,
+                author: editor, note: reason,
                 createdAt: entry.date)
             action.outcome = .applied
             action.revisionID = revision.id
             action.fields = CanonicalJSON.string(entry.fields ?? TaskFieldChanges())
             _ = try tx.insert(action)
-            try tx.recordExecution(ExecutionRecord(
-                revisionID: revision.id!, key: request.key, status: verdict.status.rawValue, passed: verdict.passed,
-                verdict: CanonicalJSON.string(verdict), cpuSeconds: verdict.cpuSeconds, wallSeconds: verdict.wallSeconds,
-                peakMemoryKB: verdict.peakMemoryKB, pythonVersion: python, timeoutSeconds: timeout, calibratedTimeoutSeconds: calibrated,
-                createdAt: entry.date))
+            try tx.recordExecution(
+                ExecutionRecord(
+                    revisionID: revision.id!, key: request.key, status: verdict.status.rawValue, passed: verdict.passed,
+                    verdict: CanonicalJSON.string(verdict), cpuSeconds: verdict.cpuSeconds,
+                    wallSeconds: verdict.wallSeconds,
+                    peakMemoryKB: verdict.peakMemoryKB, pythonVersion: python, timeoutSeconds: timeout,
+                    calibratedTimeoutSeconds: calibrated,
+                    createdAt: entry.date))
             if !verdict.passed, let code = VerdictCategory(verdict).flagCode {
-                _ = try tx.insertFlag(revisionID: revision.id!, taskID: id, flag: NewFlag(
-                    stage: "validate", code: code, severity: .error, message: "editor revision \(checked.summary)"), createdAt: entry.date)
+                _ = try tx.insertFlag(
+                    revisionID: revision.id!, taskID: id,
+                    flag: NewFlag(
+                        stage: "validate", code: code, severity: .error, message: "editor revision \(checked.summary)"),
+                    createdAt: entry.date)
             }
             return (revision, entry.line)
         }
@@ -160,18 +186,23 @@ public final class ReviewDesk: Sendable {
 
     /// `save` with only the changed fields, applied to the content whose hash is `baseHash`.
     public func save(
-        _ id: String, baseHash: String, changes: TaskFieldChanges, editor: String, reason: String, allowFailing: Bool = false
+        _ id: String, baseHash: String, changes: TaskFieldChanges, editor: String, reason: String,
+        allowFailing: Bool = false
     ) async throws -> ReviewSaveResult {
         guard let head = try store.revisions(of: id).last else { throw ReviewError.unknownTask(id) }
-        guard head.contentHash == baseHash else { throw ReviewError.staleBase(task: id, base: baseHash, current: head.contentHash) }
+        guard head.contentHash == baseHash else {
+            throw ReviewError.staleBase(task: id, base: baseHash, current: head.contentHash)
+        }
         let content = changes.applied(to: try TaskContent.decode(head.content))
-        return try await save(id, baseHash: baseHash, content: content, editor: editor, reason: reason, allowFailing: allowFailing)
+        return try await save(
+            id, baseHash: baseHash, content: content, editor: editor, reason: reason, allowFailing: allowFailing)
     }
 
     /// Runs `content`'s tests in the sandbox without recording anything (a preview before saving).
     public func revalidate(_ content: TaskContent) async throws -> RevisionVerdict {
         guard let pool else { throw ReviewError.noSandbox }
-        let request = Validator.request(for: content, options: ValidationOptions(limits: limits), pythonVersion: pool.pythonVersion)
+        let request = Validator.request(
+            for: content, options: ValidationOptions(limits: limits), pythonVersion: pool.pythonVersion)
         return RevisionVerdict(try await pool.run(request), tests: request.tests)
     }
 
@@ -179,28 +210,39 @@ public final class ReviewDesk: Sendable {
 
     /// Sets the task's review status (`excluded` keeps it out of releases; `approved` is for its current content).
     @discardableResult
-    public func setStatus(_ id: String, _ status: ReviewStatus, editor: String, reason: String) throws -> ReviewAuditEntry {
+    public func setStatus(_ id: String, _ status: ReviewStatus, editor: String, reason: String) throws
+        -> ReviewAuditEntry
+    {
         let editor = try Self.checkedEditor(editor), reason = try Self.checkedReason(reason)
         return try record(id) { head in
-            EditLogEntry(kind: .status, task: id, base: head.contentHash, status: status, editor: editor, reason: reason, time: Date())
+            EditLogEntry(
+                kind: .status, task: id, base: head.contentHash, status: status, editor: editor, reason: reason,
+                time: Date())
         }
     }
 
     /// Raises a manual flag (code `editor/…`) on the task's newest revision.
     @discardableResult
     public func raiseFlag(
-        _ id: String, code: String, message: String, severity: FlagRecord.Severity = .warning, editor: String, reason: String
+        _ id: String, code: String, message: String, severity: FlagRecord.Severity = .warning, editor: String,
+        reason: String
     ) throws -> ReviewAuditEntry {
         let editor = try Self.checkedEditor(editor), reason = try Self.checkedReason(reason)
-        guard code.hasPrefix("editor/"), code.count > "editor/".count, !code.contains(where: \.isWhitespace) else { throw ReviewError.badFlagCode(code) }
+        guard code.hasPrefix("editor/"), code.count > "editor/".count, !code.contains(where: \.isWhitespace) else {
+            throw ReviewError.badFlagCode(code)
+        }
         return try record(id) { head in
             EditLogEntry(
-                kind: .flag, task: id, base: head.contentHash, code: code, severity: severity.rawValue, message: message, editor: editor,
+                kind: .flag, task: id, base: head.contentHash, code: code, severity: severity.rawValue,
+                message: message, editor: editor,
                 reason: reason, time: Date())
         } write: { tx, head, entry, action in
-            _ = try tx.insertFlag(revisionID: head.id!, taskID: id, flag: NewFlag(
-                stage: "editor", code: code, severity: severity, message: message,
-                evidence: CanonicalJSON.string(["editor": entry.editor, "reason": entry.reason])), createdAt: entry.date)
+            _ = try tx.insertFlag(
+                revisionID: head.id!, taskID: id,
+                flag: NewFlag(
+                    stage: "editor", code: code, severity: severity, message: message,
+                    evidence: CanonicalJSON.string(["editor": entry.editor, "reason": entry.reason])),
+                createdAt: entry.date)
         }
     }
 
@@ -217,15 +259,22 @@ public final class ReviewDesk: Sendable {
         try decide(flagID, .reinstate, editor: editor, reason: reason)
     }
 
-    private func decide(_ flagID: Int64, _ kind: EditLogEntry.Kind, editor: String, reason: String) throws -> ReviewAuditEntry {
+    private func decide(_ flagID: Int64, _ kind: EditLogEntry.Kind, editor: String, reason: String) throws
+        -> ReviewAuditEntry
+    {
         let editor = try Self.checkedEditor(editor), reason = try Self.checkedReason(reason)
-        guard let flag = try store.flag(id: flagID), let revision = try store.revision(id: flag.revisionID) else { throw ReviewError.unknownFlag(flagID) }
+        guard let flag = try store.flag(id: flagID), let revision = try store.revision(id: flag.revisionID) else {
+            throw ReviewError.unknownFlag(flagID)
+        }
         return try record(flag.taskID) { _ in
             EditLogEntry(
-                kind: kind, task: flag.taskID, base: revision.contentHash, stage: flag.stage, code: flag.code, editor: editor, reason: reason,
+                kind: kind, task: flag.taskID, base: revision.contentHash, stage: flag.stage, code: flag.code,
+                editor: editor, reason: reason,
                 time: Date())
         } write: { tx, _, entry, _ in
-            try tx.overrideFlag(id: flagID, editor: editor, action: kind == .dismiss ? .dismiss : .reinstate, reason: reason, createdAt: entry.date)
+            try tx.overrideFlag(
+                id: flagID, editor: editor, action: kind == .dismiss ? .dismiss : .reinstate, reason: reason,
+                createdAt: entry.date)
         }
     }
 
@@ -234,10 +283,14 @@ public final class ReviewDesk: Sendable {
     /// A non-edit action: its log line and audit row, plus `write`'s extra rows, in one transaction.
     private func record(
         _ id: String, entry make: @escaping @Sendable (TaskRevisionRecord) throws -> EditLogEntry,
-        write extra: @escaping @Sendable (ReviewTransaction, TaskRevisionRecord, EditLogEntry, ReviewActionRecord) throws -> Void = { _, _, _, _ in }
+        write extra:
+            @escaping @Sendable (ReviewTransaction, TaskRevisionRecord, EditLogEntry, ReviewActionRecord) throws -> Void =
+            { _, _, _, _ in }
     ) throws -> ReviewAuditEntry {
         guard let task = try store.task(id) else { throw ReviewError.unknownTask(id) }
-        return try commit(taskID: id, dataset: task.dataset) { _, head, _ in try make(head) } write: { tx, head, entry, action in
+        return try commit(taskID: id, dataset: task.dataset) { _, head, _ in
+            try make(head)
+        } write: { tx, head, entry, action in
             var action = action
             action.revisionID = entry.kind == .flag ? head.id : nil
             try extra(tx, head, entry, action)
@@ -249,7 +302,8 @@ public final class ReviewDesk: Sendable {
     /// appends and fsyncs the log line (checkpoint `edit-log-appended`), then writes the rows. A failure after the
     /// append cuts the line off again; a crash after it leaves a line that the next replay applies (idempotently).
     private func commit<T: Sendable>(
-        taskID: String, dataset: String, entry make: @escaping @Sendable (ReviewTransaction, TaskRevisionRecord, ReviewState) throws -> EditLogEntry,
+        taskID: String, dataset: String,
+        entry make: @escaping @Sendable (ReviewTransaction, TaskRevisionRecord, ReviewState) throws -> EditLogEntry,
         write: @escaping @Sendable (ReviewTransaction, TaskRevisionRecord, EditLogEntry, ReviewActionRecord) throws -> T
     ) throws -> T {
         let path = logPath(dataset)
@@ -274,7 +328,8 @@ public final class ReviewDesk: Sendable {
 
     static func revision(_ record: TaskRevisionRecord) throws -> ReviewRevision {
         ReviewRevision(
-            id: record.id!, number: record.number, contentHash: record.contentHash, origin: record.origin.rawValue, editor: record.author,
+            id: record.id!, number: record.number, contentHash: record.contentHash, origin: record.origin.rawValue,
+            editor: record.author,
             reason: record.note, createdAt: record.createdAt, content: try TaskContent.decode(record.content))
     }
 
@@ -282,7 +337,8 @@ public final class ReviewDesk: Sendable {
         guard let action = state.statusAction(id) else { return ReviewStatusInfo(status: .unreviewed, current: true) }
         let status = state.status(id, contentHash: hash)
         return ReviewStatusInfo(
-            status: status, editor: action.editor, reason: action.reason, at: action.createdAt, current: status.rawValue == action.status)
+            status: status, editor: action.editor, reason: action.reason, at: action.createdAt,
+            current: status.rawValue == action.status)
     }
 
     private func conflictView(_ conflict: ReviewActionRecord, taskID: String) throws -> ReviewConflict {
@@ -294,7 +350,9 @@ public final class ReviewDesk: Sendable {
         }
         return ReviewConflict(
             rawHash: conflict.baseHash ?? "", at: conflict.createdAt,
-            fields: editorValues.keys.sorted().map { .init(field: $0, raw: rawValues[$0] ?? .null, editor: editorValues[$0]!) })
+            fields: editorValues.keys.sorted().map {
+                .init(field: $0, raw: rawValues[$0] ?? .null, editor: editorValues[$0]!)
+            })
     }
 
     static func checkedEditor(_ editor: String) throws -> String {

@@ -21,7 +21,9 @@ public struct ReviewState: Sendable {
 
     /// The task's status; an approval counts only for the content it was given on.
     public func status(_ taskID: String, contentHash: String) -> ReviewStatus {
-        guard let action = statusAction(taskID), let status = action.status.flatMap(ReviewStatus.init(rawValue:)) else { return .unreviewed }
+        guard let action = statusAction(taskID), let status = action.status.flatMap(ReviewStatus.init(rawValue:)) else {
+            return .unreviewed
+        }
         if status == .approved, action.baseHash != contentHash { return .unreviewed }
         return status
     }
@@ -29,7 +31,9 @@ public struct ReviewState: Sendable {
     /// The task's open conflict: a conflict after its last applied edit, unless the raw record went back to being
     /// the edits' base (a conflict row with outcome `already`).
     public func conflict(_ taskID: String) -> ReviewActionRecord? {
-        guard let list = actions[taskID], let conflict = list.last(where: { $0.kind == .conflict }), conflict.outcome != .already else { return nil }
+        guard let list = actions[taskID], let conflict = list.last(where: { $0.kind == .conflict }),
+            conflict.outcome != .already
+        else { return nil }
         let resolved = list.contains { $0.kind == .edit && $0.outcome != .conflict && $0.id! > conflict.id! }
         return resolved ? nil : conflict
     }

@@ -69,7 +69,9 @@ public struct RevisionVerdict: Sendable, Hashable, Codable {
         programError = verdict.programError.map { "\($0.phase): \($0.type): \($0.message)" }
         wallSeconds = verdict.wallSeconds
         asserts = verdict.tests.enumerated().map { index, outcome in
-            AssertVerdict(index: index, statement: index < tests.count ? tests[index] : "test \(index + 1)", passed: outcome == .passed, outcome: outcome.summary)
+            AssertVerdict(
+                index: index, statement: index < tests.count ? tests[index] : "test \(index + 1)",
+                passed: outcome == .passed, outcome: outcome.summary)
         }
     }
 
@@ -77,7 +79,11 @@ public struct RevisionVerdict: Sendable, Hashable, Codable {
     public var summary: String {
         let passing = asserts.filter(\.passed).count
         var text = "\(category) (\(passing)/\(asserts.count) asserts)"
-        if let programError { text += ": \(programError)" } else if let first = asserts.first(where: { !$0.passed }) { text += ": \(first.statement) → \(first.outcome)" }
+        if let programError {
+            text += ": \(programError)"
+        } else if let first = asserts.first(where: { !$0.passed }) {
+            text += ": \(first.statement) → \(first.outcome)"
+        }
         return text
     }
 }
@@ -153,7 +159,9 @@ public struct ReviewAuditEntry: Sendable, Hashable, Codable {
         at = action.createdAt
         switch action.kind {
         case .edit:
-            let fields = action.fields.flatMap { try? JSONDecoder().decode(TaskFieldChanges.self, from: Data($0.utf8)) }?.names ?? []
+            let fields =
+                action.fields.flatMap { try? JSONDecoder().decode(TaskFieldChanges.self, from: Data($0.utf8)) }?.names
+                ?? []
             let outcome = action.outcome == .conflict ? " (conflict: not applied)" : ""
             summary = "edited \(fields.joined(separator: ", "))\(outcome)"
         case .status: summary = action.status ?? "status"
@@ -161,7 +169,8 @@ public struct ReviewAuditEntry: Sendable, Hashable, Codable {
         case .dismiss: summary = "dismissed \(action.code ?? "")"
         case .reinstate: summary = "reinstated \(action.code ?? "")"
         case .conflict:
-            summary = action.outcome == .already
+            summary =
+                action.outcome == .already
                 ? "conflict resolved: the raw record is again the base of the editor's revisions"
                 : "conflict: the raw record changed under an editor's revision"
         }

@@ -71,7 +71,11 @@ public enum TaskDocument {
                     continue
                 }
                 guard sections.contains(header.name) else {
-                    throw ParseError(line: index + 1, message: "unknown section '\(header.name)'; expected one of: \(sections.joined(separator: ", ")), end")
+                    throw ParseError(
+                        line: index + 1,
+                        message:
+                            "unknown section '\(header.name)'; expected one of: \(sections.joined(separator: ", ")), end"
+                    )
                 }
                 guard values[header.name] == nil, testLists[header.name] == nil else {
                     throw ParseError(line: index + 1, message: "section '\(header.name)' appears twice")
@@ -82,11 +86,15 @@ public enum TaskDocument {
             }
             if current == nil {
                 if line.hasPrefix("#") || line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-                throw ParseError(line: index + 1, message: "text before the first section; start with '=== description ==='")
+                throw ParseError(
+                    line: index + 1, message: "text before the first section; start with '=== description ==='")
             }
             body.append(line.hasPrefix("\\") ? String(line.dropFirst()) : line)
         }
-        guard ended else { throw ParseError(line: count, message: "missing '=== end ===' after the last section (was the file cut short?)") }
+        guard ended else {
+            throw ParseError(
+                line: count, message: "missing '=== end ===' after the last section (was the file cut short?)")
+        }
         for name in ["description", "solution", "tests"] where values[name] == nil && testLists[name] == nil {
             throw ParseError(line: count, message: "section '=== \(name) ===' is missing")
         }
@@ -98,7 +106,8 @@ public enum TaskDocument {
         content.challengeTests = testLists["challenge tests"] ?? []
         let entry = values["entry point"]?.value.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if entry.contains(where: \.isWhitespace) {
-            throw ParseError(line: values["entry point"]!.line, message: "the entry point is one function name, got '\(entry)'")
+            throw ParseError(
+                line: values["entry point"]!.line, message: "the entry point is one function name, got '\(entry)'")
         }
         content.entryPoint = entry.isEmpty ? nil : entry
         return content

@@ -14,7 +14,8 @@ public struct TaskFieldChanges: Sendable, Hashable, Codable {
 
     public init(
         description: String? = nil, solution: String? = nil, testSetup: String? = nil, tests: [String]? = nil,
-        challengeTests: [String]? = nil, entryPoint: String?? = nil, imports: [String]? = nil, metadata: [String: String]? = nil
+        challengeTests: [String]? = nil, entryPoint: String?? = nil, imports: [String]? = nil,
+        metadata: [String: String]? = nil
     ) {
         self.description = description
         self.solution = solution
@@ -80,7 +81,10 @@ public struct TaskFieldChanges: Sendable, Hashable, Codable {
         testSetup = try c.decodeIfPresent(String.self, forKey: .testSetup)
         tests = try c.decodeIfPresent([String].self, forKey: .tests)
         challengeTests = try c.decodeIfPresent([String].self, forKey: .challengeTests)
-        if c.contains(.entryPoint) { entryPoint = .some(try c.decodeNil(forKey: .entryPoint) ? nil : try c.decode(String.self, forKey: .entryPoint)) }
+        if c.contains(.entryPoint) {
+            entryPoint = .some(
+                try c.decodeNil(forKey: .entryPoint) ? nil : try c.decode(String.self, forKey: .entryPoint))
+        }
         imports = try c.decodeIfPresent([String].self, forKey: .imports)
         metadata = try c.decodeIfPresent([String: String].self, forKey: .metadata)
     }
@@ -93,7 +97,11 @@ public struct TaskFieldChanges: Sendable, Hashable, Codable {
         try c.encodeIfPresent(tests, forKey: .tests)
         try c.encodeIfPresent(challengeTests, forKey: .challengeTests)
         if let entryPoint {
-            if let value = entryPoint { try c.encode(value, forKey: .entryPoint) } else { try c.encodeNil(forKey: .entryPoint) }
+            if let value = entryPoint {
+                try c.encode(value, forKey: .entryPoint)
+            } else {
+                try c.encodeNil(forKey: .entryPoint)
+            }
         }
         try c.encodeIfPresent(imports, forKey: .imports)
         try c.encodeIfPresent(metadata, forKey: .metadata)

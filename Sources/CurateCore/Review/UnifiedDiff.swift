@@ -29,7 +29,9 @@ public enum UnifiedDiff {
             end = min(ops.count, end - max(0, quiet - context))
             let oldStart = ops[start].oldLine, newStart = ops[start].newLine
             let hunk = ops[start..<end]
-            out.append("@@ -\(oldStart + 1),\(hunk.filter { $0.kind != "+" }.count) +\(newStart + 1),\(hunk.filter { $0.kind != "-" }.count) @@")
+            out.append(
+                "@@ -\(oldStart + 1),\(hunk.filter { $0.kind != "+" }.count) +\(newStart + 1),\(hunk.filter { $0.kind != "-" }.count) @@"
+            )
             out += hunk.map { "\($0.kind)\($0.text)" }
             index = end
             previousEnd = end
@@ -92,8 +94,12 @@ public enum UnifiedDiff {
             ("description", old.description, new.description), ("solution", old.solution, new.solution),
             ("test setup", old.testSetup, new.testSetup), ("tests", tests(old.tests), tests(new.tests)),
             ("challenge tests", tests(old.challengeTests), tests(new.challengeTests)),
-            ("entry point", old.entryPoint ?? "", new.entryPoint ?? ""), ("imports", tests(old.imports), tests(new.imports)),
-            ("metadata", CanonicalJSON.string(old.metadata, pretty: true), CanonicalJSON.string(new.metadata, pretty: true)),
+            ("entry point", old.entryPoint ?? "", new.entryPoint ?? ""),
+            ("imports", tests(old.imports), tests(new.imports)),
+            (
+                "metadata", CanonicalJSON.string(old.metadata, pretty: true),
+                CanonicalJSON.string(new.metadata, pretty: true)
+            ),
         ]
     }
 }

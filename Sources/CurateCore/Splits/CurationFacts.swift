@@ -74,7 +74,8 @@ public struct CurationFacts: Sendable {
     /// which tasks are in the release. Without `machineDependent`, execution times and timing flags are left out, so
     /// the same inputs give the same facts on any machine.
     static func gather(
-        store: TaskStore, dataset: String, heads: [TaskHead], flags: [Int64: [FlagRecord]], contents: [String: TaskContent],
+        store: TaskStore, dataset: String, heads: [TaskHead], flags: [Int64: [FlagRecord]],
+        contents: [String: TaskContent],
         machineDependent: Bool, released: (String) -> Bool
     ) throws -> CurationFacts {
         let executions = try store.latestExecutions(revisionIDs: heads.compactMap(\.revision.id))
@@ -89,39 +90,53 @@ public struct CurationFacts: Sendable {
             } else {
                 verdicts["not validated", default: 0] += 1
             }
-            for flag in flags[head.revision.id!] ?? [] where machineDependent || !Self.machineDependentCodes.contains(flag.code) {
-                all.append(Flag(
-                    taskID: head.task.id, stage: flag.stage, code: flag.code, severity: flag.severity.rawValue, message: flag.message,
-                    evidence: flag.evidence, released: released(head.task.id)))
+            for flag in flags[head.revision.id!] ?? []
+            where machineDependent || !Self.machineDependentCodes.contains(flag.code) {
+                all.append(
+                    Flag(
+                        taskID: head.task.id, stage: flag.stage, code: flag.code, severity: flag.severity.rawValue,
+                        message: flag.message,
+                        evidence: flag.evidence, released: released(head.task.id)))
             }
             if head.revision.origin == .editor {
-                edits.append(Edit(taskID: head.task.id, revision: head.revision.number, author: head.revision.author, note: head.revision.note))
+                edits.append(
+                    Edit(
+                        taskID: head.task.id, revision: head.revision.number, author: head.revision.author,
+                        note: head.revision.note))
             }
         }
         all = Array(Set(all)).sorted(by: Flag.precedes)
         let texts = contents.mapValues(\.description)
         var duplicates: [Duplicate] = []
         for flag in all where flag.code == FilterReason.duplicate.code {
-            guard let data = flag.evidence?.data(using: .utf8), let evidence = try? JSONDecoder().decode(DuplicateEvidence.self, from: data) else { continue }
+            guard let data = flag.evidence?.data(using: .utf8),
+                let evidence = try? JSONDecoder().decode(DuplicateEvidence.self, from: data)
+            else { continue }
             let pair = evidence.matches.first { $0.earlier == evidence.duplicateOf }
-            duplicates.append(Duplicate(
-                later: flag.taskID, earlier: evidence.duplicateOf, similarity: pair?.similarity ?? 1, crossSplit: evidence.crossSplit,
-                laterText: texts[flag.taskID] ?? "", earlierText: texts[evidence.duplicateOf] ?? ""))
+            duplicates.append(
+                Duplicate(
+                    later: flag.taskID, earlier: evidence.duplicateOf, similarity: pair?.similarity ?? 1,
+                    crossSplit: evidence.crossSplit,
+                    laterText: texts[flag.taskID] ?? "", earlierText: texts[evidence.duplicateOf] ?? ""))
         }
         var contaminated: [String: Contaminated] = [:]
         for flag in all where flag.stage == "contamination" {
-            var entry = contaminated[flag.taskID] ?? Contaminated(taskID: flag.taskID, codes: [], messages: [], evidence: [])
+            var entry =
+                contaminated[flag.taskID] ?? Contaminated(taskID: flag.taskID, codes: [], messages: [], evidence: [])
             entry.codes.append(flag.code)
             entry.messages.append(flag.message)
             let share = Self.share(flag.message)
             if flag.code == "contaminated:lines" { entry.lineShare = share } else { entry.ngramShare = share }
-            if let data = flag.evidence?.data(using: .utf8), let items = try? JSONDecoder().decode([TaskEvidence].self, from: data) {
+            if let data = flag.evidence?.data(using: .utf8),
+                let items = try? JSONDecoder().decode([TaskEvidence].self, from: data)
+            {
                 entry.evidence += items
             }
             contaminated[flag.taskID] = entry
         }
         return CurationFacts(
-            dataset: dataset, tasks: heads.count, verdicts: verdicts, wallSeconds: wall.sorted(), flags: all, duplicates: duplicates,
+            dataset: dataset, tasks: heads.count, verdicts: verdicts, wallSeconds: wall.sorted(), flags: all,
+            duplicates: duplicates,
             contaminated: contaminated.values.sorted(by: Contaminated.precedes),
             edits: edits.sorted { TaskID.naturalLess($0.taskID, $1.taskID) }, texts: texts)
     }
@@ -135,7 +150,9 @@ public struct CurationFacts: Sendable {
             if parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]) {
                 found += a
                 total += b
-            } else if word == "of", index > 0, index + 1 < words.count, let a = Int(words[index - 1]), let b = Int(words[index + 1]) {
+            } else if word == "of", index > 0, index + 1 < words.count, let a = Int(words[index - 1]),
+                let b = Int(words[index + 1])
+            {
                 found += a
                 total += b
             }
@@ -147,7 +164,9 @@ public struct CurationFacts: Sendable {
     public var flagCounts: [(stage: String, code: String, count: Int)] {
         var counts: [String: [String: Int]] = [:]
         for flag in flags { counts[flag.stage, default: [:]][flag.code, default: 0] += 1 }
-        return counts.keys.sorted().flatMap { stage in counts[stage]!.keys.sorted().map { (stage, $0, counts[stage]![$0]!) } }
+        return counts.keys.sorted().flatMap { stage in
+            counts[stage]!.keys.sorted().map { (stage, $0, counts[stage]![$0]!) }
+        }
     }
 
     /// Verdict categories in a fixed order (passed first), then any others, with their counts.

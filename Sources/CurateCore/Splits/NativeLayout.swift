@@ -107,18 +107,31 @@ public enum NativeLayout: String, Sendable, Codable, CaseIterable {
     public var features: [(name: String, type: String)] {
         switch self {
         case .mbpp:
-            return [("text", "string"), ("code", "string"), ("task_id", "int64"), ("test_setup_code", "string"),
-                    ("test_list", "[string]"), ("challenge_test_list", "[string]")]
+            return [
+                ("text", "string"), ("code", "string"), ("task_id", "int64"), ("test_setup_code", "string"),
+                ("test_list", "[string]"), ("challenge_test_list", "[string]"),
+            ]
         case .sanitizedMBPP:
-            return [("source_file", "string"), ("task_id", "int64"), ("prompt", "string"), ("code", "string"),
-                    ("test_imports", "[string]"), ("test_list", "[string]")]
+            return [
+                ("source_file", "string"), ("task_id", "int64"), ("prompt", "string"), ("code", "string"),
+                ("test_imports", "[string]"), ("test_list", "[string]"),
+            ]
         case .humaneval:
-            return [("task_id", "string"), ("prompt", "string"), ("entry_point", "string"), ("canonical_solution", "string"), ("test", "string")]
+            return [
+                ("task_id", "string"), ("prompt", "string"), ("entry_point", "string"),
+                ("canonical_solution", "string"), ("test", "string"),
+            ]
         case .mathqaPython:
-            return [("text", "string"), ("code", "string"), ("dsl_code", "string"), ("reasoning", "string"), ("answer", "float64"), ("task_id", "int64")]
+            return [
+                ("text", "string"), ("code", "string"), ("dsl_code", "string"), ("reasoning", "string"),
+                ("answer", "float64"), ("task_id", "int64"),
+            ]
         case .canonical:
-            return [("task_id", "string"), ("description", "string"), ("code", "string"), ("test_setup_code", "string"),
-                    ("test_list", "[string]"), ("challenge_test_list", "[string]"), ("entry_point", "string"), ("metadata", "string")]
+            return [
+                ("task_id", "string"), ("description", "string"), ("code", "string"), ("test_setup_code", "string"),
+                ("test_list", "[string]"), ("challenge_test_list", "[string]"), ("entry_point", "string"),
+                ("metadata", "string"),
+            ]
         }
     }
 
@@ -144,7 +157,8 @@ public enum NativeLayout: String, Sendable, Codable, CaseIterable {
             let prompt = c.metadata["prompt"] ?? ""
             let body = c.solution.hasPrefix(prompt) ? String(c.solution.dropFirst(prompt.count)) : c.solution
             return .object([
-                ("task_id", .string(sourceID)), ("prompt", .string(prompt)), ("entry_point", .string(c.entryPoint ?? "")),
+                ("task_id", .string(sourceID)), ("prompt", .string(prompt)),
+                ("entry_point", .string(c.entryPoint ?? "")),
                 ("canonical_solution", .string(body)), ("test", .string(c.testSetup)),
             ])
         case .mathqaPython:
@@ -153,15 +167,22 @@ public enum NativeLayout: String, Sendable, Codable, CaseIterable {
             let index = sourceID.split(separator: "/").last.flatMap { Int($0) }.map { OrderedJSON.int($0) } ?? numericID
             return .object([
                 ("text", .string(c.metadata["text"] ?? c.description)), ("code", .string(c.solution)),
-                ("dsl_code", .string(c.metadata["dsl_code"] ?? "")), ("reasoning", .string(c.metadata["reasoning"] ?? "")),
+                ("dsl_code", .string(c.metadata["dsl_code"] ?? "")),
+                ("reasoning", .string(c.metadata["reasoning"] ?? "")),
                 ("answer", answer), ("task_id", index),
             ])
         case .canonical:
             return .object([
                 ("task_id", .string(sourceID)), ("description", .string(c.description)), ("code", .string(c.solution)),
                 ("test_setup_code", .string(c.testSetup)), ("test_list", strings(c.tests)),
-                ("challenge_test_list", strings(c.challengeTests)), ("entry_point", c.entryPoint.map { .string($0) } ?? .null),
-                ("metadata", .string(OrderedJSON.object(c.metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }).serialized)),
+                ("challenge_test_list", strings(c.challengeTests)),
+                ("entry_point", c.entryPoint.map { .string($0) } ?? .null),
+                (
+                    "metadata",
+                    .string(
+                        OrderedJSON.object(c.metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
+                            .serialized)
+                ),
             ])
         }
     }

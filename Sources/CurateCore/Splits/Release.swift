@@ -32,8 +32,10 @@ public struct ReleaseConfiguration: Sendable, Codable, Hashable {
     public static let defaultExcludeFlags = ["validate/", "nondeterministic", "review/excluded"]
 
     public init(
-        dataset: String, version: String, policy: SplitPolicy, fewShot: FewShotSelection = .none, excludeFlags: [String] = [],
-        layout: NativeLayout? = nil, splitOrder: [String]? = nil, outputRoot: String = "curated", pipelineFile: String? = nil,
+        dataset: String, version: String, policy: SplitPolicy, fewShot: FewShotSelection = .none,
+        excludeFlags: [String] = [],
+        layout: NativeLayout? = nil, splitOrder: [String]? = nil, outputRoot: String = "curated",
+        pipelineFile: String? = nil,
         pythonVersion: String? = nil, requireReview: ReviewStatus? = nil, editLog: String? = nil
     ) {
         self.dataset = dataset
@@ -138,7 +140,8 @@ public enum ReleaseError: LocalizedError, Equatable {
     public var errorDescription: String? {
         switch self {
         case .versionExists(let path, let differing):
-            return "release '\(path)' already exists and differs from what would be written now (\(differing.joined(separator: ", "))). Releases are immutable: choose a new --version."
+            return
+                "release '\(path)' already exists and differs from what would be written now (\(differing.joined(separator: ", "))). Releases are immutable: choose a new --version."
         case .emptyDataset(let dataset):
             return "dataset '\(dataset)' has no tasks in the store. Ingest it first (`curate ingest …`)."
         case .missingRelease(let path):
@@ -150,10 +153,14 @@ public enum ReleaseError: LocalizedError, Equatable {
         case .badName(let problem):
             return "\(problem)."
         case .unvalidated(let dataset, let tasks):
-            return "\(tasks.count) task(s) of '\(dataset)' have no validation verdict for their newest revision (\(Self.sample(tasks))). Run `curate validate --dataset \(dataset)` first, or pass --allow-unvalidated to release them unchecked."
+            return
+                "\(tasks.count) task(s) of '\(dataset)' have no validation verdict for their newest revision (\(Self.sample(tasks))). Run `curate validate --dataset \(dataset)` first, or pass --allow-unvalidated to release them unchecked."
         case .changedDuringRun(let dataset, let tasks):
-            let what = tasks.isEmpty ? "its set of tasks changed" : "new revisions of \(tasks.count) task(s) (\(Self.sample(tasks)))"
-            return "dataset '\(dataset)' changed while the pipeline ran (\(what)), so its earlier stages did not see what would be released; nothing was written. Run the pipeline again."
+            let what =
+                tasks.isEmpty
+                ? "its set of tasks changed" : "new revisions of \(tasks.count) task(s) (\(Self.sample(tasks)))"
+            return
+                "dataset '\(dataset)' changed while the pipeline ran (\(what)), so its earlier stages did not see what would be released; nothing was written. Run the pipeline again."
         }
     }
 }
@@ -186,10 +193,16 @@ public struct ReleaseBuilder: Sendable {
         let previous = Self.previousVersion(root: config.outputRoot, dataset: config.dataset, before: config.version)
         var built = try build(config, diffFrom: previous, machineDependent: false)
         let sizes = Dictionary(uniqueKeysWithValues: built.files.map { ($0.0, $0.1.count) })
-        let example = built.files.first.flatMap { String(decoding: $0.1, as: UTF8.self).split(separator: "\n").first.map(String.init) }
-        let card = try DatasetCard.render(built.manifest, layout: config.layout, sizes: sizes, license: built.license, facts: built.facts, example: example)
-        let report = ReleaseReport.render(.init(
-            title: "\(config.dataset) \(config.version)", manifest: built.manifest, facts: built.facts, diff: built.diff, includeTimings: false))
+        let example = built.files.first.flatMap {
+            String(decoding: $0.1, as: UTF8.self).split(separator: "\n").first.map(String.init)
+        }
+        let card = try DatasetCard.render(
+            built.manifest, layout: config.layout, sizes: sizes, license: built.license, facts: built.facts,
+            example: example)
+        let report = ReleaseReport.render(
+            .init(
+                title: "\(config.dataset) \(config.version)", manifest: built.manifest, facts: built.facts,
+                diff: built.diff, includeTimings: false))
         built.files += [("README.md", Data(card.utf8)), ("report.html", Data(report.utf8))]
         return (built.files, built.manifest)
     }
@@ -199,16 +212,21 @@ public struct ReleaseBuilder: Sendable {
     public func currentReport(dataset: String, root: String = "curated") throws -> String {
         let newest = Self.previousVersion(root: root, dataset: dataset, before: nil)
         var config = ReleaseConfiguration(
-            dataset: dataset, version: "current", policy: .hash(salt: dataset, ratios: [SplitRatio(split: "all", weight: 1)], stratifyBy: nil), outputRoot: root)
+            dataset: dataset, version: "current",
+            policy: .hash(salt: dataset, ratios: [SplitRatio(split: "all", weight: 1)], stratifyBy: nil),
+            outputRoot: root)
         if let newest {
             let manifest = try LoadedRelease(spec: "\(dataset)@\(newest)", root: root).manifest
             config = ReleaseConfiguration(
-                dataset: dataset, version: "current", policy: manifest.policy, fewShot: manifest.fewShot, excludeFlags: manifest.excludeFlags,
+                dataset: dataset, version: "current", policy: manifest.policy, fewShot: manifest.fewShot,
+                excludeFlags: manifest.excludeFlags,
                 layout: NativeLayout(rawValue: manifest.layout), splitOrder: manifest.splits, outputRoot: root)
         }
         let built = try build(config, diffFrom: newest, machineDependent: true)
-        return ReleaseReport.render(.init(
-            title: "\(dataset): the store's current state", manifest: built.manifest, facts: built.facts, diff: built.diff, includeTimings: true))
+        return ReleaseReport.render(
+            .init(
+                title: "\(dataset): the store's current state", manifest: built.manifest, facts: built.facts,
+                diff: built.diff, includeTimings: true))
     }
 
     /// The committed `report.html` of `DATASET@VERSION` under `root`.
@@ -226,7 +244,9 @@ public struct ReleaseBuilder: Sendable {
     static func previousVersion(root: String, dataset: String, before version: String?) -> String? {
         let folder = URL(fileURLWithPath: root).appendingPathComponent(dataset)
         let versions = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter {
-            !$0.hasPrefix(".") && FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).appendingPathComponent("manifest.json").path)
+            !$0.hasPrefix(".")
+                && FileManager.default.fileExists(
+                    atPath: folder.appendingPathComponent($0).appendingPathComponent("manifest.json").path)
         }
         return versions.filter { candidate in version.map { versionLess(candidate, $0) } ?? true }.max(by: versionLess)
     }
@@ -256,7 +276,8 @@ public struct ReleaseBuilder: Sendable {
         if let expected = config.expectedRevisions {
             let changed = heads.filter { !expected.contains($0.revision.id!) }.map(\.task.id)
             guard changed.isEmpty && heads.count == expected.count else {
-                throw ReleaseError.changedDuringRun(dataset: config.dataset, tasks: changed.sorted(by: TaskID.naturalLess))
+                throw ReleaseError.changedDuringRun(
+                    dataset: config.dataset, tasks: changed.sorted(by: TaskID.naturalLess))
             }
         }
         let flags = try store.effectiveFlags(revisionIDs: heads.compactMap(\.revision.id))
@@ -270,7 +291,10 @@ public struct ReleaseBuilder: Sendable {
             let active = flags[head.revision.id!] ?? []
             activeFlags[head.task.id] = active
             let clean = !active.contains { $0.severity != .info && $0.stage != "lint" }
-            candidates.append(SplitCandidate(id: head.task.id, sourceID: head.task.sourceID, metadata: content.metadata, eligibleForFewShot: clean))
+            candidates.append(
+                SplitCandidate(
+                    id: head.task.id, sourceID: head.task.sourceID, metadata: content.metadata,
+                    eligibleForFewShot: clean))
         }
         let assignment = try Splitter.assign(candidates, policy: config.policy, fewShot: config.fewShot)
         var exclusions: [ReleaseManifest.Exclusion] = []
@@ -281,7 +305,8 @@ public struct ReleaseBuilder: Sendable {
             var reasons = active.filter { config.excludes($0.code) }.map { "\($0.code): \($0.message)" }
             reasons += Self.reviewExclusions(head, review: review, requireReview: config.requireReview)
             if !reasons.isEmpty {
-                exclusions.append(.init(id: head.task.id, revision: head.revision.number, reasons: Array(Set(reasons)).sorted()))
+                exclusions.append(
+                    .init(id: head.task.id, revision: head.revision.number, reasons: Array(Set(reasons)).sorted()))
                 continue
             }
             let split = assignment[head.task.id]!
@@ -303,28 +328,36 @@ public struct ReleaseBuilder: Sendable {
             files.append(("\(split).jsonl", Data(lines.joined().utf8)))
         }
         var inputs: [String: String] = [:]
-        for file in try store.ingestedFiles() where file.dataset == config.dataset { inputs[ReleasePath.portable(file.path)] = file.sha256 }
+        for file in try store.ingestedFiles() where file.dataset == config.dataset {
+            inputs[ReleasePath.portable(file.path)] = file.sha256
+        }
         let editLog = try config.editLog.flatMap { path in
             FileManager.default.fileExists(atPath: path)
-                ? ReleaseManifest.FileHash(path: ReleasePath.portable(path), sha256: try SHA256.hex(fileAt: URL(fileURLWithPath: path))) : nil
+                ? ReleaseManifest.FileHash(
+                    path: ReleasePath.portable(path), sha256: try SHA256.hex(fileAt: URL(fileURLWithPath: path))) : nil
         }
         if let editLog { inputs[editLog.path] = editLog.sha256 }
         let pipeline = try config.pipelineFile.map {
-            ReleaseManifest.FileHash(path: ReleasePath.portable($0), sha256: try SHA256.hex(fileAt: URL(fileURLWithPath: $0)))
+            ReleaseManifest.FileHash(
+                path: ReleasePath.portable($0), sha256: try SHA256.hex(fileAt: URL(fileURLWithPath: $0)))
         }
         let manifest = ReleaseManifest(
-            dataset: config.dataset, version: config.version, tool: "curate \(CurateVersion.string)", python: config.pythonVersion,
-            layout: config.layout.rawValue, policy: config.policy, fewShot: config.fewShot, excludeFlags: config.excludeFlags,
+            dataset: config.dataset, version: config.version, tool: "curate \(CurateVersion.string)",
+            python: config.pythonVersion,
+            layout: config.layout.rawValue, policy: config.policy, fewShot: config.fewShot,
+            excludeFlags: config.excludeFlags,
             counts: Dictionary(uniqueKeysWithValues: splits.map { ($0, bySplit[$0]?.count ?? 0) }), splits: splits,
             files: files.map { .init(path: $0.0, sha256: SHA256.hex($0.1)) },
             inputs: inputs.sorted { $0.key < $1.key }.map { .init(path: $0.key, sha256: $0.value) },
             pipeline: pipeline, exclusions: exclusions, tasks: entries,
             review: try Self.reviewSummary(heads, review: review, entries: entries, log: editLog, config: config))
         let facts = try CurationFacts.gather(
-            store: store, dataset: config.dataset, heads: heads, flags: flags, contents: contents, machineDependent: machineDependent,
+            store: store, dataset: config.dataset, heads: heads, flags: flags, contents: contents,
+            machineDependent: machineDependent,
             released: { entries[$0] != nil })
         let splitBytes = Dictionary(uniqueKeysWithValues: files.map { ($0.0, $0.1) })
-        let target = URL(fileURLWithPath: config.outputRoot).appendingPathComponent(config.dataset).appendingPathComponent(config.version).path
+        let target = URL(fileURLWithPath: config.outputRoot).appendingPathComponent(config.dataset)
+            .appendingPathComponent(config.version).path
         let diff = try previous.map { version in
             ReleaseDiff.compare(
                 try LoadedRelease(spec: "\(config.dataset)@\(version)", root: config.outputRoot),
@@ -346,23 +379,30 @@ public struct ReleaseBuilder: Sendable {
             let verdicts = try store.latestExecutions(revisionIDs: heads.compactMap(\.revision.id))
             let unvalidated = heads.filter { verdicts[$0.revision.id!] == nil }.map(\.task.id)
             guard unvalidated.isEmpty else {
-                throw ReleaseError.unvalidated(dataset: config.dataset, tasks: unvalidated.sorted(by: TaskID.naturalLess))
+                throw ReleaseError.unvalidated(
+                    dataset: config.dataset, tasks: unvalidated.sorted(by: TaskID.naturalLess))
             }
         }
         let conflicts = try ReviewState(store: store, dataset: config.dataset).conflictedTasks
-        guard conflicts.isEmpty else { throw ReviewError.unresolvedConflicts(dataset: config.dataset, tasks: conflicts) }
+        guard conflicts.isEmpty else {
+            throw ReviewError.unresolvedConflicts(dataset: config.dataset, tasks: conflicts)
+        }
         let (files, manifest) = try render(config)
         let fm = FileManager.default
         let parent = URL(fileURLWithPath: config.outputRoot).appendingPathComponent(config.dataset)
         let target = parent.appendingPathComponent(config.version)
         let kept = manifest.counts.values.reduce(0, +)
         func outcome(_ status: ReleaseOutcome.Status) -> ReleaseOutcome {
-            ReleaseOutcome(status: status, path: target.path, counts: manifest.counts, splits: manifest.splits, exclusions: manifest.exclusions, kept: kept)
+            ReleaseOutcome(
+                status: status, path: target.path, counts: manifest.counts, splits: manifest.splits,
+                exclusions: manifest.exclusions, kept: kept)
         }
         if fm.fileExists(atPath: target.path) {
             var differing: [String] = []
             let existing = Set((try? fm.contentsOfDirectory(atPath: target.path)) ?? [])
-            for (name, data) in files where (try? Data(contentsOf: target.appendingPathComponent(name))) != data { differing.append(name) }
+            for (name, data) in files where (try? Data(contentsOf: target.appendingPathComponent(name))) != data {
+                differing.append(name)
+            }
             differing += existing.subtracting(files.map(\.0)).sorted().map { "\($0) (extra)" }
             guard differing.isEmpty else { throw ReleaseError.versionExists(path: target.path, differing: differing) }
             return outcome(.upToDate)
@@ -397,12 +437,14 @@ public struct ReleaseBuilder: Sendable {
 
     /// The manifest's review section, or nil when the dataset has no review actions and none is required.
     static func reviewSummary(
-        _ heads: [TaskHead], review: ReviewState, entries: [String: ReleaseManifest.TaskEntry], log: ReleaseManifest.FileHash?,
+        _ heads: [TaskHead], review: ReviewState, entries: [String: ReleaseManifest.TaskEntry],
+        log: ReleaseManifest.FileHash?,
         config: ReleaseConfiguration
     ) throws -> ReleaseManifest.Review? {
         guard !review.actions.isEmpty || config.requireReview != nil else { return nil }
         var summary = ReleaseManifest.Review(
-            requireReview: config.requireReview?.rawValue, log: log, edited: [], approved: 0, needsWork: 0, excluded: 0, flagsRaised: 0,
+            requireReview: config.requireReview?.rawValue, log: log, edited: [], approved: 0, needsWork: 0, excluded: 0,
+            flagsRaised: 0,
             flagsDismissed: 0)
         for head in heads.sorted(by: { TaskID.naturalLess($0.task.id, $1.task.id) }) {
             let id = head.task.id
@@ -417,9 +459,11 @@ public struct ReleaseBuilder: Sendable {
             summary.flagsDismissed += actions.filter { $0.kind == .dismiss }.count
             let edits = review.appliedEdits(id)
             if !edits.isEmpty, head.revision.origin == .editor {
-                summary.edited.append(.init(
-                    id: id, revision: head.revision.number, editors: edits.map(\.editor).reduce(into: []) { if !$0.contains($1) { $0.append($1) } },
-                    reasons: edits.map(\.reason)))
+                summary.edited.append(
+                    .init(
+                        id: id, revision: head.revision.number,
+                        editors: edits.map(\.editor).reduce(into: []) { if !$0.contains($1) { $0.append($1) } },
+                        reasons: edits.map(\.reason)))
             }
         }
         return summary
@@ -428,7 +472,11 @@ public struct ReleaseBuilder: Sendable {
     /// The dataset's license in Hugging Face's vocabulary, from the tasks' `license` metadata.
     static func license(_ contents: Dictionary<String, TaskContent>.Values) -> String? {
         let counts = contents.reduce(into: [String: Int]()) { $0[$1.metadata["license"] ?? "", default: 0] += 1 }
-        guard let top = counts.filter({ !$0.key.isEmpty }).max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) })?.key else { return nil }
+        guard
+            let top = counts.filter({ !$0.key.isEmpty }).max(by: {
+                $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key)
+            })?.key
+        else { return nil }
         return ["CC-BY-4.0": "cc-by-4.0", "MIT": "mit", "Apache-2.0": "apache-2.0"][top] ?? top.lowercased()
     }
 }

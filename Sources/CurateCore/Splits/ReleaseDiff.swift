@@ -43,7 +43,9 @@ public struct ReleaseDiff: Sendable, Codable, Hashable {
 
     /// Compares `DATASET@A` with `DATASET@B` under `root` (usually `curated`).
     public static func compare(_ specA: String, _ specB: String, root: String = "curated") throws -> ReleaseDiff {
-        compare(try LoadedRelease(spec: specA, root: root), try LoadedRelease(spec: specB, root: root), from: specA, to: specB)
+        compare(
+            try LoadedRelease(spec: specA, root: root), try LoadedRelease(spec: specB, root: root), from: specA,
+            to: specB)
     }
 
     /// Compares two loaded releases, named `specA` and `specB` in the result.
@@ -56,19 +58,28 @@ public struct ReleaseDiff: Sendable, Codable, Hashable {
         for id in ids {
             switch (a.manifest.tasks[id], b.manifest.tasks[id]) {
             case (nil, let new?):
-                let reason = excludedInA[id].map { "no longer excluded (was: \($0.joined(separator: "; ")))" } ?? "new task (revision \(new.revision) by \(new.author))"
+                let reason =
+                    excludedInA[id].map { "no longer excluded (was: \($0.joined(separator: "; ")))" }
+                    ?? "new task (revision \(new.revision) by \(new.author))"
                 diff.added.append(.init(id: id, split: new.split, reason: reason))
             case (let old?, nil):
-                let reason = excludedInB[id].map { "excluded: \($0.joined(separator: "; "))" } ?? "no longer in the dataset"
+                let reason =
+                    excludedInB[id].map { "excluded: \($0.joined(separator: "; "))" } ?? "no longer in the dataset"
                 diff.removed.append(.init(id: id, split: old.split, reason: reason))
             case (let old?, let new?):
                 if old.split != new.split { diff.moved.append(.init(id: id, from: old.split, to: new.split)) }
                 if old.contentHash != new.contentHash || a.records[id] != b.records[id] {
                     let fields = changedFields(a.records[id] ?? [:], b.records[id] ?? [:])
-                    let reason = "revision \(old.revision) → \(new.revision) by \(new.author)" + (new.note.map { ": \($0)" } ?? "")
-                    let changes = fields.map { FieldChange(field: $0, old: text(a.records[id]?[$0]), new: text(b.records[id]?[$0])) }
-                    diff.changed.append(.init(
-                        id: id, fields: fields, reason: reason, changes: changes, editors: edited[id]?.editors ?? [], reasons: edited[id]?.reasons ?? []))
+                    let reason =
+                        "revision \(old.revision) → \(new.revision) by \(new.author)"
+                        + (new.note.map { ": \($0)" } ?? "")
+                    let changes = fields.map {
+                        FieldChange(field: $0, old: text(a.records[id]?[$0]), new: text(b.records[id]?[$0]))
+                    }
+                    diff.changed.append(
+                        .init(
+                            id: id, fields: fields, reason: reason, changes: changes,
+                            editors: edited[id]?.editors ?? [], reasons: edited[id]?.reasons ?? []))
                 }
             case (nil, nil):
                 break
@@ -83,8 +94,13 @@ public struct ReleaseDiff: Sendable, Codable, Hashable {
         let value = JSONValue(parsing: json) ?? .string(json)
         switch value {
         case .string(let s): return s
-        case .array(let items) where items.allSatisfy({ if case .string = $0 { return true }; return false }):
-            return items.map { if case .string(let s) = $0 { return s }; return "" }.joined(separator: "\n")
+        case .array(let items)
+        where items.allSatisfy({
+            if case .string = $0 { return true }; return false
+        }):
+            return items.map {
+                if case .string(let s) = $0 { return s }; return ""
+            }.joined(separator: "\n")
         default: return json
         }
     }
@@ -105,7 +121,9 @@ struct LoadedRelease {
         try ReleaseNames.check(dataset: parts[0], version: parts[1])
         let folder = URL(fileURLWithPath: root).appendingPathComponent(parts[0]).appendingPathComponent(parts[1])
         let manifestURL = folder.appendingPathComponent("manifest.json")
-        guard FileManager.default.fileExists(atPath: manifestURL.path) else { throw ReleaseError.missingRelease(path: folder.path) }
+        guard FileManager.default.fileExists(atPath: manifestURL.path) else {
+            throw ReleaseError.missingRelease(path: folder.path)
+        }
         let manifest: ReleaseManifest
         do {
             manifest = try JSONDecoder().decode(ReleaseManifest.self, from: Data(contentsOf: manifestURL))
@@ -114,7 +132,9 @@ struct LoadedRelease {
         }
         try self.init(manifest: manifest, path: folder.path) { split in
             let url = folder.appendingPathComponent("\(split).jsonl")
-            guard let data = try? Data(contentsOf: url) else { throw ReleaseError.unreadable(path: url.path, reason: "missing split file") }
+            guard let data = try? Data(contentsOf: url) else {
+                throw ReleaseError.unreadable(path: url.path, reason: "missing split file")
+            }
             return data
         }
     }
@@ -122,7 +142,9 @@ struct LoadedRelease {
     /// A release from its manifest and its split files' bytes (`splitData` by split name), e.g. one not yet written.
     init(manifest: ReleaseManifest, path: String, splitData: (String) throws -> Data) throws {
         self.manifest = manifest
-        let idForSourceID = Dictionary(manifest.tasks.keys.map { (TaskID.split($0)?.sourceID ?? $0, $0) }) { first, _ in first }
+        let idForSourceID = Dictionary(manifest.tasks.keys.map { (TaskID.split($0)?.sourceID ?? $0, $0) }) { first, _ in
+            first
+        }
         var records: [String: [String: String]] = [:]
         for split in manifest.splits {
             let url = URL(fileURLWithPath: path).appendingPathComponent("\(split).jsonl")

@@ -8,9 +8,12 @@ public enum ReleaseNames {
     public static func datasetProblem(_ name: String) -> String? {
         let bytes = Array(name.utf8)
         guard !bytes.isEmpty, bytes.count <= 64, isAlphanumeric(bytes[0]),
-            bytes.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") })
+            bytes.allSatisfy({
+                isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+            })
         else {
-            return "dataset name '\(name)' must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit (e.g. mbpp, mbpp-sanitized)"
+            return
+                "dataset name '\(name)' must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit (e.g. mbpp, mbpp-sanitized)"
         }
         return nil
     }
@@ -21,11 +24,16 @@ public enum ReleaseNames {
         let main = version.prefix { $0 != "-" && $0 != "+" }
         let numbers = main.split(separator: ".", omittingEmptySubsequences: false)
         let tail = version.dropFirst(main.count)
-        let numeric = numbers.count == 3 && numbers.allSatisfy { !$0.isEmpty && $0.count <= 9 && $0.utf8.allSatisfy(isDigit) }
-        let suffixOK = tail.utf8.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+") }
+        let numeric =
+            numbers.count == 3 && numbers.allSatisfy { !$0.isEmpty && $0.count <= 9 && $0.utf8.allSatisfy(isDigit) }
+        let suffixOK =
+            tail.utf8.allSatisfy {
+                isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+")
+            }
             && !tail.contains("..") && tail.count <= 64 && (tail.isEmpty || tail.count > 1)
         guard numeric, suffixOK else {
-            return "release version '\(version)' must be semver-like MAJOR.MINOR.PATCH with an optional -PRERELEASE or +BUILD of letters, digits, '.' and '-' (e.g. 1.0.0, 2.1.0-rc.1)"
+            return
+                "release version '\(version)' must be semver-like MAJOR.MINOR.PATCH with an optional -PRERELEASE or +BUILD of letters, digits, '.' and '-' (e.g. 1.0.0, 2.1.0-rc.1)"
         }
         return nil
     }

@@ -33,14 +33,16 @@ enum SVGChart {
         let height = top + max(1, items.count) * row + 8
         let maxValue = max(1, items.map(\.value).max() ?? 1)
         let plot = width - labelWidth - 70
-        var svg = "<svg class=\"chart\" role=\"img\" aria-label=\"\(htmlEscape(title))\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\">"
+        var svg =
+            "<svg class=\"chart\" role=\"img\" aria-label=\"\(htmlEscape(title))\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\">"
         svg += "<title>\(htmlEscape(title))</title>"
         if items.isEmpty { svg += "<text x=\"4\" y=\"20\" class=\"muted\">nothing to show</text>" }
         for (index, item) in items.enumerated() {
             let y = top + index * row
             let length = item.value == 0 ? 0 : max(2, plot * item.value / maxValue)
             svg += "<text x=\"\(labelWidth - 6)\" y=\"\(y + 15)\" text-anchor=\"end\">\(htmlEscape(item.label))</text>"
-            svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(length)\" height=\"16\" rx=\"2\" fill=\"\(item.color)\"/>"
+            svg +=
+                "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(length)\" height=\"16\" rx=\"2\" fill=\"\(item.color)\"/>"
             svg += "<text x=\"\(labelWidth + length + 6)\" y=\"\(y + 15)\">\(item.value)</text>"
         }
         return svg + "</svg>"
@@ -53,18 +55,23 @@ enum SVGChart {
         let step = (width - 20) / count
         let maxValue = max(1, items.map(\.value).max() ?? 1)
         let plot = height - bottom - top
-        var svg = "<svg class=\"chart\" role=\"img\" aria-label=\"\(htmlEscape(title))\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\">"
+        var svg =
+            "<svg class=\"chart\" role=\"img\" aria-label=\"\(htmlEscape(title))\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\">"
         svg += "<title>\(htmlEscape(title))</title>"
-        svg += "<line x1=\"10\" y1=\"\(height - bottom)\" x2=\"\(width - 10)\" y2=\"\(height - bottom)\" stroke=\"#999\"/>"
+        svg +=
+            "<line x1=\"10\" y1=\"\(height - bottom)\" x2=\"\(width - 10)\" y2=\"\(height - bottom)\" stroke=\"#999\"/>"
         for (index, item) in items.enumerated() {
             let x = 10 + index * step
             let length = item.value == 0 ? 0 : max(2, plot * item.value / maxValue)
             let y = height - bottom - length
-            svg += "<rect x=\"\(x + 2)\" y=\"\(y)\" width=\"\(max(1, step - 4))\" height=\"\(length)\" fill=\"\(item.color)\"/>"
+            svg +=
+                "<rect x=\"\(x + 2)\" y=\"\(y)\" width=\"\(max(1, step - 4))\" height=\"\(length)\" fill=\"\(item.color)\"/>"
             svg += "<text x=\"\(x + step / 2)\" y=\"\(y - 4)\" text-anchor=\"middle\">\(item.value)</text>"
-            svg += "<text x=\"\(x + step / 2)\" y=\"\(height - bottom + 14)\" text-anchor=\"middle\" class=\"small\">\(htmlEscape(item.label))</text>"
+            svg +=
+                "<text x=\"\(x + step / 2)\" y=\"\(height - bottom + 14)\" text-anchor=\"middle\" class=\"small\">\(htmlEscape(item.label))</text>"
         }
-        svg += "<text x=\"\(width / 2)\" y=\"\(height - 8)\" text-anchor=\"middle\" class=\"muted\">\(htmlEscape(xLabel))</text>"
+        svg +=
+            "<text x=\"\(width / 2)\" y=\"\(height - 8)\" text-anchor=\"middle\" class=\"muted\">\(htmlEscape(xLabel))</text>"
         return svg + "</svg>"
     }
 

@@ -38,29 +38,39 @@ public struct SourceDataset: Sendable, Hashable {
     static let known: [NativeLayout: SourceDataset] = [
         .mbpp: SourceDataset(
             title: "MBPP (Mostly Basic Python Problems)",
-            summary: "974 crowd-sourced entry-level Python programming problems, each with a natural-language description, a reference solution and three assert-based test cases (Austin et al., 2021).",
-            license: "cc-by-4.0", taskCategories: ["text-generation"], tags: ["code", "code-generation", "python", "mbpp"], citations: [austin2021]),
+            summary:
+                "974 crowd-sourced entry-level Python programming problems, each with a natural-language description, a reference solution and three assert-based test cases (Austin et al., 2021).",
+            license: "cc-by-4.0", taskCategories: ["text-generation"],
+            tags: ["code", "code-generation", "python", "mbpp"], citations: [austin2021]),
         .sanitizedMBPP: SourceDataset(
             title: "MBPP, sanitized (hand-verified subset)",
-            summary: "The hand-verified subset of MBPP whose descriptions the authors rewrote to be unambiguous, with test imports split out (Austin et al., 2021).",
-            license: "cc-by-4.0", taskCategories: ["text-generation"], tags: ["code", "code-generation", "python", "mbpp"], citations: [austin2021]),
+            summary:
+                "The hand-verified subset of MBPP whose descriptions the authors rewrote to be unambiguous, with test imports split out (Austin et al., 2021).",
+            license: "cc-by-4.0", taskCategories: ["text-generation"],
+            tags: ["code", "code-generation", "python", "mbpp"], citations: [austin2021]),
         .humaneval: SourceDataset(
             title: "HumanEval",
-            summary: "164 hand-written Python programming problems, each a function signature with a docstring, a canonical solution and unit tests (Chen et al., 2021).",
-            license: "mit", taskCategories: ["text-generation"], tags: ["code", "code-generation", "python", "humaneval"], citations: [chen2021]),
+            summary:
+                "164 hand-written Python programming problems, each a function signature with a docstring, a canonical solution and unit tests (Chen et al., 2021).",
+            license: "mit", taskCategories: ["text-generation"],
+            tags: ["code", "code-generation", "python", "humaneval"], citations: [chen2021]),
         .mathqaPython: SourceDataset(
             title: "MathQA-Python",
-            summary: "MathQA math word problems (Amini et al., 2019) converted to Python programs whose result is checked against the answer, as in Austin et al. (2021).",
-            license: "apache-2.0", taskCategories: ["text-generation", "question-answering"], tags: ["code", "code-generation", "python", "math"], citations: [austin2021, amini2019]),
+            summary:
+                "MathQA math word problems (Amini et al., 2019) converted to Python programs whose result is checked against the answer, as in Austin et al. (2021).",
+            license: "apache-2.0", taskCategories: ["text-generation", "question-answering"],
+            tags: ["code", "code-generation", "python", "math"], citations: [austin2021, amini2019]),
     ]
 
     /// The facts for a release layout; datasets curate has no facts for (crowd submissions) get a generic entry
     /// whose card says there is no paper to cite.
     public static func forLayout(_ layout: NativeLayout) -> SourceDataset {
-        known[layout] ?? SourceDataset(
-            title: "Code-synthesis tasks",
-            summary: "Python programming tasks with reference solutions and tests, curated with curate.",
-            license: "other", taskCategories: ["text-generation"], tags: ["code", "code-generation", "python"], citations: [])
+        known[layout]
+            ?? SourceDataset(
+                title: "Code-synthesis tasks",
+                summary: "Python programming tasks with reference solutions and tests, curated with curate.",
+                license: "other", taskCategories: ["text-generation"], tags: ["code", "code-generation", "python"],
+                citations: [])
     }
 
     /// Hugging Face's size category for a number of records.

@@ -39,8 +39,12 @@ extension SplitRange {
     public init?(parsing text: String) {
         let parts = text.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.count == 2, !parts[0].isEmpty else { return nil }
-        let bounds = parts[1].split(separator: "-", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard bounds.count == 1 || bounds.count == 2, let lower = bounds.first ?? nil, let upper = bounds.last ?? nil, lower <= upper else { return nil }
+        let bounds = parts[1].split(separator: "-", omittingEmptySubsequences: false).map {
+            Int($0.trimmingCharacters(in: .whitespaces))
+        }
+        guard bounds.count == 1 || bounds.count == 2, let lower = bounds.first ?? nil, let upper = bounds.last ?? nil,
+            lower <= upper
+        else { return nil }
         self.init(split: parts[0], lower: lower, upper: upper)
     }
 
@@ -93,14 +97,19 @@ public enum SplitError: LocalizedError, Equatable {
 
     public var errorDescription: String? {
         switch self {
-        case .nonNumericID(let id): return "task '\(id)' has no numeric id, so the `ranges` policy cannot place it; use the `hash` policy."
-        case .outsideRanges(let id): return "task '\(id)' falls in none of the configured ranges; extend the ranges to cover it."
-        case .badRatios(let why): return "invalid split ratios: \(why). Give positive weights, e.g. train: 0.8, test: 0.2."
+        case .nonNumericID(let id):
+            return "task '\(id)' has no numeric id, so the `ranges` policy cannot place it; use the `hash` policy."
+        case .outsideRanges(let id):
+            return "task '\(id)' falls in none of the configured ranges; extend the ranges to cover it."
+        case .badRatios(let why):
+            return "invalid split ratios: \(why). Give positive weights, e.g. train: 0.8, test: 0.2."
         case .fewShotUnavailable(let why): return "cannot build the few-shot set: \(why)."
         case .missingField(let id, let key):
-            return "task '\(id)' has no metadata field '\(key)', so the `field` policy cannot place it; choose a field every task has."
+            return
+                "task '\(id)' has no metadata field '\(key)', so the `field` policy cannot place it; choose a field every task has."
         case .unlistedFieldValue(let id, let key, let value):
-            return "task '\(id)' has \(key) '\(value)', which is not one of the listed splits; add '\(value)' to `splits`."
+            return
+                "task '\(id)' has \(key) '\(value)', which is not one of the listed splits; add '\(value)' to `splits`."
         }
     }
 }
@@ -108,7 +117,9 @@ public enum SplitError: LocalizedError, Equatable {
 /// Assigns tasks to splits under a policy; pure and deterministic.
 public enum Splitter {
     /// Split name per task id.
-    public static func assign(_ tasks: [SplitCandidate], policy: SplitPolicy, fewShot: FewShotSelection = .none) throws -> [String: String] {
+    public static func assign(_ tasks: [SplitCandidate], policy: SplitPolicy, fewShot: FewShotSelection = .none) throws
+        -> [String: String]
+    {
         var assignment: [String: String] = [:]
         switch policy {
         case .ranges(let ranges):
@@ -122,7 +133,9 @@ public enum Splitter {
         case .field(let key, let splits):
             for task in tasks {
                 guard let value = task.metadata[key] else { throw SplitError.missingField(id: task.id, key: key) }
-                guard splits.contains(value) else { throw SplitError.unlistedFieldValue(id: task.id, key: key, value: value) }
+                guard splits.contains(value) else {
+                    throw SplitError.unlistedFieldValue(id: task.id, key: key, value: value)
+                }
                 assignment[task.id] = value
             }
         case .hash(let salt, let ratios, let stratifyBy):
@@ -136,8 +149,12 @@ public enum Splitter {
                     let ordered = members.sorted { unitHash(salt, $0.id) < unitHash(salt, $1.id) }
                     var start = 0.0
                     for (index, ratio) in ratios.enumerated() {
-                        let end = index == ratios.count - 1 ? Double(ordered.count) : start + ratio.weight / total * Double(ordered.count)
-                        for position in Int(start.rounded())..<Int(end.rounded()) { assignment[ordered[position].id] = ratio.split }
+                        let end =
+                            index == ratios.count - 1
+                            ? Double(ordered.count) : start + ratio.weight / total * Double(ordered.count)
+                        for position in Int(start.rounded())..<Int(end.rounded()) {
+                            assignment[ordered[position].id] = ratio.split
+                        }
                         start = end
                     }
                 }
@@ -160,14 +177,17 @@ public enum Splitter {
         case .fixed(let split, let sourceIDs):
             let byID = Dictionary(uniqueKeysWithValues: tasks.map { ($0.sourceID, $0.id) })
             for sourceID in sourceIDs {
-                guard let id = byID[sourceID] else { throw SplitError.fewShotUnavailable("task '\(sourceID)' is not in the dataset") }
+                guard let id = byID[sourceID] else {
+                    throw SplitError.fewShotUnavailable("task '\(sourceID)' is not in the dataset")
+                }
                 assignment[id] = split
             }
         case .pick(let split, let count, let pool, let salt):
             let eligible = tasks.filter { assignment[$0.id] == pool && $0.eligibleForFewShot }
                 .sorted { unitHash(salt, $0.id) < unitHash(salt, $1.id) }
             guard eligible.count >= count else {
-                throw SplitError.fewShotUnavailable("pool '\(pool)' has \(eligible.count) eligible task(s), \(count) wanted")
+                throw SplitError.fewShotUnavailable(
+                    "pool '\(pool)' has \(eligible.count) eligible task(s), \(count) wanted")
             }
             for task in eligible.prefix(count) { assignment[task.id] = split }
         }

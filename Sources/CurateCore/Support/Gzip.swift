@@ -13,11 +13,14 @@ public enum GzipError: LocalizedError, Equatable {
         case .cannotOpen(let path, let reason):
             return "cannot open '\(path)': \(reason). Check the path and its permissions."
         case .corrupt(let path, let offset, let reason):
-            return "'\(path)' is not valid gzip data at compressed byte \(offset): \(reason). Re-download or re-compress the file."
+            return
+                "'\(path)' is not valid gzip data at compressed byte \(offset): \(reason). Re-download or re-compress the file."
         case .truncated(let path, let offset):
-            return "'\(path)' ends in the middle of a gzip stream (after \(offset) compressed bytes). The file is truncated; re-download it."
+            return
+                "'\(path)' ends in the middle of a gzip stream (after \(offset) compressed bytes). The file is truncated; re-download it."
         case .tooLarge(let path, let limit):
-            return "'\(path)' unpacks to more than \(limit / (1 << 20)) MiB, the limit for one input. If the file is genuine, raise the limit with --max-unpacked-mb (YAML: max_unpacked_mb)."
+            return
+                "'\(path)' unpacks to more than \(limit / (1 << 20)) MiB, the limit for one input. If the file is genuine, raise the limit with --max-unpacked-mb (YAML: max_unpacked_mb)."
         }
     }
 
@@ -64,11 +67,13 @@ public final class GzipReader: Sequence, IteratorProtocol {
     /// Decompresses `data`, naming it `name` in errors.
     public convenience init(data: Data, name: String) throws {
         var offset = data.startIndex
-        try self.init(name: name, source: { count in
-            let end = Swift.min(data.endIndex, offset + count)
-            defer { offset = end }
-            return data[offset..<end]
-        }, close: {})
+        try self.init(
+            name: name,
+            source: { count in
+                let end = Swift.min(data.endIndex, offset + count)
+                defer { offset = end }
+                return data[offset..<end]
+            }, close: {})
     }
 
     private init(name: String, source: @escaping (Int) throws -> Data, close: @escaping () -> Void) throws {
@@ -124,7 +129,8 @@ public final class GzipReader: Sequence, IteratorProtocol {
                 if memberOpen { throw GzipError.truncated(path: path, offset: compressedOffset) }
                 return nil
             }
-            let (status, consumed, produced) = Gzip.inflateStep(stream, &input, from: inputOffset, count: inputCount, into: &output)
+            let (status, consumed, produced) = Gzip.inflateStep(
+                stream, &input, from: inputOffset, count: inputCount, into: &output)
             inputOffset += consumed
             compressedOffset += consumed
             // A full output buffer may hide more output, unless the member just ended (an unpacked size that is an
@@ -166,7 +172,8 @@ public enum Gzip {
 
     /// One `inflate` call over `input[from..<count]` into all of `output`: zlib status, bytes consumed and produced.
     static func inflateStep(
-        _ stream: UnsafeMutablePointer<z_stream>, _ input: inout [UInt8], from: Int, count: Int, into output: inout [UInt8]
+        _ stream: UnsafeMutablePointer<z_stream>, _ input: inout [UInt8], from: Int, count: Int,
+        into output: inout [UInt8]
     ) -> (status: Int32, consumed: Int, produced: Int) {
         let available = count - from
         var status: Int32 = Z_OK

@@ -44,7 +44,8 @@ public struct ExecutionRecord: Codable, Sendable, Hashable, FetchableRecord, Mut
     public var createdAt: Date
 
     public init(
-        id: Int64? = nil, revisionID: Int64, key: String, status: String, passed: Bool, verdict: String, cpuSeconds: Double,
+        id: Int64? = nil, revisionID: Int64, key: String, status: String, passed: Bool, verdict: String,
+        cpuSeconds: Double,
         wallSeconds: Double, peakMemoryKB: Int, pythonVersion: String, timeoutSeconds: Double,
         calibratedTimeoutSeconds: Double? = nil, createdAt: Date
     ) {

@@ -55,9 +55,13 @@ public struct MathQADropRecord: Codable, Sendable, Hashable, FetchableRecord, Mu
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// Replaces the drops of each listed source file in `dataset` with `records`, in one transaction.
-    public static func replace(in store: TaskStore, dataset: String, sourcePaths: [String], with records: [MathQADropRecord]) throws {
+    public static func replace(
+        in store: TaskStore, dataset: String, sourcePaths: [String], with records: [MathQADropRecord]
+    ) throws {
         try store.write { db in
-            try MathQADropRecord.filter(MathQADropRecord.Columns.dataset == dataset && sourcePaths.contains(MathQADropRecord.Columns.sourcePath)).deleteAll(db)
+            try MathQADropRecord.filter(
+                MathQADropRecord.Columns.dataset == dataset && sourcePaths.contains(MathQADropRecord.Columns.sourcePath)
+            ).deleteAll(db)
             for var record in records { try record.insert(db) }
         }
     }

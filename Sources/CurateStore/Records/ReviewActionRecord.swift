@@ -58,9 +58,12 @@ public struct ReviewActionRecord: Codable, Sendable, Hashable, FetchableRecord, 
     public var line: String?
 
     public init(
-        id: Int64? = nil, key: String, dataset: String, taskID: String, kind: Kind, outcome: Outcome? = nil, baseHash: String? = nil,
-        resultHash: String? = nil, revisionID: Int64? = nil, fields: String? = nil, status: String? = nil, stage: String? = nil,
-        code: String? = nil, severity: String? = nil, message: String? = nil, editor: String, reason: String, createdAt: Date,
+        id: Int64? = nil, key: String, dataset: String, taskID: String, kind: Kind, outcome: Outcome? = nil,
+        baseHash: String? = nil,
+        resultHash: String? = nil, revisionID: Int64? = nil, fields: String? = nil, status: String? = nil,
+        stage: String? = nil,
+        code: String? = nil, severity: String? = nil, message: String? = nil, editor: String, reason: String,
+        createdAt: Date,
         line: String? = nil
     ) {
         self.id = id

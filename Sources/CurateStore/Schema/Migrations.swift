@@ -71,7 +71,8 @@ public enum StoreMigrations {
                 t.column("startedAt", .datetime).notNull()
                 t.column("finishedAt", .datetime)
             }
-            try db.create(index: "stageRun_lookup", on: "stageRun", columns: ["pipeline", "stage", "fingerprint", "status"])
+            try db.create(
+                index: "stageRun_lookup", on: "stageRun", columns: ["pipeline", "stage", "fingerprint", "status"])
         }
         migrator.registerMigration("v2-executions") { db in
             try db.create(table: "execution") { t in

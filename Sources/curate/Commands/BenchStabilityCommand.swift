@@ -39,7 +39,8 @@ struct BenchStabilityCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("curate-bench-stability-\(UUID().uuidString)")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "curate-bench-stability-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let store = try TaskStore(path: scratch.appendingPathComponent("store.sqlite").path)
         let ingest = Ingestor(store: store).ingest(paths: [input], options: IngestOptions())
@@ -50,17 +51,20 @@ struct BenchStabilityCommand: AsyncParsableCommand {
         let measurement = try await pool.withPool(label: "bench") { executionPool, progress in
             let validation = try await Validator(store: store, pool: executionPool).validate(
                 options: ValidationOptions(limits: pool.limits), progress: progress)
-            let report = try await StabilityFilter.run(store: store, datasets: [], pool: executionPool, options: options, progress: progress)
+            let report = try await StabilityFilter.run(
+                store: store, datasets: [], pool: executionPool, options: options, progress: progress)
             var withoutReuse: Double?
             if alsoWithoutReuse {
                 let started = Date()
                 _ = try await FilterRunner.judge(
-                    StabilityFilter(pool: executionPool, options: options), tasks: try FilterTask.heads(of: store, datasets: []), progress: progress)
+                    StabilityFilter(pool: executionPool, options: options),
+                    tasks: try FilterTask.heads(of: store, datasets: []), progress: progress)
                 withoutReuse = Date().timeIntervalSince(started)
             }
             return Measurement(
                 tasks: validation.tasks, runs: runs, jobs: pool.jobs, validationPrograms: validation.executed,
-                validationSeconds: validation.wallSeconds, stabilityPrograms: report.executions, reusedVerdicts: report.reusedVerdicts,
+                validationSeconds: validation.wallSeconds, stabilityPrograms: report.executions,
+                reusedVerdicts: report.reusedVerdicts,
                 stabilitySeconds: report.seconds, ratio: report.seconds / validation.wallSeconds,
                 withoutReuseSeconds: withoutReuse, withoutReuseRatio: withoutReuse.map { $0 / validation.wallSeconds },
                 flags: report.summary.dropsByReason)
@@ -72,14 +76,25 @@ struct BenchStabilityCommand: AsyncParsableCommand {
         var rows = [
             ["tasks", "\(measurement.tasks)"],
             ["jobs", "\(measurement.jobs)"],
-            ["validation (1 run)", String(format: "%.2f s, %d programs", measurement.validationSeconds, measurement.validationPrograms)],
-            ["stability (\(runs) runs)", String(format: "%.2f s, %d programs, %d run-0 verdicts reused", measurement.stabilitySeconds, measurement.stabilityPrograms, measurement.reusedVerdicts)],
+            [
+                "validation (1 run)",
+                String(format: "%.2f s, %d programs", measurement.validationSeconds, measurement.validationPrograms),
+            ],
+            [
+                "stability (\(runs) runs)",
+                String(
+                    format: "%.2f s, %d programs, %d run-0 verdicts reused", measurement.stabilitySeconds,
+                    measurement.stabilityPrograms, measurement.reusedVerdicts),
+            ],
             ["ratio", String(format: "%.2f× (target ≤ 5×)", measurement.ratio)],
         ]
         if let seconds = measurement.withoutReuseSeconds, let ratio = measurement.withoutReuseRatio {
             rows.append(["stability, no reuse", String(format: "%.2f s (%.2f×)", seconds, ratio)])
         }
-        rows.append(["flags", measurement.flags.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")])
+        rows.append([
+            "flags",
+            measurement.flags.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
+        ])
         print(Terminal.table(["measure", "value"], rows))
     }
 }

@@ -8,7 +8,8 @@ struct ContaminationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "contamination",
         abstract: "Audit tasks for overlap with a pretraining corpus (GPT-3 n-grams, MBPP §4.8 lines).",
-        discussion: "Without a subcommand, `run` runs. Options of `run` (curate contamination [run] <corpus> ... [<options>]):\n"
+        discussion:
+            "Without a subcommand, `run` runs. Options of `run` (curate contamination [run] <corpus> ... [<options>]):\n"
             + ContaminationRunCommand.optionsHelp,
         subcommands: [ContaminationRunCommand.self, ContaminationMergeCommand.self],
         defaultSubcommand: ContaminationRunCommand.self
@@ -138,13 +139,18 @@ struct ContaminationRunCommand: AsyncParsableCommand {
                 tasks: tasks, corpus: corpus, options: options, rank: rank, worldSize: worldSize,
                 progress: { p in
                     let seconds = max(Date().timeIntervalSince(started), 0.001)
-                    bar.update(p.filesDone, of: p.filesTotal, suffix: String(format: "files  %d MB  %.0f MB/s", p.bytesDone >> 20, Double(p.bytesDone) / 1e6 / seconds))
+                    bar.update(
+                        p.filesDone, of: p.filesTotal,
+                        suffix: String(
+                            format: "files  %d MB  %.0f MB/s", p.bytesDone >> 20, Double(p.bytesDone) / 1e6 / seconds))
                 })
         }
         let seconds = Date().timeIntervalSince(started)
         if let partialDir {
             let path = try ContaminationAudit.writePartial(scan, dataset: dataset, directory: partialDir)
-            print("rank \(rank) of \(worldSize): \(scan.tally.stats.files) files, \(scan.tally.stats.textBytes) bytes scanned; partial written to \(path)")
+            print(
+                "rank \(rank) of \(worldSize): \(scan.tally.stats.files) files, \(scan.tally.stats.textBytes) bytes scanned; partial written to \(path)"
+            )
             print("merge with: curate contamination merge \(partialDir) --store \(storeOptions.store)")
             return
         }
@@ -176,7 +182,9 @@ struct ContaminationMergeCommand: AsyncParsableCommand {
 
 /// Shared rendering of a finished audit: record, report, JSON or tables.
 enum ContaminationRendering {
-    static func finish(_ result: ContaminationResult, store: TaskStore, output: ContaminationOutputOptions, seconds: Double?) throws {
+    static func finish(
+        _ result: ContaminationResult, store: TaskStore, output: ContaminationOutputOptions, seconds: Double?
+    ) throws {
         try result.requireScannedText()
         if !output.noRecord { try ContaminationAudit.record(result, store: store) }
         if let report = output.report { try ContaminationAudit.writeReport(result, to: report) }
@@ -186,7 +194,9 @@ enum ContaminationRendering {
         }
         print(render(result, seconds: seconds, top: output.top))
         for diagnostic in result.diagnostics.prefix(20) { Terminal.error(diagnostic.description) }
-        if result.diagnostics.count > 20 { Terminal.error("… \(result.diagnostics.count - 20) more diagnostics (see --json)") }
+        if result.diagnostics.count > 20 {
+            Terminal.error("… \(result.diagnostics.count - 20) more diagnostics (see --json)")
+        }
     }
 
     static func render(_ result: ContaminationResult, seconds: Double?, top: Int) -> String {
@@ -201,25 +211,39 @@ enum ContaminationRendering {
             ["lines: tasks with > half found", "\(pct(s.shareMoreThanHalfLines)) of \(s.tasksWithLines)"],
             ["lines: tasks with 1–2 found", pct(s.shareOneOrTwoLines)],
             ["lines: tasks with none found", pct(s.shareNoLines)],
-            ["boilerplate n-grams ignored (> \(result.options.maxDocumentFrequency) docs)",
-             "text \(s.ignoredNgrams["text"] ?? 0), code \(s.ignoredNgrams["code"] ?? 0)"],
+            [
+                "boilerplate n-grams ignored (> \(result.options.maxDocumentFrequency) docs)",
+                "text \(s.ignoredNgrams["text"] ?? 0), code \(s.ignoredNgrams["code"] ?? 0)",
+            ],
             ["corpus files / documents", "\(st.files) / \(st.documents)"],
-            ["skipped: binary / with errors / unopened directories", "\(st.binaryFilesSkipped) / \(st.filesWithErrors) / \(st.directoriesSkipped)"],
+            [
+                "skipped: binary / with errors / unopened directories",
+                "\(st.binaryFilesSkipped) / \(st.filesWithErrors) / \(st.directoriesSkipped)",
+            ],
             ["bytes read / text scanned", "\(st.fileBytes) / \(st.textBytes)"],
         ]
         if let seconds {
-            rows.append(["time", String(format: "%.2f s (%.0f MB/s of text)", seconds, Double(st.textBytes) / 1e6 / max(seconds, 0.001))])
+            rows.append([
+                "time",
+                String(format: "%.2f s (%.0f MB/s of text)", seconds, Double(st.textBytes) / 1e6 / max(seconds, 0.001)),
+            ])
         }
         var out = Terminal.table(["contamination", "value"], rows)
         let ranked = result.tasks.filter { !$0.flags.isEmpty }
-            .sorted { ($0.lines.fraction + $0.text.fraction + $0.code.fraction) > ($1.lines.fraction + $1.text.fraction + $1.code.fraction) }
+            .sorted {
+                ($0.lines.fraction + $0.text.fraction + $0.code.fraction)
+                    > ($1.lines.fraction + $1.text.fraction + $1.code.fraction)
+            }
         if !ranked.isEmpty && top > 0 {
             let taskRows = ranked.prefix(top).map { t -> [String] in
-                let where_ = t.evidence.first.map { e in
-                    ([e.location.file] + (e.location.document.map { [$0] } ?? [])).joined(separator: " ")
-                } ?? ""
-                return ["\(t.taskID)", "\(t.text.found)/\(t.text.total)", "\(t.code.found)/\(t.code.total)",
-                        "\(t.lines.found)/\(t.lines.total)", t.flags.joined(separator: ","), where_]
+                let where_ =
+                    t.evidence.first.map { e in
+                        ([e.location.file] + (e.location.document.map { [$0] } ?? [])).joined(separator: " ")
+                    } ?? ""
+                return [
+                    "\(t.taskID)", "\(t.text.found)/\(t.text.total)", "\(t.code.found)/\(t.code.total)",
+                    "\(t.lines.found)/\(t.lines.total)", t.flags.joined(separator: ","), where_,
+                ]
             }
             out += "\n\n" + Terminal.table(["task", "text", "code", "lines", "flags", "first evidence"], taskRows)
         }
@@ -234,14 +258,18 @@ extension GramKind: ExpressibleByArgument {
     public static var allValueStrings: [String] { allCases.map { "\($0)" } }
 
     public static var allValueDescriptions: [String: String] {
-        ["text": "GPT-3 janitor n-grams of the description, solution and tests", "code": "code-token n-grams of the solution and tests, identifiers abstracted",
-         "line": "MBPP §4.8 whitespace-normalized solution lines"]
+        [
+            "text": "GPT-3 janitor n-grams of the description, solution and tests",
+            "code": "code-token n-grams of the solution and tests, identifiers abstracted",
+            "line": "MBPP §4.8 whitespace-normalized solution lines",
+        ]
     }
 
     public var defaultValueDescription: String { "\(self)" }
 
     public init?(argument: String) {
-        guard let kind = Self.allCases.first(where: { "\($0)" == argument }) ?? (argument == "lines" ? .line : nil) else { return nil }
+        guard let kind = Self.allCases.first(where: { "\($0)" == argument }) ?? (argument == "lines" ? .line : nil)
+        else { return nil }
         self = kind
     }
 }

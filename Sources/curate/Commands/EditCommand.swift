@@ -12,7 +12,9 @@ struct ReviewDeskOptions: ParsableArguments {
 
     /// The editor's name from `--editor` or `CURATE_EDITOR_NAME`.
     func editorName() throws -> String {
-        guard let name = editor ?? ProcessInfo.processInfo.environment["CURATE_EDITOR_NAME"], !name.isEmpty else { throw ReviewError.missingEditor }
+        guard let name = editor ?? ProcessInfo.processInfo.environment["CURATE_EDITOR_NAME"], !name.isEmpty else {
+            throw ReviewError.missingEditor
+        }
         return name
     }
 
@@ -25,17 +27,27 @@ struct ReviewDeskOptions: ParsableArguments {
 struct EditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edit",
-        abstract: "Edit a task in $EDITOR (or --from FILE, or --set FIELD=@file): revalidated in the sandbox, then recorded as an editor revision and in edits/DATASET.jsonl.")
+        abstract:
+            "Edit a task in $EDITOR (or --from FILE, or --set FIELD=@file): revalidated in the sandbox, then recorded as an editor revision and in edits/DATASET.jsonl."
+    )
 
     @OptionGroup var desk: ReviewDeskOptions
     @Argument(help: "Task id, e.g. mbpp/704.") var id: String
-    @Option(help: "Why you change the task; kept in the edit log, the audit trail and the release card.") var reason: String?
-    @Option(name: .customLong("from"), help: "Take the task document from this file instead of opening an editor (write one with `--print`).")
+    @Option(help: "Why you change the task; kept in the edit log, the audit trail and the release card.") var reason:
+        String?
+    @Option(
+        name: .customLong("from"),
+        help: "Take the task document from this file instead of opening an editor (write one with `--print`).")
     var fromFile: String?
-    @Option(name: .customLong("set"), help: "FIELD=@FILE or FIELD=TEXT, repeatable: description, solution, test-setup, tests, challenge-tests, entry-point. For tests, FILE holds one test per line or a JSON array.")
+    @Option(
+        name: .customLong("set"),
+        help:
+            "FIELD=@FILE or FIELD=TEXT, repeatable: description, solution, test-setup, tests, challenge-tests, entry-point. For tests, FILE holds one test per line or a JSON array."
+    )
     var sets: [String] = []
     @Flag(help: "Record the revision even if its tests fail.") var allowFailing = false
-    @Flag(name: .customLong("print"), help: "Print the task document and exit (nothing is recorded).") var printOnly = false
+    @Flag(name: .customLong("print"), help: "Print the task document and exit (nothing is recorded).") var printOnly =
+        false
     @Option(help: "Python interpreter for the revalidation (default /usr/bin/python3).") var python: String?
     @Flag(help: "Print the result as JSON.") var json = false
 
@@ -78,7 +90,9 @@ struct EditCommand: AsyncParsableCommand {
         do {
             outcome = try await ExecutionPool.withPool(.init(python: python, jobs: 1)) { pool in
                 try await ReviewDesk(store: reader.store, pool: pool, editsDirectory: desk.edits)
-                    .save(id, baseHash: task.currentHash, content: content, editor: editor, reason: reason, allowFailing: allowFailing)
+                    .save(
+                        id, baseHash: task.currentHash, content: content, editor: editor, reason: reason,
+                        allowFailing: allowFailing)
             }
         } catch ReviewError.failingRevision(let task, let verdict) {
             if !json { Self.printVerdict(verdict) }
@@ -89,14 +103,17 @@ struct EditCommand: AsyncParsableCommand {
             return
         }
         Self.printVerdict(outcome.verdict)
-        print("Recorded revision \(outcome.revision.number) of \(id) (sha256 \(outcome.revision.contentHash.prefix(12))) by \(editor); logged in \(reader.logPath(task.dataset)).")
+        print(
+            "Recorded revision \(outcome.revision.number) of \(id) (sha256 \(outcome.revision.contentHash.prefix(12))) by \(editor); logged in \(reader.logPath(task.dataset))."
+        )
     }
 
     static func printVerdict(_ verdict: RevisionVerdict) {
         print("Revalidated in the sandbox: \(verdict.summary)")
         if let error = verdict.programError { print("  \(error)") }
         for item in verdict.asserts {
-            print("  \(item.passed ? "passed" : "FAILED")  \(item.statement)\(item.passed ? "" : "  → \(item.outcome)")")
+            print(
+                "  \(item.passed ? "passed" : "FAILED")  \(item.statement)\(item.passed ? "" : "  → \(item.outcome)")")
         }
     }
 
@@ -116,7 +133,8 @@ struct EditCommand: AsyncParsableCommand {
                 return try TaskDocument.parse(edited, base: base)
             } catch let error as TaskDocument.ParseError {
                 if edited == shown, shown != document {
-                    throw ValidationError("the task document still does not parse (\(error.errorDescription!)); nothing recorded")
+                    throw ValidationError(
+                        "the task document still does not parse (\(error.errorDescription!)); nothing recorded")
                 }
                 Terminal.error("\(file.lastPathComponent): \(error.errorDescription!); reopening the editor")
                 let kept = TaskDocument.lines(edited).filter { !$0.hasPrefix("# error: ") }.joined(separator: "\n")
@@ -127,14 +145,18 @@ struct EditCommand: AsyncParsableCommand {
 
     static func runEditor(_ path: String) throws {
         let environment = ProcessInfo.processInfo.environment
-        let editor = environment["VISUAL"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["EDITOR"].flatMap { $0.isEmpty ? nil : $0 } ?? "vi"
+        let editor =
+            environment["VISUAL"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["EDITOR"].flatMap {
+                $0.isEmpty ? nil : $0
+            } ?? "vi"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", "\(editor) \"$1\"", "curate-edit", path]
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw ValidationError("the editor '\(editor)' exited with status \(process.terminationStatus); nothing recorded")
+            throw ValidationError(
+                "the editor '\(editor)' exited with status \(process.terminationStatus); nothing recorded")
         }
     }
 
@@ -145,7 +167,9 @@ struct EditCommand: AsyncParsableCommand {
         var value = parts[1]
         if value.hasPrefix("@") {
             let path = String(value.dropFirst())
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ValidationError("--set \(parts[0]): cannot read '\(path)'") }
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ValidationError("--set \(parts[0]): cannot read '\(path)'")
+            }
             value = text
         }
         var result = content
@@ -159,7 +183,9 @@ struct EditCommand: AsyncParsableCommand {
             return TaskDocument.lines(value).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         }
         switch parts[0].lowercased().replacingOccurrences(of: "_", with: "-") {
-        case "description": result.description = value.hasSuffix("\n") && !content.description.hasSuffix("\n") ? String(value.dropLast()) : value
+        case "description":
+            result.description =
+                value.hasSuffix("\n") && !content.description.hasSuffix("\n") ? String(value.dropLast()) : value
         case "solution": result.solution = value
         case "test-setup", "testsetup": result.testSetup = value
         case "tests": result.tests = try list()
@@ -168,7 +194,9 @@ struct EditCommand: AsyncParsableCommand {
             let name = value.trimmingCharacters(in: .whitespacesAndNewlines)
             result.entryPoint = name.isEmpty ? nil : name
         default:
-            throw ValidationError("--set: unknown field '\(parts[0])'; fields: description, solution, test-setup, tests, challenge-tests, entry-point")
+            throw ValidationError(
+                "--set: unknown field '\(parts[0])'; fields: description, solution, test-setup, tests, challenge-tests, entry-point"
+            )
         }
         return result
     }

@@ -31,7 +31,9 @@ struct OverrideCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if editor.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--editor must name the editor") }
+        if editor.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--editor must name the editor")
+        }
         if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--reason must say why") }
     }
 
@@ -39,18 +41,25 @@ struct OverrideCommand: ParsableCommand {
         let store = try storeOptions.open()
         guard let flag = try store.flag(id: flagID) else { throw StoreError.unknownFlag(flagID) }
         let desk = try ReviewDesk(store: store, editsDirectory: edits)
-        if reinstate { try desk.reinstateFlag(flagID, editor: editor, reason: reason) } else { try desk.dismissFlag(flagID, editor: editor, reason: reason) }
+        if reinstate {
+            try desk.reinstateFlag(flagID, editor: editor, reason: reason)
+        } else {
+            try desk.dismissFlag(flagID, editor: editor, reason: reason)
+        }
         let trail = try store.overrides(flagIDs: [flagID])[flagID] ?? []
         if json {
             print(CanonicalJSON.string(OverrideReport(flag: flag, trail: trail), pretty: true))
             return
         }
-        print("Flag #\(flagID) \(flag.stage)/\(flag.code) on \(flag.taskID) (revision #\(flag.revisionID)) \(reinstate ? "reinstated" : "dismissed") by \(editor).")
+        print(
+            "Flag #\(flagID) \(flag.stage)/\(flag.code) on \(flag.taskID) (revision #\(flag.revisionID)) \(reinstate ? "reinstated" : "dismissed") by \(editor)."
+        )
         print("")
         let dates = ISO8601DateFormatter()
-        print(Terminal.table(
-            ["when", "editor", "action", "reason"],
-            trail.map { [dates.string(from: $0.createdAt), $0.editor, $0.action.rawValue, $0.reason] }))
+        print(
+            Terminal.table(
+                ["when", "editor", "action", "reason"],
+                trail.map { [dates.string(from: $0.createdAt), $0.editor, $0.action.rawValue, $0.reason] }))
     }
 }
 

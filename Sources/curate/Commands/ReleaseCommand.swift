@@ -4,16 +4,21 @@ import CurateCore
 struct ReleaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "release",
-        abstract: "Write curated/DATASET/VERSION/: a JSONL per split, manifest.json and a dataset card. Existing versions are never rewritten.")
+        abstract:
+            "Write curated/DATASET/VERSION/: a JSONL per split, manifest.json and a dataset card. Existing versions are never rewritten."
+    )
 
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: "Dataset name.") var dataset: String
     @Option(help: "Release version, e.g. 1.0.0.") var version: String
     @Option(help: "Folder that holds releases.") var output = "curated"
-    @Option(help: "Ship only tasks whose current content an editor approved (value: approved); others are excluded.") var requireReview: String?
-    @Option(help: "Folder of the edit logs; DATASET.jsonl there, if present, is hashed into the manifest's inputs.") var edits = "edits"
+    @Option(help: "Ship only tasks whose current content an editor approved (value: approved); others are excluded.")
+    var requireReview: String?
+    @Option(help: "Folder of the edit logs; DATASET.jsonl there, if present, is hashed into the manifest's inputs.")
+    var edits = "edits"
     @OptionGroup var split: SplitOptions
-    @Flag(help: "Release tasks whose newest revision was never validated (refused by default).") var allowUnvalidated = false
+    @Flag(help: "Release tasks whose newest revision was never validated (refused by default).") var allowUnvalidated =
+        false
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
@@ -25,7 +30,9 @@ struct ReleaseCommand: ParsableCommand {
         var config = try split.configuration(dataset: dataset, version: version)
         config.outputRoot = output
         if let requireReview {
-            guard requireReview == ReviewStatus.approved.rawValue else { throw ValidationError("--require-review takes 'approved', not '\(requireReview)'") }
+            guard requireReview == ReviewStatus.approved.rawValue else {
+                throw ValidationError("--require-review takes 'approved', not '\(requireReview)'")
+            }
             config.requireReview = .approved
         }
         config.editLog = EditLog.path(directory: edits, dataset: dataset)
@@ -35,7 +42,9 @@ struct ReleaseCommand: ParsableCommand {
             print(CanonicalJSON.string(outcome, pretty: true))
             return
         }
-        print(outcome.status == .written ? "wrote \(outcome.path)" : "\(outcome.path) already exists and is byte-identical")
+        print(
+            outcome.status == .written
+                ? "wrote \(outcome.path)" : "\(outcome.path) already exists and is byte-identical")
         print(Terminal.table(["split", "tasks"], outcome.splits.map { [$0, "\(outcome.counts[$0] ?? 0)"] }))
         if !outcome.exclusions.isEmpty { print("excluded \(outcome.exclusions.count) task(s); see manifest.json") }
     }

@@ -7,7 +7,8 @@ import Foundation
 struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review",
-        abstract: "Review a dataset: the queue, statuses, manual flags, flag dismissals and the audit log (all kept in edits/DATASET.jsonl).",
+        abstract:
+            "Review a dataset: the queue, statuses, manual flags, flag dismissals and the audit log (all kept in edits/DATASET.jsonl).",
         subcommands: [
             ReviewStatusCommand.self,
             ReviewQueueCommand.self,
@@ -26,7 +27,8 @@ struct ReviewCommand: ParsableCommand {
 
 /// `curate review status [ID]`: one task's status, flags and conflict, or the counts of a dataset.
 struct ReviewStatusCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show a task's review status, flags and conflict, or a dataset's counts.")
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show a task's review status, flags and conflict, or a dataset's counts.")
 
     @OptionGroup var desk: ReviewDeskOptions
     @Argument(help: "Task id; without it, counts per dataset.") var id: String?
@@ -39,13 +41,24 @@ struct ReviewStatusCommand: ParsableCommand {
             let datasets = try dataset.map { [$0] } ?? reviewDesk.store.datasets()
             let queues = try datasets.map { ($0, try reviewDesk.queue(ReviewQueueFilter(dataset: $0))) }
             if json {
-                print(CanonicalJSON.string(Dictionary(uniqueKeysWithValues: queues.map { ($0.0, ReviewCounts($0.1)) }), pretty: true))
+                print(
+                    CanonicalJSON.string(
+                        Dictionary(uniqueKeysWithValues: queues.map { ($0.0, ReviewCounts($0.1)) }), pretty: true))
                 return
             }
-            print(Terminal.table(["dataset", "tasks", "reviewed", "remaining", "approved", "needs-work", "excluded", "flagged", "conflicts"], queues.map { name, queue in
-                let c = ReviewCounts(queue)
-                return [name, "\(c.total)", "\(c.reviewed)", "\(c.remaining)", "\(c.approved)", "\(c.needsWork)", "\(c.excluded)", "\(c.flagged)", "\(c.conflicts)"]
-            }))
+            print(
+                Terminal.table(
+                    [
+                        "dataset", "tasks", "reviewed", "remaining", "approved", "needs-work", "excluded", "flagged",
+                        "conflicts",
+                    ],
+                    queues.map { name, queue in
+                        let c = ReviewCounts(queue)
+                        return [
+                            name, "\(c.total)", "\(c.reviewed)", "\(c.remaining)", "\(c.approved)", "\(c.needsWork)",
+                            "\(c.excluded)", "\(c.flagged)", "\(c.conflicts)",
+                        ]
+                    }))
             return
         }
         let task = try reviewDesk.task(id)
@@ -54,21 +67,31 @@ struct ReviewStatusCommand: ParsableCommand {
             return
         }
         let head = task.revisions.last!
-        print("\(id)  revision \(head.number) (\(head.origin) by \(head.editor))  sha256 \(task.currentHash.prefix(12))")
+        print(
+            "\(id)  revision \(head.number) (\(head.origin) by \(head.editor))  sha256 \(task.currentHash.prefix(12))")
         let status = task.status
         if status.current {
-            print("status: \(status.status.rawValue)" + (status.editor.map { " by \($0): \(status.reason ?? "")" } ?? ""))
+            print(
+                "status: \(status.status.rawValue)" + (status.editor.map { " by \($0): \(status.reason ?? "")" } ?? ""))
         } else {
-            print("status: unreviewed (\(status.editor ?? "") approved earlier content: \(status.reason ?? ""); review the current revision)")
+            print(
+                "status: unreviewed (\(status.editor ?? "") approved earlier content: \(status.reason ?? ""); review the current revision)"
+            )
         }
         if let verdict = task.verdict { print("verdict: \(verdict.summary)") } else { print("verdict: not validated") }
         for flag in task.flags {
-            print("flag #\(flag.id) [\(flag.severity)] \(flag.code): \(flag.message)\(flag.dismissed ? " (dismissed)" : "")")
+            print(
+                "flag #\(flag.id) [\(flag.severity)] \(flag.code): \(flag.message)\(flag.dismissed ? " (dismissed)" : "")"
+            )
         }
         if let conflict = task.conflict {
-            print("CONFLICT: the raw record changed under an editor's revision (raw sha256 \(conflict.rawHash.prefix(12))). Resolve with `curate edit \(id)`.")
+            print(
+                "CONFLICT: the raw record changed under an editor's revision (raw sha256 \(conflict.rawHash.prefix(12))). Resolve with `curate edit \(id)`."
+            )
             for field in conflict.fields {
-                print("  \(field.field):\n    raw:    \(CanonicalJSON.string(field.raw))\n    editor: \(CanonicalJSON.string(field.editor))")
+                print(
+                    "  \(field.field):\n    raw:    \(CanonicalJSON.string(field.raw))\n    editor: \(CanonicalJSON.string(field.editor))"
+                )
             }
         }
     }
@@ -92,12 +115,14 @@ struct ReviewCounts: Codable {
 
 /// `curate review queue`: tasks to review, flagged first.
 struct ReviewQueueCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "queue", abstract: "List tasks to review: flagged and conflicted first, then by id.")
+    static let configuration = CommandConfiguration(
+        commandName: "queue", abstract: "List tasks to review: flagged and conflicted first, then by id.")
 
     @OptionGroup var desk: ReviewDeskOptions
     @Option(help: "Only this dataset.") var dataset: String?
     @Option(help: "Only tasks carrying this flag code (or code prefix).") var flag: String?
-    @Option(help: "Only tasks with this status: \(ReviewStatus.allCases.map(\.rawValue).joined(separator: ", ")).") var status: String?
+    @Option(help: "Only tasks with this status: \(ReviewStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var status: String?
     @Option(name: .customLong("by"), help: "Only tasks this editor acted on.") var by: String?
     @Option(help: "Show at most this many tasks.") var limit = 50
     @Flag(help: "Print JSON (every matching task).") var json = false
@@ -105,7 +130,9 @@ struct ReviewQueueCommand: ParsableCommand {
     func run() throws {
         let wanted = try status.map { name in
             guard let status = ReviewStatus(rawValue: name) else {
-                throw ValidationError("--status must be one of \(ReviewStatus.allCases.map(\.rawValue).joined(separator: ", ")), not '\(name)'")
+                throw ValidationError(
+                    "--status must be one of \(ReviewStatus.allCases.map(\.rawValue).joined(separator: ", ")), not '\(name)'"
+                )
             }
             return status
         }
@@ -115,9 +142,15 @@ struct ReviewQueueCommand: ParsableCommand {
             return
         }
         print("\(queue.total) task(s): \(queue.reviewed) reviewed, \(queue.remaining) remaining")
-        print(Terminal.table(["task", "status", "flags", "description"], queue.items.prefix(limit).map { item in
-            [item.id, item.status.rawValue + (item.conflict ? " CONFLICT" : ""), item.flags.joined(separator: ", "), String(item.title.prefix(70))]
-        }))
+        print(
+            Terminal.table(
+                ["task", "status", "flags", "description"],
+                queue.items.prefix(limit).map { item in
+                    [
+                        item.id, item.status.rawValue + (item.conflict ? " CONFLICT" : ""),
+                        item.flags.joined(separator: ", "), String(item.title.prefix(70)),
+                    ]
+                }))
         if queue.items.count > limit { print("… and \(queue.items.count - limit) more (--limit N)") }
     }
 }
@@ -135,7 +168,8 @@ struct ReviewStatusSetter: ParsableArguments {
 }
 
 struct ReviewApproveCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve a task's current content.")
+    static let configuration = CommandConfiguration(
+        commandName: "approve", abstract: "Approve a task's current content.")
     @OptionGroup var options: ReviewStatusSetter
     func run() throws { try options.set(.approved) }
 }
@@ -147,31 +181,39 @@ struct ReviewNeedsWorkCommand: ParsableCommand {
 }
 
 struct ReviewExcludeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "exclude", abstract: "Exclude a task from releases (the reason is listed in the manifest and card).")
+    static let configuration = CommandConfiguration(
+        commandName: "exclude",
+        abstract: "Exclude a task from releases (the reason is listed in the manifest and card).")
     @OptionGroup var options: ReviewStatusSetter
     func run() throws { try options.set(.excluded) }
 }
 
 struct ReviewUnreviewCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "unreview", abstract: "Set a task back to unreviewed (e.g. to undo an exclusion).")
+    static let configuration = CommandConfiguration(
+        commandName: "unreview", abstract: "Set a task back to unreviewed (e.g. to undo an exclusion).")
     @OptionGroup var options: ReviewStatusSetter
     func run() throws { try options.set(.unreviewed) }
 }
 
 /// `curate review flag ID --code editor/… --message …`.
 struct ReviewFlagCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "flag", abstract: "Raise a manual flag (code editor/…) on a task's current revision.")
+    static let configuration = CommandConfiguration(
+        commandName: "flag", abstract: "Raise a manual flag (code editor/…) on a task's current revision.")
 
     @OptionGroup var desk: ReviewDeskOptions
     @Argument(help: "Task id.") var id: String
     @Option(help: "Flag code, e.g. editor/ambiguous-description.") var code: String
     @Option(help: "What is wrong, for the next reader.") var message: String
-    @Option(help: "warning (default) or error (an error flag can exclude the task through exclude_flags).") var severity = "warning"
+    @Option(help: "warning (default) or error (an error flag can exclude the task through exclude_flags).")
+    var severity = "warning"
     @Option(help: "Why (default: the message).") var reason: String?
 
     func run() throws {
-        guard let level = FlagRecord.Severity(rawValue: severity), level != .info else { throw ValidationError("--severity must be warning or error") }
-        let entry = try desk.desk().raiseFlag(id, code: code, message: message, severity: level, editor: try desk.editorName(), reason: reason ?? message)
+        guard let level = FlagRecord.Severity(rawValue: severity), level != .info else {
+            throw ValidationError("--severity must be warning or error")
+        }
+        let entry = try desk.desk().raiseFlag(
+            id, code: code, message: message, severity: level, editor: try desk.editorName(), reason: reason ?? message)
         print("\(id): \(entry.summary) by \(entry.editor).")
     }
 }
@@ -184,10 +226,13 @@ struct ReviewFlagDecision: ParsableArguments {
 }
 
 struct ReviewDismissCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "dismiss", abstract: "Dismiss a flag (it stops counting for this content, also when raised again).")
+    static let configuration = CommandConfiguration(
+        commandName: "dismiss", abstract: "Dismiss a flag (it stops counting for this content, also when raised again)."
+    )
     @OptionGroup var options: ReviewFlagDecision
     func run() throws {
-        let entry = try options.desk.desk().dismissFlag(options.flagID, editor: try options.desk.editorName(), reason: options.reason)
+        let entry = try options.desk.desk().dismissFlag(
+            options.flagID, editor: try options.desk.editorName(), reason: options.reason)
         print("\(entry.task): \(entry.summary) (flag #\(options.flagID)) by \(entry.editor).")
     }
 }
@@ -196,14 +241,16 @@ struct ReviewReinstateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "reinstate", abstract: "Reinstate a dismissed flag.")
     @OptionGroup var options: ReviewFlagDecision
     func run() throws {
-        let entry = try options.desk.desk().reinstateFlag(options.flagID, editor: try options.desk.editorName(), reason: options.reason)
+        let entry = try options.desk.desk().reinstateFlag(
+            options.flagID, editor: try options.desk.editorName(), reason: options.reason)
         print("\(entry.task): \(entry.summary) (flag #\(options.flagID)) by \(entry.editor).")
     }
 }
 
 /// `curate review log`: the audit trail.
 struct ReviewLogCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "log", abstract: "Show the audit trail of the review pass, newest first.")
+    static let configuration = CommandConfiguration(
+        commandName: "log", abstract: "Show the audit trail of the review pass, newest first.")
 
     @OptionGroup var desk: ReviewDeskOptions
     @Option(help: "Only this dataset.") var dataset: String?
@@ -218,8 +265,11 @@ struct ReviewLogCommand: ParsableCommand {
             return
         }
         let dates = ISO8601DateFormatter()
-        print(Terminal.table(["when", "task", "editor", "action", "reason"], entries.map {
-            [dates.string(from: $0.at), $0.task, $0.editor, $0.summary, $0.reason]
-        }))
+        print(
+            Terminal.table(
+                ["when", "task", "editor", "action", "reason"],
+                entries.map {
+                    [dates.string(from: $0.at), $0.task, $0.editor, $0.summary, $0.reason]
+                }))
     }
 }

@@ -5,7 +5,9 @@ import Foundation
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a pipeline file; stages whose inputs and parameters are unchanged are skipped, and an interrupted run resumes.")
+        abstract:
+            "Run a pipeline file; stages whose inputs and parameters are unchanged are skipped, and an interrupted run resumes."
+    )
 
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: "Pipeline file, e.g. pipelines/mbpp.yaml.") var pipeline: String
@@ -14,16 +16,24 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let file = try PipelineFile.load(path: pipeline)
-        let outcomes = try await PipelineRunner(store: try storeOptions.openOrCreate()).run(file, force: force, observer: json ? nil : ConsoleObserver())
+        let outcomes = try await PipelineRunner(store: try storeOptions.openOrCreate()).run(
+            file, force: force, observer: json ? nil : ConsoleObserver())
         if json {
             print(CanonicalJSON.string(outcomes, pretty: true))
             return
         }
-        print(Terminal.table(["stage", "status", "tasks in", "kept", "flagged/dropped", "time", "notes"], outcomes.map { o in
-            let flagged = o.report.flagged.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            return [o.stage, o.status.rawValue, "\(o.report.tasksIn)", "\(o.report.kept)", flagged.isEmpty ? "-" : flagged,
-                    String(format: "%.2fs", o.seconds), o.report.notes.joined(separator: "; ")]
-        }))
+        print(
+            Terminal.table(
+                ["stage", "status", "tasks in", "kept", "flagged/dropped", "time", "notes"],
+                outcomes.map { o in
+                    let flagged = o.report.flagged.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+                        separator: ", ")
+                    return [
+                        o.stage, o.status.rawValue, "\(o.report.tasksIn)", "\(o.report.kept)",
+                        flagged.isEmpty ? "-" : flagged,
+                        String(format: "%.2fs", o.seconds), o.report.notes.joined(separator: "; "),
+                    ]
+                }))
     }
 }
 
@@ -55,6 +65,8 @@ final class ConsoleObserver: PipelineObserver, @unchecked Sendable {
     }
 
     func abandonedRunsMarked(_ stages: [String]) {
-        Terminal.error("Found \(stages.count) stage run\(stages.count == 1 ? "" : "s") left running by an interrupted run (\(stages.joined(separator: ", "))); marked abandoned.")
+        Terminal.error(
+            "Found \(stages.count) stage run\(stages.count == 1 ? "" : "s") left running by an interrupted run (\(stages.joined(separator: ", "))); marked abandoned."
+        )
     }
 }

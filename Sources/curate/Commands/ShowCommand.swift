@@ -3,12 +3,14 @@ import CurateCore
 import Foundation
 
 struct ShowCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a task: every revision, its provenance, content and flags.")
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show a task: every revision, its provenance, content and flags.")
 
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: "Task id, e.g. mbpp/11.") var id: String
     @Flag(help: "Print JSON.") var json = false
-    @Flag(help: "Show a unified diff between each revision and the one before it (who changed what, and why).") var diff = false
+    @Flag(help: "Show a unified diff between each revision and the one before it (who changed what, and why).")
+    var diff = false
 
     func run() throws {
         let detail = try TaskCatalog(store: try storeOptions.open()).detail(id: id)
@@ -22,27 +24,42 @@ struct ShowCommand: ParsableCommand {
         }
         Terminal.print("\(detail.id)  (dataset \(detail.dataset), \(detail.revisions.count) revision(s))")
         for revision in detail.revisions {
-            Terminal.print("\nrevision \(revision.number)  #\(revision.id)  \(revision.origin) by \(revision.author)  \(ISO8601DateFormatter().string(from: revision.createdAt))")
+            Terminal.print(
+                "\nrevision \(revision.number)  #\(revision.id)  \(revision.origin) by \(revision.author)  \(ISO8601DateFormatter().string(from: revision.createdAt))"
+            )
             Terminal.print("  content sha256 \(revision.contentHash)")
-            if let p = revision.provenance { Terminal.print("  from \(p.sourcePath) \(p.location)  raw sha256 \(p.rawSHA256)") }
+            if let p = revision.provenance {
+                Terminal.print("  from \(p.sourcePath) \(p.location)  raw sha256 \(p.rawSHA256)")
+            }
             if let note = revision.note { Terminal.print("  note: \(note)") }
             let c = revision.content
             Terminal.print("  description: \(c.description)")
             Terminal.print("  entry point: \(c.entryPoint ?? "-")")
             Terminal.print("  solution:\n" + indent(PythonSourceText.display(c.solution)))
-            if !c.testSetup.isEmpty { Terminal.print("  test setup:\n" + indent(PythonSourceText.display(c.testSetup))) }
+            if !c.testSetup.isEmpty {
+                Terminal.print("  test setup:\n" + indent(PythonSourceText.display(c.testSetup)))
+            }
             Terminal.print("  tests:")
             for test in c.tests { Terminal.print("    " + test) }
             if !c.challengeTests.isEmpty {
                 Terminal.print("  challenge tests:")
                 for test in c.challengeTests { Terminal.print("    " + test) }
             }
-            if !c.metadata.isEmpty { Terminal.print("  metadata: " + c.metadata.sorted { $0.key < $1.key }.filter { $0.key != "prompt" }.map { "\($0.key)=\($0.value.prefix(60))" }.joined(separator: ", ")) }
+            if !c.metadata.isEmpty {
+                Terminal.print(
+                    "  metadata: "
+                        + c.metadata.sorted { $0.key < $1.key }.filter { $0.key != "prompt" }.map {
+                            "\($0.key)=\($0.value.prefix(60))"
+                        }.joined(separator: ", "))
+            }
             if let stored = revision.verdict {
                 let v = stored.verdict
-                Terminal.print(String(format: "  verdict: %@  (Python %@, wall %.3f s, cpu %.3f s, peak %d KiB, limit %.1f s)",
-                             v.passed ? "passed" : v.status.rawValue, stored.pythonVersion, v.wallSeconds, v.cpuSeconds, v.peakMemoryKB,
-                             stored.calibratedTimeoutSeconds ?? stored.timeoutSeconds))
+                Terminal.print(
+                    String(
+                        format: "  verdict: %@  (Python %@, wall %.3f s, cpu %.3f s, peak %d KiB, limit %.1f s)",
+                        v.passed ? "passed" : v.status.rawValue, stored.pythonVersion, v.wallSeconds, v.cpuSeconds,
+                        v.peakMemoryKB,
+                        stored.calibratedTimeoutSeconds ?? stored.timeoutSeconds))
                 let statements = c.tests + Array(c.challengeTests.prefix(max(0, v.tests.count - c.tests.count)))
                 for (index, outcome) in v.tests.enumerated() {
                     let statement = index < statements.count ? statements[index] : "test \(index + 1)"
@@ -64,8 +81,9 @@ struct ShowCommand: ParsableCommand {
     private func printDiffs(_ detail: TaskDetail) {
         print("\(detail.id)  (dataset \(detail.dataset), \(detail.revisions.count) revision(s))")
         for (old, new) in zip(detail.revisions, detail.revisions.dropFirst()) {
-            print("\nrevision \(old.number) → \(new.number)  \(new.origin) by \(new.author)  \(ISO8601DateFormatter().string(from: new.createdAt))"
-                  + (new.note.map { "\n  reason: \($0)" } ?? ""))
+            print(
+                "\nrevision \(old.number) → \(new.number)  \(new.origin) by \(new.author)  \(ISO8601DateFormatter().string(from: new.createdAt))"
+                    + (new.note.map { "\n  reason: \($0)" } ?? ""))
             let lines = UnifiedDiff.fields(old.content, new.content)
             print(lines.isEmpty ? "  (same content)" : lines.joined(separator: "\n"))
         }
@@ -88,5 +106,7 @@ struct ShowCommand: ParsableCommand {
 
 /// Source text prepared for the terminal.
 enum PythonSourceText {
-    static func display(_ code: String) -> String { PythonSource.normalizedNewlines(code).replacingOccurrences(of: "\t", with: "    ") }
+    static func display(_ code: String) -> String {
+        PythonSource.normalizedNewlines(code).replacingOccurrences(of: "\t", with: "    ")
+    }
 }

@@ -3,7 +3,8 @@ import CurateCore
 
 struct SplitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "split", abstract: "Preview how a dataset splits under a policy: counts per split and the excluded tasks with reasons.")
+        commandName: "split",
+        abstract: "Preview how a dataset splits under a policy: counts per split and the excluded tasks with reasons.")
 
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: "Dataset name.") var dataset: String
@@ -14,14 +15,19 @@ struct SplitCommand: ParsableCommand {
         let configuration = try split.configuration(dataset: dataset, version: "preview")
         let manifest = try ReleaseBuilder(store: try storeOptions.open()).render(configuration).manifest
         if json {
-            print(CanonicalJSON.string(SplitPreview(counts: manifest.counts, splits: manifest.splits, exclusions: manifest.exclusions,
-                                                    assignment: manifest.tasks.mapValues(\.split)), pretty: true))
+            print(
+                CanonicalJSON.string(
+                    SplitPreview(
+                        counts: manifest.counts, splits: manifest.splits, exclusions: manifest.exclusions,
+                        assignment: manifest.tasks.mapValues(\.split)), pretty: true))
             return
         }
         print(Terminal.table(["split", "tasks"], manifest.splits.map { [$0, "\(manifest.counts[$0] ?? 0)"] }))
         if let fewShot = SplitPreview.fewShotSplit(manifest.fewShot) {
             let picked = manifest.tasks.filter { $0.value.split == fewShot }.keys.sorted(by: TaskID.naturalLess)
-            print("\nfew-shot split '\(fewShot)' (\(picked.count)): \(picked.isEmpty ? "none" : picked.joined(separator: ", "))")
+            print(
+                "\nfew-shot split '\(fewShot)' (\(picked.count)): \(picked.isEmpty ? "none" : picked.joined(separator: ", "))"
+            )
         }
         if !manifest.exclusions.isEmpty {
             print("\nexcluded \(manifest.exclusions.count):")

@@ -6,7 +6,8 @@ import Foundation
 struct StabilityCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stability",
-        abstract: "Flag nondeterministic and timing-sensitive tasks by re-running their reference solutions under perturbations.",
+        abstract:
+            "Flag nondeterministic and timing-sensitive tasks by re-running their reference solutions under perturbations.",
         discussion: """
             Run 0 is the task as validation runs it. Every later run changes PYTHONHASHSEED, the random seed, the clock \
             and the working directory, and runs the tests in another order in one program; the last run runs each test \
@@ -22,7 +23,9 @@ struct StabilityCommand: AsyncParsableCommand {
     @Option(help: "Runs per task (2 or more).")
     var runs: Int = StabilityStageOptions().runs
 
-    @Option(name: .customLong("timing-fraction"), help: "Flag timing-sensitive when a run reaches this fraction of the time limit.")
+    @Option(
+        name: .customLong("timing-fraction"),
+        help: "Flag timing-sensitive when a run reaches this fraction of the time limit.")
     var timingFraction: Double = StabilityStageOptions().timingFraction
 
     @Flag(name: .customLong("dry-run"), help: "Report without recording flags.")
@@ -49,14 +52,17 @@ struct StabilityCommand: AsyncParsableCommand {
         let analysis = options.analysis
         let report = try await pool.withPool(label: "stability") { executionPool, progress in
             try await StabilityFilter.run(
-                store: store, datasets: datasets, pool: executionPool, options: analysis, record: !dryRun, progress: progress)
+                store: store, datasets: datasets, pool: executionPool, options: analysis, record: !dryRun,
+                progress: progress)
         }
         if json {
             print(CanonicalJSON.string(report, pretty: true))
             return
         }
         let reused = report.reusedVerdicts > 0 ? ", run 0 of \(report.reusedVerdicts) tasks taken from validation" : ""
-        print("Ran \(report.summary.judged) tasks × \(runs) runs (\(report.executions) programs\(reused)) in \(String(format: "%.1f", report.seconds)) s\(dryRun ? " (dry run, nothing recorded)" : "").")
+        print(
+            "Ran \(report.summary.judged) tasks × \(runs) runs (\(report.executions) programs\(reused)) in \(String(format: "%.1f", report.seconds)) s\(dryRun ? " (dry run, nothing recorded)" : "")."
+        )
         FilterFindingsTable.print(report.findings)
         print(FilterSummaryTable.render(report.summary))
     }

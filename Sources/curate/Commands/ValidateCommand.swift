@@ -37,7 +37,8 @@ struct SandboxOptions: ParsableArguments {
     /// Runs `body` with a started pool (saying once what isolation is missing) and a progress bar labelled `label`
     /// (with executions per second when `rate`), shutting both down however it ends.
     func withPool<T: Sendable>(
-        label: String, rate: Bool = false, _ body: (ExecutionPool, @escaping @Sendable (Int, Int) -> Void) async throws -> T
+        label: String, rate: Bool = false,
+        _ body: (ExecutionPool, @escaping @Sendable (Int, Int) -> Void) async throws -> T
     ) async throws -> T {
         try await ExecutionPool.withPool(.init(python: python, jobs: jobs)) { pool in
             for warning in pool.isolation.warnings { Terminal.error("warning: \(warning)") }
@@ -45,7 +46,8 @@ struct SandboxOptions: ParsableArguments {
             defer { bar.finish() }
             let started = Date()
             let progress: @Sendable (Int, Int) -> Void = { done, total in
-                let suffix = rate ? String(format: "%.0f/s", Double(done) / max(Date().timeIntervalSince(started), 1e-3)) : ""
+                let suffix =
+                    rate ? String(format: "%.0f/s", Double(done) / max(Date().timeIntervalSince(started), 1e-3)) : ""
                 bar.update(done, of: total, suffix: suffix)
             }
             return try await body(pool, progress)
@@ -105,12 +107,18 @@ struct ValidateCommand: AsyncParsableCommand {
 /// The human summary of a validation run.
 enum ValidationText {
     static func render(_ report: ValidationReport) -> String {
-        let ran = report.executed == 0 ? "0 run" : String(format: "%d run (%.0f executions/s)", report.executed, report.executionsPerSecond)
-        var lines = [String(
-            format: "validated %d task(s) with Python %@ (%d jobs) in %.2f s: %@, %d reused from the store",
-            report.tasks, report.pythonVersion, report.jobs, report.wallSeconds, ran, report.reused)]
+        let ran =
+            report.executed == 0
+            ? "0 run" : String(format: "%d run (%.0f executions/s)", report.executed, report.executionsPerSecond)
+        var lines = [
+            String(
+                format: "validated %d task(s) with Python %@ (%d jobs) in %.2f s: %@, %d reused from the store",
+                report.tasks, report.pythonVersion, report.jobs, report.wallSeconds, ran, report.reused)
+        ]
         if report.retriedTimeouts > 0 {
-            lines.append("\(report.retriedTimeouts) timeout(s) re-run alone, \(report.recoveredTimeouts) of them finished in time")
+            lines.append(
+                "\(report.retriedTimeouts) timeout(s) re-run alone, \(report.recoveredTimeouts) of them finished in time"
+            )
         }
         lines.append("")
         let rows = VerdictCategory.allCases.compactMap { category -> [String]? in
@@ -120,15 +128,22 @@ enum ValidationText {
         lines.append(Terminal.table(["verdict", "tasks"], rows))
         if !report.failures.isEmpty {
             lines.append("")
-            lines.append(Terminal.table(["task", "verdict", "first failure", "outcome"], report.failures.map { failure in
-                [failure.taskID, failure.category.rawValue, oneLine(failure.statement, 70), oneLine(failure.outcome, 90)]
-            }))
+            lines.append(
+                Terminal.table(
+                    ["task", "verdict", "first failure", "outcome"],
+                    report.failures.map { failure in
+                        [
+                            failure.taskID, failure.category.rawValue, oneLine(failure.statement, 70),
+                            oneLine(failure.outcome, 90),
+                        ]
+                    }))
         }
         return lines.joined(separator: "\n")
     }
 
     private static func oneLine(_ text: String, _ limit: Int) -> String {
-        let flat = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ⏎ ")
+        let flat = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(
+            separator: " ⏎ ")
         return flat.count > limit ? String(flat.prefix(limit - 1)) + "…" : flat
     }
 }

@@ -92,7 +92,8 @@ final class ProgressBar: @unchecked Sendable {
         let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 0
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-        let eta = ProgressETA.text(elapsed: now.timeIntervalSince(started), done: done, total: total).map { " " + $0 } ?? ""
+        let eta =
+            ProgressETA.text(elapsed: now.timeIntervalSince(started), done: done, total: total).map { " " + $0 } ?? ""
         FileHandle.standardError.write(Data("\r\(label) \(bar) \(done)/\(total) \(suffix)\(eta)\u{1B}[K".utf8))
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CurateCore
 
 /// The planted-copy corpus: each planted MBPP task must be found (with the expected flags) and nothing else.
@@ -30,21 +31,27 @@ import Testing
     ]
 
     @Test func findsExactlyThePlantedTasks() async throws {
-        let scan = try await ContaminationAudit.scan(tasks: Self.referenceTasks(), corpus: [Self.corpus], options: Self.options())
+        let scan = try await ContaminationAudit.scan(
+            tasks: Self.referenceTasks(), corpus: [Self.corpus], options: Self.options())
         let result = scan.result()
-        let flagged = Dictionary(uniqueKeysWithValues: result.tasks.filter { !$0.flags.isEmpty }.map { ($0.taskID, $0) })
+        let flagged = Dictionary(
+            uniqueKeysWithValues: result.tasks.filter { !$0.flags.isEmpty }.map { ($0.taskID, $0) })
         #expect(Set(flagged.keys) == Set(Self.planted.keys))
         for (id, expected) in Self.planted {
             let task = try #require(flagged[id])
             #expect(task.flags == expected.flags, "\(id)")
-            #expect(task.evidence.contains { $0.location.file.hasSuffix(expected.file) }, "\(id) evidence: \(task.evidence.map(\.location.file))")
+            #expect(
+                task.evidence.contains { $0.location.file.hasSuffix(expected.file) },
+                "\(id) evidence: \(task.evidence.map(\.location.file))")
         }
         #expect(result.stats.binaryFilesSkipped == 1)
         #expect(result.diagnostics.isEmpty)
     }
 
     @Test func verbatimCopyMatchesEveryLineAndNgram() async throws {
-        let result = try await ContaminationAudit.scan(tasks: Self.referenceTasks(), corpus: [Self.corpus], options: Self.options()).result()
+        let result = try await ContaminationAudit.scan(
+            tasks: Self.referenceTasks(), corpus: [Self.corpus], options: Self.options()
+        ).result()
         let task = try #require(result.tasks.first { $0.taskID == "mbpp/3" })
         #expect(task.lines.found == task.lines.total)
         #expect(task.code.found == task.code.total)
@@ -57,7 +64,9 @@ import Testing
     }
 
     @Test func renamedVariablesAreFoundOnlyByCodeTokens() async throws {
-        let result = try await ContaminationAudit.scan(tasks: Self.referenceTasks(), corpus: [Self.corpus], options: Self.options()).result()
+        let result = try await ContaminationAudit.scan(
+            tasks: Self.referenceTasks(), corpus: [Self.corpus], options: Self.options()
+        ).result()
         let task = try #require(result.tasks.first { $0.taskID == "mbpp/20" })
         #expect(task.code.fraction >= 0.9)
         #expect(task.lines.found == 0)
@@ -65,7 +74,9 @@ import Testing
     }
 
     @Test func postBodyEvidenceNamesTheRow() async throws {
-        let result = try await ContaminationAudit.scan(tasks: Self.referenceTasks(), corpus: [Self.corpus], options: Self.options()).result()
+        let result = try await ContaminationAudit.scan(
+            tasks: Self.referenceTasks(), corpus: [Self.corpus], options: Self.options()
+        ).result()
         let task = try #require(result.tasks.first { $0.taskID == "mbpp/4" })
         let line = try #require(task.evidence.first { $0.kind == .line })
         #expect(line.location.document?.hasPrefix("Id=2") == true)
@@ -76,13 +87,17 @@ import Testing
         let tasks = try Self.referenceTasks()
         let corpora = [Self.corpus, Self.corrupt]
         let single = try await ContaminationAudit.scan(tasks: tasks, corpus: corpora, options: Self.options()).result()
-        var parallel = try await ContaminationAudit.scan(tasks: tasks, corpus: corpora, options: Self.options(jobs: 3)).result()
+        var parallel = try await ContaminationAudit.scan(tasks: tasks, corpus: corpora, options: Self.options(jobs: 3))
+            .result()
         parallel.options.jobs = 1
         #expect(parallel == single)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("contamination-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "contamination-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         for rank in 0..<3 {
-            let scan = try await ContaminationAudit.scan(tasks: tasks, corpus: corpora, options: Self.options(jobs: 2), rank: rank, worldSize: 3)
+            let scan = try await ContaminationAudit.scan(
+                tasks: tasks, corpus: corpora, options: Self.options(jobs: 2), rank: rank, worldSize: 3)
             let path = try ContaminationAudit.writePartial(scan, dataset: "mbpp", directory: directory)
             #expect(FileManager.default.fileExists(atPath: path + ".done"))
         }
@@ -99,9 +114,12 @@ import Testing
 
     @Test func mergeRefusesMissingOrUnfinishedRanks() async throws {
         let tasks = try Self.referenceTasks()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("contamination-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "contamination-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let scan = try await ContaminationAudit.scan(tasks: tasks, corpus: [Self.corpus], options: Self.options(), rank: 1, worldSize: 2)
+        let scan = try await ContaminationAudit.scan(
+            tasks: tasks, corpus: [Self.corpus], options: Self.options(), rank: 1, worldSize: 2)
         let path = try ContaminationAudit.writePartial(scan, dataset: nil, directory: directory)
         #expect(throws: ContaminationError.partialMissing(rank: 0, worldSize: 2, directory: directory)) {
             _ = try ContaminationAudit.mergePartials(directory: directory) { _ in tasks }
@@ -116,11 +134,14 @@ import Testing
     /// schemes were recorded) must be refused by name, with both versions and the shard to re-run.
     @Test func mergeRefusesPartialsOfAnotherKeyScheme() async throws {
         let tasks = try Self.referenceTasks()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("contamination-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "contamination-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var paths: [String] = []
         for rank in 0..<2 {
-            let scan = try await ContaminationAudit.scan(tasks: tasks, corpus: [Self.corpus], options: Self.options(), rank: rank, worldSize: 2)
+            let scan = try await ContaminationAudit.scan(
+                tasks: tasks, corpus: [Self.corpus], options: Self.options(), rank: rank, worldSize: 2)
             paths.append(try ContaminationAudit.writePartial(scan, dataset: nil, directory: directory))
         }
         _ = try ContaminationAudit.mergePartials(directory: directory) { _ in tasks }
@@ -137,23 +158,32 @@ import Testing
         let old = ContaminationError.partialKeyScheme(path: paths[1], found: 1, expected: current, shard: "rank 1 of 2")
         #expect(throws: old) { _ = try ContaminationAudit.mergePartials(directory: directory) { _ in tasks } }
         let message = try #require(old.errorDescription)
-        #expect(message.contains(paths[1]) && message.contains("key scheme 1") && message.contains("key scheme \(current)")
-            && message.contains("Re-run that shard (rank 1 of 2)"))
+        #expect(
+            message.contains(paths[1]) && message.contains("key scheme 1") && message.contains("key scheme \(current)")
+                && message.contains("Re-run that shard (rank 1 of 2)"))
         try rewrite { $0["keyScheme"] = current + 1 }
-        #expect(throws: ContaminationError.partialKeyScheme(path: paths[1], found: current + 1, expected: current, shard: "rank 1 of 2")) {
+        #expect(
+            throws: ContaminationError.partialKeyScheme(
+                path: paths[1], found: current + 1, expected: current, shard: "rank 1 of 2")
+        ) {
             _ = try ContaminationAudit.mergePartials(directory: directory) { _ in tasks }
         }
     }
 
     @Test func corruptShardsAreReportedWithOffsetsAndSkipped() async throws {
         let result = try await ContaminationAudit.scan(
-            tasks: Self.referenceTasks(), corpus: [Self.corrupt, Self.corpus], options: Self.options()).result()
+            tasks: Self.referenceTasks(), corpus: [Self.corrupt, Self.corpus], options: Self.options()
+        ).result()
         #expect(Set(result.tasks.filter { !$0.flags.isEmpty }.map(\.taskID)) == Set(Self.planted.keys))
         let byFile = Dictionary(grouping: result.diagnostics) { ($0.file as NSString).lastPathComponent }
         let truncated = try #require(byFile["truncated.jsonl.gz"]?.first)
-        #expect(truncated.severity == .error && truncated.location?.hasPrefix("byte ") == true && truncated.message.contains("truncated"))
+        #expect(
+            truncated.severity == .error && truncated.location?.hasPrefix("byte ") == true
+                && truncated.message.contains("truncated"))
         let garbage = try #require(byFile["garbage.jsonl.zst"]?.first)
-        #expect(garbage.severity == .error && garbage.location?.hasPrefix("byte ") == true && garbage.message.contains("zstd"))
+        #expect(
+            garbage.severity == .error && garbage.location?.hasPrefix("byte ") == true
+                && garbage.message.contains("zstd"))
         let records = byFile["bad-records.jsonl"] ?? []
         #expect(records.map(\.location) == ["line 2, byte 24", "line 3, byte 43"])
         #expect(records.map { $0.message.hasPrefix("invalid JSON") } == [true, false])
@@ -164,13 +194,15 @@ import Testing
         var options = Self.options()
         options.maxDocumentFrequency = 1
         let tasks = try Self.referenceTasks()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("contamination-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "contamination-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let source = try String(contentsOfFile: Self.corpus + "/code/lib/primes.py", encoding: .utf8)
         try source.write(to: directory.appendingPathComponent("a.py"), atomically: true, encoding: .utf8)
         try source.write(to: directory.appendingPathComponent("b.py"), atomically: true, encoding: .utf8)
-        let result = try await ContaminationAudit.scan(tasks: tasks, corpus: [directory.path], options: options).result()
+        let result = try await ContaminationAudit.scan(tasks: tasks, corpus: [directory.path], options: options)
+            .result()
         let task = try #require(result.tasks.first { $0.taskID == "mbpp/3" })
         #expect(task.text.found == 0 && task.text.ignored > 0)
         #expect(task.code.found == 0 && task.code.ignored > 0)
@@ -181,7 +213,9 @@ import Testing
     @Test func metricsSubsetScansOnlyThoseKinds() async throws {
         var options = Self.options()
         options.metrics = [.line]
-        let result = try await ContaminationAudit.scan(tasks: Self.referenceTasks(), corpus: [Self.corpus], options: options).result()
+        let result = try await ContaminationAudit.scan(
+            tasks: Self.referenceTasks(), corpus: [Self.corpus], options: options
+        ).result()
         let flagged = Set(result.tasks.filter { !$0.flags.isEmpty }.map(\.taskID))
         #expect(flagged == Set(Self.planted.keys).subtracting(["mbpp/20"]))
         #expect(result.tasks.allSatisfy { $0.text.total == 0 && $0.code.total == 0 })

@@ -1,13 +1,16 @@
 import CurateTestSupport
 import Foundation
 import Testing
+
 @testable import CurateCore
 
 @Suite struct CorpusReaderTests {
     private func field(_ line: String, _ key: String = "text") -> (JSONField.Result, String) {
         var out: [UInt8] = []
         var bytes = Array(line.utf8)
-        let result = bytes.withUnsafeMutableBufferPointer { JSONField.extract(Array(key.utf8), from: UnsafeBufferPointer($0), into: &out) }
+        let result = bytes.withUnsafeMutableBufferPointer {
+            JSONField.extract(Array(key.utf8), from: UnsafeBufferPointer($0), into: &out)
+        }
         return (result, String(decoding: out, as: UTF8.self))
     }
 
@@ -20,7 +23,10 @@ import Testing
         (#"not json"#, .invalid, ""),
         (#"{"text": "unterminated"#, .invalid, ""),
         (#"{"text": "0123456789abcdef"}"#, .found, "0123456789abcdef"),
-        (#"{"text": "abcdefgh\"ijklmnop\\qrstuvwxyz0123456789", "n": 1}"#, .found, #"abcdefgh"ijklmnop\qrstuvwxyz0123456789"#),
+        (
+            #"{"text": "abcdefgh\"ijklmnop\\qrstuvwxyz0123456789", "n": 1}"#, .found,
+            #"abcdefgh"ijklmnop\qrstuvwxyz0123456789"#
+        ),
         (#"{"text": "lone \ud800 surrogate, a\/b"}"#, .found, "lone \u{FFFD} surrogate, a/b"),
         (#"{"text": "ends inside an escape \"#, .invalid, ""),
         (#"{"text": "0123456789 bad \u12g4"}"#, .invalid, ""),
@@ -37,7 +43,9 @@ import Testing
     @Test func jsonStringsRoundTripAtEveryEscapePosition() throws {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next(_ bound: Int) -> Int { Int(MinHasher.splitmix(&state) % UInt64(bound)) }
-        let palette: [String] = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\r", "\u{01}", "\u{1F}", "é", "€", "😀", "\u{2028}"]
+        let palette: [String] = [
+            "a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\r", "\u{01}", "\u{1F}", "é", "€", "😀", "\u{2028}",
+        ]
         func asciiOnly(_ text: String) -> String {
             var out = "\""
             for scalar in text.unicodeScalars {
@@ -65,14 +73,19 @@ import Testing
 
     @Test func htmlBodiesKeepCodeLinesAndDecodeEntities() {
         var out: [UInt8] = []
-        HTMLText.text("<p>Try &lt;this&gt; &amp; that:</p><pre><code>def f(x):\n    return x &gt; 1\n</code></pre><p>Done&#33;</p>", into: &out)
+        HTMLText.text(
+            "<p>Try &lt;this&gt; &amp; that:</p><pre><code>def f(x):\n    return x &gt; 1\n</code></pre><p>Done&#33;</p>",
+            into: &out)
         #expect(String(decoding: out, as: UTF8.self) == "Try <this> & that:\ndef f(x):\n    return x > 1\nDone!\n")
     }
 
     @Test func autoFormatFollowsExtensionAndContent() throws {
         let fixtures = ContaminationFixtureTests.fixtures.path
         let listing = try CorpusListing.files([fixtures + "/corpus"], format: .auto, include: [], exclude: ["*.bin"])
-        let formats = Dictionary(uniqueKeysWithValues: listing.files.map { (($0.path as NSString).lastPathComponent, "\($0.format)/\($0.compression)") })
+        let formats = Dictionary(
+            uniqueKeysWithValues: listing.files.map {
+                (($0.path as NSString).lastPathComponent, "\($0.format)/\($0.compression)")
+            })
         #expect(formats["web.jsonl.gz"] == "jsonl/gzip")
         #expect(formats["forum.jsonl.zst"] == "jsonl/zstd")
         #expect(formats["Posts.xml"] == "posts/none")
@@ -83,18 +96,25 @@ import Testing
     }
 
     @Test(arguments: [
-        ("dump.JSONL.GZ", "jsonl/gzip"), ("a.NdJson", "jsonl/none"), ("x.jsonl.zst.gz", "jsonl/gzip"), ("y.ZSTD", "text/zstd"),
+        ("dump.JSONL.GZ", "jsonl/gzip"), ("a.NdJson", "jsonl/none"), ("x.jsonl.zst.gz", "jsonl/gzip"),
+        ("y.ZSTD", "text/zstd"),
         ("notes.txt", "text/none"), ("gz", "text/none"), ("archive.tar.Gz", "text/gzip"), ("jsonl", "text/none"),
     ])
     func formatAndCompressionFollowTheNameIgnoringASCIICase(name: String, expected: String) {
         let compression = CorpusCompression.named("/corpus/" + name) ?? .none
-        #expect("\(CorpusListing.detectFormat(path: "/corpus/" + name, compression: compression))/\(compression)" == expected)
+        #expect(
+            "\(CorpusListing.detectFormat(path: "/corpus/" + name, compression: compression))/\(compression)"
+                == expected)
     }
 
     @Test func includeGlobsSelectFiles() throws {
         let fixtures = ContaminationFixtureTests.fixtures.path
-        let listing = try CorpusListing.files([fixtures + "/corpus"], format: .auto, include: ["*.py"], exclude: ["code/util/*"])
-        #expect(listing.files.map { ($0.path as NSString).lastPathComponent }.sorted() == ["numbers.py", "primes.py", "shapes.py"])
+        let listing = try CorpusListing.files(
+            [fixtures + "/corpus"], format: .auto, include: ["*.py"], exclude: ["code/util/*"])
+        #expect(
+            listing.files.map { ($0.path as NSString).lastPathComponent }.sorted() == [
+                "numbers.py", "primes.py", "shapes.py",
+            ])
     }
 
     /// A directory nested deeper than PATH_MAX cannot be opened by path (ENAMETOOLONG, even as root): the audit must
@@ -133,10 +153,13 @@ import Testing
         #expect(listing.diagnostics.count == 1)
         #expect(skipped.severity == .error)
         #expect(skipped.file.hasPrefix(root + "/" + name + "/") && skipped.file.utf8.count >= Int(PATH_MAX))
-        #expect(skipped.message == "cannot open directory (\(String(cString: strerror(ENAMETOOLONG)))); its files skipped")
+        #expect(
+            skipped.message == "cannot open directory (\(String(cString: strerror(ENAMETOOLONG)))); its files skipped")
 
         let result = try await ContaminationAudit.scan(
-            tasks: ContaminationFixtureTests.referenceTasks(), corpus: [root], options: ContaminationFixtureTests.options()).result()
+            tasks: ContaminationFixtureTests.referenceTasks(), corpus: [root],
+            options: ContaminationFixtureTests.options()
+        ).result()
         #expect(result.stats.files == 1 && result.stats.directoriesSkipped == 1)
         #expect(result.diagnostics == listing.diagnostics)
     }
@@ -147,7 +170,8 @@ import Testing
         let root = directory.path
         for (name, data) in files {
             let url = URL(fileURLWithPath: root + "/" + name)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try data.write(to: url)
         }
         return directory
@@ -158,20 +182,27 @@ import Testing
         let directory = try temporaryDirectory(files)
         let root = directory.path
         return try await ContaminationAudit.scan(
-            tasks: ContaminationFixtureTests.referenceTasks(), corpus: [root], options: ContaminationFixtureTests.options()).result()
+            tasks: ContaminationFixtureTests.referenceTasks(), corpus: [root],
+            options: ContaminationFixtureTests.options()
+        ).result()
     }
 
     @Test func binaryExtensionsAreCountedAsSkippedWithoutProbing() async throws {
         let text = Data("def f(x):\n    return x\n".utf8)
-        let result = try await scanDirectory(["keep.py": text, "mod.cpython-311.pyc": text, "logo.PNG": text, "archive.tar.xz": text, "x.pycx": text])
+        let result = try await scanDirectory([
+            "keep.py": text, "mod.cpython-311.pyc": text, "logo.PNG": text, "archive.tar.xz": text, "x.pycx": text,
+        ])
         #expect(result.stats.files == 5)
         #expect(result.stats.binaryFilesSkipped == 3)
         #expect(result.stats.textBytes == 2 * text.count)
-        #expect(BinaryExtensions.contains("/a/b.so") && !BinaryExtensions.contains("/a.so/b") && !BinaryExtensions.contains("/a/so"))
+        #expect(
+            BinaryExtensions.contains("/a/b.so") && !BinaryExtensions.contains("/a.so/b")
+                && !BinaryExtensions.contains("/a/so"))
     }
 
     @Test func compressedContentIsRecognizedWithoutItsExtension() async throws {
-        let gzip = try Data(contentsOf: ContaminationFixtureTests.fixtures.appendingPathComponent("corpus/dumps/web.jsonl.gz"))
+        let gzip = try Data(
+            contentsOf: ContaminationFixtureTests.fixtures.appendingPathComponent("corpus/dumps/web.jsonl.gz"))
         let result = try await scanDirectory(["web-dump": gzip])
         #expect(result.stats.textBytes == (try Gzip.decompress(gzip)).count)
         #expect(result.stats.binaryFilesSkipped == 0 && result.diagnostics.isEmpty)
@@ -196,20 +227,30 @@ import Testing
     /// in byte order (`a-b/` and `a.py` before `a/`, capitals before lowercase), the order sharding relies on; roots
     /// given out of order or nested give the same order without duplicates.
     @Test func listingIsInByteOrderOfPaths() throws {
-        let files = ["a.py", "a/x.py", "a/b/y.py", "a-b/z.py", "a.d/w.py", "B/v.py", "a/b.py", "ab.py", "é.py", "Z.py", "a/b-c.py"]
+        let files = [
+            "a.py", "a/x.py", "a/b/y.py", "a-b/z.py", "a.d/w.py", "B/v.py", "a/b.py", "ab.py", "é.py", "Z.py",
+            "a/b-c.py",
+        ]
         let directory = try tree(files)
         let root = directory.path
-        func byteOrder(_ paths: [String]) -> [String] { paths.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) } }
+        func byteOrder(_ paths: [String]) -> [String] {
+            paths.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        }
         let listing = try CorpusListing.files([root], format: .auto, include: [], exclude: [])
         #expect(listing.files.map { String($0.path.dropFirst(root.count + 1)) } == byteOrder(files))
-        let roots = try CorpusListing.files([root + "/a", root + "/B", root + "/a/b", root + "/Z.py"], format: .auto, include: [], exclude: [])
-        #expect(roots.files.map(\.path) == byteOrder(files.filter { $0.hasPrefix("a/") || $0.hasPrefix("B/") || $0 == "Z.py" }.map { root + "/" + $0 }))
+        let roots = try CorpusListing.files(
+            [root + "/a", root + "/B", root + "/a/b", root + "/Z.py"], format: .auto, include: [], exclude: [])
+        #expect(
+            roots.files.map(\.path)
+                == byteOrder(
+                    files.filter { $0.hasPrefix("a/") || $0.hasPrefix("B/") || $0 == "Z.py" }.map { root + "/" + $0 }))
         #expect(roots.files.map(\.index) == Array(0..<roots.files.count))
     }
 
     @Test func bytecodeDirectoriesAreNotListed() throws {
         let kept = ["m.py", "pkg/__pycache__.py", "pkg/__pycache__x/y.py", "pkg/a.py"]
-        let files = kept + ["__pycache__/m.cpython-311.pyc", "pkg/__pycache__/a.cpython-311.pyc", "pkg/__pycache__/notes.txt"]
+        let files =
+            kept + ["__pycache__/m.cpython-311.pyc", "pkg/__pycache__/a.cpython-311.pyc", "pkg/__pycache__/notes.txt"]
         let directory = try tree(files)
         let root = directory.path
         let listing = try CorpusListing.files([root], format: .auto, include: [], exclude: [])
@@ -218,18 +259,25 @@ import Testing
 
     /// `*literal` globs are matched as suffixes without fnmatch; they must agree with fnmatch on the relative path or
     /// the name, as every other glob is matched.
-    @Test(arguments: ["*.gz", "*.py", "*/test_*.py", "*", "*.tar.gz", "*[.]gz", "*.G?", "*/b.py", "*b.py", "*\\*.py", "*.py/x"])
+    @Test(arguments: [
+        "*.gz", "*.py", "*/test_*.py", "*", "*.tar.gz", "*[.]gz", "*.G?", "*/b.py", "*b.py", "*\\*.py", "*.py/x",
+    ])
     func globsMatchAsFnmatchDoes(pattern: String) {
-        let paths = ["a.gz", "x/y.tar.gz", "dir.gz/file", "b.py", "x/b.py", "test_a.py", "x/test_a.py", "x.GZ", "gz", ".gz", "x/ab.py", "a.py/x"]
+        let paths = [
+            "a.gz", "x/y.tar.gz", "dir.gz/file", "b.py", "x/b.py", "test_a.py", "x/test_a.py", "x.GZ", "gz", ".gz",
+            "x/ab.py", "a.py/x",
+        ]
         for exclude in [true, false] {
-            let filter = exclude ? PathFilter(include: [], exclude: [pattern]) : PathFilter(include: [pattern], exclude: [])
+            let filter =
+                exclude ? PathFilter(include: [], exclude: [pattern]) : PathFilter(include: [pattern], exclude: [])
             for path in paths {
                 let name = (path as NSString).lastPathComponent
                 let matches = fnmatch(pattern, path, 0) == 0 || fnmatch(pattern, name, 0) == 0
                 let kept = path.withCString { relative in
                     name.withCString { filter.keeps(relative: relative, count: path.utf8.count, name: $0) }
                 }
-                #expect(kept == (exclude ? !matches : matches), "\(exclude ? "exclude" : "include") \(pattern) on \(path)")
+                #expect(
+                    kept == (exclude ? !matches : matches), "\(exclude ? "exclude" : "include") \(pattern) on \(path)")
             }
         }
     }
@@ -267,7 +315,9 @@ import Testing
         let path = directory.appendingPathComponent("dump.xml")
         try xml.write(to: path, atomically: true, encoding: .utf8)
         let tasks = try ContaminationFixtureTests.referenceTasks()
-        let result = try await ContaminationAudit.scan(tasks: tasks, corpus: [path.path], options: ContaminationOptions()).result()
+        let result = try await ContaminationAudit.scan(
+            tasks: tasks, corpus: [path.path], options: ContaminationOptions()
+        ).result()
         #expect(result.stats.documents == 2)
         let task = try #require(result.tasks.first { $0.taskID == "mbpp/3" })
         #expect(task.flags.contains("contaminated:lines"))

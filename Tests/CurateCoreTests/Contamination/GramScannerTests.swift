@@ -1,6 +1,7 @@
 import CScanKernels
 import Foundation
 import Testing
+
 @testable import CurateCore
 
 /// Collects normalized grams so tests can see exactly what the scanner emits.
@@ -42,17 +43,23 @@ private func grams(_ text: String, n: Int, kinds: KindMask) -> [(GramKind, Strin
         let scanner = GramScanner(n: 13)
         struct Keys: GramSink {
             var keys: [UInt64] = []
-            mutating func gram(kind: GramKind, key: UInt64, window: GramWindow, buffer: UnsafeBufferPointer<UInt8>) { keys.append(key) }
+            mutating func gram(kind: GramKind, key: UInt64, window: GramWindow, buffer: UnsafeBufferPointer<UInt8>) {
+                keys.append(key)
+            }
         }
         var all = Keys()
         var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBufferPointer { scanner.scan(UnsafeBufferPointer($0), kinds: .text, filter: nil, filterShift: 0, sink: &all) }
+        bytes.withUnsafeMutableBufferPointer {
+            scanner.scan(UnsafeBufferPointer($0), kinds: .text, filter: nil, filterShift: 0, sink: &all)
+        }
         let words = text.split(separator: " ")
         #expect(all.keys.count == 3)
         for start in 0..<3 {
             var fresh = Keys()
             var window = Array(words[start..<(start + 13)].joined(separator: "  ").utf8)
-            window.withUnsafeMutableBufferPointer { scanner.scan(UnsafeBufferPointer($0), kinds: .text, filter: nil, filterShift: 0, sink: &fresh) }
+            window.withUnsafeMutableBufferPointer {
+                scanner.scan(UnsafeBufferPointer($0), kinds: .text, filter: nil, filterShift: 0, sink: &fresh)
+            }
             #expect(fresh.keys == [all.keys[start]])
         }
     }
@@ -72,18 +79,31 @@ private func grams(_ text: String, n: Int, kinds: KindMask) -> [(GramKind, Strin
         }
         for word in KeywordSet.words {
             let bytes = Array(word.utf8)
-            #expect(bytes.withUnsafeBufferPointer { KeywordSet.shared.codeValue($0.baseAddress!, count: $0.count) } == (ReferenceGrams.token(bytes), true), "\(word)")
+            #expect(
+                bytes.withUnsafeBufferPointer { KeywordSet.shared.codeValue($0.baseAddress!, count: $0.count) } == (
+                    ReferenceGrams.token(bytes), true
+                ), "\(word)")
         }
         for name in ["selfish", "Self", "prin", "isinstance_", "_", "Ünïcödé", "defaultdictionaries"] {
             let bytes = Array(name.utf8)
-            #expect(bytes.withUnsafeBufferPointer { KeywordSet.shared.codeValue($0.baseAddress!, count: $0.count) } == (GramHash.placeholder, false), "\(name)")
+            #expect(
+                bytes.withUnsafeBufferPointer { KeywordSet.shared.codeValue($0.baseAddress!, count: $0.count) } == (
+                    GramHash.placeholder, false
+                ), "\(name)")
         }
     }
 
     @Test func keywordsMatchExactlyIncludingAtTheEndOfTheBuffer() {
-        #expect(grams("def printer(x): return isinstance", n: 5, kinds: .code).map(\.1) == ["def _ _ return isinstance"])
-        #expect(grams("self.selfish = defaultdict_x or collections", n: 5, kinds: .code).map(\.1) == ["self _ _ or collections"])
-        #expect(grams("x = 12345678901234567 if re else Counter", n: 6, kinds: .code).map(\.1) == ["_ 12345678901234567 if re else Counter"])
+        #expect(
+            grams("def printer(x): return isinstance", n: 5, kinds: .code).map(\.1) == ["def _ _ return isinstance"])
+        #expect(
+            grams("self.selfish = defaultdict_x or collections", n: 5, kinds: .code).map(\.1) == [
+                "self _ _ or collections"
+            ])
+        #expect(
+            grams("x = 12345678901234567 if re else Counter", n: 6, kinds: .code).map(\.1) == [
+                "_ 12345678901234567 if re else Counter"
+            ])
     }
 
     @Test func fusedPassEmitsWhatSingleKindPassesEmit() {
@@ -93,7 +113,8 @@ private func grams(_ text: String, n: Int, kinds: KindMask) -> [(GramKind, Strin
                 grams[kind, default: []].append([Int(truncatingIfNeeded: key), window.firstByte, window.lastByte])
             }
         }
-        let text = "def Min_Cost(cost, m, n):\n\t  R = [[0 for x in range(C)] for x in range(R)]  \r\n\n  return tc[m][n] # It's 3.5\n"
+        let text =
+            "def Min_Cost(cost, m, n):\n\t  R = [[0 for x in range(C)] for x in range(R)]  \r\n\n  return tc[m][n] # It's 3.5\n"
             + "x=1;y=2\n\u{0B}if (a==b) and not c: print(\"Hello, World!\")\n                    deep  =  [1,         2]\n--- ...\nlast line without newline"
         let scanner = GramScanner(n: 3)
         var bytes = Array(text.utf8)
@@ -129,7 +150,8 @@ private func grams(_ text: String, n: Int, kinds: KindMask) -> [(GramKind, Strin
     }
 
     @Test(arguments: [
-        "x", "1 2", "1 _", "_ \u{01}", "\u{01} \u{01} \u{01}", "\u{01} len \u{01} 10 \u{01}", "", "def", "\u{01}\u{01} \u{01}",
+        "x", "1 2", "1 _", "_ \u{01}", "\u{01} \u{01} \u{01}", "\u{01} len \u{01} 10 \u{01}", "", "def",
+        "\u{01}\u{01} \u{01}",
     ])
     func concreteCodeTokensAreTheNonPlaceholderTokens(gram: String) {
         let bytes = Array(gram.utf8)
@@ -139,7 +161,9 @@ private func grams(_ text: String, n: Int, kinds: KindMask) -> [(GramKind, Strin
     @Test func indexSkipsTrivialLinesAndCountsDistinctGrams() {
         let task = ReferenceTask(
             taskID: "t/1", revisionID: 1,
-            content: TaskContent(description: "short", solution: "def f(a):\r\n    if a:\r\n        return 1\r\n    else:\r\n        return a\r\n", tests: []))
+            content: TaskContent(
+                description: "short",
+                solution: "def f(a):\r\n    if a:\r\n        return 1\r\n    else:\r\n        return a\r\n", tests: []))
         let index = ReferenceIndex(tasks: [task], n: 13)
         #expect(index.taskTotals[0][GramKind.line.rawValue] == 3)
         #expect(index.taskTotals[0][GramKind.text.rawValue] == 0)
@@ -187,12 +211,17 @@ private enum ReferenceGrams {
     }
 
     /// Windows of n tokens with at least `minimumConcrete` concrete tokens.
-    static func windows(_ tokens: [(value: UInt64, range: Range<Int>, concrete: Bool)], n: Int, kind: GramKind, minimumConcrete: Int = 0) -> [Gram] {
+    static func windows(
+        _ tokens: [(value: UInt64, range: Range<Int>, concrete: Bool)], n: Int, kind: GramKind, minimumConcrete: Int = 0
+    ) -> [Gram] {
         guard tokens.count >= n else { return [] }
         return (0...(tokens.count - n)).compactMap { i in
             let window = tokens[i..<(i + n)]
             guard window.filter(\.concrete).count >= minimumConcrete else { return nil }
-            return [GramHash.key(polynomial(window.map(\.value)), kind), UInt64(window.first!.range.lowerBound), UInt64(window.last!.range.upperBound)]
+            return [
+                GramHash.key(polynomial(window.map(\.value)), kind), UInt64(window.first!.range.lowerBound),
+                UInt64(window.last!.range.upperBound),
+            ]
         }
     }
 
@@ -220,7 +249,10 @@ private enum ReferenceGrams {
             }
             lineStart = end + 1
         }
-        return [.text: windows(janitor, n: n, kind: .text), .code: windows(code, n: n, kind: .code, minimumConcrete: minimumConcrete), .line: lines]
+        return [
+            .text: windows(janitor, n: n, kind: .text),
+            .code: windows(code, n: n, kind: .code, minimumConcrete: minimumConcrete), .line: lines,
+        ]
     }
 }
 
@@ -232,11 +264,16 @@ private struct TrickyText {
 
     mutating func bytes(_ count: Int) -> [UInt8] {
         let pieces: [[UInt8]] = [
-            [32], [9], [10], [13, 10], [11], [0x1C], [0], [1], [0x7F], Array("def".utf8), Array("return".utf8), Array("self.x".utf8),
-            Array("Foo_Bar".utf8), Array("(a, b)".utf8), Array("12345".utf8), Array("3.5e-7".utf8), [0xC3, 0xA9], [0xFF],
-            Array("--".utf8), Array("It's".utf8), Array("isinstance".utf8), Array("defaultdict_x".utf8), Array("_".utf8),
-            Array(repeating: 32, count: 8), Array(repeating: 32, count: 70), Array(repeating: UInt8(ascii: "x"), count: 17),
-            Array(repeating: UInt8(ascii: "Q"), count: 90), Array("a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q".utf8), Array("9876543210987654321".utf8),
+            [32], [9], [10], [13, 10], [11], [0x1C], [0], [1], [0x7F], Array("def".utf8), Array("return".utf8),
+            Array("self.x".utf8),
+            Array("Foo_Bar".utf8), Array("(a, b)".utf8), Array("12345".utf8), Array("3.5e-7".utf8), [0xC3, 0xA9],
+            [0xFF],
+            Array("--".utf8), Array("It's".utf8), Array("isinstance".utf8), Array("defaultdict_x".utf8),
+            Array("_".utf8),
+            Array(repeating: 32, count: 8), Array(repeating: 32, count: 70),
+            Array(repeating: UInt8(ascii: "x"), count: 17),
+            Array(repeating: UInt8(ascii: "Q"), count: 90), Array("a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q".utf8),
+            Array("9876543210987654321".utf8),
         ]
         var out: [UInt8] = []
         while out.count < count { out += pieces[Int(next() % UInt64(pieces.count))] }
@@ -266,11 +303,15 @@ enum ScanKernelEquivalence {
         var emitted = Emitted(), filtered = Emitted()
         bytes.withUnsafeBufferPointer { scanner.scan($0, kinds: .all, filter: nil, filterShift: 0, sink: &emitted) }
         bytes.withUnsafeBufferPointer { buffer in
-            Self.passAll.withUnsafeBufferPointer { scanner.scan(buffer, kinds: .all, filter: $0.baseAddress!, filterShift: 48, sink: &filtered) }
+            Self.passAll.withUnsafeBufferPointer {
+                scanner.scan(buffer, kinds: .all, filter: $0.baseAddress!, filterShift: 48, sink: &filtered)
+            }
         }
         for kind in GramKind.allCases {
             #expect(emitted.grams[kind]! == expected[kind]!, "\(kind), portable \(portable), \(bytes.count) bytes")
-            #expect(filtered.grams[kind]! == concrete[kind]!, "\(kind), portable \(portable), \(bytes.count) bytes, filtered")
+            #expect(
+                filtered.grams[kind]! == concrete[kind]!,
+                "\(kind), portable \(portable), \(bytes.count) bytes, filtered")
         }
     }
 
@@ -293,8 +334,12 @@ enum ScanKernelEquivalence {
     static func tokensAndWordsEndingStartingAndSpanningAtBlockEdges(portable: Bool) {
         for split in [1, 62, 63, 64, 65, 127, 128, 192] {
             let run = Array(repeating: UInt8(ascii: "a"), count: split)
-            check(run + Array(" b\n".utf8) + Array(repeating: UInt8(ascii: "C"), count: 130) + Array(".d e\n".utf8) + run, n: 2, portable: portable)
-            check(Array(repeating: UInt8(ascii: " "), count: split) + Array("if\nx ".utf8) + run, n: 1, portable: portable)
+            check(
+                run + Array(" b\n".utf8) + Array(repeating: UInt8(ascii: "C"), count: 130) + Array(".d e\n".utf8) + run,
+                n: 2, portable: portable)
+            check(
+                Array(repeating: UInt8(ascii: " "), count: split) + Array("if\nx ".utf8) + run, n: 1, portable: portable
+            )
         }
     }
 
@@ -306,14 +351,18 @@ enum ScanKernelEquivalence {
         for (bytes, kind) in zip(documents, kinds) {
             var again = Emitted(), fresh = Emitted()
             bytes.withUnsafeBufferPointer { reused.scan($0, kinds: kind, filter: nil, filterShift: 0, sink: &again) }
-            bytes.withUnsafeBufferPointer { GramScanner(n: 5, portable: portable).scan($0, kinds: kind, filter: nil, filterShift: 0, sink: &fresh) }
+            bytes.withUnsafeBufferPointer {
+                GramScanner(n: 5, portable: portable).scan($0, kinds: kind, filter: nil, filterShift: 0, sink: &fresh)
+            }
             #expect(again.grams == fresh.grams, "kinds \(kind.rawValue), portable \(portable)")
             #expect(again.grams.values.contains { !$0.isEmpty })
         }
     }
 
     static func crlfTabsAndHighBytes(portable: Bool) {
-        check(Array("def f(x):\r\n\tif x\u{0B}==\u{1C}1:\r\n\t\treturn Ünïcödé_ñame + 0x1F\r\n\r\n".utf8), n: 3, portable: portable)
+        check(
+            Array("def f(x):\r\n\tif x\u{0B}==\u{1C}1:\r\n\t\treturn Ünïcödé_ñame + 0x1F\r\n\r\n".utf8), n: 3,
+            portable: portable)
         check(Array("\n\n\n   \t\r\n".utf8), n: 1, portable: portable)
         check([0xE2, 0x80, 0x94, 0x20, 0x00, 0x41, 0x0A, 0x5F, 0x5F, 0x20, 0x2E], n: 1, portable: portable)
     }
@@ -323,21 +372,40 @@ enum ScanKernelEquivalence {
 @Suite struct PortableScanKernelTests {
     @Test func runsThePortablePath() { #expect(GramScanner(n: 3, portable: true).kernelLevel == 0) }
     @Test(arguments: ScanKernelEquivalence.edgeLengths)
-    func randomTextOfEveryEdgeLength(length: Int) { ScanKernelEquivalence.randomTextOfEveryEdgeLength(length, portable: true) }
-    @Test func chunkEdgesWithLongWordsAndTokensAcrossThem() { ScanKernelEquivalence.chunkEdgesWithLongWordsAndTokensAcrossThem(portable: true) }
-    @Test func tokensAndWordsAtBlockEdges() { ScanKernelEquivalence.tokensAndWordsEndingStartingAndSpanningAtBlockEdges(portable: true) }
-    @Test func aReusedScannerForgetsTheDocumentBefore() { ScanKernelEquivalence.aReusedScannerForgetsTheDocumentBefore(portable: true) }
+    func randomTextOfEveryEdgeLength(length: Int) {
+        ScanKernelEquivalence.randomTextOfEveryEdgeLength(length, portable: true)
+    }
+    @Test func chunkEdgesWithLongWordsAndTokensAcrossThem() {
+        ScanKernelEquivalence.chunkEdgesWithLongWordsAndTokensAcrossThem(portable: true)
+    }
+    @Test func tokensAndWordsAtBlockEdges() {
+        ScanKernelEquivalence.tokensAndWordsEndingStartingAndSpanningAtBlockEdges(portable: true)
+    }
+    @Test func aReusedScannerForgetsTheDocumentBefore() {
+        ScanKernelEquivalence.aReusedScannerForgetsTheDocumentBefore(portable: true)
+    }
     @Test func crlfTabsAndHighBytes() { ScanKernelEquivalence.crlfTabsAndHighBytes(portable: true) }
 }
 
 /// The AVX-512 kernels (level 1); skipped, with the reason shown, where the CPU lacks AVX-512.
-@Suite(.enabled(if: GramScanner.bestLevel >= 1, "this CPU lacks AVX-512 BW/DQ/VL/VBMI2/VPOPCNTDQ, so only the portable kernels can run"))
+@Suite(
+    .enabled(
+        if: GramScanner.bestLevel >= 1,
+        "this CPU lacks AVX-512 BW/DQ/VL/VBMI2/VPOPCNTDQ, so only the portable kernels can run"))
 struct AVX512ScanKernelTests {
     @Test func runsTheAVX512Path() { #expect(GramScanner(n: 3).kernelLevel == 1) }
     @Test(arguments: ScanKernelEquivalence.edgeLengths)
-    func randomTextOfEveryEdgeLength(length: Int) { ScanKernelEquivalence.randomTextOfEveryEdgeLength(length, portable: false) }
-    @Test func chunkEdgesWithLongWordsAndTokensAcrossThem() { ScanKernelEquivalence.chunkEdgesWithLongWordsAndTokensAcrossThem(portable: false) }
-    @Test func tokensAndWordsAtBlockEdges() { ScanKernelEquivalence.tokensAndWordsEndingStartingAndSpanningAtBlockEdges(portable: false) }
-    @Test func aReusedScannerForgetsTheDocumentBefore() { ScanKernelEquivalence.aReusedScannerForgetsTheDocumentBefore(portable: false) }
+    func randomTextOfEveryEdgeLength(length: Int) {
+        ScanKernelEquivalence.randomTextOfEveryEdgeLength(length, portable: false)
+    }
+    @Test func chunkEdgesWithLongWordsAndTokensAcrossThem() {
+        ScanKernelEquivalence.chunkEdgesWithLongWordsAndTokensAcrossThem(portable: false)
+    }
+    @Test func tokensAndWordsAtBlockEdges() {
+        ScanKernelEquivalence.tokensAndWordsEndingStartingAndSpanningAtBlockEdges(portable: false)
+    }
+    @Test func aReusedScannerForgetsTheDocumentBefore() {
+        ScanKernelEquivalence.aReusedScannerForgetsTheDocumentBefore(portable: false)
+    }
     @Test func crlfTabsAndHighBytes() { ScanKernelEquivalence.crlfTabsAndHighBytes(portable: false) }
 }

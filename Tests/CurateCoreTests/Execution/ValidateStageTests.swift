@@ -1,7 +1,8 @@
-@testable import CurateCore
 import CurateStore
 import Foundation
 import Testing
+
+@testable import CurateCore
 
 /// The `validate` stage of YAML pipelines.
 struct ValidateStageTests {

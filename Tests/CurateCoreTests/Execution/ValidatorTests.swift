@@ -31,7 +31,8 @@ struct ValidatorTests {
         #expect(wrong.outcome == "AssertionError")
         #expect(report.failures[1].statement == "while True: pass")
 
-        let heads = Dictionary(uniqueKeysWithValues: try store.heads(dataset: "mbpp").map { ($0.task.id, $0.revision.id!) })
+        let heads = Dictionary(
+            uniqueKeysWithValues: try store.heads(dataset: "mbpp").map { ($0.task.id, $0.revision.id!) })
         let flags = try store.activeFlags(revisionIDs: Array(heads.values))
         #expect(flags[heads["mbpp/9001"]!]?.filter { $0.stage == "validate" }.map(\.code) == ["validate/failed"])
         #expect(flags[heads["mbpp/9002"]!]?.filter { $0.stage == "validate" }.map(\.code) == ["validate/timeout"])
@@ -42,14 +43,17 @@ struct ValidatorTests {
         #expect(stored.pythonVersion == pool.pythonVersion)
         let calibrated = try #require(stored.calibratedTimeoutSeconds)
         #expect(calibrated >= TimeLimitPolicy.default.floorSeconds && calibrated <= 1)
-        #expect(try Validator.latestVerdict(store: store, revisionID: heads["mbpp/9002"]!)?.calibratedTimeoutSeconds == nil)
+        #expect(
+            try Validator.latestVerdict(store: store, revisionID: heads["mbpp/9002"]!)?.calibratedTimeoutSeconds == nil)
 
         let again = try await validator.validate(options: Self.options)
         #expect(again.executed == 0)
         #expect(again.reused == 5)
         #expect(again.counts == report.counts)
-        let validateFlags = try store.heads(dataset: "mbpp").flatMap { try store.flags(revisionID: $0.revision.id!, activeOnly: false) }
-            .filter { $0.stage == "validate" }.count
+        let validateFlags = try store.heads(dataset: "mbpp").flatMap {
+            try store.flags(revisionID: $0.revision.id!, activeOnly: false)
+        }
+        .filter { $0.stage == "validate" }.count
         #expect(validateFlags == 2)
     }
 
@@ -61,13 +65,18 @@ struct ValidatorTests {
         var options = Self.options
         options.ids = ["mbpp/9001"]
         let head = try #require(try store.heads(dataset: "mbpp").first { $0.task.id == "mbpp/9001" })
-        let request = Validator.request(for: try TaskContent.decode(head.revision.content), options: options, pythonVersion: pool.pythonVersion)
+        let request = Validator.request(
+            for: try TaskContent.decode(head.revision.content), options: options, pythonVersion: pool.pythonVersion)
         let verdict = try await pool.run(request)
         #expect(!verdict.passed)
-        try store.recordExecutions([ExecutionRecord(
-            revisionID: head.revision.id!, key: request.key, status: verdict.status.rawValue, passed: false,
-            verdict: CanonicalJSON.string(verdict), cpuSeconds: verdict.cpuSeconds, wallSeconds: verdict.wallSeconds,
-            peakMemoryKB: verdict.peakMemoryKB, pythonVersion: pool.pythonVersion, timeoutSeconds: 1, createdAt: Date())])
+        try store.recordExecutions([
+            ExecutionRecord(
+                revisionID: head.revision.id!, key: request.key, status: verdict.status.rawValue, passed: false,
+                verdict: CanonicalJSON.string(verdict), cpuSeconds: verdict.cpuSeconds,
+                wallSeconds: verdict.wallSeconds,
+                peakMemoryKB: verdict.peakMemoryKB, pythonVersion: pool.pythonVersion, timeoutSeconds: 1,
+                createdAt: Date())
+        ])
         let before = try store.activeFlags(revisionIDs: [head.revision.id!])[head.revision.id!] ?? []
         #expect(before.filter { $0.stage == "validate" }.isEmpty)
 
@@ -96,12 +105,17 @@ struct ValidatorTests {
 
     @Test func categoriesFollowStatusThenFirstFailure() {
         func verdict(_ status: RunStatus, _ tests: [TestOutcome], error: ProgramError? = nil) -> ExecutionVerdict {
-            ExecutionVerdict(status: status, tests: tests, cpuSeconds: 0, wallSeconds: 0, peakMemoryKB: 0, stdout: "", stderr: "", programError: error)
+            ExecutionVerdict(
+                status: status, tests: tests, cpuSeconds: 0, wallSeconds: 0, peakMemoryKB: 0, stdout: "", stderr: "",
+                programError: error)
         }
         #expect(VerdictCategory(verdict(.ok, [.passed])) == .passed)
         #expect(VerdictCategory(verdict(.ok, [.passed, .assertionFailed(message: "")])) == .failed)
         #expect(VerdictCategory(verdict(.ok, [.error(type: "TypeError", message: "x")])) == .error)
-        #expect(VerdictCategory(verdict(.ok, [.notReached], error: ProgramError(phase: "solution", type: "SyntaxError", message: ""))) == .error)
+        #expect(
+            VerdictCategory(
+                verdict(.ok, [.notReached], error: ProgramError(phase: "solution", type: "SyntaxError", message: "")))
+                == .error)
         #expect(VerdictCategory(verdict(.timeout, [.passed, .notReached])) == .timeout)
         #expect(VerdictCategory(verdict(.crashed, [.notReached])).flagCode == "validate/crashed")
         #expect(VerdictCategory(verdict(.memoryLimit, [.notReached])).flagCode == "validate/memory-limit")

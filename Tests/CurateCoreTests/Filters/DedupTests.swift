@@ -6,7 +6,8 @@ import Testing
 @Suite struct DedupTests {
     static let similar = TaskContent(
         description: "Write a function to find the similar elements from the given two tuple lists.",
-        solution: "def similar_elements(test_tup1, test_tup2):\r\n  res = tuple(set(test_tup1) & set(test_tup2))\r\n  return (res) ",
+        solution:
+            "def similar_elements(test_tup1, test_tup2):\r\n  res = tuple(set(test_tup1) & set(test_tup2))\r\n  return (res) ",
         tests: [
             "assert similar_elements((3, 4, 5, 6),(5, 7, 4, 10)) == (4, 5)",
             "assert similar_elements((1, 2, 3, 4),(5, 4, 3, 7)) == (3, 4)",
@@ -15,7 +16,8 @@ import Testing
     /// The same task re-typed: other case, line endings, indentation, a comment and quotes.
     static let retyped = TaskContent(
         description: "Write a function to find the SIMILAR elements from the given two tuple lists",
-        solution: "def similar_elements(test_tup1, test_tup2):\n    # intersect\n    res = tuple(set(test_tup1) & set(test_tup2))\n    return (res)\n",
+        solution:
+            "def similar_elements(test_tup1, test_tup2):\n    # intersect\n    res = tuple(set(test_tup1) & set(test_tup2))\n    return (res)\n",
         tests: [
             "assert similar_elements((3, 4, 5, 6), (5, 7, 4, 10)) == (4, 5)",
             "assert similar_elements((1, 2, 3, 4), (5, 4, 3, 7)) == (3, 4)",
@@ -24,7 +26,8 @@ import Testing
     /// A near copy: reworded description and one test changed.
     static let reworded = TaskContent(
         description: "Write a function to find the shared elements of the given two tuple lists.",
-        solution: "def similar_elements(test_tup1, test_tup2):\n  res = tuple(set(test_tup1) & set(test_tup2))\n  return (res)",
+        solution:
+            "def similar_elements(test_tup1, test_tup2):\n  res = tuple(set(test_tup1) & set(test_tup2))\n  return (res)",
         tests: [
             "assert similar_elements((3, 4, 5, 6),(5, 7, 4, 10)) == (4, 5)",
             "assert similar_elements((1, 2, 3, 4),(5, 4, 3, 7)) == (3, 4)",
@@ -33,8 +36,11 @@ import Testing
     /// Same boilerplate wording, a different problem.
     static let different = TaskContent(
         description: "Write a python function to identify non-prime numbers.",
-        solution: "import math\r\ndef is_not_prime(n):\r\n    result = False\r\n    for i in range(2,int(math.sqrt(n)) + 1):\r\n        if n % i == 0:\r\n            result = True\r\n    return result",
-        tests: ["assert is_not_prime(2) == False", "assert is_not_prime(10) == True", "assert is_not_prime(35) == True"])
+        solution:
+            "import math\r\ndef is_not_prime(n):\r\n    result = False\r\n    for i in range(2,int(math.sqrt(n)) + 1):\r\n        if n % i == 0:\r\n            result = True\r\n    return result",
+        tests: [
+            "assert is_not_prime(2) == False", "assert is_not_prime(10) == True", "assert is_not_prime(35) == True",
+        ])
 
     static func items() -> [FilterTask] {
         [similar, different, retyped, reworded].enumerated().map { index, content in
@@ -74,7 +80,8 @@ import Testing
     @Test func thresholdIsHonouredAtTheExactJaccard() throws {
         let sets = [Self.similar, Self.reworded].map { content in
             DedupField.allCases.reduce(into: Set<UInt64>()) { set, field in
-                set.formUnion(Shingler.shingles(DedupNormalizer.tokens(field, of: content), size: 3, salt: field.rawValue))
+                set.formUnion(
+                    Shingler.shingles(DedupNormalizer.tokens(field, of: content), size: 3, salt: field.rawValue))
             }
         }
         let near = jaccard(sets[0], sets[1])
@@ -110,7 +117,8 @@ import Testing
         for (index, line) in lines.enumerated() {
             let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
             let content = TaskContent(
-                description: record["text"] as! String, solution: record["code"] as! String, tests: record["test_list"] as! [String])
+                description: record["text"] as! String, solution: record["code"] as! String,
+                tests: record["test_list"] as! [String])
             items.append(FilterTask(taskID: "mbpp/\(record["task_id"]!)", revisionID: Int64(index), content: content))
         }
         for threshold in [0.3, 0.5, 0.7] {
@@ -119,7 +127,9 @@ import Testing
             var expected = Set<String>()
             let sets = items.map { item in
                 options.fields.reduce(into: Set<UInt64>()) { set, field in
-                    set.formUnion(Shingler.shingles(DedupNormalizer.tokens(field, of: item.content), size: 3, salt: field.rawValue))
+                    set.formUnion(
+                        Shingler.shingles(
+                            DedupNormalizer.tokens(field, of: item.content), size: 3, salt: field.rawValue))
                 }
             }
             for a in 0..<items.count {
@@ -129,7 +139,9 @@ import Testing
             }
             #expect(found == expected, "threshold \(threshold)")
         }
-        let strict = try DuplicateFinder(options: DedupOptions(threshold: 0.8)).pairs(items).map { "\($0.earlier)>\($0.later)" }
+        let strict = try DuplicateFinder(options: DedupOptions(threshold: 0.8)).pairs(items).map {
+            "\($0.earlier)>\($0.later)"
+        }
         #expect(strict == ["mbpp/49>mbpp/154", "mbpp/199>mbpp/388", "mbpp/248>mbpp/704"])
     }
 
@@ -143,12 +155,15 @@ import Testing
         #expect(ranges.split(sourceID: "974") == "train")
         #expect(ranges.split(sourceID: "975") == nil)
         #expect(ranges.split(sourceID: "HumanEval/3") == nil)
-        #expect(throws: FilterError.badSplitRanges("test=9-1", part: "test=9-1")) { try SplitRanges(parsing: "test=9-1") }
+        #expect(throws: FilterError.badSplitRanges("test=9-1", part: "test=9-1")) {
+            try SplitRanges(parsing: "test=9-1")
+        }
         let assignment = SplitAssignment.ranges(.mbpp, forDatasetsWithPrefix: "mbpp")
         #expect(assignment.splitOf("mbpp-sanitized", "600") == "validation")
         #expect(assignment.splitOf("humaneval", "600") == nil)
         let policy = try SplitAssignment.policy(
-            .ranges(SplitRanges.mbpp.ranges), tasks: [SplitCandidate(id: "mbpp/7", sourceID: "7"), SplitCandidate(id: "mbpp/700", sourceID: "700")])
+            .ranges(SplitRanges.mbpp.ranges),
+            tasks: [SplitCandidate(id: "mbpp/7", sourceID: "7"), SplitCandidate(id: "mbpp/700", sourceID: "700")])
         #expect(policy.splitOf("mbpp", "7") == "prompt")
         #expect(policy.splitOf("mbpp", "700") == "train")
         #expect(policy.splitOf("mbpp", "8") == nil)
@@ -157,19 +172,23 @@ import Testing
     @Test func stageRecordsFlagsAndSupersedesThemOnRerun() async throws {
         let store = try TaskStore()
         let contents = [Self.similar, Self.different, Self.retyped]
-        _ = try store.store(contents.enumerated().map { index, content in
-            IncomingRevision(
-                taskID: "mbpp/\(index + 600)", dataset: "mbpp", sourceID: "\(index + 600)", contentHash: content.contentHash,
-                content: String(decoding: content.canonicalJSON(), as: UTF8.self), origin: .ingest, author: "test")
-        })
+        _ = try store.store(
+            contents.enumerated().map { index, content in
+                IncomingRevision(
+                    taskID: "mbpp/\(index + 600)", dataset: "mbpp", sourceID: "\(index + 600)",
+                    contentHash: content.contentHash,
+                    content: String(decoding: content.canonicalJSON(), as: UTF8.self), origin: .ingest, author: "test")
+            })
         let report = try await DedupFilter.run(
-            store: store, datasets: ["mbpp"], options: DedupOptions(), splits: .ranges(.mbpp, forDatasetsWithPrefix: "mbpp"))
+            store: store, datasets: ["mbpp"], options: DedupOptions(),
+            splits: .ranges(.mbpp, forDatasetsWithPrefix: "mbpp"))
         #expect(report.summary.dropsByReason == ["duplicate": 1])
         #expect(report.crossSplitPairs.map { "\($0.earlier)>\($0.later)" } == ["mbpp/600>mbpp/602"])
         let heads = try store.heads(dataset: "mbpp")
         let flags = try store.activeFlags(revisionIDs: heads.map { $0.revision.id! })
         #expect(flags[heads[2].revision.id!]?.map(\.code) == ["duplicate"])
-        _ = try await DedupFilter.run(store: store, datasets: ["mbpp"], options: DedupOptions(threshold: 0.99), splits: .none)
+        _ = try await DedupFilter.run(
+            store: store, datasets: ["mbpp"], options: DedupOptions(threshold: 0.99), splits: .none)
         #expect(try store.activeFlags(revisionIDs: heads.map { $0.revision.id! })[heads[2].revision.id!]?.count == 1)
         #expect(try store.flags(revisionID: heads[2].revision.id!, activeOnly: false).count == 2)
     }

@@ -16,7 +16,8 @@ import Testing
     }
 
     @Test func readsJSONArray() throws {
-        let data = Data(#"[{"task_id": "HumanEval/1", "completion": "    pass\n"}, {"task_id": 7, "code": "x = 1"}]"#.utf8)
+        let data = Data(
+            #"[{"task_id": "HumanEval/1", "completion": "    pass\n"}, {"task_id": 7, "code": "x = 1"}]"#.utf8)
         let samples = try SampleReader.parse(data, path: "a.json")
         #expect(samples.map(\.taskID) == ["HumanEval/1", "7"])
         #expect(samples.map(\.line) == [1, 2])
@@ -24,7 +25,8 @@ import Testing
 
     @Test func namesTheLineOfABadRecord() {
         let data = Data("{\"task_id\": 1, \"completion\": \"x\"}\n{\"task_id\": 2}\n".utf8)
-        #expect(throws: FilterError.badSample(path: "s.jsonl", line: 2, reason: "no \"completion\" or \"code\" string")) {
+        #expect(throws: FilterError.badSample(path: "s.jsonl", line: 2, reason: "no \"completion\" or \"code\" string"))
+        {
             try SampleReader.parse(data, path: "s.jsonl")
         }
     }
@@ -35,7 +37,8 @@ import Testing
             metadata: ["prompt": "def has_close(xs, t):\n"])
         let body = ModelSample(taskID: "HumanEval/0", completion: "    return False\n", line: 1)
         #expect(SampleProgram.solution(for: body, task: task) == "def has_close(xs, t):\n    return False\n")
-        let whole = ModelSample(taskID: "HumanEval/0", completion: "def has_close(xs, t):\r\n    return True\r\n", line: 2)
+        let whole = ModelSample(
+            taskID: "HumanEval/0", completion: "def has_close(xs, t):\r\n    return True\r\n", line: 2)
         #expect(SampleProgram.solution(for: whole, task: task) == "def has_close(xs, t):\n    return True\n")
     }
 }

@@ -6,7 +6,9 @@ import Testing
     @Test func runZeroIsUnperturbedAndLaterRunsChangeEverything() {
         let plans = StabilityPlanner.plans(runs: 5, testCount: 3)
         #expect(plans.count == 5)
-        #expect(plans[0].order == [0, 1, 2] && plans[0].hashSeed == nil && plans[0].clockOffsetSeconds == nil && !plans[0].separatePrograms)
+        #expect(
+            plans[0].order == [0, 1, 2] && plans[0].hashSeed == nil && plans[0].clockOffsetSeconds == nil
+                && !plans[0].separatePrograms)
         #expect(Set(plans.map { $0.hashSeed ?? 0 }).count == 5)
         #expect(Set(plans.map(\.randomSeed)).count == 5)
         #expect(Set(plans.compactMap(\.clockOffsetSeconds)).count == 4)
@@ -17,7 +19,8 @@ import Testing
     }
 
     @Test func requestsAreOnePerRunOrOnePerTest() {
-        let content = TaskContent(description: "d", solution: "def f(): return 1", tests: ["assert f() == 1", "assert f() + 1 == 2"])
+        let content = TaskContent(
+            description: "d", solution: "def f(): return 1", tests: ["assert f() == 1", "assert f() + 1 == 2"])
         let plans = StabilityPlanner.plans(runs: 3, testCount: 2)
         let one = StabilityPlanner.requests(for: content, plan: plans[1], limits: .default, pythonVersion: nil)
         #expect(one.count == 1 && one[0].tests == ["assert f() + 1 == 2", "assert f() == 1"])
@@ -38,7 +41,9 @@ import Testing
     static let plans = StabilityPlanner.plans(runs: 3, testCount: 2)
 
     static func verdict(_ tests: [TestOutcome], status: RunStatus = .ok, wall: Double = 0.01) -> ExecutionVerdict {
-        ExecutionVerdict(status: status, tests: tests, cpuSeconds: wall, wallSeconds: wall, peakMemoryKB: 1000, stdout: "", stderr: "")
+        ExecutionVerdict(
+            status: status, tests: tests, cpuSeconds: wall, wallSeconds: wall, peakMemoryKB: 1000, stdout: "",
+            stderr: "")
     }
 
     /// Verdicts in each run's own order: run 1 is [b, a], run 2 is separate programs [b], [a].
@@ -48,21 +53,33 @@ import Testing
 
     @Test func agreeingRunsAreKeptEvenWhenMessagesDiffer() {
         let a: [TestOutcome] = [.passed, .passed, .passed]
-        let b: [TestOutcome] = [.error(type: "KeyError", message: "<obj at 0x1>"), .error(type: "KeyError", message: "<obj at 0x2>"), .error(type: "KeyError", message: "x")]
-        #expect(StabilityAnalyzer.decisions(content: Self.content, plans: Self.plans, verdicts: Self.runs(a, b), options: .init(runs: 3)) == [.keep])
+        let b: [TestOutcome] = [
+            .error(type: "KeyError", message: "<obj at 0x1>"), .error(type: "KeyError", message: "<obj at 0x2>"),
+            .error(type: "KeyError", message: "x"),
+        ]
+        #expect(
+            StabilityAnalyzer.decisions(
+                content: Self.content, plans: Self.plans, verdicts: Self.runs(a, b), options: .init(runs: 3)) == [.keep]
+        )
     }
 
     @Test func differingOutcomeIsNondeterministicWithTheRunsAsEvidence() throws {
         let a: [TestOutcome] = [.passed, .passed, .passed]
-        let b: [TestOutcome] = [.passed, .assertionFailed(message: ""), .error(type: "FileNotFoundError", message: "state.txt")]
-        let decisions = StabilityAnalyzer.decisions(content: Self.content, plans: Self.plans, verdicts: Self.runs(a, b), options: .init(runs: 3))
+        let b: [TestOutcome] = [
+            .passed, .assertionFailed(message: ""), .error(type: "FileNotFoundError", message: "state.txt"),
+        ]
+        let decisions = StabilityAnalyzer.decisions(
+            content: Self.content, plans: Self.plans, verdicts: Self.runs(a, b), options: .init(runs: 3))
         guard case .drop(let reason, let message, let evidence) = try #require(decisions.first) else {
             Issue.record("expected a drop")
             return
         }
         #expect(decisions.count == 1)
         #expect(reason == .nondeterministic)
-        #expect(message == "1 of 2 tests change outcome between runs; test 2: AssertionError in run 1; FileNotFoundError in run 2; passed in run 0")
+        #expect(
+            message
+                == "1 of 2 tests change outcome between runs; test 2: AssertionError in run 1; FileNotFoundError in run 2; passed in run 0"
+        )
         let decoded = try JSONDecoder().decode(NondeterminismEvidence.self, from: Data(evidence.utf8))
         #expect(decoded.disagreements.map(\.test) == [1])
         let run2 = try #require(decoded.disagreements[0].observations.first { $0.run == 2 })
@@ -76,12 +93,16 @@ import Testing
             [Self.verdict([.passed, .passed])],
             [Self.verdict([.passed]), Self.verdict([.passed])],
         ]
-        #expect(StabilityAnalyzer.decisions(content: Self.content, plans: plans, verdicts: verdicts, options: .init(runs: 2)) == [.keep])
+        #expect(
+            StabilityAnalyzer.decisions(
+                content: Self.content, plans: plans, verdicts: verdicts, options: .init(runs: 2)) == [.keep])
         let crashed = [
             [Self.verdict([.passed, .notReached], status: .crashed)],
             [Self.verdict([.notReached], status: .crashed), Self.verdict([.passed])],
         ]
-        #expect(StabilityAnalyzer.decisions(content: Self.content, plans: plans, verdicts: crashed, options: .init(runs: 2)) == [.keep])
+        #expect(
+            StabilityAnalyzer.decisions(content: Self.content, plans: plans, verdicts: crashed, options: .init(runs: 2))
+                == [.keep])
     }
 
     @Test func timeoutInSomeRunsOnlyOrNearTheLimitIsTimingSensitive() throws {
@@ -91,7 +112,8 @@ import Testing
             [Self.verdict([.passed, .passed], wall: 0.3)],
             [Self.verdict([.passed], wall: 0.2), Self.verdict([.notReached], status: .timeout, wall: 2.0)],
         ]
-        let decisions = StabilityAnalyzer.decisions(content: Self.content, plans: plans, verdicts: sometimes, options: .init(runs: 2, limits: limits))
+        let decisions = StabilityAnalyzer.decisions(
+            content: Self.content, plans: plans, verdicts: sometimes, options: .init(runs: 2, limits: limits))
         guard case .drop(let reason, let message, _) = try #require(decisions.first) else {
             Issue.record("expected a drop")
             return
@@ -102,7 +124,8 @@ import Testing
             [Self.verdict([.passed, .passed], wall: 1.1)],
             [Self.verdict([.passed], wall: 0.2), Self.verdict([.passed], wall: 0.2)],
         ]
-        let slowDecisions = StabilityAnalyzer.decisions(content: Self.content, plans: plans, verdicts: slow, options: .init(runs: 2, limits: limits))
+        let slowDecisions = StabilityAnalyzer.decisions(
+            content: Self.content, plans: plans, verdicts: slow, options: .init(runs: 2, limits: limits))
         #expect(slowDecisions.count == 1)
         let slowDecision = try #require(slowDecisions.first)
         guard case .drop(let slowReason, let slowMessage, _) = slowDecision else {
@@ -128,7 +151,8 @@ import Testing
     }
 
     static func fixtures() throws -> [Fixture] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("Fixtures/filters/stability-tasks.json")
         return try JSONDecoder().decode([Fixture].self, from: Data(contentsOf: url))
     }
@@ -136,8 +160,11 @@ import Testing
     @Test func deterministicFixturesAreKeptAndNondeterministicOnesCaught() async throws {
         let fixtures = try Self.fixtures()
         let tasks = fixtures.enumerated().map { index, fixture in
-            FilterTask(taskID: fixture.id, revisionID: Int64(index), content: TaskContent(
-                description: fixture.description, solution: fixture.solution, testSetup: fixture.testSetup ?? "", tests: fixture.tests))
+            FilterTask(
+                taskID: fixture.id, revisionID: Int64(index),
+                content: TaskContent(
+                    description: fixture.description, solution: fixture.solution, testSetup: fixture.testSetup ?? "",
+                    tests: fixture.tests))
         }
         let pool = try await Self.pool.value
         let run = try await FilterRunner.judge(StabilityFilter(pool: pool, options: StabilityOptions()), tasks: tasks)
@@ -157,14 +184,17 @@ import Testing
         let fixture = try Self.fixtures()[0]
         let content = TaskContent(description: fixture.description, solution: fixture.solution, tests: fixture.tests)
         let pool = try await Self.pool.value
-        let validation = Validator.request(for: content, options: ValidationOptions(), pythonVersion: pool.pythonVersion)
+        let validation = Validator.request(
+            for: content, options: ValidationOptions(), pythonVersion: pool.pythonVersion)
         let plans = StabilityPlanner.plans(runs: 5, testCount: content.tests.count)
-        let runZero = StabilityPlanner.requests(for: content, plan: plans[0], limits: .default, pythonVersion: pool.pythonVersion)
+        let runZero = StabilityPlanner.requests(
+            for: content, plan: plans[0], limits: .default, pythonVersion: pool.pythonVersion)
         #expect(runZero == [validation])
         let verdict = try await pool.run(validation)
         let task = FilterTask(taskID: "mbpp/2", revisionID: 1, content: content)
         let filter = StabilityFilter(
-            pool: pool, options: StabilityOptions(), stored: { keys in keys.contains(validation.key) ? [validation.key: verdict] : [:] })
+            pool: pool, options: StabilityOptions(),
+            stored: { keys in keys.contains(validation.key) ? [validation.key: verdict] : [:] })
         let run = try await FilterRunner.judge(filter, tasks: [task])
         #expect((run.details.executions, run.details.reused) == (3 + content.tests.count, 1))
         #expect(run.outcomes.map(\.kept) == [true])

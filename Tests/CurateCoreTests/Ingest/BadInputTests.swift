@@ -1,22 +1,25 @@
-@testable import CurateCore
 import CurateStore
 import CurateTestSupport
 import Foundation
 import Testing
+
+@testable import CurateCore
 
 /// Broken and hostile inputs: each is refused with its file, its line and what was expected, and nothing of it stored.
 struct BadInputTests {
     @Test func truncatedMTurkExportIsRejectedAtItsEnd() throws {
         let result = MTurkXMLReader.read(try Fixtures.data("ingest/truncated.xml"), path: "t.xml", dataset: "crowd")
         #expect(result.tasks.isEmpty, "the complete first assignment must not go in alone")
-        #expect(result.diagnostics.map(\.description) == [
-            "t.xml: line 23, column 1: error: invalid XML: the document ends before <Answer> (opened on line 20) is closed: the file is truncated",
-        ])
+        #expect(
+            result.diagnostics.map(\.description) == [
+                "t.xml: line 23, column 1: error: invalid XML: the document ends before <Answer> (opened on line 20) is closed: the file is truncated"
+            ])
     }
 
     @Test func deeplyNestedXMLIsRefusedWithoutCrashing() throws {
         let depth = 50_000
-        let text = "<?xml version=\"1.0\"?>" + String(repeating: "<a>", count: depth) + String(repeating: "</a>", count: depth)
+        let text =
+            "<?xml version=\"1.0\"?>" + String(repeating: "<a>", count: depth) + String(repeating: "</a>", count: depth)
         let result = MTurkXMLReader.read(Data(text.utf8), path: "deep.xml", dataset: "crowd")
         #expect(result.tasks.isEmpty)
         let message = try #require(result.diagnostics.first?.description)
@@ -32,7 +35,8 @@ struct BadInputTests {
         ("<r>&amp</r>", "an entity reference lacks its ';' (libxml2 error 23)"),
     ])
     func xmlErrorsSayWhatIsWrong(text: String, expected: String) throws {
-        let result = MTurkXMLReader.read(Data(("<?xml version=\"1.0\"?>\n" + text).utf8), path: "e.xml", dataset: "crowd")
+        let result = MTurkXMLReader.read(
+            Data(("<?xml version=\"1.0\"?>\n" + text).utf8), path: "e.xml", dataset: "crowd")
         let message = try #require(result.diagnostics.first?.description)
         #expect(message.hasPrefix("e.xml: line 2, column "), "located where the error is, not at the end")
         #expect(message.hasSuffix("invalid XML: " + expected))
@@ -41,9 +45,10 @@ struct BadInputTests {
     @Test func csvWithInvalidUTF8IsRejectedAtTheByte() throws {
         let result = CSVReader.read(try Fixtures.data("ingest/crowd-latin1.csv"), path: "c.csv", dataset: "crowd")
         #expect(result.tasks.isEmpty, "no record may be stored with U+FFFD in place of the bad byte")
-        #expect(result.diagnostics.map(\.description) == [
-            "c.csv: line 4, byte offset 104: error: invalid UTF-8 (byte 0xE9); expected UTF-8 text: re-save the file as UTF-8",
-        ])
+        #expect(
+            result.diagnostics.map(\.description) == [
+                "c.csv: line 4, byte offset 104: error: invalid UTF-8 (byte 0xE9); expected UTF-8 text: re-save the file as UTF-8"
+            ])
     }
 
     @Test(arguments: [
@@ -64,7 +69,8 @@ struct BadInputTests {
 
     @Test func gzipBombStopsAtTheLimitAndNamesTheFile() throws {
         let path = Fixtures.path("ingest/bomb.jsonl.gz")
-        let report = Ingestor(store: try TaskStore()).ingest(paths: [path], options: IngestOptions(maxUnpackedBytes: 1 << 20))
+        let report = Ingestor(store: try TaskStore()).ingest(
+            paths: [path], options: IngestOptions(maxUnpackedBytes: 1 << 20))
         #expect(report.failureSummary == "'\(path)' unpacks beyond the size limit")
         #expect(report.diagnostics.first?.message.contains("'\(path)' unpacks to more than 1 MiB") == true)
     }

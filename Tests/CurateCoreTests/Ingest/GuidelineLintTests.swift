@@ -21,11 +21,27 @@ struct GuidelineLintTests {
         ("lint/no-print", task(code: "def add(a, b):\n    print(a + b)\n    return a + b")),
         ("lint/no-input", task(code: "def add(a, b):\n    c = input()\n    return a + b")),
         ("lint/min-tests", task(tests: ["assert add(1, 2) == 3", "assert add(0, 0) == 0"])),
-        ("lint/tests-call-entry-point", task(tests: ["assert add(1, 2) == 3", "assert add(0, 0) == 0", "assert 1 + 1 == 2"])),
-        ("lint/imports-inside-code", task(code: "def root(x):\n    return math.sqrt(x)", tests: ["assert root(4) == 2", "assert root(9) == 3", "assert root(0) == 0"], setup: "import math")),
+        (
+            "lint/tests-call-entry-point",
+            task(tests: ["assert add(1, 2) == 3", "assert add(0, 0) == 0", "assert 1 + 1 == 2"])
+        ),
+        (
+            "lint/imports-inside-code",
+            task(
+                code: "def root(x):\n    return math.sqrt(x)",
+                tests: ["assert root(4) == 2", "assert root(9) == 3", "assert root(0) == 0"], setup: "import math")
+        ),
         ("lint/no-global-state", task(code: "seen = []\ndef add(a, b):\n    seen.append(a)\n    return a + b")),
-        ("lint/no-global-state", task(code: "count = 0\ndef add(a, b):\n    global count\n    count += 1\n    return a + b")),
-        ("lint/function-name-style", task(code: "def addNumbers(a, b):\n    return a + b", tests: ["assert addNumbers(1, 2) == 3", "assert addNumbers(0, 0) == 0", "assert addNumbers(2, 2) == 4"])),
+        (
+            "lint/no-global-state",
+            task(code: "count = 0\ndef add(a, b):\n    global count\n    count += 1\n    return a + b")
+        ),
+        (
+            "lint/function-name-style",
+            task(
+                code: "def addNumbers(a, b):\n    return a + b",
+                tests: ["assert addNumbers(1, 2) == 3", "assert addNumbers(0, 0) == 0", "assert addNumbers(2, 2) == 4"])
+        ),
     ]
 
     static let clean: [(String, TaskContent)] = [
@@ -35,9 +51,19 @@ struct GuidelineLintTests {
         ("lint/no-input", task(code: "def add(a, b):\n    input_value = a\n    return input_value + b")),
         ("lint/min-tests", task()),
         ("lint/tests-call-entry-point", task()),
-        ("lint/imports-inside-code", task(code: "import math\ndef root(x):\n    return math.sqrt(x)", tests: ["assert root(4) == 2", "assert root(9) == 3", "assert root(0) == 0"], setup: "import math")),
+        (
+            "lint/imports-inside-code",
+            task(
+                code: "import math\ndef root(x):\n    return math.sqrt(x)",
+                tests: ["assert root(4) == 2", "assert root(9) == 3", "assert root(0) == 0"], setup: "import math")
+        ),
         ("lint/no-global-state", task(code: "LIMIT = 256\ndef add(a, b):\n    return (a + b) % LIMIT")),
-        ("lint/function-name-style", task(code: "def add_two(a, b):\n    return a + b", tests: ["assert add_two(1, 2) == 3", "assert add_two(0, 0) == 0", "assert add_two(2, 2) == 4"])),
+        (
+            "lint/function-name-style",
+            task(
+                code: "def add_two(a, b):\n    return a + b",
+                tests: ["assert add_two(1, 2) == 3", "assert add_two(0, 0) == 0", "assert add_two(2, 2) == 4"])
+        ),
     ]
 
     @Test(arguments: triggering)
@@ -61,7 +87,10 @@ struct PythonSourceTests {
     @Test(arguments: [
         ("def f(x):\n    return g(x)\ndef g(y):\n    return y", ["assert g(1) == 1", "assert f(2) == 2"], "g"),
         ("R = 3\r\ndef min_cost(cost, m, n):\r\n\treturn 0", ["assert min_cost([[1]], 0, 0) == 0"], "min_cost"),
-        ("class Pair(object):\n    pass\ndef max_chain_length(arr, n):\n    return 1", ["assert max_chain_length([Pair(5, 24)], 1) == 1"], "max_chain_length"),
+        (
+            "class Pair(object):\n    pass\ndef max_chain_length(arr, n):\n    return 1",
+            ["assert max_chain_length([Pair(5, 24)], 1) == 1"], "max_chain_length"
+        ),
         ("def helper():\n    pass\ndef main_fn():\n    pass", ["assert True"], "main_fn"),
     ])
     func entryPointInference(code: String, tests: [String], expected: String) {
@@ -69,7 +98,8 @@ struct PythonSourceTests {
     }
 
     @Test func importedNames() {
-        let names = PythonSource.importedNames("import re, heapq as hq\nfrom collections import Counter, defaultdict as dd\n  import math")
+        let names = PythonSource.importedNames(
+            "import re, heapq as hq\nfrom collections import Counter, defaultdict as dd\n  import math")
         #expect(names == ["re", "hq", "Counter", "dd", "math"])
     }
 }

@@ -1,5 +1,6 @@
-@testable import CurateCore
 import Testing
+
+@testable import CurateCore
 
 /// The byte-level scans behind lint and entry-point inference.
 struct PythonSourceScanTests {

@@ -1,12 +1,14 @@
-@testable import CurateCore
 import CurateStore
 import CurateTestSupport
 import Foundation
 import Testing
 
+@testable import CurateCore
+
 struct ReaderTests {
     @Test func mbppJSONLines() throws {
-        let result = MBPPReader.read(try Fixtures.data("ingest/mbpp-small.jsonl"), path: "mbpp-small.jsonl", dataset: "mbpp")
+        let result = MBPPReader.read(
+            try Fixtures.data("ingest/mbpp-small.jsonl"), path: "mbpp-small.jsonl", dataset: "mbpp")
         #expect(result.diagnostics.isEmpty)
         #expect(result.tasks.map(\.id) == ["mbpp/1", "mbpp/2", "mbpp/3", "mbpp/4", "mbpp/5"])
         let first = try #require(result.tasks.first)
@@ -28,7 +30,8 @@ struct ReaderTests {
     }
 
     @Test func sanitizedMBPP() throws {
-        let url = Fixtures.root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("raw/mbpp/sanitized-mbpp.json")
+        let url = Fixtures.root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+            "raw/mbpp/sanitized-mbpp.json")
         let result = SanitizedMBPPReader.read(try Data(contentsOf: url), path: "s.json", dataset: "mbpp-sanitized")
         #expect(result.diagnostics.isEmpty)
         #expect(result.tasks.count == 427)
@@ -38,7 +41,8 @@ struct ReaderTests {
     }
 
     @Test func humanEvalBecomesOneProgram() throws {
-        let result = HumanEvalReader.read(try Fixtures.data("ingest/humaneval-small.jsonl"), path: "he.jsonl", dataset: "humaneval")
+        let result = HumanEvalReader.read(
+            try Fixtures.data("ingest/humaneval-small.jsonl"), path: "he.jsonl", dataset: "humaneval")
         #expect(result.tasks.map(\.id) == ["humaneval/HumanEval/0", "humaneval/HumanEval/1", "humaneval/HumanEval/2"])
         let task = result.tasks[0].content
         #expect(task.entryPoint == "has_close_elements")
@@ -49,27 +53,38 @@ struct ReaderTests {
     }
 
     @Test func notebookTriples() throws {
-        let result = NotebookReader.read(try Fixtures.data("ingest/worker-017.ipynb"), path: "w.ipynb", dataset: "crowd")
+        let result = NotebookReader.read(
+            try Fixtures.data("ingest/worker-017.ipynb"), path: "w.ipynb", dataset: "crowd")
         #expect(result.diagnostics.isEmpty)
         #expect(result.tasks.map(\.sourceID) == ["W017/1", "W017/2"])
-        #expect(result.tasks[0].content.description == "Task 1\nWrite a function to return the sum of the squares of a list of numbers.")
-        #expect(result.tasks[1].content.tests == ["assert is_palindrome('Level')", "assert not is_palindrome('curate')", "assert is_palindrome(\n    'Aba'\n)"])
+        #expect(
+            result.tasks[0].content.description
+                == "Task 1\nWrite a function to return the sum of the squares of a list of numbers.")
+        #expect(
+            result.tasks[1].content.tests == [
+                "assert is_palindrome('Level')", "assert not is_palindrome('curate')",
+                "assert is_palindrome(\n    'Aba'\n)",
+            ])
         #expect(result.tasks[1].content.entryPoint == "is_palindrome")
     }
 
     @Test func notebookMissingTestCellIsLocated() throws {
-        let result = NotebookReader.read(try Fixtures.data("ingest/worker-missing-tests.ipynb"), path: "w.ipynb", dataset: "crowd")
+        let result = NotebookReader.read(
+            try Fixtures.data("ingest/worker-missing-tests.ipynb"), path: "w.ipynb", dataset: "crowd")
         #expect(result.tasks.map(\.sourceID) == ["W042/1", "W042/3"])
-        #expect(result.diagnostics.map(\.description) == [
-            "w.ipynb: cell 4: error: task 2: missing test cell (expected a code cell of asserts after the solution in cell 5)"
-        ])
+        #expect(
+            result.diagnostics.map(\.description) == [
+                "w.ipynb: cell 4: error: task 2: missing test cell (expected a code cell of asserts after the solution in cell 5)"
+            ])
     }
 
     @Test func csvWithQuotedMultilineFields() throws {
         let result = CSVReader.read(try Fixtures.data("ingest/crowd.csv"), path: "c.csv", dataset: "crowd")
         #expect(result.diagnostics.isEmpty)
         #expect(result.tasks.map(\.sourceID) == ["c1", "c2"])
-        #expect(result.tasks[0].content.solution == "def count_vowels(text):\n    return sum(1 for c in text.lower() if c in \"aeiou\")")
+        #expect(
+            result.tasks[0].content.solution
+                == "def count_vowels(text):\n    return sum(1 for c in text.lower() if c in \"aeiou\")")
         #expect(result.tasks[0].content.tests.count == 3)
         #expect(result.tasks[1].content.tests == ["assert fib(0) == 0", "assert fib(1) == 1", "assert fib(10) == 55"])
         #expect(result.tasks[1].content.metadata["category"] == "math")
@@ -79,12 +94,18 @@ struct ReaderTests {
     @Test func csvShortRowIsLocated() throws {
         let result = CSVReader.read(try Fixtures.data("ingest/crowd-bad.csv"), path: "b.csv", dataset: "crowd")
         #expect(result.tasks.map(\.sourceID) == ["b1", "b3"])
-        #expect(result.diagnostics.map(\.description) == ["b.csv: line 6: error: row has 3 column(s), expected 4 (task_id, description, code, tests)"])
+        #expect(
+            result.diagnostics.map(\.description) == [
+                "b.csv: line 6: error: row has 3 column(s), expected 4 (task_id, description, code, tests)"
+            ])
     }
 
     @Test func csvUnterminatedQuote() {
         let result = CSVReader.read(Data("description,code,tests\n\"open,x,y\n".utf8), path: "u.csv", dataset: "crowd")
-        #expect(result.diagnostics.map(\.description) == ["u.csv: line 2: error: unterminated quoted field (opened here, never closed)"])
+        #expect(
+            result.diagnostics.map(\.description) == [
+                "u.csv: line 2: error: unterminated quoted field (opened here, never closed)"
+            ])
     }
 
     @Test func mturkAssignmentsExport() throws {
@@ -132,6 +153,7 @@ struct CompressedIngestTests {
         let file = try #require(report.files.first)
         #expect(file.format == "mbpp" && file.dataset == "mbpp")
         #expect(file.rejected == 0 && file.accepted == 5, "\(file.diagnostics)")
-        #expect(IngestFormat.detect(path: "mbpp.jsonl.gz", head: Data("{\"task_id\": 1, \"text\": \"x\"}".utf8)) == .mbpp)
+        #expect(
+            IngestFormat.detect(path: "mbpp.jsonl.gz", head: Data("{\"task_id\": 1, \"text\": \"x\"}".utf8)) == .mbpp)
     }
 }

@@ -48,7 +48,11 @@ import Testing
         let kept = outcomes.filter { $0.record != nil }
         #expect(kept.map(\.index) == [0, 3, 4, 5, 6, 7, 8, 10, 14, 15, 16])
         let recovered = Dictionary(uniqueKeysWithValues: kept.compactMap { o in o.recovery.map { (o.index, $0) } })
-        #expect(recovered == [10: "option-ratio", 14: "option-mixed-number", 15: "unimplemented-op:surface_cylinder", 16: "unimplemented-op:min"])
+        #expect(
+            recovered == [
+                10: "option-ratio", 14: "option-mixed-number", 15: "unimplemented-op:surface_cylinder",
+                16: "unimplemented-op:min",
+            ])
         let cylinder = try #require(outcomes[15].record)
         #expect(cylinder.code.hasPrefix("import math\n"))
         #expect(cylinder.code.contains("answer = 2 * math.pi * n0 * n1 + 2 * math.pi * n0**2"))
@@ -82,7 +86,8 @@ import Testing
 
     @Test func executionErrorsAreDropReasons() async throws {
         let problem = MathQAProblem(
-            problem: "divide 5 by 0 and add 3", options: "a ) 3 , b ) 5", correct: "a", linearFormula: "divide(n0,n1)|add(#0,n2)|")
+            problem: "divide 5 by 0 and add 3", options: "a ) 3 , b ) 5", correct: "a",
+            linearFormula: "divide(n0,n1)|add(#0,n2)|")
         let file = MathQAFile(path: "zero.json", split: "zero", problems: [problem])
         let outcomes = try await MathQAConverter(mode: .compat).convert([file], runner: SharedPoolRunner())
         #expect(outcomes[0].drop?.reason == .executionError)

@@ -126,8 +126,10 @@ private func near(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(1
         #expect(MathQAOperation.render(still.compatPython!, ["n0", "n1"]) == "n0 + n1 / 2")
         #expect(MathQAOperation.render(stream.python, ["n0", "n1"]) == "(n0 - n1) / 2")
         let results = try await MathQAExecution.run(
-            ["answer = " + MathQAOperation.render(still.compatPython!, ["10.0", "6.0"]),
-             "answer = " + MathQAOperation.render(stream.compatPython!, ["10.0", "6.0"])],
+            [
+                "answer = " + MathQAOperation.render(still.compatPython!, ["10.0", "6.0"]),
+                "answer = " + MathQAOperation.render(stream.compatPython!, ["10.0", "6.0"]),
+            ],
             runner: SharedPoolRunner(), chunkSize: 10, progress: nil)
         #expect(results == [.value(13), .value(7)])
     }

@@ -9,16 +9,17 @@ func mathqaFixture(_ name: String) -> String {
 }
 
 @Suite struct MathQANumbersTests {
-    @Test(arguments: [
-        ("a 3 - digit number", [3.0]),
-        ("rs . 4,000 and 1,234,567 apples", [4000, 1_234_567]),
-        ("from -5 to +2.5 and .5", [-5, 2.5, 0.5]),
-        ("10-15 people", [10, -15]),
-        ("1e3 and 2.5E-2 but 3e", [1000, 0.025, 3]),
-        ("1,23 and 12,3456", [1, 23, 123_456]),
-        ("3.5. then 7.", [3.5, 7]),
-        ("no numbers here", []),
-    ] as [(String, [Double])])
+    @Test(
+        arguments: [
+            ("a 3 - digit number", [3.0]),
+            ("rs . 4,000 and 1,234,567 apples", [4000, 1_234_567]),
+            ("from -5 to +2.5 and .5", [-5, 2.5, 0.5]),
+            ("10-15 people", [10, -15]),
+            ("1e3 and 2.5E-2 but 3e", [1000, 0.025, 3]),
+            ("1,23 and 12,3456", [1, 23, 123_456]),
+            ("3.5. then 7.", [3.5, 7]),
+            ("no numbers here", []),
+        ] as [(String, [Double])])
     func scansLikeThePublishedPattern(_ text: String, _ expected: [Double]) {
         #expect(MathQANumbers.values(text) == expected)
     }
@@ -29,12 +30,14 @@ func mathqaFixture(_ name: String) -> String {
 }
 
 @Suite struct PythonFloatTests {
-    @Test(arguments: [
-        (1.0, "1.0"), (0.1, "0.1"), (2.25, "2.25"), (-3.0, "-3.0"), (100.0, "100.0"), (0.0001, "0.0001"),
-        (0.00001, "1e-05"), (1.5e-7, "1.5e-07"), (1e16, "1e+16"), (9.5e15, "9500000000000000.0"),
-        (123456789.125, "123456789.125"), (Double.pi, "3.141592653589793"), (Double.pi / 180, "0.017453292519943295"),
-        (1.0 / 3, "0.3333333333333333"), (0.0, "0.0"), (2e22, "2e+22"),
-    ] as [(Double, String)])
+    @Test(
+        arguments: [
+            (1.0, "1.0"), (0.1, "0.1"), (2.25, "2.25"), (-3.0, "-3.0"), (100.0, "100.0"), (0.0001, "0.0001"),
+            (0.00001, "1e-05"), (1.5e-7, "1.5e-07"), (1e16, "1e+16"), (9.5e15, "9500000000000000.0"),
+            (123456789.125, "123456789.125"), (Double.pi, "3.141592653589793"),
+            (Double.pi / 180, "0.017453292519943295"),
+            (1.0 / 3, "0.3333333333333333"), (0.0, "0.0"), (2e22, "2e+22"),
+        ] as [(Double, String)])
     func matchesPythonRepr(_ value: Double, _ text: String) {
         #expect(PythonFloat.repr(value) == text)
     }
@@ -49,10 +52,11 @@ func mathqaFixture(_ name: String) -> String {
         #expect(program.steps[2].offset == 44)
     }
 
-    @Test(arguments: [
-        ("const_3_6", 3.6), ("const_0_2778", 0.2778), ("const_100", 100), ("const_2.0", 2), ("const_0_33", 0.33),
-        ("const_1_6", 1.6), ("const_0.5", 0.5), ("const_deg_to_rad", Double.pi / 180), ("const_pi", Double.pi),
-    ] as [(String, Double)])
+    @Test(
+        arguments: [
+            ("const_3_6", 3.6), ("const_0_2778", 0.2778), ("const_100", 100), ("const_2.0", 2), ("const_0_33", 0.33),
+            ("const_1_6", 1.6), ("const_0.5", 0.5), ("const_deg_to_rad", Double.pi / 180), ("const_pi", Double.pi),
+        ] as [(String, Double)])
     func constantValues(_ name: String, _ value: Double) {
         #expect(MathQAProgram.constantValue(name) == value)
     }
@@ -88,14 +92,15 @@ func mathqaFixture(_ name: String) -> String {
 }
 
 @Suite struct MathQAAnswerTests {
-    @Test(arguments: [
-        ("a ) 24 , b ) 120 , c ) 625 , d ) 720 , e ) 1024", "c", 625.0),
-        ("a ) 1 / 2 , b ) 31 / 36 , c ) 49 / 54 , d ) 7 / 8 , e ) 11 / 12", "b", 31.0 / 36),
-        ("a ) rs . 1,200 , b ) rs . 1,500", "b", 1500),
-        ("a ) 1.5 / 2 , b ) 3", "a", 1.5),
-        ("a ) 4 : 6 , b ) 4 : 5", "b", 4),
-        ("a ) 2 days , b ) 2 2 / 3 days", "b", 2),
-    ] as [(String, String, Double)])
+    @Test(
+        arguments: [
+            ("a ) 24 , b ) 120 , c ) 625 , d ) 720 , e ) 1024", "c", 625.0),
+            ("a ) 1 / 2 , b ) 31 / 36 , c ) 49 / 54 , d ) 7 / 8 , e ) 11 / 12", "b", 31.0 / 36),
+            ("a ) rs . 1,200 , b ) rs . 1,500", "b", 1500),
+            ("a ) 1.5 / 2 , b ) 3", "a", 1.5),
+            ("a ) 4 : 6 , b ) 4 : 5", "b", 4),
+            ("a ) 2 days , b ) 2 2 / 3 days", "b", 2),
+        ] as [(String, String, Double)])
     func compatReadingKeepsThePublishedQuirks(_ options: String, _ correct: String, _ value: Double) {
         #expect(MathQAAnswer.compat(options: options, correct: correct) == value)
     }
@@ -104,13 +109,16 @@ func mathqaFixture(_ name: String) -> String {
         #expect(MathQAAnswer.compat(options: "a ) 1 / 35 , e ) none", correct: "e") == nil)
     }
 
-    @Test(arguments: [
-        ("a ) 4 : 6 , b ) 4 : 5", "b", 0.8, "ratio"),
-        ("a ) 2 days , b ) 2 2 / 3 days", "b", 8.0 / 3, "mixed-number"),
-        ("a ) 1.5 / 2 , b ) 3", "a", 0.75, "fraction"),
-        ("a ) rs . 1,200 , b ) rs . 1,500", "b", 1500, "number"),
-    ] as [(String, String, Double, String)])
-    func extendedReadingUnderstandsRatiosAndMixedNumbers(_ options: String, _ correct: String, _ value: Double, _ format: String) throws {
+    @Test(
+        arguments: [
+            ("a ) 4 : 6 , b ) 4 : 5", "b", 0.8, "ratio"),
+            ("a ) 2 days , b ) 2 2 / 3 days", "b", 8.0 / 3, "mixed-number"),
+            ("a ) 1.5 / 2 , b ) 3", "a", 0.75, "fraction"),
+            ("a ) rs . 1,200 , b ) rs . 1,500", "b", 1500, "number"),
+        ] as [(String, String, Double, String)])
+    func extendedReadingUnderstandsRatiosAndMixedNumbers(
+        _ options: String, _ correct: String, _ value: Double, _ format: String
+    ) throws {
         let parsed = try #require(MathQAAnswer.extended(options: options, correct: correct))
         #expect(abs(parsed.value - value) < 1e-12)
         #expect(parsed.format == format)

@@ -1,7 +1,8 @@
-@testable import CurateCore
 import CurateStore
 import Foundation
 import Testing
+
+@testable import CurateCore
 
 /// Stage fingerprints follow the content-derived implementation version.
 struct ImplementationVersionTests {
@@ -20,17 +21,23 @@ struct ImplementationVersionTests {
         #expect(try await PipelineRunner(store: store).run(file).map(\.status) == [.ran, .ran])
         let skipped = try await PipelineRunner(store: store).run(file)
         #expect(skipped.map(\.status) == [.skipped, .skipped])
-        #expect(skipped.first?.report.notes.first?.hasPrefix("earlier run (") == true && skipped.first?.report.notes.count == 1)
+        #expect(
+            skipped.first?.report.notes.first?.hasPrefix("earlier run (") == true
+                && skipped.first?.report.notes.count == 1)
         var changed = StageCatalog.standard
         let lint = try #require(changed.specs.firstIndex { $0.name == "lint" })
         changed.specs[lint].implementationVersion = "changed-" + changed.specs[lint].implementationVersion
         #expect(try await PipelineRunner(store: store, catalog: changed).run(file).map(\.status) == [.skipped, .ran])
-        #expect(try await PipelineRunner(store: store, catalog: changed).run(file).map(\.status) == [.skipped, .skipped])
+        #expect(
+            try await PipelineRunner(store: store, catalog: changed).run(file).map(\.status) == [.skipped, .skipped])
     }
 
     @Test func versionsAreContentDigestsThatDifferByImplementation() throws {
-        let versions = Dictionary(uniqueKeysWithValues: StageCatalog.standard.specs.map { ($0.name, $0.implementationVersion) })
-        for (name, version) in versions { #expect(version.count == 16 && version.allSatisfy(\.isHexDigit), "\(name): \(version)") }
+        let versions = Dictionary(
+            uniqueKeysWithValues: StageCatalog.standard.specs.map { ($0.name, $0.implementationVersion) })
+        for (name, version) in versions {
+            #expect(version.count == 16 && version.allSatisfy(\.isHexDigit), "\(name): \(version)")
+        }
         #expect(versions["contamination"] != versions["dedup"])
         #expect(versions["split"] == versions["release"])
         #expect(ContentDigest.folders["@CurateStore"] != nil && ContentDigest.folders["@CScanKernels"] != nil)

@@ -1,8 +1,9 @@
-@testable import CurateCore
 import CurateStore
 import CurateTestSupport
 import Foundation
 import Testing
+
+@testable import CurateCore
 
 /// `curate run` releases only revisions every earlier stage saw, even when another process ingests meanwhile.
 struct RunIsolationTests {
@@ -49,17 +50,21 @@ struct RunIsolationTests {
         let directory = try TemporaryDirectory()
         let output = directory.appendingPathComponent("curated")
         let store = try TaskStore()
-        let observer = IngestAfterStage(stage: "validate", store: store, path: Fixtures.path("ingest/mbpp-small-edited.jsonl"))
+        let observer = IngestAfterStage(
+            stage: "validate", store: store, path: Fixtures.path("ingest/mbpp-small-edited.jsonl"))
         await #expect {
             _ = try await PipelineRunner(store: store).run(try pipeline(output: output), observer: observer)
         } throws: { error in
             guard case PipelineError.stageFailed(let stage, let reason) = error else { return false }
-            return stage == "release" && reason.contains("changed while the pipeline ran (new revisions of 1 task(s) (mbpp/2))")
+            return stage == "release"
+                && reason.contains("changed while the pipeline ran (new revisions of 1 task(s) (mbpp/2))")
         }
         #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("mbpp/1.0.0").path))
 
         let rerun = try await PipelineRunner(store: store).run(try pipeline(output: output))
-        #expect(rerun.map(\.status) == [.skipped, .ran, .skipped, .ran], "a second run validates the new revision, then releases it")
+        #expect(
+            rerun.map(\.status) == [.skipped, .ran, .skipped, .ran],
+            "a second run validates the new revision, then releases it")
         let manifest = try JSONDecoder().decode(
             ReleaseManifest.self, from: Data(contentsOf: output.appendingPathComponent("mbpp/1.0.0/manifest.json")))
         #expect(manifest.tasks["mbpp/2"]?.revision == 2)

@@ -1,14 +1,16 @@
-@testable import CurateCore
 import CurateTestSupport
 import Foundation
 import Testing
+
+@testable import CurateCore
 
 /// The `curate edit` document: exact round trips, escapes and located parse errors.
 struct TaskDocumentTests {
     static let repository = Fixtures.packageRoot
 
     @Test(arguments: [
-        ("raw/mbpp/mbpp.jsonl", IngestFormat(MBPPReader.self)), ("raw/mbpp/sanitized-mbpp.json", IngestFormat(SanitizedMBPPReader.self)),
+        ("raw/mbpp/mbpp.jsonl", IngestFormat(MBPPReader.self)),
+        ("raw/mbpp/sanitized-mbpp.json", IngestFormat(SanitizedMBPPReader.self)),
         ("raw/humaneval/HumanEval.jsonl.gz", IngestFormat(HumanEvalReader.self)),
     ])
     func everyBundledTaskRoundTrips(path: String, format: IngestFormat) throws {
@@ -25,17 +27,24 @@ struct TaskDocumentTests {
 
     @Test(arguments: [
         TaskContent(description: "", solution: "", tests: []),
-        TaskContent(description: "lone carriage return", solution: "import re\r\ndef f():\r\n  return 1\r", tests: ["assert f() == 1\r"]),
-        TaskContent(description: "ends in a newline\n", solution: "def f():\r\n\treturn 1\r\n", tests: ["assert f() == 1 ", ""]),
-        TaskContent(description: "=== looks like a header ===\n--- test 9 ---\n\\ backslash", solution: "x = 1\r\ny = 2\n", testSetup: "\n",
-                    tests: ["assert True\nassert 1"], challengeTests: ["--- not a test header ---"], entryPoint: "f"),
+        TaskContent(
+            description: "lone carriage return", solution: "import re\r\ndef f():\r\n  return 1\r",
+            tests: ["assert f() == 1\r"]),
+        TaskContent(
+            description: "ends in a newline\n", solution: "def f():\r\n\treturn 1\r\n", tests: ["assert f() == 1 ", ""]),
+        TaskContent(
+            description: "=== looks like a header ===\n--- test 9 ---\n\\ backslash", solution: "x = 1\r\ny = 2\n",
+            testSetup: "\n",
+            tests: ["assert True\nassert 1"], challengeTests: ["--- not a test header ---"], entryPoint: "f"),
     ])
     func edgeCasesRoundTrip(content: TaskContent) throws {
         #expect(try TaskDocument.parse(TaskDocument.render(content), base: content) == content)
     }
 
     @Test func editingATestChangesOnlyThatTest() throws {
-        let base = TaskContent(description: "d", solution: "def f(n):\n    return n\n", tests: ["assert f(1) == 1", "assert f(2) == 2"], entryPoint: "f")
+        let base = TaskContent(
+            description: "d", solution: "def f(n):\n    return n\n", tests: ["assert f(1) == 1", "assert f(2) == 2"],
+            entryPoint: "f")
         let edited = TaskDocument.render(base).replacingOccurrences(of: "assert f(2) == 2", with: "assert f(3) == 3")
             .replacingOccurrences(of: "--- test 2 ---", with: "--- test ---\nassert f(0) == 0\n--- test ---")
         let parsed = try TaskDocument.parse(edited, base: base)
@@ -45,12 +54,21 @@ struct TaskDocumentTests {
 
     @Test(arguments: [
         ("=== description ===\nd\n=== solution ===\n=== tests ===\n", "missing '=== end ==='"),
-        ("=== description ===\nd\n=== solution ===\n=== tests ===\n=== sloution ===\n=== end ===\n", "line 5: unknown section 'sloution'"),
+        (
+            "=== description ===\nd\n=== solution ===\n=== tests ===\n=== sloution ===\n=== end ===\n",
+            "line 5: unknown section 'sloution'"
+        ),
         ("hello\n=== description ===\n", "line 1: text before the first section"),
-        ("=== description ===\n=== solution ===\n=== tests ===\nassert x\n=== end ===\n", "line 4: a test starts with a '--- test N ---' line"),
+        (
+            "=== description ===\n=== solution ===\n=== tests ===\nassert x\n=== end ===\n",
+            "line 4: a test starts with a '--- test N ---' line"
+        ),
         ("=== description ===\n=== description ===\n=== end ===\n", "line 2: section 'description' appears twice"),
         ("=== description ===\n=== tests ===\n=== end ===\n", "section '=== solution ===' is missing"),
-        ("=== description ===\n=== solution ===\n=== tests ===\n=== entry point ===\ntwo names\n=== end ===\n", "the entry point is one function name"),
+        (
+            "=== description ===\n=== solution ===\n=== tests ===\n=== entry point ===\ntwo names\n=== end ===\n",
+            "the entry point is one function name"
+        ),
     ])
     func parseErrorsNameTheLine(text: String, message: String) {
         let base = TaskContent(description: "", solution: "", tests: [])

@@ -1,8 +1,9 @@
-@testable import CurateCore
 import CurateStore
 import CurateTestSupport
 import Foundation
 import Testing
+
+@testable import CurateCore
 
 /// Dataset names and release versions become path components: only safe ones are accepted.
 struct ReleaseNamesTests {
@@ -13,11 +14,15 @@ struct ReleaseNamesTests {
 
     @Test(arguments: ["../../etc", "1.0", "1.0.0/..", "v1.0.0", "1.0.0-", "1.0.0-..", "", "1.0.0-a/b", "1..0"])
     func otherVersionsAreRefused(version: String) {
-        #expect(ReleaseNames.versionProblem(version)?.hasPrefix("release version '\(version)' must be semver-like") == true)
+        #expect(
+            ReleaseNames.versionProblem(version)?.hasPrefix("release version '\(version)' must be semver-like") == true)
     }
 
-    @Test(arguments: [("mbpp", true), ("mbpp-sanitized", true), ("mathqa-python", true), ("a_b.c", true),
-                      ("../x", false), (".hidden", false), ("a/b", false), ("", false), ("név", false), (String(repeating: "a", count: 65), false)])
+    @Test(arguments: [
+        ("mbpp", true), ("mbpp-sanitized", true), ("mathqa-python", true), ("a_b.c", true),
+        ("../x", false), (".hidden", false), ("a/b", false), ("", false), ("név", false),
+        (String(repeating: "a", count: 65), false),
+    ])
     func datasetNames(name: String, valid: Bool) {
         #expect((ReleaseNames.datasetProblem(name) == nil) == valid)
     }
@@ -29,7 +34,8 @@ struct ReleaseNamesTests {
         let root = directory.url
         let output = directory.appendingPathComponent("curated")
         let config = ReleaseConfiguration(
-            dataset: "mbpp", version: "../../escaped", policy: .hash(salt: "s", ratios: [SplitRatio(split: "train", weight: 1)], stratifyBy: nil),
+            dataset: "mbpp", version: "../../escaped",
+            policy: .hash(salt: "s", ratios: [SplitRatio(split: "train", weight: 1)], stratifyBy: nil),
             outputRoot: output.path)
         #expect(throws: ReleaseError.self) { try ReleaseBuilder(store: store).release(config) }
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("escaped").path))
@@ -37,7 +43,8 @@ struct ReleaseNamesTests {
     }
 
     @Test func pipelineRefusesABadVersionAtItsLine() throws {
-        let text = "pipeline: p\ndataset: mbpp\nstages:\n  - stage: split\n    policy: hash\n    ratios: {train: 1}\n  - stage: release\n    version: ../../etc\n"
+        let text =
+            "pipeline: p\ndataset: mbpp\nstages:\n  - stage: split\n    policy: hash\n    ratios: {train: 1}\n  - stage: release\n    version: ../../etc\n"
         #expect {
             try PipelineFile.parse(text, path: "p.yaml", sha256: "", catalog: .standard)
         } throws: { error in

@@ -3,12 +3,17 @@ import Testing
 
 struct SplitterTests {
     static func tasks(_ range: ClosedRange<Int>, dataset: String = "d") -> [SplitCandidate] {
-        range.map { SplitCandidate(id: "\(dataset)/\($0)", sourceID: "\($0)", metadata: ["category": $0 % 3 == 0 ? "math" : "strings"]) }
+        range.map {
+            SplitCandidate(
+                id: "\(dataset)/\($0)", sourceID: "\($0)", metadata: ["category": $0 % 3 == 0 ? "math" : "strings"])
+        }
     }
 
     @Test func mbppPublishedRanges() throws {
-        let ranges = [SplitRange(split: "prompt", lower: 1, upper: 10), SplitRange(split: "test", lower: 11, upper: 510),
-                      SplitRange(split: "validation", lower: 511, upper: 600), SplitRange(split: "train", lower: 601, upper: 974)]
+        let ranges = [
+            SplitRange(split: "prompt", lower: 1, upper: 10), SplitRange(split: "test", lower: 11, upper: 510),
+            SplitRange(split: "validation", lower: 511, upper: 600), SplitRange(split: "train", lower: 601, upper: 974),
+        ]
         let assignment = try Splitter.assign(Self.tasks(1...974), policy: .ranges(ranges))
         let counts = Dictionary(grouping: assignment.values, by: { $0 }).mapValues(\.count)
         #expect(counts == ["prompt": 10, "test": 500, "validation": 90, "train": 374])
@@ -28,9 +33,11 @@ struct SplitterTests {
         let tasks = [
             SplitCandidate(id: "m/dev/0", sourceID: "dev/0", metadata: ["split": "dev"]),
             SplitCandidate(id: "m/test/0", sourceID: "test/0", metadata: ["split": "test"]),
-            SplitCandidate(id: "m/challenge_test/3", sourceID: "challenge_test/3", metadata: ["split": "challenge_test"]),
+            SplitCandidate(
+                id: "m/challenge_test/3", sourceID: "challenge_test/3", metadata: ["split": "challenge_test"]),
         ]
-        let assignment = try Splitter.assign(tasks, policy: .field(key: "split", splits: ["train", "dev", "test", "challenge_test"]))
+        let assignment = try Splitter.assign(
+            tasks, policy: .field(key: "split", splits: ["train", "dev", "test", "challenge_test"]))
         #expect(assignment == ["m/dev/0": "dev", "m/test/0": "test", "m/challenge_test/3": "challenge_test"])
     }
 
@@ -40,12 +47,16 @@ struct SplitterTests {
     ])
     func fieldPolicyRejectsMissingAndUnlistedValues(metadata: [String: String], expected: SplitError) {
         #expect(throws: expected) {
-            try Splitter.assign([SplitCandidate(id: "m/1", sourceID: "1", metadata: metadata)], policy: .field(key: "split", splits: ["dev", "test"]))
+            try Splitter.assign(
+                [SplitCandidate(id: "m/1", sourceID: "1", metadata: metadata)],
+                policy: .field(key: "split", splits: ["dev", "test"]))
         }
     }
 
     @Test func hashIsStableWhenTasksAreAdded() throws {
-        let policy = SplitPolicy.hash(salt: "s1", ratios: [SplitRatio(split: "train", weight: 0.8), SplitRatio(split: "test", weight: 0.2)], stratifyBy: nil)
+        let policy = SplitPolicy.hash(
+            salt: "s1", ratios: [SplitRatio(split: "train", weight: 0.8), SplitRatio(split: "test", weight: 0.2)],
+            stratifyBy: nil)
         let before = try Splitter.assign(Self.tasks(1...500), policy: policy)
         let after = try Splitter.assign(Self.tasks(1...1500), policy: policy)
         for (id, split) in before { #expect(after[id] == split) }
@@ -61,7 +72,9 @@ struct SplitterTests {
     }
 
     @Test func stratifiedHashKeepsRatiosPerStratum() throws {
-        let policy = SplitPolicy.hash(salt: "s", ratios: [SplitRatio(split: "train", weight: 3), SplitRatio(split: "test", weight: 1)], stratifyBy: "category")
+        let policy = SplitPolicy.hash(
+            salt: "s", ratios: [SplitRatio(split: "train", weight: 3), SplitRatio(split: "test", weight: 1)],
+            stratifyBy: "category")
         let tasks = Self.tasks(1...120)
         let assignment = try Splitter.assign(tasks, policy: policy)
         for category in ["math", "strings"] {
@@ -72,22 +85,28 @@ struct SplitterTests {
     }
 
     @Test func fewShotFixedAndPicked() throws {
-        let ranges = SplitPolicy.ranges([SplitRange(split: "train", lower: 1, upper: 50), SplitRange(split: "validation", lower: 51, upper: 100)])
-        let fixed = try Splitter.assign(Self.tasks(1...100), policy: ranges, fewShot: .fixed(split: "prompt", sourceIDs: ["2", "3"]))
+        let ranges = SplitPolicy.ranges([
+            SplitRange(split: "train", lower: 1, upper: 50), SplitRange(split: "validation", lower: 51, upper: 100),
+        ])
+        let fixed = try Splitter.assign(
+            Self.tasks(1...100), policy: ranges, fewShot: .fixed(split: "prompt", sourceIDs: ["2", "3"]))
         #expect(fixed["d/2"] == "prompt" && fixed["d/3"] == "prompt" && fixed["d/4"] == "train")
         var tasks = Self.tasks(1...100)
         for index in tasks.indices where index % 2 == 0 { tasks[index].eligibleForFewShot = false }
-        let picked = try Splitter.assign(tasks, policy: ranges, fewShot: .pick(split: "prompt", count: 5, pool: "validation", salt: "k"))
+        let picked = try Splitter.assign(
+            tasks, policy: ranges, fewShot: .pick(split: "prompt", count: 5, pool: "validation", salt: "k"))
         let chosen = picked.filter { $0.value == "prompt" }.keys
         #expect(chosen.count == 5)
         for id in chosen {
             let task = try #require(tasks.first { $0.id == id })
             #expect(task.eligibleForFewShot && Int(task.sourceID)! > 50)
         }
-        let again = try Splitter.assign(tasks, policy: ranges, fewShot: .pick(split: "prompt", count: 5, pool: "validation", salt: "k"))
+        let again = try Splitter.assign(
+            tasks, policy: ranges, fewShot: .pick(split: "prompt", count: 5, pool: "validation", salt: "k"))
         #expect(again == picked)
         #expect(throws: SplitError.self) {
-            try Splitter.assign(tasks, policy: ranges, fewShot: .pick(split: "prompt", count: 40, pool: "validation", salt: "k"))
+            try Splitter.assign(
+                tasks, policy: ranges, fewShot: .pick(split: "prompt", count: 40, pool: "validation", salt: "k"))
         }
     }
 }

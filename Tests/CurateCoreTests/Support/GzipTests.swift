@@ -1,6 +1,7 @@
 import CurateTestSupport
 import Foundation
 import Testing
+
 @testable import CurateCore
 
 @Suite struct GzipTests {
@@ -51,12 +52,16 @@ struct GzipLimitTests {
 
     @Test func unpackingStopsAtTheLimit() throws {
         let path = Fixtures.path("ingest/bomb.jsonl.gz")
-        #expect(throws: GzipError.tooLarge(path: path, limit: 1 << 20)) { try Gzip.decompress(path: path, limit: 1 << 20) }
+        #expect(throws: GzipError.tooLarge(path: path, limit: 1 << 20)) {
+            try Gzip.decompress(path: path, limit: 1 << 20)
+        }
         #expect(try Gzip.decompress(path: path, limit: 3 << 20).count == 3 << 20)
     }
 
     @Test func inMemoryErrorsNameTheirInput() throws {
         let data = try Fixtures.data("contamination/corrupt/truncated.jsonl.gz")
-        #expect(throws: GzipError.truncated(path: "dump.gz", offset: data.count)) { try Gzip.decompress(data, name: "dump.gz") }
+        #expect(throws: GzipError.truncated(path: "dump.gz", offset: data.count)) {
+            try Gzip.decompress(data, name: "dump.gz")
+        }
     }
 }

@@ -7,7 +7,8 @@ import Testing
         let store = try TaskStore()
         let outcome = try store.store([
             IncomingRevision(
-                taskID: "mbpp/2", dataset: "mbpp", sourceID: "2", contentHash: "h", content: "{}", origin: .ingest, author: "test"),
+                taskID: "mbpp/2", dataset: "mbpp", sourceID: "2", contentHash: "h", content: "{}", origin: .ingest,
+                author: "test")
         ])
         let revision = outcome.revisionIDs[0]
         let flag = NewFlag(stage: "contamination", code: "contaminated:ngram", severity: .warning, message: "found")

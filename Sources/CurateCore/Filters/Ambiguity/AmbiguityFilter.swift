@@ -54,7 +54,10 @@ public struct AmbiguityFilter: TaskFilter {
     public var pool: ExecutionPool
     public var options: AmbiguityOptions
 
-    public init(samples: [ModelSample], samplesPath: String, samplesSHA256: String, pool: ExecutionPool, options: AmbiguityOptions) {
+    public init(
+        samples: [ModelSample], samplesPath: String, samplesSHA256: String, pool: ExecutionPool,
+        options: AmbiguityOptions
+    ) {
         self.samples = samples
         self.samplesPath = samplesPath
         self.samplesSHA256 = samplesSHA256
@@ -71,7 +74,9 @@ public struct AmbiguityFilter: TaskFilter {
 
     /// Matches sample task ids to tasks: a full id (`mbpp/11`) first, else a source id (`11`, `HumanEval/0`)
     /// that exactly one task has. Unmatched samples become diagnostics.
-    public static func assign(_ samples: [ModelSample], to tasks: [FilterTask], path: String) -> (byTask: [Int: [ModelSample]], diagnostics: [Diagnostic]) {
+    public static func assign(_ samples: [ModelSample], to tasks: [FilterTask], path: String) -> (
+        byTask: [Int: [ModelSample]], diagnostics: [Diagnostic]
+    ) {
         var byID: [String: Int] = [:]
         var bySource: [String: [Int]] = [:]
         for (index, task) in tasks.enumerated() {
@@ -86,10 +91,16 @@ public struct AmbiguityFilter: TaskFilter {
             } else if let matches = bySource[sample.taskID], matches.count == 1 {
                 byTask[matches[0], default: []].append(sample)
             } else if let matches = bySource[sample.taskID] {
-                diagnostics.append(Diagnostic(.warning, file: path, location: "line \(sample.line)",
-                    "task id '\(sample.taskID)' is in \(matches.count) datasets (\(matches.map { tasks[$0].taskID }.joined(separator: ", "))); pass --dataset or write the full id"))
+                diagnostics.append(
+                    Diagnostic(
+                        .warning, file: path, location: "line \(sample.line)",
+                        "task id '\(sample.taskID)' is in \(matches.count) datasets (\(matches.map { tasks[$0].taskID }.joined(separator: ", "))); pass --dataset or write the full id"
+                    ))
             } else {
-                diagnostics.append(Diagnostic(.warning, file: path, location: "line \(sample.line)", "no task '\(sample.taskID)' in the selected datasets; sample skipped"))
+                diagnostics.append(
+                    Diagnostic(
+                        .warning, file: path, location: "line \(sample.line)",
+                        "no task '\(sample.taskID)' in the selected datasets; sample skipped"))
             }
         }
         return (byTask, diagnostics)
@@ -97,7 +108,9 @@ public struct AmbiguityFilter: TaskFilter {
 
     /// Runs every assigned sample against its task's tests and measures n, c, pass@k; drops tasks with no passing
     /// sample among at least `minSamples`.
-    public func decide(_ tasks: [FilterTask], progress: (@Sendable (Int, Int) -> Void)?) async throws -> FilterDecisions<Details> {
+    public func decide(_ tasks: [FilterTask], progress: (@Sendable (Int, Int) -> Void)?) async throws
+        -> FilterDecisions<Details>
+    {
         let (byTask, diagnostics) = Self.assign(samples, to: tasks, path: samplesPath)
         guard !byTask.isEmpty else { throw FilterError.noSampleMatched(path: samplesPath, samples: samples.count) }
         let judged = byTask.keys.sorted()
@@ -105,9 +118,11 @@ public struct AmbiguityFilter: TaskFilter {
         for index in judged {
             let content = tasks[index].content
             for sample in byTask[index]! {
-                requests.append(ExecutionRequest(
-                    solution: SampleProgram.solution(for: sample, task: content), testSetup: content.testSetup, tests: content.tests,
-                    limits: options.limits, pythonVersion: pool.pythonVersion, entryPoint: content.entryPoint))
+                requests.append(
+                    ExecutionRequest(
+                        solution: SampleProgram.solution(for: sample, task: content), testSetup: content.testSetup,
+                        tests: content.tests,
+                        limits: options.limits, pythonVersion: pool.pythonVersion, entryPoint: content.entryPoint))
             }
         }
         let verdicts = try await pool.runAll(requests, progress: progress)
@@ -122,22 +137,28 @@ public struct AmbiguityFilter: TaskFilter {
             results.append(result)
             decisions[index] = [Self.decision(result)]
         }
-        return FilterDecisions(decisions, details: Details(results: results, diagnostics: diagnostics, executions: requests.count))
+        return FilterDecisions(
+            decisions, details: Details(results: results, diagnostics: diagnostics, executions: requests.count))
     }
 
     /// Stores the measurements next to the flags.
     public func record(_ details: Details, in store: TaskStore) throws {
         let now = Date()
-        try store.saveSampleEvaluations(details.results.map { result in
-            SampleEvaluationRecord(
-                revisionID: result.revisionID, taskID: result.taskID, samplesPath: samplesPath, samplesSHA256: samplesSHA256,
-                n: result.n, c: result.c, passAt1: result.passAt1, passAt10: result.passAt10, passAt100: result.passAt100,
-                passedSamples: CanonicalJSON.string(result.passedSamples), createdAt: now)
-        })
+        try store.saveSampleEvaluations(
+            details.results.map { result in
+                SampleEvaluationRecord(
+                    revisionID: result.revisionID, taskID: result.taskID, samplesPath: samplesPath,
+                    samplesSHA256: samplesSHA256,
+                    n: result.n, c: result.c, passAt1: result.passAt1, passAt10: result.passAt10,
+                    passAt100: result.passAt100,
+                    passedSamples: CanonicalJSON.string(result.passedSamples), createdAt: now)
+            })
     }
 
     /// n, c, pass@k and the special-casing suspicion of one task's samples, given which ones passed.
-    public static func measure(task: FilterTask, samples: [ModelSample], passed: [ModelSample], options: AmbiguityOptions) -> TaskSampleResult {
+    public static func measure(
+        task: FilterTask, samples: [ModelSample], passed: [ModelSample], options: AmbiguityOptions
+    ) -> TaskSampleResult {
         let n = samples.count, c = passed.count
         let cases = SpecialCasing.assertedCases(task.content.tests)
         return TaskSampleResult(
@@ -164,11 +185,14 @@ public struct AmbiguityFilter: TaskFilter {
     ) async throws -> AmbiguityReport {
         let data = try SampleReader.load(path: samplesPath)
         let filter = AmbiguityFilter(
-            samples: try SampleReader.parse(data, path: samplesPath), samplesPath: samplesPath, samplesSHA256: SHA256.hex(data), pool: pool,
+            samples: try SampleReader.parse(data, path: samplesPath), samplesPath: samplesPath,
+            samplesSHA256: SHA256.hex(data), pool: pool,
             options: options)
-        let run = try await FilterRunner.run(filter, store: store, datasets: datasets, record: record, progress: progress)
+        let run = try await FilterRunner.run(
+            filter, store: store, datasets: datasets, record: record, progress: progress)
         return AmbiguityReport(
-            samplesPath: samplesPath, samplesSHA256: filter.samplesSHA256, options: options, summary: run.summary, results: run.details.results,
+            samplesPath: samplesPath, samplesSHA256: filter.samplesSHA256, options: options, summary: run.summary,
+            results: run.details.results,
             diagnostics: run.details.diagnostics, executions: run.details.executions, seconds: run.seconds)
     }
 }
@@ -188,12 +212,16 @@ public enum SpecialCasing {
     public static func assertedCases(_ tests: [String]) -> [AssertedCase] {
         tests.compactMap { test in
             let compact = test.filter { !$0.isWhitespace }
-            guard compact.hasPrefix("assert"), let open = compact.firstIndex(of: "("), let equals = compact.range(of: "==") else { return nil }
+            guard compact.hasPrefix("assert"), let open = compact.firstIndex(of: "("),
+                let equals = compact.range(of: "==")
+            else { return nil }
             let expected = String(compact[equals.upperBound...])
             let call = compact[compact.index(after: open)..<equals.lowerBound]
             let whole = call.hasSuffix(")") ? String(call.dropLast()) : String(call)
             var arguments: [String] = []
-            for literal in [whole] + topLevelParts(whole) where isTelling(literal) && !arguments.contains(literal) { arguments.append(literal) }
+            for literal in [whole] + topLevelParts(whole) where isTelling(literal) && !arguments.contains(literal) {
+                arguments.append(literal)
+            }
             guard !arguments.isEmpty else { return nil }
             return AssertedCase(arguments: arguments, expected: isTelling(expected) ? expected : nil)
         }
@@ -212,7 +240,8 @@ public enum SpecialCasing {
     /// Long enough (4+ characters) and not a bare name such as `True`, `None` or a variable, which any code may contain.
     static func isTelling(_ literal: String) -> Bool {
         guard literal.count >= 4 else { return false }
-        let isName = literal.allSatisfy { $0 == "_" || $0.isLetter || $0.isNumber } && !(literal.first?.isNumber ?? true)
+        let isName =
+            literal.allSatisfy { $0 == "_" || $0.isLetter || $0.isNumber } && !(literal.first?.isNumber ?? true)
         return !isName
     }
 

@@ -53,7 +53,9 @@ public enum SampleReader {
     }
 
     private static func sample(from object: Any, line: Int, path: String) throws -> ModelSample {
-        guard let record = object as? [String: Any] else { throw FilterError.badSample(path: path, line: line, reason: "not a JSON object") }
+        guard let record = object as? [String: Any] else {
+            throw FilterError.badSample(path: path, line: line, reason: "not a JSON object")
+        }
         let taskID: String
         switch record["task_id"] {
         case let text as String: taskID = text
@@ -79,7 +81,9 @@ public enum SampleProgram {
         if let entry = task.entryPoint, !entry.isEmpty {
             isWholeProgram = lines.contains { $0.hasPrefix("def \(entry)(") || $0.hasPrefix("async def \(entry)(") }
         } else {
-            isWholeProgram = lines.contains { $0.hasPrefix("def ") || $0.hasPrefix("class ") || $0.hasPrefix("async def ") }
+            isWholeProgram = lines.contains {
+                $0.hasPrefix("def ") || $0.hasPrefix("class ") || $0.hasPrefix("async def ")
+            }
         }
         guard !isWholeProgram, let prompt = task.metadata["prompt"], !prompt.isEmpty else { return code }
         return prompt + code

@@ -24,7 +24,9 @@ public struct SplitAssignment: Sendable {
 
     /// `ranges` for datasets whose name starts with `prefix` (e.g. MBPP's ranges for `mbpp*`), none for others.
     public static func ranges(_ ranges: SplitRanges, forDatasetsWithPrefix prefix: String) -> SplitAssignment {
-        SplitAssignment { dataset, sourceID in dataset.lowercased().hasPrefix(prefix) ? ranges.split(sourceID: sourceID) : nil }
+        SplitAssignment { dataset, sourceID in
+            dataset.lowercased().hasPrefix(prefix) ? ranges.split(sourceID: sourceID) : nil
+        }
     }
 }
 
@@ -54,7 +56,9 @@ public struct DedupFilter: TaskFilter {
     /// The duplicate pairs found, earlier task first.
     public typealias Details = [DuplicatePair]
 
-    public func decide(_ tasks: [FilterTask], progress: (@Sendable (Int, Int) -> Void)?) async throws -> FilterDecisions<[DuplicatePair]> {
+    public func decide(_ tasks: [FilterTask], progress: (@Sendable (Int, Int) -> Void)?) async throws
+        -> FilterDecisions<[DuplicatePair]>
+    {
         let pairs = finder.pairs(tasks, splits: splits, progress: progress)
         return FilterDecisions(finder.decisions(tasks, pairs: pairs).map { [$0] }, details: pairs)
     }
@@ -66,7 +70,9 @@ public struct DedupFilter: TaskFilter {
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> DedupReport {
         let names = datasets.isEmpty ? try store.datasets() : datasets
-        let run = try await FilterRunner.run(try DedupFilter(options: options, splits: splits), store: store, datasets: names, record: record, progress: progress)
+        let run = try await FilterRunner.run(
+            try DedupFilter(options: options, splits: splits), store: store, datasets: names, record: record,
+            progress: progress)
         let pairs = run.details
         return DedupReport(
             datasets: names, options: options, summary: run.summary, pairs: pairs,

@@ -55,7 +55,10 @@ public enum DedupNormalizer {
                 tokens.append(String(literal).replacingOccurrences(of: "'", with: "\""))
             } else if isIdent(c) {
                 var word = String.UnicodeScalarView()
-                while i < chars.count, isIdent(chars[i]) || (chars[i] == "." && word.first.map { CharacterSet.decimalDigits.contains($0) } == true) {
+                while i < chars.count,
+                    isIdent(chars[i])
+                        || (chars[i] == "." && word.first.map { CharacterSet.decimalDigits.contains($0) } == true)
+                {
                     word.append(chars[i])
                     i += 1
                 }

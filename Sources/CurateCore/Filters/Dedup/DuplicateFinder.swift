@@ -10,7 +10,10 @@ public struct DedupOptions: Sendable, Hashable, Codable {
     public var shingleSize: Int
     public var permutations: Int
 
-    public init(threshold: Double = 0.8, fields: [DedupField] = DedupField.allCases, shingleSize: Int = 3, permutations: Int = 128) {
+    public init(
+        threshold: Double = 0.8, fields: [DedupField] = DedupField.allCases, shingleSize: Int = 3,
+        permutations: Int = 128
+    ) {
         self.threshold = threshold
         self.fields = fields
         self.shingleSize = shingleSize
@@ -57,12 +60,15 @@ public struct DuplicateFinder: Sendable {
 
     /// All pairs at or above the threshold, ordered by the later task; items must be given earliest first; `splits`
     /// names each task's split for the pair's report. `progress(done, total)` is called as signatures are computed.
-    public func pairs(_ items: [FilterTask], splits: SplitAssignment = .none, progress: (@Sendable (Int, Int) -> Void)? = nil) -> [DuplicatePair] {
+    public func pairs(
+        _ items: [FilterTask], splits: SplitAssignment = .none, progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) -> [DuplicatePair] {
         let normalized = items.map { item in options.fields.map { DedupNormalizer.tokens($0, of: item.content) } }
         let fieldSets: [[DedupField: Set<UInt64>]] = normalized.map { tokens in
-            Dictionary(uniqueKeysWithValues: zip(options.fields, tokens).map { field, tokens in
-                (field, Shingler.shingles(tokens, size: options.shingleSize, salt: field.rawValue))
-            })
+            Dictionary(
+                uniqueKeysWithValues: zip(options.fields, tokens).map { field, tokens in
+                    (field, Shingler.shingles(tokens, size: options.shingleSize, salt: field.rawValue))
+                })
         }
         let pooled = fieldSets.map { sets in sets.values.reduce(into: Set<UInt64>()) { $0.formUnion($1) } }
         let hasher = MinHasher(permutations: options.permutations, threshold: options.threshold)
@@ -73,7 +79,9 @@ public struct DuplicateFinder: Sendable {
             if index % 64 == 63 || index == pooled.count - 1 { progress?(index + 1, pooled.count) }
         }
         var exactGroups: [[[String]]: [Int]] = [:]
-        for (index, tokens) in normalized.enumerated() where !pooled[index].isEmpty { exactGroups[tokens, default: []].append(index) }
+        for (index, tokens) in normalized.enumerated() where !pooled[index].isEmpty {
+            exactGroups[tokens, default: []].append(index)
+        }
         var candidates = hasher.candidatePairs(signatures)
         for members in exactGroups.values where members.count > 1 {
             for a in 0..<members.count {
@@ -87,16 +95,22 @@ public struct DuplicateFinder: Sendable {
             guard similarity >= options.threshold else { continue }
             var perField: [String: Double] = [:]
             for field in options.fields {
-                perField[field.rawValue] = jaccard(fieldSets[pair.first][field] ?? [], fieldSets[pair.second][field] ?? [])
+                perField[field.rawValue] = jaccard(
+                    fieldSets[pair.first][field] ?? [], fieldSets[pair.second][field] ?? [])
             }
             let a = items[pair.first], b = items[pair.second]
-            result.append(DuplicatePair(
-                earlier: a.taskID, later: b.taskID, earlierRevisionID: a.revisionID, laterRevisionID: b.revisionID,
-                kind: exact ? .exact : .near, similarity: (similarity * 1000).rounded() / 1000,
-                fieldSimilarity: perField.mapValues { ($0 * 1000).rounded() / 1000 }, earlierSplit: splits.splitOf(a.dataset, a.sourceID), laterSplit: splits.splitOf(b.dataset, b.sourceID)))
+            result.append(
+                DuplicatePair(
+                    earlier: a.taskID, later: b.taskID, earlierRevisionID: a.revisionID, laterRevisionID: b.revisionID,
+                    kind: exact ? .exact : .near, similarity: (similarity * 1000).rounded() / 1000,
+                    fieldSimilarity: perField.mapValues { ($0 * 1000).rounded() / 1000 },
+                    earlierSplit: splits.splitOf(a.dataset, a.sourceID),
+                    laterSplit: splits.splitOf(b.dataset, b.sourceID)))
         }
         let position = Dictionary(items.enumerated().map { ($1.taskID, $0) }, uniquingKeysWith: { first, _ in first })
-        return result.sorted { (position[$0.later]!, position[$0.earlier]!) < (position[$1.later]!, position[$1.earlier]!) }
+        return result.sorted {
+            (position[$0.later]!, position[$0.earlier]!) < (position[$1.later]!, position[$1.earlier]!)
+        }
     }
 
     /// One decision per item: a later item of any pair is dropped as a duplicate of its earliest partner.
@@ -107,9 +121,13 @@ public struct DuplicateFinder: Sendable {
             guard let matches = byLater[item.taskID], let first = matches.first else { return .keep }
             let leak = matches.contains(where: \.crossSplit)
             let evidence = DuplicateEvidence(duplicateOf: first.earlier, matches: matches, crossSplit: leak)
-            var message = "\(first.kind == .exact ? "exact" : "near") duplicate of \(first.earlier) (Jaccard \(first.similarity))"
+            var message =
+                "\(first.kind == .exact ? "exact" : "near") duplicate of \(first.earlier) (Jaccard \(first.similarity))"
             if matches.count > 1 { message += " and \(matches.count - 1) more" }
-            if leak { message += "; crosses splits \(matches.filter(\.crossSplit).map { "\($0.earlierSplit!)→\($0.laterSplit!)" }.joined(separator: ", "))" }
+            if leak {
+                message +=
+                    "; crosses splits \(matches.filter(\.crossSplit).map { "\($0.earlierSplit!)→\($0.laterSplit!)" }.joined(separator: ", "))"
+            }
             return .drop(reason: .duplicate, message: message, evidence: CanonicalJSON.string(evidence))
         }
     }

@@ -89,7 +89,8 @@ public enum StabilityAnalyzer {
     public static func decisions(
         content: TaskContent, plans: [StabilityRunPlan], verdicts: [[ExecutionVerdict]], options: StabilityOptions
     ) -> [FilterDecision] {
-        var observed: [[StabilityClass?]] = Array(repeating: Array(repeating: nil, count: plans.count), count: content.tests.count)
+        var observed: [[StabilityClass?]] = Array(
+            repeating: Array(repeating: nil, count: plans.count), count: content.tests.count)
         var observations: [[StabilityObservation]] = Array(repeating: [], count: content.tests.count)
         var slowRuns: [TimingEvidence.SlowRun] = []
         let threshold = options.limits.timeoutSeconds * options.timingFraction
@@ -98,7 +99,10 @@ public enum StabilityAnalyzer {
             for (program, indices) in programs.enumerated() {
                 let verdict = verdicts[r][program]
                 if verdict.wallSeconds >= threshold || verdict.status == .timeout {
-                    slowRuns.append(.init(run: plan.run, tests: indices, status: verdict.status, wallSeconds: verdict.wallSeconds, cpuSeconds: verdict.cpuSeconds))
+                    slowRuns.append(
+                        .init(
+                            run: plan.run, tests: indices, status: verdict.status, wallSeconds: verdict.wallSeconds,
+                            cpuSeconds: verdict.cpuSeconds))
                 }
                 var blamed = false
                 for (slot, test) in indices.enumerated() {
@@ -120,12 +124,15 @@ public enum StabilityAnalyzer {
                     }
                     guard let cls else { continue }
                     observed[test][r] = cls
-                    observations[test].append(StabilityObservation(
-                        run: plan.run, hashSeed: plan.hashSeed ?? 0, randomSeed: plan.randomSeed,
-                        clockOffsetSeconds: plan.clockOffsetSeconds, position: plan.order.firstIndex(of: test) ?? slot,
-                        separateProgram: plan.separatePrograms, outcome: cls.description,
-                        detail: outcome == .notReached ? (verdict.detail.isEmpty ? cls.description : verdict.detail) : outcome.summary,
-                        wallSeconds: verdict.wallSeconds))
+                    observations[test].append(
+                        StabilityObservation(
+                            run: plan.run, hashSeed: plan.hashSeed ?? 0, randomSeed: plan.randomSeed,
+                            clockOffsetSeconds: plan.clockOffsetSeconds,
+                            position: plan.order.firstIndex(of: test) ?? slot,
+                            separateProgram: plan.separatePrograms, outcome: cls.description,
+                            detail: outcome == .notReached
+                                ? (verdict.detail.isEmpty ? cls.description : verdict.detail) : outcome.summary,
+                            wallSeconds: verdict.wallSeconds))
                 }
             }
         }
@@ -134,28 +141,42 @@ public enum StabilityAnalyzer {
         for test in content.tests.indices {
             let classes = Set(observed[test].compactMap { $0 })
             guard classes.count > 1 else { continue }
-            let disagreement = StabilityDisagreement(test: test, statement: content.tests[test], observations: observations[test])
-            if classes.contains(.runEnded(.timeout)) { timedOutSometimes.append(disagreement) } else { flaky.append(disagreement) }
+            let disagreement = StabilityDisagreement(
+                test: test, statement: content.tests[test], observations: observations[test])
+            if classes.contains(.runEnded(.timeout)) {
+                timedOutSometimes.append(disagreement)
+            } else {
+                flaky.append(disagreement)
+            }
         }
         var decisions: [FilterDecision] = []
         if !flaky.isEmpty {
             let first = flaky[0]
-            let outcomes = Dictionary(grouping: first.observations, by: \.outcome).map { "\($0.key) in run \($0.value.map { String($0.run) }.joined(separator: ","))" }.sorted()
-            let message = "\(flaky.count) of \(content.tests.count) test\(content.tests.count == 1 ? "" : "s") change outcome between runs; test \(first.test + 1): \(outcomes.joined(separator: "; "))"
-            decisions.append(.drop(
-                reason: .nondeterministic, message: message,
-                evidence: CanonicalJSON.string(NondeterminismEvidence(runs: plans, disagreements: flaky))))
+            let outcomes = Dictionary(grouping: first.observations, by: \.outcome).map {
+                "\($0.key) in run \($0.value.map { String($0.run) }.joined(separator: ","))"
+            }.sorted()
+            let message =
+                "\(flaky.count) of \(content.tests.count) test\(content.tests.count == 1 ? "" : "s") change outcome between runs; test \(first.test + 1): \(outcomes.joined(separator: "; "))"
+            decisions.append(
+                .drop(
+                    reason: .nondeterministic, message: message,
+                    evidence: CanonicalJSON.string(NondeterminismEvidence(runs: plans, disagreements: flaky))))
         }
         if !slowRuns.isEmpty || !timedOutSometimes.isEmpty {
             let slowest = slowRuns.max { $0.wallSeconds < $1.wallSeconds }
-            var message = "reaches \(String(format: "%.2f", slowest?.wallSeconds ?? 0)) s of its \(String(format: "%g", options.limits.timeoutSeconds)) s limit"
+            var message =
+                "reaches \(String(format: "%.2f", slowest?.wallSeconds ?? 0)) s of its \(String(format: "%g", options.limits.timeoutSeconds)) s limit"
             if !timedOutSometimes.isEmpty { message = "times out in some runs only; " + message }
             let totalPrograms = plans.reduce(0) { $0 + ($1.separatePrograms ? $1.order.count : 1) }
-            message += " (\(slowRuns.count) of \(totalPrograms) programs at or over \(String(format: "%g", threshold)) s)"
-            decisions.append(.drop(
-                reason: .timingSensitive, message: message,
-                evidence: CanonicalJSON.string(TimingEvidence(
-                    timeoutSeconds: options.limits.timeoutSeconds, thresholdSeconds: threshold, slowRuns: slowRuns, tests: timedOutSometimes))))
+            message +=
+                " (\(slowRuns.count) of \(totalPrograms) programs at or over \(String(format: "%g", threshold)) s)"
+            decisions.append(
+                .drop(
+                    reason: .timingSensitive, message: message,
+                    evidence: CanonicalJSON.string(
+                        TimingEvidence(
+                            timeoutSeconds: options.limits.timeoutSeconds, thresholdSeconds: threshold,
+                            slowRuns: slowRuns, tests: timedOutSometimes))))
         }
         return decisions.isEmpty ? [.keep] : decisions
     }

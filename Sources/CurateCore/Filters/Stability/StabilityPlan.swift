@@ -37,7 +37,8 @@ public enum StabilityPlanner {
             }
             let separate = run == runs - 1
             return StabilityRunPlan(
-                run: run, hashSeed: run, randomSeed: baseRandomSeed + run, clockOffsetSeconds: Double(run) * clockStepSeconds,
+                run: run, hashSeed: run, randomSeed: baseRandomSeed + run,
+                clockOffsetSeconds: Double(run) * clockStepSeconds,
                 order: separate ? identity.reversed() : order(run: run, testCount: testCount),
                 separatePrograms: separate, workingDirectory: "curate-stability-run-\(run)/cwd")
         }
@@ -62,7 +63,9 @@ public enum StabilityPlanner {
     /// The requests of one run: one program, or one per test in `plan.order`. The move into the run's working
     /// directory comes before the solution, so solution and tests share it (after the tests' setup when the
     /// solution has a `from __future__` import, which must come first).
-    public static func requests(for content: TaskContent, plan: StabilityRunPlan, limits: ExecutionLimits, pythonVersion: String?) -> [ExecutionRequest] {
+    public static func requests(
+        for content: TaskContent, plan: StabilityRunPlan, limits: ExecutionLimits, pythonVersion: String?
+    ) -> [ExecutionRequest] {
         let move = prelude(plan)
         let beforeSolution = !content.solution.contains("from __future__")
         let solution = beforeSolution ? move + content.solution : content.solution

@@ -36,9 +36,16 @@ public struct ContaminationStageOptions: StageOptions {
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case corpus, ngram, metrics, format, textField = "text_field", include, exclude, maxDocFrequency = "max_doc_frequency", evidence
-        case ngramThreshold = "ngram_threshold", codeThreshold = "code_threshold", codeMinFound = "code_min_found"
-        case lineThreshold = "line_threshold", report, jobs
+        case corpus, ngram, metrics, format
+        case textField = "text_field"
+        case include, exclude
+        case maxDocFrequency = "max_doc_frequency"
+        case evidence
+        case ngramThreshold = "ngram_threshold"
+        case codeThreshold = "code_threshold"
+        case codeMinFound = "code_min_found"
+        case lineThreshold = "line_threshold"
+        case report, jobs
     }
 
     public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
@@ -48,11 +55,16 @@ public struct ContaminationStageOptions: StageOptions {
         return [
             (8...13).contains(ngram) ? nil : OptionProblem("ngram", "must be between 8 and 13 (got \(ngram))"),
             metrics.isEmpty ? OptionProblem("metrics", "needs at least one of \(kinds.joined(separator: ", "))") : nil,
-            metrics.first { !kinds.contains($0) }.map { OptionProblem("metrics", "must be among \(kinds.joined(separator: ", ")) (got '\($0)')") },
-            formats.contains(format) ? nil : OptionProblem("format", "must be one of \(formats.joined(separator: ", ")) (got '\(format)')"),
+            metrics.first { !kinds.contains($0) }.map {
+                OptionProblem("metrics", "must be among \(kinds.joined(separator: ", ")) (got '\($0)')")
+            },
+            formats.contains(format)
+                ? nil : OptionProblem("format", "must be one of \(formats.joined(separator: ", ")) (got '\(format)')"),
             OptionCheck.atLeast("max_doc_frequency", maxDocFrequency, 1), OptionCheck.atLeast("evidence", evidence, 0),
-            OptionCheck.within("ngram_threshold", ngramThreshold, 0...1), OptionCheck.within("code_threshold", codeThreshold, 0...1),
-            OptionCheck.atLeast("code_min_found", codeMinFound, 0), OptionCheck.within("line_threshold", lineThreshold, 0...1),
+            OptionCheck.within("ngram_threshold", ngramThreshold, 0...1),
+            OptionCheck.within("code_threshold", codeThreshold, 0...1),
+            OptionCheck.atLeast("code_min_found", codeMinFound, 0),
+            OptionCheck.within("line_threshold", lineThreshold, 0...1),
             jobs.flatMap { OptionCheck.atLeast("jobs", $0, 1) },
         ].compactMap { $0 }
     }

@@ -16,9 +16,12 @@ public struct DedupStageOptions: StageOptions {
     public func problems() -> [OptionProblem] {
         let names = DedupField.allCases.map(\.rawValue)
         return [
-            OptionCheck.within("threshold", threshold, 0...1, excludingLower: true), OptionCheck.atLeast("shingle", shingle, 1),
+            OptionCheck.within("threshold", threshold, 0...1, excludingLower: true),
+            OptionCheck.atLeast("shingle", shingle, 1),
             fields.isEmpty ? OptionProblem("fields", "needs at least one of \(names.joined(separator: ", "))") : nil,
-            fields.first { DedupField(rawValue: $0) == nil }.map { OptionProblem("fields", "must be among \(names.joined(separator: ", ")) (got '\($0)')") },
+            fields.first { DedupField(rawValue: $0) == nil }.map {
+                OptionProblem("fields", "must be among \(names.joined(separator: ", ")) (got '\($0)')")
+            },
         ].compactMap { $0 }
     }
 
@@ -42,14 +45,19 @@ public struct AmbiguityStageOptions: SandboxedOptions {
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case samples, minSamples = "min_samples", timeout, memory, jobs, python
+        case samples
+        case minSamples = "min_samples"
+        case timeout, memory, jobs, python
     }
 
     public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
 
     public func problems() -> [OptionProblem] {
-        [samples.isEmpty ? OptionProblem("samples", "must name the samples file") : nil, OptionCheck.atLeast("min_samples", minSamples, 1)]
-            .compactMap { $0 } + sandboxProblems
+        [
+            samples.isEmpty ? OptionProblem("samples", "must name the samples file") : nil,
+            OptionCheck.atLeast("min_samples", minSamples, 1),
+        ]
+        .compactMap { $0 } + sandboxProblems
     }
 
     /// The judging settings these options set.

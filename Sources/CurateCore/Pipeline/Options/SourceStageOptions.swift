@@ -11,7 +11,10 @@ public struct IngestStageOptions: StageOptions {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case files, format, strict, maxUnpackedMB = "max_unpacked_mb" }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case files, format, strict
+        case maxUnpackedMB = "max_unpacked_mb"
+    }
 
     public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
 
@@ -19,7 +22,8 @@ public struct IngestStageOptions: StageOptions {
         let formats = IngestFormat.allCases.map(\.rawValue)
         return [
             files.isEmpty ? OptionProblem("files", "must list at least one input file") : nil,
-            IngestFormat(rawValue: format) == nil ? OptionProblem("format", "must be one of \(formats.joined(separator: ", ")) (got '\(format)')") : nil,
+            IngestFormat(rawValue: format) == nil
+                ? OptionProblem("format", "must be one of \(formats.joined(separator: ", ")) (got '\(format)')") : nil,
             OptionCheck.atLeast("max_unpacked_mb", maxUnpackedMB, 1),
         ].compactMap { $0 }
     }
@@ -27,7 +31,8 @@ public struct IngestStageOptions: StageOptions {
     /// The ingest settings for `dataset`.
     public func ingest(dataset: String?) -> IngestOptions {
         IngestOptions(
-            dataset: dataset, format: IngestFormat(rawValue: format) ?? .auto, strict: strict, maxUnpackedBytes: maxUnpackedMB << 20)
+            dataset: dataset, format: IngestFormat(rawValue: format) ?? .auto, strict: strict,
+            maxUnpackedBytes: maxUnpackedMB << 20)
     }
 }
 
@@ -52,7 +57,8 @@ public struct MathQAStageOptions: StageOptions {
         let modes = MathQAMode.allCases.map(\.rawValue)
         return [
             files.isEmpty ? OptionProblem("files", "must list at least one MathQA file") : nil,
-            MathQAMode(rawValue: mode) == nil ? OptionProblem("mode", "must be one of \(modes.joined(separator: ", ")) (got '\(mode)')") : nil,
+            MathQAMode(rawValue: mode) == nil
+                ? OptionProblem("mode", "must be one of \(modes.joined(separator: ", ")) (got '\(mode)')") : nil,
             jobs.flatMap { OptionCheck.atLeast("jobs", $0, 1) },
         ].compactMap { $0 }
     }

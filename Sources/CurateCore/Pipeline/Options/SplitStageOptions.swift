@@ -26,8 +26,14 @@ public struct SplitStageOptions: StageOptions {
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case policy, ranges, ratios, salt, stratifyBy = "stratify_by", field, splits, fewShotSplit = "few_shot_split",
-            fewShotIDs = "few_shot_ids", fewShotCount = "few_shot_count", fewShotPool = "few_shot_pool"
+        case policy, ranges, ratios, salt
+        case stratifyBy = "stratify_by"
+        case field, splits
+        case fewShotSplit = "few_shot_split"
+        case
+            fewShotIDs = "few_shot_ids"
+        case fewShotCount = "few_shot_count"
+        case fewShotPool = "few_shot_pool"
     }
 
     public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
@@ -37,8 +43,13 @@ public struct SplitStageOptions: StageOptions {
 
     public func problems() -> [OptionProblem] {
         [
-            policy.flatMap { ["ranges", "hash", "field"].contains($0) ? nil : OptionProblem("policy", "must be ranges, hash or field (got '\($0)')") },
-            ratios.entries.first { !$0.weight.isFinite || $0.weight < 0 }.map { OptionProblem("ratios", "'\($0.split)' must be a weight ≥ 0 (got \($0.weight))") },
+            policy.flatMap {
+                ["ranges", "hash", "field"].contains($0)
+                    ? nil : OptionProblem("policy", "must be ranges, hash or field (got '\($0)')")
+            },
+            ratios.entries.first { !$0.weight.isFinite || $0.weight < 0 }.map {
+                OptionProblem("ratios", "'\($0.split)' must be a weight ≥ 0 (got \($0.weight))")
+            },
             fewShotCount.flatMap { OptionCheck.atLeast("few_shot_count", $0, 0) },
             fewShotCount != nil && fewShotIDs == nil && fewShotPool == nil
                 ? OptionProblem("few_shot_count", "needs a pool to pick from: few_shot_pool (--few-shot-pool)") : nil,
@@ -48,28 +59,47 @@ public struct SplitStageOptions: StageOptions {
     /// The policy for `dataset`: the one set, else the dataset's default; a problem names the key to set.
     public func splitPolicy(dataset: String) throws(OptionProblem) -> SplitPolicy {
         let isMathQA = NativeLayout.forDataset(dataset) == .mathqaPython
-        let chosen = policy ?? (!ranges.entries.isEmpty ? "ranges" : !ratios.entries.isEmpty ? "hash" : splits != nil ? "field"
-            : dataset.hasPrefix("mbpp") ? "ranges" : isMathQA ? "field" : "hash")
+        let chosen =
+            policy
+            ?? (!ranges.entries.isEmpty
+                ? "ranges"
+                : !ratios.entries.isEmpty
+                    ? "hash"
+                    : splits != nil
+                        ? "field"
+                        : dataset.hasPrefix("mbpp") ? "ranges" : isMathQA ? "field" : "hash")
         switch chosen {
         case "ranges":
             guard !ranges.entries.isEmpty || dataset.hasPrefix("mbpp") else {
-                throw OptionProblem("ranges", "must be set for policy 'ranges' on dataset '\(dataset)' (split: [lower, upper], …; MBPP's are the default only for mbpp datasets)")
+                throw OptionProblem(
+                    "ranges",
+                    "must be set for policy 'ranges' on dataset '\(dataset)' (split: [lower, upper], …; MBPP's are the default only for mbpp datasets)"
+                )
             }
             return .ranges(ranges.entries.isEmpty ? SplitRange.mbpp : ranges.entries)
         case "field":
             let listed = splits ?? (isMathQA ? MathQAFile.splits : [])
-            guard !listed.isEmpty else { throw OptionProblem("splits", "must list the field's values, in release order, for policy 'field'") }
+            guard !listed.isEmpty else {
+                throw OptionProblem("splits", "must list the field's values, in release order, for policy 'field'")
+            }
             return .field(key: field, splits: listed)
         default:
-            let defaults = [SplitRatio(split: "train", weight: 0.8), SplitRatio(split: "validation", weight: 0.1), SplitRatio(split: "test", weight: 0.1)]
-            return .hash(salt: salt ?? dataset, ratios: ratios.entries.isEmpty ? defaults : ratios.entries, stratifyBy: stratifyBy)
+            let defaults = [
+                SplitRatio(split: "train", weight: 0.8), SplitRatio(split: "validation", weight: 0.1),
+                SplitRatio(split: "test", weight: 0.1),
+            ]
+            return .hash(
+                salt: salt ?? dataset, ratios: ratios.entries.isEmpty ? defaults : ratios.entries,
+                stratifyBy: stratifyBy)
         }
     }
 
     /// The few-shot selection these options set.
     public func fewShot(dataset: String) -> FewShotSelection {
         if let fewShotIDs { return .fixed(split: fewShotSplit, sourceIDs: fewShotIDs) }
-        if let fewShotCount, let fewShotPool { return .pick(split: fewShotSplit, count: fewShotCount, pool: fewShotPool, salt: salt ?? dataset) }
+        if let fewShotCount, let fewShotPool {
+            return .pick(split: fewShotSplit, count: fewShotCount, pool: fewShotPool, salt: salt ?? dataset)
+        }
         return .none
     }
 }
@@ -94,7 +124,8 @@ public struct OrderedSplitRanges: Codable, Sendable, Hashable {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        try entries.map { OrderedEntry(key: $0.split, value: .list([.int($0.lower), .int($0.upper)])) }.encode(to: encoder)
+        try entries.map { OrderedEntry(key: $0.split, value: .list([.int($0.lower), .int($0.upper)])) }.encode(
+            to: encoder)
     }
 }
 
@@ -122,20 +153,26 @@ struct OrderedEntry: Codable, Hashable {
     var value: JSONScalarOrList
 
     /// The entries of a mapping, each made into a `T` by `make`, which throws `problem(message)` for a bad entry.
-    static func decodeAll<T>(_ decoder: any Decoder, _ make: (OrderedEntry, (String) -> DecodingError) throws -> T) throws -> [T] {
+    static func decodeAll<T>(_ decoder: any Decoder, _ make: (OrderedEntry, (String) -> DecodingError) throws -> T)
+        throws -> [T]
+    {
         var container = try decoder.unkeyedContainer()
         var items: [T] = []
         while !container.isAtEnd {
-            items.append(try make(try container.decode(OrderedEntry.self)) { message in
-                DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: message))
-            })
+            items.append(
+                try make(try container.decode(OrderedEntry.self)) { message in
+                    DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: message))
+                })
         }
         return items
     }
 
     /// A mapping entry's value: a number, or a list of numbers; anything else decodes as `.other`.
     enum JSONScalarOrList: Codable, Hashable {
-        case int(Int), double(Double), list([JSONScalarOrList]), other
+        case int(Int)
+        case double(Double)
+        case list([JSONScalarOrList])
+        case other
 
         init(from decoder: any Decoder) throws {
             if let container = try? decoder.singleValueContainer() {

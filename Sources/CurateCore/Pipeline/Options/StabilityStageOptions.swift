@@ -12,16 +12,23 @@ public struct StabilityStageOptions: SandboxedOptions {
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case runs, timingFraction = "timing_fraction", timeout, memory, jobs, python
+        case runs
+        case timingFraction = "timing_fraction"
+        case timeout, memory, jobs, python
     }
 
     public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
 
     public func problems() -> [OptionProblem] {
-        [OptionCheck.atLeast("runs", runs, 2), OptionCheck.within("timing_fraction", timingFraction, 0...1, excludingLower: true)].compactMap { $0 }
+        [
+            OptionCheck.atLeast("runs", runs, 2),
+            OptionCheck.within("timing_fraction", timingFraction, 0...1, excludingLower: true),
+        ].compactMap { $0 }
             + sandboxProblems
     }
 
     /// The analysis settings these options set.
-    public var analysis: StabilityOptions { StabilityOptions(runs: runs, limits: limits, timingFraction: timingFraction) }
+    public var analysis: StabilityOptions {
+        StabilityOptions(runs: runs, limits: limits, timingFraction: timingFraction)
+    }
 }

@@ -29,7 +29,9 @@ extension StageOptions {
     /// ranges; a problem names the key at fault.
     public static func decode(_ parameters: [String: ParameterValue]) throws(OptionProblem) -> Self {
         var object: [String: Any] = [:]
-        if let data = try? JSONEncoder().encode(Self()), let defaults = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] {
+        if let data = try? JSONEncoder().encode(Self()),
+            let defaults = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        {
             object = defaults
         }
         for (key, value) in parameters where value != .null {
@@ -41,7 +43,9 @@ extension StageOptions {
             options = try JSONDecoder().decode(Self.self, from: JSONSerialization.data(withJSONObject: object))
         } catch let error as DecodingError {
             var problem = Self.problem(error)
-            if let value = parameters[problem.key], problem.message.hasPrefix("must be") { problem.message += ", got \(value.typeName)" }
+            if let value = parameters[problem.key], problem.message.hasPrefix("must be") {
+                problem.message += ", got \(value.typeName)"
+            }
             throw problem
         } catch {
             throw OptionProblem(parameters.keys.sorted().first ?? "", "\(error)")
@@ -53,7 +57,9 @@ extension StageOptions {
     /// The first problem of `options` as an error naming the CLI flag to change, or nothing; `renamed` maps a key to
     /// its flag where the flag is not the key with dashes (`metrics` is `--metric`).
     public func checkFlags(renamed: [String: String] = [:]) throws(OptionFlagError) {
-        if let problem = problems().first { throw OptionFlagError(problem: problem, flag: renamed[problem.key] ?? problem.flag) }
+        if let problem = problems().first {
+            throw OptionFlagError(problem: problem, flag: renamed[problem.key] ?? problem.flag)
+        }
     }
 
     private static func problem(_ error: DecodingError) -> OptionProblem {
@@ -110,9 +116,13 @@ enum OptionCheck {
     }
 
     /// A problem when `value` is outside `range` (a fraction, a threshold).
-    static func within(_ key: String, _ value: Double, _ range: ClosedRange<Double>, excludingLower: Bool = false) -> OptionProblem? {
+    static func within(_ key: String, _ value: Double, _ range: ClosedRange<Double>, excludingLower: Bool = false)
+        -> OptionProblem?
+    {
         range.contains(value) && !(excludingLower && value == range.lowerBound)
-            ? nil : OptionProblem(key, "must be in \(excludingLower ? "(" : "[")\(range.lowerBound), \(range.upperBound)] (got \(value))")
+            ? nil
+            : OptionProblem(
+                key, "must be in \(excludingLower ? "(" : "[")\(range.lowerBound), \(range.upperBound)] (got \(value))")
     }
 }
 
@@ -150,8 +160,11 @@ extension SandboxedOptions {
 public enum SandboxChecks {
     /// Timeout finite and above 0, memory at least 32 MiB, jobs at least 1.
     public static func problems(timeout: Double, memory: Int, jobs: Int?) -> [OptionProblem] {
-        [OptionCheck.positive("timeout", timeout), OptionCheck.atLeast("memory", memory, 32), jobs.flatMap { OptionCheck.atLeast("jobs", $0, 1) }]
-            .compactMap { $0 }
+        [
+            OptionCheck.positive("timeout", timeout), OptionCheck.atLeast("memory", memory, 32),
+            jobs.flatMap { OptionCheck.atLeast("jobs", $0, 1) },
+        ]
+        .compactMap { $0 }
     }
 }
 

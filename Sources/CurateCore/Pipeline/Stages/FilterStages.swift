@@ -20,7 +20,8 @@ extension StageReport {
 /// `stability`: K perturbed runs per task; flags `nondeterministic` and `timing-sensitive`.
 struct StabilityPipelineStage: PipelineStage {
     static let spec = StageSpec(
-        name: "stability", summary: "flag nondeterministic and timing-sensitive tasks", options: StabilityStageOptions.self,
+        name: "stability", summary: "flag nondeterministic and timing-sensitive tasks",
+        options: StabilityStageOptions.self,
         implementation: ["Filters", "Execution", "@CurateSandbox"],
         make: { StabilityPipelineStage() })
 
@@ -29,22 +30,29 @@ struct StabilityPipelineStage: PipelineStage {
     func run(_ context: StageContext) async throws -> StageReport {
         let options = try StabilityStageOptions.decode(context.parameters.values)
         let report = try await ExecutionPool.withPool(options.pool) { pool in
-            try await StabilityFilter.run(store: context.store, datasets: [context.dataset], pool: pool, options: options.analysis, progress: context.progress)
+            try await StabilityFilter.run(
+                store: context.store, datasets: [context.dataset], pool: pool, options: options.analysis,
+                progress: context.progress)
         }
-        return StageReport(report.summary, notes: ["\(report.executions) programs, \(report.reusedVerdicts) run-0 verdicts reused from validation"])
+        return StageReport(
+            report.summary,
+            notes: ["\(report.executions) programs, \(report.reusedVerdicts) run-0 verdicts reused from validation"])
     }
 }
 
 /// `ambiguity`: runs model samples against each task; flags `ambiguous-or-too-hard` when none passes.
 struct AmbiguityPipelineStage: PipelineStage {
     static let spec = StageSpec(
-        name: "ambiguity", summary: "pass@k from model samples; flag tasks no sample solves", options: AmbiguityStageOptions.self,
+        name: "ambiguity", summary: "pass@k from model samples; flag tasks no sample solves",
+        options: AmbiguityStageOptions.self,
         implementation: ["Filters", "Execution", "@CurateSandbox"],
         make: { AmbiguityPipelineStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
         let samples = context.parameters.string("samples") ?? ""
-        let hash = FileManager.default.fileExists(atPath: samples) ? try SHA256.hex(fileAt: URL(fileURLWithPath: samples)) : "missing"
+        let hash =
+            FileManager.default.fileExists(atPath: samples)
+            ? try SHA256.hex(fileAt: URL(fileURLWithPath: samples)) : "missing"
         return try StagePool.fingerprint(context) + hash
     }
 
@@ -52,17 +60,21 @@ struct AmbiguityPipelineStage: PipelineStage {
         let options = try AmbiguityStageOptions.decode(context.parameters.values)
         let report = try await ExecutionPool.withPool(options.pool) { pool in
             try await AmbiguityFilter.run(
-                store: context.store, samplesPath: options.samples, datasets: [context.dataset], pool: pool, options: options.judging,
+                store: context.store, samplesPath: options.samples, datasets: [context.dataset], pool: pool,
+                options: options.judging,
                 progress: context.progress)
         }
-        return StageReport(report.summary, notes: ["\(report.executions) samples executed"] + report.diagnostics.prefix(3).map(\.description))
+        return StageReport(
+            report.summary,
+            notes: ["\(report.executions) samples executed"] + report.diagnostics.prefix(3).map(\.description))
     }
 }
 
 /// `dedup`: exact and near-duplicate tasks; the later of a pair is flagged `duplicate`, cross-split pairs reported.
 struct DedupPipelineStage: PipelineStage {
     static let spec = StageSpec(
-        name: "dedup", summary: "flag exact and near-duplicate tasks", options: DedupStageOptions.self, implementation: ["Filters", "Splits"],
+        name: "dedup", summary: "flag exact and near-duplicate tasks", options: DedupStageOptions.self,
+        implementation: ["Filters", "Splits"],
         make: { DedupPipelineStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
@@ -74,31 +86,48 @@ struct DedupPipelineStage: PipelineStage {
         var splits = SplitAssignment.none
         if let split = context.split {
             let candidates = try context.store.heads(dataset: context.dataset).map { head in
-                SplitCandidate(id: head.task.id, sourceID: head.task.sourceID, metadata: try TaskContent.decode(head.revision.content).metadata)
+                SplitCandidate(
+                    id: head.task.id, sourceID: head.task.sourceID,
+                    metadata: try TaskContent.decode(head.revision.content).metadata)
             }
             splits = try SplitAssignment.policy(split.policy, tasks: candidates)
         }
-        let report = try await DedupFilter.run(store: context.store, datasets: [context.dataset], options: options, splits: splits, progress: context.progress)
-        return StageReport(report.summary, notes: ["\(report.exactPairs) exact, \(report.nearPairs) near pairs"] + Self.crossSplitNote(report.crossSplitPairs))
+        let report = try await DedupFilter.run(
+            store: context.store, datasets: [context.dataset], options: options, splits: splits,
+            progress: context.progress)
+        return StageReport(
+            report.summary,
+            notes: ["\(report.exactPairs) exact, \(report.nearPairs) near pairs"]
+                + Self.crossSplitNote(report.crossSplitPairs))
     }
 
     /// Cross-split pairs in one line: every pair when there are a few, else counts per pair of splits and examples
     /// (`curate dedup` lists them all).
     static func crossSplitNote(_ pairs: [DuplicatePair]) -> [String] {
         guard !pairs.isEmpty else { return [] }
-        let describe = { (pair: DuplicatePair) in "\(pair.earlier) [\(pair.earlierSplit ?? "-")] ≈ \(pair.later) [\(pair.laterSplit ?? "-")]" }
+        let describe = { (pair: DuplicatePair) in
+            "\(pair.earlier) [\(pair.earlierSplit ?? "-")] ≈ \(pair.later) [\(pair.laterSplit ?? "-")]"
+        }
         if pairs.count <= 5 { return ["cross-split: " + pairs.map(describe).joined(separator: ", ")] }
         var bySplits: [String: Int] = [:]
-        for pair in pairs { bySplits[[pair.earlierSplit ?? "-", pair.laterSplit ?? "-"].sorted().joined(separator: "≈"), default: 0] += 1 }
-        let counts = bySplits.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        return ["cross-split: \(pairs.count) pairs (\(counts)), e.g. " + pairs.prefix(3).map(describe).joined(separator: ", ")]
+        for pair in pairs {
+            bySplits[[pair.earlierSplit ?? "-", pair.laterSplit ?? "-"].sorted().joined(separator: "≈"), default: 0] +=
+                1
+        }
+        let counts = bySplits.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }.joined(
+            separator: ", ")
+        return [
+            "cross-split: \(pairs.count) pairs (\(counts)), e.g. "
+                + pairs.prefix(3).map(describe).joined(separator: ", ")
+        ]
     }
 }
 
 /// `contamination`: n-gram and line overlap against a corpus; skipped (and says so) when no corpus is configured.
 struct ContaminationPipelineStage: PipelineStage {
     static let spec = StageSpec(
-        name: "contamination", summary: "audit n-gram and line overlap against a pretraining corpus", options: ContaminationStageOptions.self,
+        name: "contamination", summary: "audit n-gram and line overlap against a pretraining corpus",
+        options: ContaminationStageOptions.self,
         implementation: ["Contamination", "@CScanKernels"],
         make: { ContaminationPipelineStage() })
 
@@ -108,16 +137,19 @@ struct ContaminationPipelineStage: PipelineStage {
         var listing = ""
         if !corpus.isEmpty {
             let options = stageOptions.scan
-            let files = try CorpusListing.files(corpus, format: options.format, include: options.include, exclude: options.exclude).files
+            let files = try CorpusListing.files(
+                corpus, format: options.format, include: options.include, exclude: options.exclude
+            ).files
             for file in files {
                 var st = stat()
                 let found = stat(file.path, &st) == 0
                 #if canImport(Glibc)
-                let modified = st.st_mtim
+                    let modified = st.st_mtim
                 #else
-                let modified = st.st_mtimespec
+                    let modified = st.st_mtimespec
                 #endif
-                listing += "\(file.path)\t\(found ? Int(st.st_size) : -1)\t\(found ? modified.tv_sec : 0).\(found ? modified.tv_nsec : 0)\n"
+                listing +=
+                    "\(file.path)\t\(found ? Int(st.st_size) : -1)\t\(found ? modified.tv_sec : 0).\(found ? modified.tv_nsec : 0)\n"
             }
         }
         return SHA256.hex(try DatasetState.contentFingerprint(context.store, dataset: context.dataset) + "\n" + listing)
@@ -128,7 +160,8 @@ struct ContaminationPipelineStage: PipelineStage {
         let corpus = options.corpus
         let tasks = try ContaminationAudit.tasks(store: context.store, dataset: context.dataset)
         guard !corpus.isEmpty else {
-            return StageReport(tasksIn: tasks.count, kept: tasks.count, notes: ["no corpus configured: nothing audited"])
+            return StageReport(
+                tasksIn: tasks.count, kept: tasks.count, notes: ["no corpus configured: nothing audited"])
         }
         let scan = try await ContaminationAudit.scan(
             tasks: tasks, corpus: corpus, options: options.scan,
@@ -141,8 +174,12 @@ struct ContaminationPipelineStage: PipelineStage {
         let s = result.summary
         return StageReport(
             tasksIn: s.tasks, kept: s.tasks - s.contaminatedAny, flagged: flagged,
-            notes: [String(format: "%d files, %.0f MB; lines: %.1f%% of tasks > half found, %.1f%% one or two", result.stats.files,
-                           Double(result.stats.textBytes) / 1e6, s.shareMoreThanHalfLines * 100, s.shareOneOrTwoLines * 100)]
+            notes: [
+                String(
+                    format: "%d files, %.0f MB; lines: %.1f%% of tasks > half found, %.1f%% one or two",
+                    result.stats.files,
+                    Double(result.stats.textBytes) / 1e6, s.shareMoreThanHalfLines * 100, s.shareOneOrTwoLines * 100)
+            ]
                 + result.diagnostics.prefix(3).map(\.description))
     }
 }

@@ -4,7 +4,8 @@ import Foundation
 /// `ingest`: reads the declared files into the pipeline's dataset.
 struct IngestStage: PipelineStage {
     static let spec = StageSpec(
-        name: "ingest", summary: "read task files into the store", options: IngestStageOptions.self, implementation: ["Ingest"],
+        name: "ingest", summary: "read task files into the store", options: IngestStageOptions.self,
+        implementation: ["Ingest"],
         make: { IngestStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
@@ -23,19 +24,23 @@ struct IngestStage: PipelineStage {
         }
         let report = IngestReport(files: files_)
         if report.hasRejections {
-            throw PipelineError.stageFailed(stage: "ingest", reason: report.diagnostics.prefix(10).map(\.description).joined(separator: "\n"))
+            throw PipelineError.stageFailed(
+                stage: "ingest", reason: report.diagnostics.prefix(10).map(\.description).joined(separator: "\n"))
         }
         let records = report.files.reduce(0) { $0 + $1.records }
         return StageReport(
             tasksIn: records, kept: report.files.reduce(0) { $0 + $1.accepted },
-            notes: ["\(report.files.reduce(0) { $0 + $1.newRevisions }) new revision(s), \(report.files.reduce(0) { $0 + $1.unchanged }) unchanged"])
+            notes: [
+                "\(report.files.reduce(0) { $0 + $1.newRevisions }) new revision(s), \(report.files.reduce(0) { $0 + $1.unchanged }) unchanged"
+            ])
     }
 }
 
 /// `lint`: re-checks every newest revision against the crowdworker guidelines (flags stage `lint`).
 struct LintStage: PipelineStage {
     static let spec = StageSpec(
-        name: "lint", summary: "check the MBPP crowdworker guidelines", options: NoStageOptions.self, implementation: ["Ingest"], make: { LintStage() })
+        name: "lint", summary: "check the MBPP crowdworker guidelines", options: NoStageOptions.self,
+        implementation: ["Ingest"], make: { LintStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
         try DatasetState.contentFingerprint(context.store, dataset: context.dataset)
@@ -47,7 +52,11 @@ struct LintStage: PipelineStage {
         var counts: [String: Int] = [:]
         for head in heads {
             for finding in GuidelineLint.findings(for: try TaskContent.decode(head.revision.content)) {
-                flags.append((head.revision.id!, head.task.id, NewFlag(stage: "lint", code: finding.rule.id, severity: .warning, message: finding.message)))
+                flags.append(
+                    (
+                        head.revision.id!, head.task.id,
+                        NewFlag(stage: "lint", code: finding.rule.id, severity: .warning, message: finding.message)
+                    ))
                 counts[finding.rule.id, default: 0] += 1
             }
         }

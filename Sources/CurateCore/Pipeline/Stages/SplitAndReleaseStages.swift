@@ -16,19 +16,26 @@ public struct SplitStageConfiguration: Sendable, Hashable {
 
 /// `split`: previews the split (counts per split); the assignment itself is written by `release`.
 struct SplitStage: PipelineStage {
-    static let spec = StageSpec(name: "split", summary: "assign tasks to splits", options: SplitStageOptions.self, implementation: ["Splits", "Review"], make: { SplitStage() })
+    static let spec = StageSpec(
+        name: "split", summary: "assign tasks to splits", options: SplitStageOptions.self,
+        implementation: ["Splits", "Review"], make: { SplitStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
         try DatasetState.fingerprint(context.store, dataset: context.dataset)
     }
 
     func run(_ context: StageContext) async throws -> StageReport {
-        guard let split = context.split else { throw PipelineError.stageFailed(stage: "split", reason: "no split configuration") }
-        let config = ReleaseConfiguration(dataset: context.dataset, version: "preview", policy: split.policy, fewShot: split.fewShot)
+        guard let split = context.split else {
+            throw PipelineError.stageFailed(stage: "split", reason: "no split configuration")
+        }
+        let config = ReleaseConfiguration(
+            dataset: context.dataset, version: "preview", policy: split.policy, fewShot: split.fewShot)
         let manifest = try ReleaseBuilder(store: context.store).render(config).manifest
         let total = manifest.counts.values.reduce(0, +)
         context.progress(total, total)
-        return StageReport(tasksIn: total, kept: total, notes: [manifest.splits.map { "\($0) \(manifest.counts[$0] ?? 0)" }.joined(separator: ", ")])
+        return StageReport(
+            tasksIn: total, kept: total,
+            notes: [manifest.splits.map { "\($0) \(manifest.counts[$0] ?? 0)" }.joined(separator: ", ")])
     }
 }
 
@@ -39,21 +46,28 @@ struct ReleaseStage: PipelineStage {
         parameters: [
             ParameterSpec("version", .string, required: true, "release version, e.g. 1.0.0"),
             ParameterSpec("exclude_flags", .strings, "flag codes (or prefixes ending in / or *) that exclude a task"),
-            ParameterSpec("layout", .choice(NativeLayout.allCases.map(\.rawValue)), "record layout (default: by dataset)"),
+            ParameterSpec(
+                "layout", .choice(NativeLayout.allCases.map(\.rawValue)), "record layout (default: by dataset)"),
             ParameterSpec("output", .string, "releases folder (default curated)"),
-            ParameterSpec("require_review", .choice([ReviewStatus.approved.rawValue]), "ship only tasks an editor approved (others are excluded)"),
+            ParameterSpec(
+                "require_review", .choice([ReviewStatus.approved.rawValue]),
+                "ship only tasks an editor approved (others are excluded)"),
         ],
         implementation: ["Splits", "Review"],
         make: { ReleaseStage() })
 
     func configuration(_ context: StageContext) throws -> ReleaseConfiguration {
-        guard let split = context.split else { throw PipelineError.stageFailed(stage: "release", reason: "no split stage before release") }
+        guard let split = context.split else {
+            throw PipelineError.stageFailed(stage: "release", reason: "no split stage before release")
+        }
         var config = ReleaseConfiguration(
-            dataset: context.dataset, version: context.parameters.string("version") ?? "0.0.0", policy: split.policy, fewShot: split.fewShot,
+            dataset: context.dataset, version: context.parameters.string("version") ?? "0.0.0", policy: split.policy,
+            fewShot: split.fewShot,
             excludeFlags: context.parameters.strings("exclude_flags") ?? [],
             layout: context.parameters.string("layout").flatMap(NativeLayout.init(rawValue:)),
             outputRoot: context.parameters.string("output") ?? "curated", pipelineFile: context.pipeline.path,
-            pythonVersion: PythonVersion.current, requireReview: context.parameters.string("require_review").flatMap(ReviewStatus.init(rawValue:)),
+            pythonVersion: PythonVersion.current,
+            requireReview: context.parameters.string("require_review").flatMap(ReviewStatus.init(rawValue:)),
             editLog: try EditsStage.logPath(of: context.pipeline))
         config.expectedRevisions = context.seenRevisions
         return config
@@ -66,7 +80,8 @@ struct ReleaseStage: PipelineStage {
 
     func outputsExist(_ context: StageContext) throws -> Bool {
         let config = try configuration(context)
-        let target = URL(fileURLWithPath: config.outputRoot).appendingPathComponent(config.dataset).appendingPathComponent(config.version)
+        let target = URL(fileURLWithPath: config.outputRoot).appendingPathComponent(config.dataset)
+            .appendingPathComponent(config.version)
         return FileManager.default.fileExists(atPath: target.appendingPathComponent("manifest.json").path)
     }
 
@@ -81,7 +96,10 @@ struct ReleaseStage: PipelineStage {
         let verb = outcome.status == .written ? "wrote" : "verified byte-identical"
         return StageReport(
             tasksIn: outcome.kept + outcome.exclusions.count, kept: outcome.kept, flagged: flagged,
-            notes: ["\(verb) \(outcome.path): " + outcome.splits.map { "\($0) \(outcome.counts[$0] ?? 0)" }.joined(separator: ", ")])
+            notes: [
+                "\(verb) \(outcome.path): "
+                    + outcome.splits.map { "\($0) \(outcome.counts[$0] ?? 0)" }.joined(separator: ", ")
+            ])
     }
 }
 
@@ -89,7 +107,8 @@ extension StageCatalog {
     /// Every stage curate provides.
     public static var standard: StageCatalog {
         StageCatalog(specs: [
-            IngestStage.spec, EditsStage.spec, MathQAPipelineStage.spec, LintStage.spec, ValidateStage.spec, StabilityPipelineStage.spec, AmbiguityPipelineStage.spec,
+            IngestStage.spec, EditsStage.spec, MathQAPipelineStage.spec, LintStage.spec, ValidateStage.spec,
+            StabilityPipelineStage.spec, AmbiguityPipelineStage.spec,
             DedupPipelineStage.spec, ContaminationPipelineStage.spec, SplitStage.spec, ReleaseStage.spec,
         ])
     }

@@ -1,6 +1,7 @@
-@testable import CurateCore
 import Foundation
 import Testing
+
+@testable import CurateCore
 
 /// Stage options decoded from YAML: defaults from the type, unknown keys and out-of-range values located.
 struct StageOptionsTests {
@@ -9,15 +10,26 @@ struct StageOptionsTests {
     @Test(arguments: [
         ("    runs: 1\n", "p.yaml:5: stage 'stability' parameter 'runs' must be at least 2 (got 1)."),
         ("    timeout: .inf\n", "p.yaml:5: stage 'stability' parameter 'timeout' must be a finite number."),
-        ("    timeout: 0\n", "p.yaml:5: stage 'stability' parameter 'timeout' must be a finite number greater than 0 (got 0.0)."),
+        (
+            "    timeout: 0\n",
+            "p.yaml:5: stage 'stability' parameter 'timeout' must be a finite number greater than 0 (got 0.0)."
+        ),
         ("    jobs: 0\n", "p.yaml:5: stage 'stability' parameter 'jobs' must be at least 1 (got 0)."),
         ("    runs: 3\n    memory: 8\n", "p.yaml:6: stage 'stability' parameter 'memory' must be at least 32 (got 8)."),
-        ("    timing_fraction: 1.5\n", "p.yaml:5: stage 'stability' parameter 'timing_fraction' must be in (0.0, 1.0] (got 1.5)."),
+        (
+            "    timing_fraction: 1.5\n",
+            "p.yaml:5: stage 'stability' parameter 'timing_fraction' must be in (0.0, 1.0] (got 1.5)."
+        ),
         ("    runs: many\n", "p.yaml:5: stage 'stability' parameter 'runs' must be an integer, got a string."),
-        ("    rusn: 3\n", "p.yaml:5: stage 'stability' has no parameter 'rusn'; valid: runs, timing_fraction, timeout, memory, jobs, python."),
+        (
+            "    rusn: 3\n",
+            "p.yaml:5: stage 'stability' has no parameter 'rusn'; valid: runs, timing_fraction, timeout, memory, jobs, python."
+        ),
     ])
     func yamlProblemsNameTheKeyAndLine(body: String, message: String) {
-        #expect(throws: PipelineError.self) { try PipelineFile.parse(Self.header + body, path: "p.yaml", sha256: "", catalog: .standard) }
+        #expect(throws: PipelineError.self) {
+            try PipelineFile.parse(Self.header + body, path: "p.yaml", sha256: "", catalog: .standard)
+        }
         do {
             _ = try PipelineFile.parse(Self.header + body, path: "p.yaml", sha256: "", catalog: .standard)
         } catch {
@@ -26,10 +38,22 @@ struct StageOptionsTests {
     }
 
     @Test(arguments: [
-        ("    code_threshold: 1.5\n", "p.yaml:5: stage 'contamination' parameter 'code_threshold' must be in [0.0, 1.0] (got 1.5)."),
-        ("    format: yaml\n", "p.yaml:5: stage 'contamination' parameter 'format' must be one of auto, text, jsonl, posts, wiki (got 'yaml')."),
-        ("    metrics: [text, lines]\n", "p.yaml:5: stage 'contamination' parameter 'metrics' must be among text, code, line (got 'lines')."),
-        ("    corpus: [c]\n    ngram: 20\n", "p.yaml:6: stage 'contamination' parameter 'ngram' must be between 8 and 13 (got 20)."),
+        (
+            "    code_threshold: 1.5\n",
+            "p.yaml:5: stage 'contamination' parameter 'code_threshold' must be in [0.0, 1.0] (got 1.5)."
+        ),
+        (
+            "    format: yaml\n",
+            "p.yaml:5: stage 'contamination' parameter 'format' must be one of auto, text, jsonl, posts, wiki (got 'yaml')."
+        ),
+        (
+            "    metrics: [text, lines]\n",
+            "p.yaml:5: stage 'contamination' parameter 'metrics' must be among text, code, line (got 'lines')."
+        ),
+        (
+            "    corpus: [c]\n    ngram: 20\n",
+            "p.yaml:6: stage 'contamination' parameter 'ngram' must be between 8 and 13 (got 20)."
+        ),
     ])
     func contaminationProblemsNameTheKey(body: String, message: String) {
         let yaml = "pipeline: p\ndataset: mbpp\nstages:\n  - stage: contamination\n" + body
@@ -58,7 +82,9 @@ struct StageOptionsTests {
         let options = try ContaminationStageOptions.decode(try #require(file.stages.first).parameters)
         let scan = options.scan
         #expect(options.corpus.isEmpty)
-        #expect(scan.codeThreshold == 0.25 && scan.codeMinimumFound == 3 && scan.evidencePerTask == 2 && scan.format == .jsonl && scan.ngramThreshold == 0.1)
+        #expect(
+            scan.codeThreshold == 0.25 && scan.codeMinimumFound == 3 && scan.evidencePerTask == 2
+                && scan.format == .jsonl && scan.ngramThreshold == 0.1)
         #expect(scan.n == ContaminationOptions().n && scan.metrics == GramKind.allCases)
     }
 
@@ -68,11 +94,14 @@ struct StageOptionsTests {
         expected.runs = 3
         expected.timeout = 2
         #expect(options == expected)
-        #expect(options.analysis.timingFraction == 0.5 && options.analysis.limits.timeoutSeconds == 2 && options.jobs == nil)
+        #expect(
+            options.analysis.timingFraction == 0.5 && options.analysis.limits.timeoutSeconds == 2 && options.jobs == nil
+        )
     }
 
     @Test func keysAreTheCodingKeys() throws {
-        let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(StabilityStageOptions())) as? [String: Any]
+        let encoded =
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(StabilityStageOptions())) as? [String: Any]
         #expect(Set(encoded?.keys.map { $0 } ?? []) == ["runs", "timing_fraction", "timeout", "memory"])
         #expect(StabilityStageOptions.keys == ["runs", "timing_fraction", "timeout", "memory", "jobs", "python"])
         #expect(OptionProblem("timing_fraction", "x").flag == "--timing-fraction")
