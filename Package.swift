@@ -60,7 +60,8 @@ let package = Package(
         .executableTarget(name: "content-digest", path: "Plugins/ContentDigestTool"),
         .plugin(name: "ContentDigestPlugin", capability: .buildTool(), dependencies: ["content-digest"]),
         .target(
-            name: "CurateTestSupport", dependencies: ["CurateCore", "CurateStore"], path: "Tests/CurateTestSupport"),
+            name: "CurateTestSupport", dependencies: ["CurateCore", "CurateStore", "CurateSupport"],
+            path: "Tests/CurateTestSupport"),
         .testTarget(name: "CurateStoreTests", dependencies: ["CurateStore", "CurateTestSupport"]),
         .testTarget(name: "CurateCoreTests", dependencies: ["CurateCore", "CurateStore", "CurateTestSupport"]),
         .testTarget(name: "CurateSandboxTests", dependencies: ["CurateSandbox"]),

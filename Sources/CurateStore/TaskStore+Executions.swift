@@ -6,14 +6,7 @@ extension TaskStore {
     /// Stores verdicts in one transaction; a verdict for the same revision and key replaces the earlier one.
     public func recordExecutions(_ records: [ExecutionRecord]) throws {
         try write { db in
-            for record in records {
-                try ExecutionRecord.filter(
-                    ExecutionRecord.Columns.revisionID == record.revisionID && ExecutionRecord.Columns.key == record.key
-                ).deleteAll(db)
-                var row = record
-                row.id = nil
-                try row.insert(db)
-            }
+            for record in records { try record.replace(db) }
         }
     }
 

@@ -115,12 +115,7 @@ public struct ReviewTransaction {
 
     /// Stores a sandbox verdict, replacing one with the same revision and key.
     public func recordExecution(_ record: ExecutionRecord) throws {
-        try ExecutionRecord.filter(
-            ExecutionRecord.Columns.revisionID == record.revisionID && ExecutionRecord.Columns.key == record.key
-        ).deleteAll(db)
-        var row = record
-        row.id = nil
-        try row.insert(db)
+        try record.replace(db)
     }
 }
 

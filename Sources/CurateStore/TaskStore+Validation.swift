@@ -10,13 +10,7 @@ extension TaskStore {
         flags: [(revisionID: Int64, taskID: String, flag: NewFlag)], now: Date = Date()
     ) throws {
         try write { db in
-            for record in executions {
-                try ExecutionRecord.filter(Column("revisionID") == record.revisionID && Column("key") == record.key)
-                    .deleteAll(db)
-                var row = record
-                row.id = nil
-                try row.insert(db)
-            }
+            for record in executions { try record.replace(db) }
             let wanted = Dictionary(grouping: flags, by: \.revisionID)
             for chunk in stride(from: 0, to: revisionIDs.count, by: 500) {
                 let ids = Array(revisionIDs[chunk..<min(chunk + 500, revisionIDs.count)])

@@ -1,3 +1,4 @@
+import CurateSupport
 import Foundation
 
 /// Runs the built `curate` binary the way a user does, in its own temporary working directory (removed with the
@@ -55,7 +56,7 @@ public struct CLIRunner: Sendable {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let stderrData = LockedData()
+        let stderrData = LockedValue(Data())
         let drained = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
             stderrData.set(err.fileHandleForReading.readDataToEndOfFile())
@@ -68,12 +69,4 @@ public struct CLIRunner: Sendable {
             status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
             stderr: String(decoding: stderrData.get(), as: UTF8.self))
     }
-}
-
-/// Bytes handed from the thread that drains stderr to the caller.
-private final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func set(_ value: Data) { lock.withLock { data = value } }
-    func get() -> Data { lock.withLock { data } }
 }

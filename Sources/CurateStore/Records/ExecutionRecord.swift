@@ -65,4 +65,12 @@ public struct ExecutionRecord: Codable, Sendable, Hashable, FetchableRecord, Mut
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// Inserts this verdict as a new row, replacing one stored with the same revision and key.
+    func replace(_ db: Database) throws {
+        try Self.filter(Columns.revisionID == revisionID && Columns.key == key).deleteAll(db)
+        var row = self
+        row.id = nil
+        try row.insert(db)
+    }
 }
