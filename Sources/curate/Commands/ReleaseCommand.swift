@@ -19,6 +19,11 @@ struct ReleaseCommand: ParsableCommand {
     @OptionGroup var split: SplitOptions
     @Flag(help: "Release tasks whose newest revision was never validated (refused by default).") var allowUnvalidated =
         false
+    @Flag(
+        help:
+            "Ship even when duplicate pairs cross into an evaluation split (a published split kept as it is); they are listed."
+    )
+    var allowLeaks = false
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
@@ -37,6 +42,7 @@ struct ReleaseCommand: ParsableCommand {
         }
         config.editLog = EditLog.path(directory: edits, dataset: dataset)
         config.requireValidated = !allowUnvalidated
+        config.allowLeaks = allowLeaks
         let outcome = try ReleaseBuilder(store: try storeOptions.open()).release(config)
         if json {
             print(CanonicalJSON.string(outcome, pretty: true))
@@ -47,5 +53,8 @@ struct ReleaseCommand: ParsableCommand {
                 ? "wrote \(outcome.path)" : "\(outcome.path) already exists and is byte-identical")
         print(Terminal.table(["split", "tasks"], outcome.splits.map { [$0, "\(outcome.counts[$0] ?? 0)"] }))
         if !outcome.exclusions.isEmpty { print("excluded \(outcome.exclusions.count) task(s); see manifest.json") }
+        if !outcome.moved.isEmpty || !outcome.leaks.isEmpty {
+            DuplicateSplitReport.print(leaks: outcome.leaks, moved: outcome.moved)
+        }
     }
 }
