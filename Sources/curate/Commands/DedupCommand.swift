@@ -87,7 +87,7 @@ struct DedupCommand: AsyncParsableCommand {
         let report =
             options.execute
             ? try await pool.withPool(label: "dedup") { executionPool, progress in
-                try await find(BehaviourChecker(pool: executionPool, limits: options.limits), progress)
+                try await find(BehaviourChecker(pool: executionPool, limits: options.limits, store: store), progress)
             }
             : try await ProgressBar.showing("dedup") { bar in try await find(nil) { bar.update($0, of: $1) } }
         if json {

@@ -102,4 +102,37 @@ import Testing
             #expect(pairs.first?.foundBy == (identicalCode ? [.code] : nil))
         }
     }
+
+    /// Generated tests from the store join the original ones: they tell apart two solutions the original tests do not.
+    @Test func generatedTestsFromTheStoreRunAfterTheOriginalOnes() async throws {
+        let shortLists = TaskContent(
+            description: "Write a python function to interchange the first and last elements in a list.",
+            solution:
+                "def swap_short(items):\n    if len(items) < 3:\n        return items\n    return items[-1:] + items[1:-1] + items[:1]\n",
+            tests: ["assert swap_short([4, 5, 6]) == [6, 5, 4]"], entryPoint: "swap_short")
+        let store = try SeededStore.withTasks([("mbpp/1", Self.swapA), ("mbpp/2", shortLists)])
+        let pool = try await Self.pool.value
+        let checker = BehaviourChecker(pool: pool, limits: .default, store: store)
+        let before = try await DedupFilter.run(
+            store: store, datasets: ["mbpp"], options: DedupOptions(), splits: .none, checker: checker, record: false)
+        #expect(before.pairs.map(\.kind) == [.behavioural])
+        let revision = try #require(try store.heads(dataset: "mbpp").first { $0.task.id == "mbpp/2" }?.revision.id)
+        try store.replaceGeneratedTests(
+            revisionID: revision,
+            with: [
+                GeneratedTestRecord(
+                    revisionID: revision, ordinal: 0, statement: "assert swap_short([1, 2]) == [1, 2]",
+                    inputRepr: "([1, 2],)", expectedRepr: "[1, 2]", seed: 1, generator: "test", createdAt: Date())
+            ])
+        let after = try await DedupFilter.run(
+            store: store, datasets: ["mbpp"], options: DedupOptions(), splits: .none, checker: checker)
+        let pair = try #require(after.pairs.first)
+        #expect(pair.kind == .near)
+        #expect(pair.behaviour?.forward?.generated == 1 && pair.behaviour?.forward?.total == 2)
+        #expect(
+            pair.behaviour?.forward?.firstFailure
+                == "generated test 1 `assert swap_short([1, 2]) == [1, 2]`: AssertionError")
+        #expect(pair.behaviour?.backward?.allPassed == true)
+        #expect(after.summary.dropsByReason == ["duplicate/near": 1])
+    }
 }

@@ -1,3 +1,4 @@
+import CurateStore
 import Foundation
 
 /// One direction of a behaviour check: one task's solution, under the other's entry point, against the other's tests.
@@ -5,7 +6,10 @@ public struct BehaviourRun: Sendable, Hashable, Codable {
     public var solutionOf: String
     public var testsOf: String
     public var passed: Int
+    /// Tests run: the task's own and, after them, its generated tests.
     public var total: Int
+    /// How many of `total` are generated tests (nil when the task has none).
+    public var generated: Int? = nil
     /// The first test that did not pass and what happened (or how the run ended); nil when every test passed.
     public var firstFailure: String?
 
@@ -35,14 +39,28 @@ public struct BehaviourCheck: Sendable, Hashable, Codable {
 }
 
 /// Confirms or refutes candidate duplicate pairs by execution in the sandbox, as validation runs programs: A's
-/// solution with B's entry point bound to A's (`b_name = a_name`) against B's setup and tests, and the reverse.
+/// solution with B's entry point bound to A's (`b_name = a_name`) against B's setup, tests and generated tests, and
+/// the reverse.
 public struct BehaviourChecker: Sendable {
     public var pool: ExecutionPool
     public var limits: ExecutionLimits
+    /// The generated tests of revisions (by revision id; a revision without any may be absent).
+    public var generatedTests: @Sendable ([Int64]) throws -> [Int64: [String]]
 
-    public init(pool: ExecutionPool, limits: ExecutionLimits) {
+    public init(
+        pool: ExecutionPool, limits: ExecutionLimits,
+        generatedTests: @escaping @Sendable ([Int64]) throws -> [Int64: [String]] = { _ in [:] }
+    ) {
         self.pool = pool
         self.limits = limits
+        self.generatedTests = generatedTests
+    }
+
+    /// A checker that also runs the generated tests `store` holds.
+    public init(pool: ExecutionPool, limits: ExecutionLimits, store: TaskStore) {
+        self.init(pool: pool, limits: limits) { revisionIDs in
+            try store.generatedTests(revisionIDs: revisionIDs).mapValues { $0.map(\.statement) }
+        }
     }
 
     /// The pairs with `behaviour` set and `kind` behavioural when confirmed both ways; exact pairs are left as they
@@ -51,6 +69,9 @@ public struct BehaviourChecker: Sendable {
         _ pairs: [DuplicatePair], tasks: [FilterTask], progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> [DuplicatePair] {
         let byID = Dictionary(tasks.map { ($0.taskID, $0) }, uniquingKeysWith: { first, _ in first })
+        let generated = try generatedTests(
+            Array(Set(pairs.filter { $0.kind != .exact }.flatMap { [$0.earlierRevisionID, $0.laterRevisionID] }))
+                .sorted())
         var requests: [ExecutionRequest] = []
         var slots: [(pair: Int, forward: Bool)] = []
         var checked = pairs
@@ -62,7 +83,10 @@ public struct BehaviourChecker: Sendable {
                 continue
             }
             for (forward, solution, tests) in [(true, a, b), (false, b, a)] {
-                requests.append(Self.request(solutionOf: solution, testsOf: tests, limits: limits, pool: pool))
+                requests.append(
+                    Self.request(
+                        solutionOf: solution, testsOf: tests, generated: generated[tests.revisionID] ?? [],
+                        limits: limits, pool: pool))
                 slots.append((index, forward))
             }
         }
@@ -70,7 +94,10 @@ public struct BehaviourChecker: Sendable {
         for (slot, verdict) in zip(slots, verdicts) {
             let pair = checked[slot.pair]
             let (solution, tests) = slot.forward ? (pair.earlier, pair.later) : (pair.later, pair.earlier)
-            let run = Self.run(verdict, solutionOf: solution, testsOf: tests, statements: byID[tests]!.content.tests)
+            let task = byID[tests]!
+            let run = Self.run(
+                verdict, solutionOf: solution, testsOf: tests, statements: task.content.tests,
+                generated: generated[task.revisionID] ?? [])
             var behaviour = checked[slot.pair].behaviour ?? BehaviourCheck()
             if slot.forward { behaviour.forward = run } else { behaviour.backward = run }
             checked[slot.pair].behaviour = behaviour
@@ -89,23 +116,24 @@ public struct BehaviourChecker: Sendable {
     }
 
     /// `solutionOf`'s solution, its entry point also bound to `testsOf`'s entry point name, run against `testsOf`'s
-    /// setup and tests.
+    /// setup, tests and then `generated` tests.
     public static func request(
-        solutionOf a: FilterTask, testsOf b: FilterTask, limits: ExecutionLimits, pool: ExecutionPool
-    )
-        -> ExecutionRequest
-    {
+        solutionOf a: FilterTask, testsOf b: FilterTask, generated: [String] = [], limits: ExecutionLimits,
+        pool: ExecutionPool
+    ) -> ExecutionRequest {
         let aName = a.content.entryPoint ?? "", bName = b.content.entryPoint ?? ""
         let alias = aName == bName ? "" : "\n\n\(bName) = \(aName)\n"
         return ExecutionRequest(
-            solution: a.content.solution + alias, testSetup: b.content.testSetup, tests: b.content.tests,
+            solution: a.content.solution + alias, testSetup: b.content.testSetup, tests: b.content.tests + generated,
             limits: limits, pythonVersion: pool.pythonVersion, entryPoint: bName)
     }
 
     /// One direction's outcome: tests passed, and the first failing statement with what happened.
-    static func run(_ verdict: ExecutionVerdict, solutionOf: String, testsOf: String, statements: [String])
-        -> BehaviourRun
-    {
+    static func run(
+        _ verdict: ExecutionVerdict, solutionOf: String, testsOf: String, statements original: [String],
+        generated: [String]
+    ) -> BehaviourRun {
+        let statements = original + generated
         let passed = verdict.tests.filter { $0 == .passed }.count
         var failure: String?
         if let error = verdict.programError {
@@ -113,10 +141,14 @@ public struct BehaviourChecker: Sendable {
         } else if verdict.status != .ok {
             failure = "run: \(verdict.status.rawValue) \(verdict.detail)".trimmingCharacters(in: .whitespaces)
         } else if let first = verdict.firstFailure {
-            let statement = first.index < statements.count ? statements[first.index] : "test \(first.index + 1)"
-            failure = "test \(first.index + 1) `\(statement)`: \(first.outcome.summary)"
+            let statement = first.index < statements.count ? statements[first.index] : ""
+            let which =
+                first.index < original.count
+                ? "test \(first.index + 1)" : "generated test \(first.index - original.count + 1)"
+            failure = "\(which) `\(statement)`: \(first.outcome.summary)"
         }
         return BehaviourRun(
-            solutionOf: solutionOf, testsOf: testsOf, passed: passed, total: statements.count, firstFailure: failure)
+            solutionOf: solutionOf, testsOf: testsOf, passed: passed, total: statements.count,
+            generated: generated.isEmpty ? nil : generated.count, firstFailure: failure)
     }
 }

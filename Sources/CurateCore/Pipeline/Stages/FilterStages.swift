@@ -80,9 +80,15 @@ struct DedupPipelineStage: PipelineStage {
 
     func inputFingerprint(_ context: StageContext) throws -> String {
         let options = try DedupStageOptions.decode(context.parameters.values)
-        return options.execute
-            ? try StagePool.fingerprint(context)
-            : try DatasetState.contentFingerprint(context.store, dataset: context.dataset)
+        guard options.execute else {
+            return try DatasetState.contentFingerprint(context.store, dataset: context.dataset)
+        }
+        let revisions = try context.store.heads(dataset: context.dataset).compactMap(\.revision.id)
+        let generated = try context.store.generatedTests(revisionIDs: revisions)
+        let tests = generated.keys.sorted().map { id in
+            "\(id)\t" + generated[id]!.map(\.statement).joined(separator: "\u{1f}")
+        }
+        return SHA256.hex(try StagePool.fingerprint(context) + "\n" + tests.joined(separator: "\n"))
     }
 
     func run(_ context: StageContext) async throws -> StageReport {
@@ -105,7 +111,7 @@ struct DedupPipelineStage: PipelineStage {
         let report =
             options.execute
             ? try await ExecutionPool.withPool(options.pool) { pool in
-                try await find(BehaviourChecker(pool: pool, limits: options.limits))
+                try await find(BehaviourChecker(pool: pool, limits: options.limits, store: context.store))
             } : try await find(nil)
         return StageReport(
             report.summary,
