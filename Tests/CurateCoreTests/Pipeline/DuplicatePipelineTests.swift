@@ -52,28 +52,4 @@ struct DuplicatePipelineTests {
         #expect(manifest.tasks["mbpp/625"]?.split == "validation")
         #expect(manifest.duplicatesKeptTogether?.map(\.task) == ["mbpp/625", "mbpp/704", "mbpp/933", "mbpp/965"])
     }
-
-    @Test(arguments: [
-        (
-            "dedup", "    description_threshold: 1.5\n",
-            "p.yaml:5: stage 'dedup' parameter 'description_threshold' must be in [0.0, 1.0] (got 1.5)."
-        ),
-        (
-            "dedup", "    execute: maybe\n",
-            "p.yaml:5: stage 'dedup' parameter 'execute' must be true or false, got a string."
-        ),
-        (
-            "split", "    keep_duplicates_together: 1\n",
-            "p.yaml:5: stage 'split' parameter 'keep_duplicates_together' must be true or false, got an integer."
-        ),
-    ])
-    func yamlProblemsNameTheKeyAndLine(stage: String, body: String, message: String) {
-        let yaml = "pipeline: p\ndataset: mbpp\nstages:\n  - stage: \(stage)\n" + body
-        do {
-            _ = try PipelineFile.parse(yaml, path: "p.yaml", sha256: "", catalog: .standard)
-            Issue.record("expected an error for \(body)")
-        } catch {
-            #expect((error as? LocalizedError)?.errorDescription == message)
-        }
-    }
 }
