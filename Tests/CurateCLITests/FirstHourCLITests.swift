@@ -61,7 +61,7 @@ struct FirstHourCLITests {
         #expect(excluded == ["mbpp/9001", "mbpp/9002"])
         let card = try String(
             contentsOf: cli.workingDirectory.appendingPathComponent("curated/mbpp/1.0.0/README.md"), encoding: .utf8)
-        #expect(card.contains("Excluded: 2 task(s) (flags validate/, nondeterministic, review/excluded)."))
+        #expect(card.contains("Excluded: 2 task(s) (flags validate/, nondeterministic)."))
 
         let everything = try cli.run(
             "release", "mbpp", "--version", "1.0.1", "--policy", "hash", "--no-default-exclusions", "--json")

@@ -27,9 +27,10 @@ public struct ReleaseConfiguration: Sendable, Codable, Hashable {
     /// The head revision ids the pipeline's stages saw: the release refuses if the dataset's heads differ now.
     public var expectedRevisions: Set<Int64>?
 
-    /// The exclusions a pipeline release uses, also the default of `curate release` and `curate split`: tasks that
-    /// fail or time out in validation (`validate/…`), nondeterministic ones, and those an editor excluded.
-    public static let defaultExcludeFlags = ["validate/", "nondeterministic", "review/excluded"]
+    /// The default exclusions of a release (pipeline or `curate release`) and of `curate split`: tasks that fail or
+    /// time out in validation (`validate/…`) and nondeterministic ones. Tasks an editor excluded never ship, whatever
+    /// the flags (`reviewExclusions`).
+    public static let defaultExcludeFlags = ["validate/", "nondeterministic"]
 
     public init(
         dataset: String, version: String, policy: SplitPolicy, fewShot: FewShotSelection = .none,
