@@ -7,7 +7,7 @@ import Testing
 
 /// The dedup, split and release stages of a pipeline on duplicates: YAML options, leak refusal and keep-together.
 struct DuplicatePipelineTests {
-    func pipeline(_ directory: TemporaryDirectory, split: String) throws -> PipelineFile {
+    func pipeline(_ directory: TemporaryDirectory, split: String, release: String = "") throws -> PipelineFile {
         let yaml = """
             pipeline: p
             dataset: mbpp
@@ -15,6 +15,8 @@ struct DuplicatePipelineTests {
               - stage: ingest
                 files: [\(Fixtures.path("duplicates/mbpp-pairs.jsonl"))]
                 format: mbpp
+              - stage: validate
+                jobs: 2
               - stage: dedup
                 description_threshold: 0.8
                 identical_code: true
@@ -25,6 +27,7 @@ struct DuplicatePipelineTests {
               - stage: release
                 version: 1.0.0
                 output: \(directory.appendingPathComponent("curated").path)
+            \(release)
             """
         let path = directory.appendingPathComponent("p.yaml")
         try yaml.write(to: path, atomically: true, encoding: .utf8)
@@ -51,5 +54,14 @@ struct DuplicatePipelineTests {
             .manifest
         #expect(manifest.tasks["mbpp/625"]?.split == "validation")
         #expect(manifest.duplicatesKeptTogether?.map(\.task) == ["mbpp/625", "mbpp/704", "mbpp/933", "mbpp/965"])
+
+        let published = try TemporaryDirectory()
+        let allowed = try await PipelineRunner(store: try TaskStore()).run(
+            try pipeline(published, split: "", release: "    allow_leaks: true"))
+        let releaseNotes = try #require(allowed.last?.report.notes)
+        #expect(releaseNotes.contains { $0.hasPrefix("6 duplicate pair(s) cross into an evaluation split: mbpp/625") })
+        let shipped = try LoadedRelease(spec: "mbpp@1.0.0", root: published.appendingPathComponent("curated").path)
+            .manifest
+        #expect(shipped.tasks["mbpp/704"]?.split == "train" && shipped.duplicatesKeptTogether == nil)
     }
 }
