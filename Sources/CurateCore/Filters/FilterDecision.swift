@@ -22,6 +22,11 @@ public struct FilterReason: Sendable, Hashable, Codable, Comparable {
         stage: "ambiguity", code: "ambiguous-or-too-hard", severity: .error)
     /// The task is an exact or near copy of an earlier task.
     public static let duplicate = FilterReason(stage: "dedup", code: "duplicate", severity: .error)
+    /// Each task's solution passes the other's tests: the same behaviour on every shared input.
+    public static let behaviouralDuplicate = FilterReason(
+        stage: "dedup", code: "duplicate/behavioural", severity: .error)
+    /// Similar text, different behaviour under execution: for an editor to look at.
+    public static let nearDuplicate = FilterReason(stage: "dedup", code: "duplicate/near", severity: .warning)
 
     public static func < (a: FilterReason, b: FilterReason) -> Bool { (a.stage, a.code) < (b.stage, b.code) }
 }

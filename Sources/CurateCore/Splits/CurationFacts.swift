@@ -108,7 +108,8 @@ public struct CurationFacts: Sendable {
         all = Array(Set(all)).sorted(by: Flag.precedes)
         let texts = contents.mapValues(\.description)
         var duplicates: [Duplicate] = []
-        for flag in all where flag.code == FilterReason.duplicate.code {
+        for flag in all
+        where flag.stage == FilterReason.duplicate.stage && flag.code.hasPrefix(FilterReason.duplicate.code) {
             guard let data = flag.evidence?.data(using: .utf8),
                 let evidence = try? JSONDecoder().decode(DuplicateEvidence.self, from: data)
             else { continue }

@@ -26,6 +26,13 @@ public struct ReleaseConfiguration: Sendable, Codable, Hashable {
     public var requireValidated = false
     /// The head revision ids the pipeline's stages saw: the release refuses if the dataset's heads differ now.
     public var expectedRevisions: Set<Int64>?
+    /// Move each group of duplicate tasks (effective `dedup` flags) into the split of its earliest task.
+    public var keepDuplicatesTogether = false
+    /// Splits a model learns from (training, and the few-shot prompt set it sees); every other split is an
+    /// evaluation split, which no duplicate pair may cross into.
+    public var trainingSplits = ["train", "prompt"]
+    /// Ship even when duplicate pairs cross into an evaluation split (a published split kept as it is).
+    public var allowLeaks = false
 
     /// The default exclusions of a release (pipeline or `curate release`) and of `curate split`: tasks that fail or
     /// time out in validation (`validate/…`) and nondeterministic ones. Tasks an editor excluded never ship, whatever
@@ -125,6 +132,8 @@ public struct ReleaseManifest: Sendable, Codable, Hashable {
     public var exclusions: [Exclusion]
     public var tasks: [String: TaskEntry]
     public var review: Review? = nil
+    /// Tasks moved to keep duplicates together (present when the split keeps duplicates together).
+    public var duplicatesKeptTogether: [DuplicateMove]? = nil
 }
 
 /// Problems writing or reading releases.
@@ -137,6 +146,7 @@ public enum ReleaseError: LocalizedError, Equatable {
     case badName(String)
     case unvalidated(dataset: String, tasks: [String])
     case changedDuringRun(dataset: String, tasks: [String])
+    case duplicateLeaks(dataset: String, leaks: [SplitLeak])
 
     public var errorDescription: String? {
         switch self {
@@ -162,6 +172,10 @@ public enum ReleaseError: LocalizedError, Equatable {
                 ? "its set of tasks changed" : "new revisions of \(tasks.count) task(s) (\(Self.sample(tasks)))"
             return
                 "dataset '\(dataset)' changed while the pipeline ran (\(what)), so its earlier stages did not see what would be released; nothing was written. Run the pipeline again."
+        case .duplicateLeaks(let dataset, let leaks):
+            let listed = leaks.prefix(10).map(\.description).joined(separator: "; ")
+            return
+                "release of '\(dataset)' refused: \(leaks.count) duplicate pair(s) cross into an evaluation split: \(listed)\(leaks.count > 10 ? "; … \(leaks.count - 10) more (`curate split \(dataset)` lists them all)" : ""). Nothing was written. Either an editor dismisses the later task's flag where the two are not duplicates (`curate override FLAG_ID --editor NAME --reason WHY`, or `curate review dismiss`), or keep duplicates together (split option keep_duplicates_together, --keep-duplicates-together), which moves each later task into its earlier duplicate's split."
         }
     }
 }
@@ -182,6 +196,20 @@ public struct ReleaseOutcome: Sendable, Codable, Hashable {
     public var splits: [String]
     public var exclusions: [ReleaseManifest.Exclusion]
     public var kept: Int
+    /// Duplicate pairs shipped across into an evaluation split (only with `allowLeaks`).
+    public var leaks: [SplitLeak] = []
+    /// Tasks moved to keep duplicates together.
+    public var moved: [DuplicateMove] = []
+}
+
+/// A release as it would be written: its files and manifest, and how the split treats duplicate pairs.
+public struct RenderedRelease: Sendable {
+    public var files: [(String, Data)]
+    public var manifest: ReleaseManifest
+    /// Duplicate pairs among the released tasks that cross into an evaluation split.
+    public var leaks: [SplitLeak]
+    /// Tasks moved to keep duplicates together.
+    public var moved: [DuplicateMove]
 }
 
 /// Builds a release from the store and writes it atomically; an existing version is only ever verified, never rewritten.
@@ -190,7 +218,7 @@ public struct ReleaseBuilder: Sendable {
     public init(store: TaskStore) { self.store = store }
 
     /// The files of a release, by name, as bytes: one JSONL per split, `manifest.json`, `README.md`, `report.html`.
-    public func render(_ config: ReleaseConfiguration) throws -> (files: [(String, Data)], manifest: ReleaseManifest) {
+    public func render(_ config: ReleaseConfiguration) throws -> RenderedRelease {
         let previous = Self.previousVersion(root: config.outputRoot, dataset: config.dataset, before: config.version)
         var built = try build(config, diffFrom: previous, machineDependent: false)
         let sizes = Dictionary(uniqueKeysWithValues: built.files.map { ($0.0, $0.1.count) })
@@ -205,7 +233,7 @@ public struct ReleaseBuilder: Sendable {
                 title: "\(config.dataset) \(config.version)", manifest: built.manifest, facts: built.facts,
                 diff: built.diff, includeTimings: false))
         built.files += [("README.md", Data(card.utf8)), ("report.html", Data(report.utf8))]
-        return (built.files, built.manifest)
+        return RenderedRelease(files: built.files, manifest: built.manifest, leaks: built.leaks, moved: built.moved)
     }
 
     /// The HTML report of the store's current state of `dataset`, split and filtered as its newest release under
@@ -269,6 +297,8 @@ public struct ReleaseBuilder: Sendable {
         var facts: CurationFacts
         var diff: ReleaseDiff?
         var license: String?
+        var leaks: [SplitLeak] = []
+        var moved: [DuplicateMove] = []
     }
 
     func build(_ config: ReleaseConfiguration, diffFrom previous: String?, machineDependent: Bool) throws -> Built {
@@ -305,17 +335,28 @@ public struct ReleaseBuilder: Sendable {
                     id: head.task.id, sourceID: head.task.sourceID, metadata: content.metadata,
                     eligibleForFewShot: clean))
         }
-        let assignment = try Splitter.assign(candidates, policy: config.policy, fewShot: config.fewShot)
+        var assignment = try Splitter.assign(candidates, policy: config.policy, fewShot: config.fewShot)
         var exclusions: [ReleaseManifest.Exclusion] = []
         var bySplit: [String: [TaskHead]] = [:]
         var entries: [String: ReleaseManifest.TaskEntry] = [:]
-        for head in heads.sorted(by: { TaskID.naturalLess($0.task.id, $1.task.id) }) {
+        let ordered = heads.sorted(by: { TaskID.naturalLess($0.task.id, $1.task.id) })
+        var exclusionReasons: [String: [String]] = [:]
+        for head in ordered {
             let active = activeFlags[head.task.id] ?? []
             var reasons = active.filter { config.excludes($0.code) }.map { "\($0.code): \($0.message)" }
             reasons += Self.reviewExclusions(head, review: review, requireReview: config.requireReview)
-            if !reasons.isEmpty {
-                exclusions.append(
-                    .init(id: head.task.id, revision: head.revision.number, reasons: Array(Set(reasons)).sorted()))
+            if !reasons.isEmpty { exclusionReasons[head.task.id] = Array(Set(reasons)).sorted() }
+        }
+        let released = Set(ordered.map(\.task.id).filter { exclusionReasons[$0] == nil })
+        let links = DuplicateLink.links(effectiveFlags: activeFlags)
+        let moved =
+            config.keepDuplicatesTogether
+            ? DuplicateSplitCheck.keepTogether(&assignment, links: links, tasks: released) : []
+        let leaks = DuplicateSplitCheck.leaks(
+            links: links, assignment: assignment, tasks: released, trainingSplits: Set(config.trainingSplits))
+        for head in ordered {
+            if let reasons = exclusionReasons[head.task.id] {
+                exclusions.append(.init(id: head.task.id, revision: head.revision.number, reasons: reasons))
                 continue
             }
             let split = assignment[head.task.id]!
@@ -359,7 +400,8 @@ public struct ReleaseBuilder: Sendable {
             files: files.map { .init(path: $0.0, sha256: SHA256.hex($0.1)) },
             inputs: inputs.sorted { $0.key < $1.key }.map { .init(path: $0.key, sha256: $0.value) },
             pipeline: pipeline, exclusions: exclusions, tasks: entries,
-            review: try Self.reviewSummary(heads, review: review, entries: entries, log: editLog, config: config))
+            review: try Self.reviewSummary(heads, review: review, entries: entries, log: editLog, config: config),
+            duplicatesKeptTogether: config.keepDuplicatesTogether ? moved : nil)
         let facts = try CurationFacts.gather(
             store: store, dataset: config.dataset, heads: heads, flags: flags, contents: contents,
             machineDependent: machineDependent,
@@ -376,7 +418,9 @@ public struct ReleaseBuilder: Sendable {
         var manifestData = CanonicalJSON.encode(manifest, pretty: true)
         manifestData.append(0x0A)
         files.append(("manifest.json", manifestData))
-        return Built(files: files, manifest: manifest, facts: facts, diff: diff, license: Self.license(contents.values))
+        return Built(
+            files: files, manifest: manifest, facts: facts, diff: diff, license: Self.license(contents.values),
+            leaks: leaks, moved: moved)
     }
 
     /// Writes the release into `outputRoot/dataset/version` via a temporary folder and a rename; if that version
@@ -387,7 +431,11 @@ public struct ReleaseBuilder: Sendable {
         guard conflicts.isEmpty else {
             throw ReviewError.unresolvedConflicts(dataset: config.dataset, tasks: conflicts)
         }
-        let (files, manifest) = try render(config)
+        let rendered = try render(config)
+        guard rendered.leaks.isEmpty || config.allowLeaks else {
+            throw ReleaseError.duplicateLeaks(dataset: config.dataset, leaks: rendered.leaks)
+        }
+        let (files, manifest) = (rendered.files, rendered.manifest)
         let fm = FileManager.default
         let parent = URL(fileURLWithPath: config.outputRoot).appendingPathComponent(config.dataset)
         let target = parent.appendingPathComponent(config.version)
@@ -395,7 +443,7 @@ public struct ReleaseBuilder: Sendable {
         func outcome(_ status: ReleaseOutcome.Status) -> ReleaseOutcome {
             ReleaseOutcome(
                 status: status, path: target.path, counts: manifest.counts, splits: manifest.splits,
-                exclusions: manifest.exclusions, kept: kept)
+                exclusions: manifest.exclusions, kept: kept, leaks: rendered.leaks, moved: rendered.moved)
         }
         if fm.fileExists(atPath: target.path) {
             var differing: [String] = []

@@ -2,15 +2,21 @@ import ArgumentParser
 import CurateCore
 import Foundation
 
-/// `curate dedup`: flags exact and near-duplicate tasks within and across datasets and splits.
+/// `curate dedup`: flags exact, behavioural and near-duplicate tasks within and across datasets and splits.
 struct DedupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dedup",
         abstract:
-            "Flag exact and near-duplicate tasks (MinHash/Jaccard over normalized shingles), reporting cross-split leaks."
-    )
+            "Flag duplicate tasks (shingles, paraphrased descriptions, identical code), confirmed or refuted by execution, reporting cross-split leaks.",
+        discussion: """
+            Candidates: pooled shingles at Jaccard ≥ --threshold, descriptions at weighted cosine ≥ \
+            --description-threshold (boilerplate and stopwords removed), identical normalized code. Each candidate \
+            runs both ways in the sandbox (A's solution against B's tests under B's entry point, and the reverse): \
+            duplicate/behavioural when both pass, duplicate/near when not; exact copies stay `duplicate`.
+            """)
 
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var pool: SandboxOptions
 
     @Option(
         name: .customLong("dataset"),
@@ -25,6 +31,15 @@ struct DedupCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("shingle"), help: "Tokens per shingle.")
     var shingleSize: Int = DedupStageOptions().shingle
+
+    @Option(help: "Minimum weighted cosine of normalized descriptions for a candidate pair [0–1]; 0 turns it off.")
+    var descriptionThreshold: Double = DedupStageOptions().descriptionThreshold
+
+    @Flag(inversion: .prefixedNo, help: "Pair tasks whose normalized code is identical, whatever their descriptions.")
+    var identicalCode = DedupStageOptions().identicalCode
+
+    @Flag(inversion: .prefixedNo, help: "Confirm or refute each candidate pair by execution in the sandbox.")
+    var execute = DedupStageOptions().execute
 
     @Option(
         name: .customLong("split-ranges"),
@@ -45,6 +60,10 @@ struct DedupCommand: AsyncParsableCommand {
         options.threshold = threshold
         options.fields = fields.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         options.shingle = shingleSize
+        options.descriptionThreshold = descriptionThreshold
+        options.identicalCode = identicalCode
+        options.execute = execute
+        pool.apply(to: &options)
         return options
     }
 
@@ -58,32 +77,44 @@ struct DedupCommand: AsyncParsableCommand {
                 SplitAssignment.ranges(try SplitRanges(parsing: text), forDatasetsWithPrefix: "")
             }
             ?? .ranges(.mbpp, forDatasetsWithPrefix: "mbpp")
-        let report = try await ProgressBar.showing("dedup") { bar in
+        let store = try storeOptions.open()
+        let options = options
+        let find = { @Sendable (checker: BehaviourChecker?, progress: @escaping @Sendable (Int, Int) -> Void) in
             try await DedupFilter.run(
-                store: storeOptions.open(), datasets: datasets,
-                options: options.comparison,
-                splits: splits, record: !dryRun, progress: { bar.update($0, of: $1) })
+                store: store, datasets: datasets, options: options.comparison, splits: splits, checker: checker,
+                record: !dryRun, progress: progress)
         }
+        let report =
+            options.execute
+            ? try await pool.withPool(label: "dedup") { executionPool, progress in
+                try await find(BehaviourChecker(pool: executionPool, limits: options.limits, store: store), progress)
+            }
+            : try await ProgressBar.showing("dedup") { bar in try await find(nil) { bar.update($0, of: $1) } }
         if json {
             print(CanonicalJSON.string(report, pretty: true))
             return
         }
         print(
-            "Compared \(report.summary.judged) tasks of \(report.datasets.joined(separator: ", ")) at Jaccard ≥ \(threshold): "
-                + "\(report.exactPairs) exact and \(report.nearPairs) near-duplicate pairs\(dryRun ? " (dry run, nothing recorded)" : "")."
+            "Compared \(report.summary.judged) tasks of \(report.datasets.joined(separator: ", ")) at Jaccard ≥ \(threshold)"
+                + (descriptionThreshold > 0 ? ", description ≥ \(descriptionThreshold)" : "")
+                + (identicalCode ? ", identical code" : "") + ": \(report.exactPairs) exact, "
+                + "\(report.behaviouralPairs) behavioural and \(report.nearPairs) near-duplicate pairs"
+                + (execute ? "" : " (not checked by execution)") + (dryRun ? " (dry run, nothing recorded)" : "") + "."
         )
         if !report.pairs.isEmpty {
             print("")
             print(
                 Terminal.table(
-                    ["earlier", "later", "kind", "jaccard", "per field", "splits"],
+                    ["earlier", "later", "kind", "jaccard", "description", "per field", "splits", "execution"],
                     report.pairs.map { pair in
                         [
                             pair.earlier, pair.later, pair.kind.rawValue, String(format: "%.3f", pair.similarity),
+                            pair.descriptionSimilarity.map { String(format: "%.3f", $0) } ?? "-",
                             pair.fieldSimilarity.sorted { $0.key < $1.key }.map {
                                 "\($0.key.prefix(4)) \(String(format: "%.2f", $0.value))"
                             }.joined(separator: " "),
                             "\(pair.earlierSplit ?? "-")→\(pair.laterSplit ?? "-")",
+                            pair.behaviour.map(Self.execution) ?? "-",
                         ]
                     }))
         }
@@ -100,6 +131,15 @@ struct DedupCommand: AsyncParsableCommand {
         }
         print("")
         print(FilterSummaryTable.render(report.summary))
+    }
+}
+
+extension DedupCommand {
+    /// Tests passed each way (`3/3 ⇄ 2/3`), or why the pair did not run.
+    static func execution(_ check: BehaviourCheck) -> String {
+        if let notRun = check.notRun { return "not run: \(notRun)" }
+        let side = { (run: BehaviourRun?) in run.map { "\($0.passed)/\($0.total)" } ?? "-" }
+        return "\(side(check.forward)) ⇄ \(side(check.backward))"
     }
 }
 

@@ -21,6 +21,11 @@ struct ReleaseCommand: ParsableCommand {
     @OptionGroup var split: SplitOptions
     @Flag(help: "Release tasks whose newest revision was never validated (refused by default).") var allowUnvalidated =
         ReleaseStageOptions().allowUnvalidated
+    @Flag(
+        help:
+            "Ship even when duplicate pairs cross into an evaluation split (a published split kept as it is); they are listed."
+    )
+    var allowLeaks = ReleaseStageOptions().allowLeaks
     @Flag(help: "Print JSON.") var json = false
 
     /// The release stage's options these flags set.
@@ -31,6 +36,7 @@ struct ReleaseCommand: ParsableCommand {
         options.layout = layout
         options.requireReview = requireReview
         options.allowUnvalidated = allowUnvalidated
+        options.allowLeaks = allowLeaks
         return options
     }
 
@@ -52,5 +58,8 @@ struct ReleaseCommand: ParsableCommand {
                 ? "wrote \(outcome.path)" : "\(outcome.path) already exists and is byte-identical")
         print(Terminal.table(["split", "tasks"], outcome.splits.map { [$0, "\(outcome.counts[$0] ?? 0)"] }))
         if !outcome.exclusions.isEmpty { print("excluded \(outcome.exclusions.count) task(s); see manifest.json") }
+        if !outcome.moved.isEmpty || !outcome.leaks.isEmpty {
+            DuplicateSplitReport.print(leaks: outcome.leaks, moved: outcome.moved)
+        }
     }
 }

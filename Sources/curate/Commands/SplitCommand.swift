@@ -16,13 +16,15 @@ struct SplitCommand: ParsableCommand {
         release.version = "0.0.0-preview"
         release.allowUnvalidated = true  // a preview, not a release
         let configuration = try split.configuration(dataset: dataset, release: release)
-        let manifest = try ReleaseBuilder(store: try storeOptions.open()).render(configuration).manifest
+        let rendered = try ReleaseBuilder(store: try storeOptions.open()).render(configuration)
+        let manifest = rendered.manifest
         if json {
             print(
                 CanonicalJSON.string(
                     SplitPreview(
                         counts: manifest.counts, splits: manifest.splits, exclusions: manifest.exclusions,
-                        assignment: manifest.tasks.mapValues(\.split)), pretty: true))
+                        assignment: manifest.tasks.mapValues(\.split), leaks: rendered.leaks, moved: rendered.moved),
+                    pretty: true))
             return
         }
         print(Terminal.table(["split", "tasks"], manifest.splits.map { [$0, "\(manifest.counts[$0] ?? 0)"] }))
@@ -36,6 +38,7 @@ struct SplitCommand: ParsableCommand {
             print("\nexcluded \(manifest.exclusions.count):")
             for e in manifest.exclusions { print("  \(e.id): \(e.reasons.joined(separator: "; "))") }
         }
+        DuplicateSplitReport.print(leaks: rendered.leaks, moved: rendered.moved)
     }
 }
 
@@ -53,4 +56,23 @@ struct SplitPreview: Codable {
     var splits: [String]
     var exclusions: [ReleaseManifest.Exclusion]
     var assignment: [String: String]
+    /// Duplicate pairs that cross into an evaluation split.
+    var leaks: [SplitLeak]
+    /// Tasks moved to keep duplicates together.
+    var moved: [DuplicateMove]
+}
+
+/// How `curate split` and `curate release` show the duplicate pairs across the training/evaluation line.
+enum DuplicateSplitReport {
+    static func print(leaks: [SplitLeak], moved: [DuplicateMove]) {
+        if !moved.isEmpty {
+            Swift.print("\nkept duplicates together, \(moved.count) moved:")
+            for move in moved { Swift.print("  \(move.task): \(move.from) → \(move.to) (with \(move.with))") }
+        }
+        Swift.print(
+            leaks.isEmpty
+                ? "\nduplicate pairs across into an evaluation split: none"
+                : "\nduplicate pairs across into an evaluation split: \(leaks.count)")
+        for leak in leaks { Swift.print("  \(leak.description)") }
+    }
 }

@@ -34,6 +34,17 @@ struct SplitOptions: ParsableArguments {
     var excludeFlags: [String] = []
     @Flag(help: "Start from no exclusions instead of the default ones (only --exclude-flag codes exclude).")
     var noDefaultExclusions = false
+    @Flag(
+        help:
+            "Move each group of duplicate tasks (dedup flags not dismissed) into the split of its earliest task, so no pair crosses splits."
+    )
+    var keepDuplicatesTogether = SplitStageOptions().keepDuplicatesTogether
+    @Option(
+        name: .customLong("training-split"),
+        help:
+            "A split a model learns from, repeatable (default: train; the few-shot split counts too); duplicates may not cross into any other split."
+    )
+    var trainingSplits: [String] = []
 
     /// The split stage's options these flags set; a malformed --range or --ratio is a usage error naming it.
     func stageOptions() throws -> SplitStageOptions {
@@ -62,6 +73,8 @@ struct SplitOptions: ParsableArguments {
         options.fewShotIDs = fewShotIDs?.split(separator: ",").map(String.init)
         options.fewShotCount = fewShotCount
         options.fewShotPool = fewShotPool
+        options.keepDuplicatesTogether = keepDuplicatesTogether
+        if !trainingSplits.isEmpty { options.trainingSplits = trainingSplits }
         return options
     }
 

@@ -60,13 +60,13 @@ import Testing
     }
 
     @Test func findsExactAndNearCopiesAndFlagsTheLaterOne() throws {
-        let finder = try DuplicateFinder(options: DedupOptions(threshold: 0.5))
+        let finder = try DuplicateFinder(options: .shinglesOnly(threshold: 0.5))
         let pairs = finder.pairs(Self.items())
         let described = pairs.map { "\($0.earlier)>\($0.later):\($0.kind.rawValue)" }
         #expect(described == ["mbpp/1>mbpp/3:exact", "mbpp/1>mbpp/4:near", "mbpp/3>mbpp/4:near"])
         let decisions = finder.decisions(Self.items(), pairs: pairs)
-        #expect(decisions.map { $0 == .keep } == [true, true, false, false])
-        guard case .drop(let reason, let message, let evidence) = decisions[3] else {
+        #expect(decisions.map { $0 == [.keep] } == [true, true, false, false])
+        guard decisions[3].count == 1, case .drop(let reason, let message, let evidence) = decisions[3][0] else {
             Issue.record("mbpp/4 should be dropped")
             return
         }
@@ -87,7 +87,7 @@ import Testing
         let near = jaccard(sets[0], sets[1])
         #expect(near > 0.5 && near < 0.9)
         for (threshold, pairs) in [(0.95, 1), (near + 0.001, 1), (near, 3), (0.05, 3)] {
-            let finder = try DuplicateFinder(options: DedupOptions(threshold: threshold))
+            let finder = try DuplicateFinder(options: .shinglesOnly(threshold: threshold))
             #expect(finder.pairs(Self.items()).count == pairs, "threshold \(threshold)")
         }
     }
@@ -100,10 +100,10 @@ import Testing
     }
 
     @Test func crossSplitPairsAreMarked() throws {
-        let finder = try DuplicateFinder(options: DedupOptions(threshold: 0.5))
+        let finder = try DuplicateFinder(options: .shinglesOnly(threshold: 0.5))
         let pairs = finder.pairs(Self.items(), splits: Self.splits(["test", "test", "train", "test"]))
         #expect(pairs.filter(\.crossSplit).map(\.later) == ["mbpp/3", "mbpp/4"])
-        guard case .drop(_, let message, _) = finder.decisions(Self.items(), pairs: pairs)[2] else {
+        guard case .drop(_, let message, _) = finder.decisions(Self.items(), pairs: pairs)[2].first else {
             Issue.record("mbpp/3 should be dropped")
             return
         }
@@ -122,7 +122,7 @@ import Testing
             items.append(FilterTask(taskID: "mbpp/\(record["task_id"]!)", revisionID: Int64(index), content: content))
         }
         for threshold in [0.3, 0.5, 0.7] {
-            let options = DedupOptions(threshold: threshold)
+            let options = DedupOptions.shinglesOnly(threshold: threshold)
             let found = Set(try DuplicateFinder(options: options).pairs(items).map { "\($0.earlier)>\($0.later)" })
             var expected = Set<String>()
             let sets = items.map { item in
@@ -139,7 +139,7 @@ import Testing
             }
             #expect(found == expected, "threshold \(threshold)")
         }
-        let strict = try DuplicateFinder(options: DedupOptions(threshold: 0.8)).pairs(items).map {
+        let strict = try DuplicateFinder(options: .shinglesOnly(threshold: 0.8)).pairs(items).map {
             "\($0.earlier)>\($0.later)"
         }
         #expect(strict == ["mbpp/49>mbpp/154", "mbpp/199>mbpp/388", "mbpp/248>mbpp/704"])

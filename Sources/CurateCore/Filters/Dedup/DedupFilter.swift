@@ -40,17 +40,22 @@ public struct DedupReport: Sendable, Hashable, Codable {
     public var crossSplitPairs: [DuplicatePair]
     public var exactPairs: Int
     public var nearPairs: Int
+    /// Pairs execution confirmed (each solution passes the other's tests).
+    public var behaviouralPairs: Int
 }
 
-/// The dedup filter: decides per pair of tasks (the later of a duplicate pair is dropped), so it judges the batch.
+/// The dedup filter: decides per pair of tasks (the later of a duplicate pair is dropped), so it judges the batch;
+/// with a `checker`, each candidate pair is confirmed or refuted by execution.
 public struct DedupFilter: TaskFilter {
     public static let stage = FilterReason.duplicate.stage
     public var finder: DuplicateFinder
     public var splits: SplitAssignment
+    public var checker: BehaviourChecker?
 
-    public init(options: DedupOptions, splits: SplitAssignment = .none) throws {
+    public init(options: DedupOptions, splits: SplitAssignment = .none, checker: BehaviourChecker? = nil) throws {
         finder = try DuplicateFinder(options: options)
         self.splits = splits
+        self.checker = checker
     }
 
     /// The duplicate pairs found, earlier task first.
@@ -59,24 +64,27 @@ public struct DedupFilter: TaskFilter {
     public func decide(_ tasks: [FilterTask], progress: (@Sendable (Int, Int) -> Void)?) async throws
         -> FilterDecisions<[DuplicatePair]>
     {
-        let pairs = finder.pairs(tasks, splits: splits, progress: progress)
-        return FilterDecisions(finder.decisions(tasks, pairs: pairs).map { [$0] }, details: pairs)
+        var pairs = finder.pairs(tasks, splits: splits, progress: progress)
+        if let checker { pairs = try await checker.check(pairs, tasks: tasks, progress: progress) }
+        return FilterDecisions(finder.decisions(tasks, pairs: pairs), details: pairs)
     }
 
     /// Compares the tasks of `datasets` (all datasets, in name order, when empty); earlier datasets in the list
-    /// and lower ids win. With `record` false nothing is written (dry run).
+    /// and lower ids win. With `checker`, candidates are checked by execution. With `record` false nothing is
+    /// written (dry run).
     public static func run(
-        store: TaskStore, datasets: [String], options: DedupOptions, splits: SplitAssignment, record: Bool = true,
-        progress: (@Sendable (Int, Int) -> Void)? = nil
+        store: TaskStore, datasets: [String], options: DedupOptions, splits: SplitAssignment,
+        checker: BehaviourChecker? = nil, record: Bool = true, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> DedupReport {
         let names = datasets.isEmpty ? try store.datasets() : datasets
         let run = try await FilterRunner.run(
-            try DedupFilter(options: options, splits: splits), store: store, datasets: names, record: record,
-            progress: progress)
+            try DedupFilter(options: options, splits: splits, checker: checker), store: store, datasets: names,
+            record: record, progress: progress)
         let pairs = run.details
         return DedupReport(
             datasets: names, options: options, summary: run.summary, pairs: pairs,
             crossSplitPairs: pairs.filter(\.crossSplit), exactPairs: pairs.filter { $0.kind == .exact }.count,
-            nearPairs: pairs.filter { $0.kind == .near }.count)
+            nearPairs: pairs.filter { $0.kind == .near }.count,
+            behaviouralPairs: pairs.filter { $0.kind == .behavioural }.count)
     }
 }

@@ -9,15 +9,26 @@ public struct DedupOptions: Sendable, Hashable, Codable {
     /// Tokens per shingle.
     public var shingleSize: Int
     public var permutations: Int
+    /// Minimum IDF-weighted cosine of normalized description words for a candidate pair; 0 turns it off.
+    public var descriptionThreshold: Double
+    /// Pair tasks whose normalized code is identical, whatever their descriptions say.
+    public var identicalCode: Bool
 
     public init(
         threshold: Double = 0.8, fields: [DedupField] = DedupField.allCases, shingleSize: Int = 3,
-        permutations: Int = 128
+        permutations: Int = 128, descriptionThreshold: Double = 0.8, identicalCode: Bool = true
     ) {
         self.threshold = threshold
         self.fields = fields
         self.shingleSize = shingleSize
         self.permutations = permutations
+        self.descriptionThreshold = descriptionThreshold
+        self.identicalCode = identicalCode
+    }
+
+    /// Only today's pooled shingles (no description similarity, no identical-code pairs).
+    public static func shinglesOnly(threshold: Double = 0.8) -> DedupOptions {
+        DedupOptions(threshold: threshold, descriptionThreshold: 0, identicalCode: false)
     }
 }
 
@@ -26,8 +37,20 @@ public struct DuplicatePair: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable {
         /// The normalized compared fields are identical.
         case exact
-        /// Similar above the threshold but not identical.
+        /// Similar text; not shown to behave alike (execution refuted it, or did not run).
         case near
+        /// Each task's solution passes the other's tests (execution confirmed it both ways).
+        case behavioural
+    }
+
+    /// What made a pair a candidate.
+    public enum Source: String, Sendable, Hashable, Codable {
+        /// Pooled shingles at or above the Jaccard threshold.
+        case shingles
+        /// Normalized descriptions at or above the description threshold.
+        case description
+        /// Identical normalized code.
+        case code
     }
 
     public var earlier: String
@@ -41,25 +64,56 @@ public struct DuplicatePair: Sendable, Hashable, Codable {
     public var fieldSimilarity: [String: Double]
     public var earlierSplit: String?
     public var laterSplit: String?
+    /// Weighted cosine of the normalized descriptions (nil when description similarity is off).
+    public var descriptionSimilarity: Double? = nil
+    /// What made the pair a candidate (nil: shingles, as before other sources existed).
+    public var foundBy: [Source]? = nil
+    /// The execution that confirmed or refuted the pair (nil when it was not checked by execution).
+    public var behaviour: BehaviourCheck? = nil
 
     /// True when the two tasks land in different known splits: a train/test leak.
     public var crossSplit: Bool {
         guard let earlierSplit, let laterSplit else { return false }
         return earlierSplit != laterSplit
     }
+
+    /// The flag the later task gets: `duplicate` (exact, or not checked by execution), `duplicate/behavioural`, or
+    /// `duplicate/near` (checked, and the two behave differently or could not be run).
+    public var reason: FilterReason {
+        switch kind {
+        case .exact: .duplicate
+        case .behavioural: .behaviouralDuplicate
+        case .near: behaviour == nil ? .duplicate : .nearDuplicate
+        }
+    }
+
+    /// One line for the flag: kind, partner and scores, and what execution showed.
+    var summary: String {
+        var scores = "Jaccard \(similarity)"
+        if let descriptionSimilarity { scores += ", description \(descriptionSimilarity)" }
+        guard let behaviour else { return "\(kind == .exact ? "exact" : "near") duplicate of \(earlier) (\(scores))" }
+        if kind == .behavioural {
+            return "behavioural duplicate of \(earlier): each solution passes the other's tests (\(scores))"
+        }
+        return "near duplicate of \(earlier), different behaviour: \(behaviour.firstDifference) (\(scores))"
+    }
 }
 
-/// Finds exact and near-duplicate tasks with MinHash/LSH over token shingles, confirmed by exact Jaccard.
+/// Finds candidate duplicate pairs: MinHash/LSH over token shingles confirmed by exact Jaccard, descriptions that
+/// survive paraphrase (weighted cosine of normalized words), and identical normalized code.
 public struct DuplicateFinder: Sendable {
     public let options: DedupOptions
 
     public init(options: DedupOptions) throws {
         guard options.threshold > 0, options.threshold <= 1 else { throw FilterError.badThreshold(options.threshold) }
+        guard options.descriptionThreshold >= 0, options.descriptionThreshold <= 1 else {
+            throw FilterError.badThreshold(options.descriptionThreshold)
+        }
         self.options = options
     }
 
-    /// All pairs at or above the threshold, ordered by the later task; items must be given earliest first; `splits`
-    /// names each task's split for the pair's report. `progress(done, total)` is called as signatures are computed.
+    /// All candidate pairs, ordered by the later task; items must be given earliest first; `splits` names each
+    /// task's split for the pair's report. `progress(done, total)` is called as signatures are computed.
     public func pairs(
         _ items: [FilterTask], splits: SplitAssignment = .none, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) -> [DuplicatePair] {
@@ -78,21 +132,29 @@ public struct DuplicateFinder: Sendable {
             signatures.append(hasher.signature(set))
             if index % 64 == 63 || index == pooled.count - 1 { progress?(index + 1, pooled.count) }
         }
-        var exactGroups: [[[String]]: [Int]] = [:]
-        for (index, tokens) in normalized.enumerated() where !pooled[index].isEmpty {
-            exactGroups[tokens, default: []].append(index)
+        var candidates: [MinHasher.Pair: Set<DuplicatePair.Source>] = [:]
+        for pair in hasher.candidatePairs(signatures) { candidates[pair, default: []].insert(.shingles) }
+        for group in Self.groups(normalized.indices.filter { !pooled[$0].isEmpty }, by: { normalized[$0] }) {
+            for pair in group { candidates[pair, default: []].insert(.shingles) }
         }
-        var candidates = hasher.candidatePairs(signatures)
-        for members in exactGroups.values where members.count > 1 {
-            for a in 0..<members.count {
-                for b in (a + 1)..<members.count { candidates.insert(MinHasher.Pair(members[a], members[b])) }
+        let describing = options.descriptionThreshold > 0
+        let descriptions = describing ? DescriptionIndex(items.map(\.content.description)) : nil
+        for pair in descriptions?.pairs(atLeast: options.descriptionThreshold) ?? [] {
+            candidates[pair, default: []].insert(.description)
+        }
+        if options.identicalCode {
+            let code = items.map { DedupNormalizer.codeTokens($0.content.solution) }
+            for group in Self.groups(code.indices.filter { !code[$0].isEmpty }, by: { code[$0] }) {
+                for pair in group { candidates[pair, default: []].insert(.code) }
             }
         }
         var result: [DuplicatePair] = []
-        for pair in candidates {
-            let exact = normalized[pair.first] == normalized[pair.second]
+        for (pair, found) in candidates {
+            let exact = normalized[pair.first] == normalized[pair.second] && !pooled[pair.first].isEmpty
             let similarity = exact ? 1 : jaccard(pooled[pair.first], pooled[pair.second])
-            guard similarity >= options.threshold else { continue }
+            var sources = found
+            if similarity < options.threshold { sources.remove(.shingles) }
+            guard !sources.isEmpty else { continue }
             var perField: [String: Double] = [:]
             for field in options.fields {
                 perField[field.rawValue] = jaccard(
@@ -102,10 +164,13 @@ public struct DuplicateFinder: Sendable {
             result.append(
                 DuplicatePair(
                     earlier: a.taskID, later: b.taskID, earlierRevisionID: a.revisionID, laterRevisionID: b.revisionID,
-                    kind: exact ? .exact : .near, similarity: (similarity * 1000).rounded() / 1000,
-                    fieldSimilarity: perField.mapValues { ($0 * 1000).rounded() / 1000 },
+                    kind: exact ? .exact : .near, similarity: Self.rounded(similarity),
+                    fieldSimilarity: perField.mapValues(Self.rounded),
                     earlierSplit: splits.splitOf(a.dataset, a.sourceID),
-                    laterSplit: splits.splitOf(b.dataset, b.sourceID)))
+                    laterSplit: splits.splitOf(b.dataset, b.sourceID),
+                    descriptionSimilarity: descriptions.map { Self.rounded($0.similarity(pair.first, pair.second)) },
+                    foundBy: describing || options.identicalCode
+                        ? [.shingles, .description, .code].filter(sources.contains) : nil))
         }
         let position = Dictionary(items.enumerated().map { ($1.taskID, $0) }, uniquingKeysWith: { first, _ in first })
         return result.sorted {
@@ -113,22 +178,38 @@ public struct DuplicateFinder: Sendable {
         }
     }
 
-    /// One decision per item: a later item of any pair is dropped as a duplicate of its earliest partner.
-    public func decisions(_ items: [FilterTask], pairs: [DuplicatePair]) -> [FilterDecision] {
+    /// Every pair (earlier index first) of indices with equal keys.
+    static func groups<Key: Hashable>(_ indices: [Int], by key: (Int) -> Key) -> [[MinHasher.Pair]] {
+        var members: [Key: [Int]] = [:]
+        for index in indices { members[key(index), default: []].append(index) }
+        return members.values.filter { $0.count > 1 }.map { group in
+            (0..<group.count).flatMap { a in ((a + 1)..<group.count).map { MinHasher.Pair(group[a], group[$0]) } }
+        }
+    }
+
+    static func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+
+    /// One decision per item: a later item of any pair is dropped, once per flag code its pairs carry, as a
+    /// duplicate of its earliest partner of that code.
+    public func decisions(_ items: [FilterTask], pairs: [DuplicatePair]) -> [[FilterDecision]] {
         var byLater: [String: [DuplicatePair]] = [:]
         for pair in pairs { byLater[pair.later, default: []].append(pair) }
         return items.map { item in
-            guard let matches = byLater[item.taskID], let first = matches.first else { return .keep }
-            let leak = matches.contains(where: \.crossSplit)
-            let evidence = DuplicateEvidence(duplicateOf: first.earlier, matches: matches, crossSplit: leak)
-            var message =
-                "\(first.kind == .exact ? "exact" : "near") duplicate of \(first.earlier) (Jaccard \(first.similarity))"
-            if matches.count > 1 { message += " and \(matches.count - 1) more" }
-            if leak {
-                message +=
-                    "; crosses splits \(matches.filter(\.crossSplit).map { "\($0.earlierSplit!)→\($0.laterSplit!)" }.joined(separator: ", "))"
+            guard let all = byLater[item.taskID] else { return [.keep] }
+            let reasons = all.map(\.reason).reduce(into: [FilterReason]()) { if !$0.contains($1) { $0.append($1) } }
+            return reasons.sorted().map { reason in
+                let matches = all.filter { $0.reason == reason }
+                let first = matches[0]
+                let leak = matches.contains(where: \.crossSplit)
+                let evidence = DuplicateEvidence(duplicateOf: first.earlier, matches: matches, crossSplit: leak)
+                var message = first.summary
+                if matches.count > 1 { message += " and \(matches.count - 1) more" }
+                if leak {
+                    message +=
+                        "; crosses splits \(matches.filter(\.crossSplit).map { "\($0.earlierSplit!)→\($0.laterSplit!)" }.joined(separator: ", "))"
+                }
+                return FilterDecision.drop(reason: reason, message: message, evidence: CanonicalJSON.string(evidence))
             }
-            return .drop(reason: .duplicate, message: message, evidence: CanonicalJSON.string(evidence))
         }
     }
 }

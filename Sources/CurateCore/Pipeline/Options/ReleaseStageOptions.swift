@@ -18,6 +18,9 @@ public struct ReleaseStageOptions: StageOptions {
     public var requireReview: String?
     /// Release tasks whose newest revision has no stored verdict (refused otherwise).
     public var allowUnvalidated = false
+    /// Ship even when duplicate pairs cross into an evaluation split (refused otherwise): a published split kept as
+    /// it is, its leaks listed.
+    public var allowLeaks = false
 
     public init() {}
 
@@ -28,6 +31,7 @@ public struct ReleaseStageOptions: StageOptions {
         case layout, output
         case requireReview = "require_review"
         case allowUnvalidated = "allow_unvalidated"
+        case allowLeaks = "allow_leaks"
     }
 
     public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
@@ -70,6 +74,8 @@ public struct ReleaseStageOptions: StageOptions {
             excludeFlags: exclusions, layout: layout.flatMap(NativeLayout.init(rawValue:)), outputRoot: output,
             pythonVersion: PythonVersion.current, requireReview: requireReview.flatMap(ReviewStatus.init(rawValue:)))
         config.requireValidated = !allowUnvalidated
+        config.allowLeaks = allowLeaks
+        split.apply(to: &config)
         return config
     }
 }

@@ -22,6 +22,11 @@ public struct SplitStageOptions: StageOptions {
     /// Pick this many validated, unflagged tasks from `few_shot_pool`.
     public var fewShotCount: Int?
     public var fewShotPool: String?
+    /// Move each group of duplicate tasks into the split of its earliest task, so no duplicate pair crosses splits.
+    public var keepDuplicatesTogether = false
+    /// Splits a model learns from; the few-shot split counts too. Duplicates may cross between these, never into
+    /// another (evaluation) split.
+    public var trainingSplits = ["train"]
 
     public init() {}
 
@@ -34,12 +39,14 @@ public struct SplitStageOptions: StageOptions {
             fewShotIDs = "few_shot_ids"
         case fewShotCount = "few_shot_count"
         case fewShotPool = "few_shot_pool"
+        case keepDuplicatesTogether = "keep_duplicates_together"
+        case trainingSplits = "training_splits"
     }
 
     public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
 
     /// The CLI flags whose name is not the key with dashes.
-    public static let flags = ["ranges": "--range", "ratios": "--ratio"]
+    public static let flags = ["ranges": "--range", "ratios": "--ratio", "training_splits": "--training-split"]
 
     public func problems() -> [OptionProblem] {
         [
@@ -92,6 +99,11 @@ public struct SplitStageOptions: StageOptions {
                 salt: salt ?? dataset, ratios: ratios.entries.isEmpty ? defaults : ratios.entries,
                 stratifyBy: stratifyBy)
         }
+    }
+
+    /// The training-side splits: those listed and the few-shot split (a model sees its tasks in the prompt).
+    public var trainingSide: [String] {
+        trainingSplits + (trainingSplits.contains(fewShotSplit) ? [] : [fewShotSplit])
     }
 
     /// The few-shot selection these options set.

@@ -70,19 +70,29 @@ struct AmbiguityPipelineStage: PipelineStage {
     }
 }
 
-/// `dedup`: exact and near-duplicate tasks; the later of a pair is flagged `duplicate`, cross-split pairs reported.
+/// `dedup`: duplicate tasks (shingles, paraphrased descriptions, identical code), each candidate confirmed or
+/// refuted by execution; the later of a pair is flagged, cross-split pairs reported.
 struct DedupPipelineStage: PipelineStage {
     static let spec = StageSpec(
-        name: "dedup", summary: "flag exact and near-duplicate tasks", options: DedupStageOptions.self,
-        implementation: ["Filters", "Splits"],
+        name: "dedup", summary: "flag exact, behavioural and near-duplicate tasks", options: DedupStageOptions.self,
+        implementation: ["Filters", "Splits", "@CurateSandbox"],
         make: { DedupPipelineStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
-        try DatasetState.contentFingerprint(context.store, dataset: context.dataset)
+        let options = try DedupStageOptions.decode(context.parameters.values)
+        guard options.execute else {
+            return try DatasetState.contentFingerprint(context.store, dataset: context.dataset)
+        }
+        let revisions = try context.store.heads(dataset: context.dataset).compactMap(\.revision.id)
+        let generated = try context.store.generatedTests(revisionIDs: revisions)
+        let tests = generated.keys.sorted().map { id in
+            "\(id)\t" + generated[id]!.map(\.statement).joined(separator: "\u{1f}")
+        }
+        return SHA256.hex(try StagePool.fingerprint(context) + "\n" + tests.joined(separator: "\n"))
     }
 
     func run(_ context: StageContext) async throws -> StageReport {
-        let options = try DedupStageOptions.decode(context.parameters.values).comparison
+        let options = try DedupStageOptions.decode(context.parameters.values)
         var splits = SplitAssignment.none
         if let split = context.split {
             let candidates = try context.store.heads(dataset: context.dataset).map { head in
@@ -92,12 +102,22 @@ struct DedupPipelineStage: PipelineStage {
             }
             splits = try SplitAssignment.policy(split.policy, tasks: candidates)
         }
-        let report = try await DedupFilter.run(
-            store: context.store, datasets: [context.dataset], options: options, splits: splits,
-            progress: context.progress)
+        let splitAssignment = splits
+        let find = { @Sendable (checker: BehaviourChecker?) in
+            try await DedupFilter.run(
+                store: context.store, datasets: [context.dataset], options: options.comparison,
+                splits: splitAssignment, checker: checker, progress: context.progress)
+        }
+        let report =
+            options.execute
+            ? try await ExecutionPool.withPool(options.pool) { pool in
+                try await find(BehaviourChecker(pool: pool, limits: options.limits, store: context.store))
+            } : try await find(nil)
         return StageReport(
             report.summary,
-            notes: ["\(report.exactPairs) exact, \(report.nearPairs) near pairs"]
+            notes: [
+                "\(report.exactPairs) exact, \(report.behaviouralPairs) behavioural, \(report.nearPairs) near pairs"
+            ]
                 + Self.crossSplitNote(report.crossSplitPairs))
     }
 

@@ -5,11 +5,21 @@ import Foundation
 public struct SplitStageConfiguration: Sendable, Hashable {
     public var policy: SplitPolicy
     public var fewShot: FewShotSelection
+    public var keepDuplicatesTogether: Bool
+    public var trainingSplits: [String]
 
     /// Resolves the split options for `dataset`; a problem names the key at fault.
     public init(_ options: SplitStageOptions, dataset: String) throws(OptionProblem) {
         policy = try options.splitPolicy(dataset: dataset)
         fewShot = options.fewShot(dataset: dataset)
+        keepDuplicatesTogether = options.keepDuplicatesTogether
+        trainingSplits = options.trainingSide
+    }
+
+    /// These settings on a release configuration.
+    func apply(to config: inout ReleaseConfiguration) {
+        config.keepDuplicatesTogether = keepDuplicatesTogether
+        config.trainingSplits = trainingSplits
     }
 
     /// Decodes the split stage's parameters and resolves them for `dataset`; a problem names the key at fault.
@@ -32,14 +42,34 @@ struct SplitStage: PipelineStage {
         guard let split = context.split else {
             throw PipelineError.stageFailed(stage: "split", reason: "no split configuration")
         }
-        let config = ReleaseConfiguration(
+        var config = ReleaseConfiguration(
             dataset: context.dataset, version: "preview", policy: split.policy, fewShot: split.fewShot)
-        let manifest = try ReleaseBuilder(store: context.store).render(config).manifest
+        split.apply(to: &config)
+        let rendered = try ReleaseBuilder(store: context.store).render(config)
+        let manifest = rendered.manifest
         let total = manifest.counts.values.reduce(0, +)
         context.progress(total, total)
         return StageReport(
             tasksIn: total, kept: total,
-            notes: [manifest.splits.map { "\($0) \(manifest.counts[$0] ?? 0)" }.joined(separator: ", ")])
+            notes: [manifest.splits.map { "\($0) \(manifest.counts[$0] ?? 0)" }.joined(separator: ", ")]
+                + Self.duplicateNotes(leaks: rendered.leaks, moved: rendered.moved))
+    }
+
+    /// The duplicate pairs that cross into an evaluation split and the tasks moved to keep duplicates together.
+    static func duplicateNotes(leaks: [SplitLeak], moved: [DuplicateMove]) -> [String] {
+        var notes: [String] = []
+        if !moved.isEmpty {
+            notes.append(
+                "kept duplicates together: "
+                    + moved.map { "\($0.task) \($0.from)→\($0.to) (with \($0.with))" }.joined(separator: ", "))
+        }
+        if !leaks.isEmpty {
+            notes.append(
+                "\(leaks.count) duplicate pair(s) cross into an evaluation split: "
+                    + leaks.prefix(5).map(\.description).joined(separator: "; ")
+                    + (leaks.count > 5 ? "; …" : ""))
+        }
+        return notes
     }
 }
 
@@ -87,7 +117,8 @@ struct ReleaseStage: PipelineStage {
             notes: [
                 "\(verb) \(outcome.path): "
                     + outcome.splits.map { "\($0) \(outcome.counts[$0] ?? 0)" }.joined(separator: ", ")
-            ])
+            ]
+                + SplitStage.duplicateNotes(leaks: outcome.leaks, moved: outcome.moved))
     }
 }
 

@@ -32,7 +32,7 @@ struct ReleaseStageOptionsTests {
         ),
         (
             "    version: 1.0.0\n    allow_unvalidate: true\n",
-            "p.yaml:8: stage 'release' has no parameter 'allow_unvalidate'; valid: version, exclude_flags, no_default_exclusions, layout, output, require_review, allow_unvalidated."
+            "p.yaml:8: stage 'release' has no parameter 'allow_unvalidate'; valid: version, exclude_flags, no_default_exclusions, layout, output, require_review, allow_unvalidated, allow_leaks."
         ),
     ])
     func yamlProblemsNameTheKeyAndLine(body: String, message: String) {

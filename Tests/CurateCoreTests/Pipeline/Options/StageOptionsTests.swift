@@ -39,24 +39,36 @@ struct StageOptionsTests {
 
     @Test(arguments: [
         (
-            "    code_threshold: 1.5\n",
+            "contamination", "    code_threshold: 1.5\n",
             "p.yaml:5: stage 'contamination' parameter 'code_threshold' must be in [0.0, 1.0] (got 1.5)."
         ),
         (
-            "    format: yaml\n",
+            "contamination", "    format: yaml\n",
             "p.yaml:5: stage 'contamination' parameter 'format' must be one of auto, text, jsonl, posts, wiki (got 'yaml')."
         ),
         (
-            "    metrics: [text, lines]\n",
+            "contamination", "    metrics: [text, lines]\n",
             "p.yaml:5: stage 'contamination' parameter 'metrics' must be among text, code, line (got 'lines')."
         ),
         (
-            "    corpus: [c]\n    ngram: 20\n",
+            "contamination", "    corpus: [c]\n    ngram: 20\n",
             "p.yaml:6: stage 'contamination' parameter 'ngram' must be between 8 and 13 (got 20)."
         ),
+        (
+            "dedup", "    description_threshold: 1.5\n",
+            "p.yaml:5: stage 'dedup' parameter 'description_threshold' must be in [0.0, 1.0] (got 1.5)."
+        ),
+        (
+            "dedup", "    execute: maybe\n",
+            "p.yaml:5: stage 'dedup' parameter 'execute' must be true or false, got a string."
+        ),
+        (
+            "split", "    keep_duplicates_together: 1\n",
+            "p.yaml:5: stage 'split' parameter 'keep_duplicates_together' must be true or false, got an integer."
+        ),
     ])
-    func contaminationProblemsNameTheKey(body: String, message: String) {
-        let yaml = "pipeline: p\ndataset: mbpp\nstages:\n  - stage: contamination\n" + body
+    func problemsNameTheKey(stage: String, body: String, message: String) {
+        let yaml = "pipeline: p\ndataset: mbpp\nstages:\n  - stage: \(stage)\n" + body
         do {
             _ = try PipelineFile.parse(yaml, path: "p.yaml", sha256: "", catalog: .standard)
             Issue.record("accepted: \(body)")
