@@ -46,6 +46,8 @@ public struct PipelineFile: Sendable, Hashable {
     public var stages: [StageDeclaration]
     /// sha256 of the file's bytes.
     public var sha256: String
+    /// The defaults its stages get (`edition:`; 1 when the file does not say).
+    public var edition: PipelineEdition = .first
 }
 
 /// Problems with a pipeline file, each located as `file:line`.
@@ -112,15 +114,25 @@ extension PipelineFile {
                 path: path, line: line(root), problem: "expected a mapping with keys pipeline, dataset, stages")
         }
         var name: String?, dataset: String?, stagesNode: Node?
+        var edition = PipelineEdition.first
         for (key, value) in top {
             switch key.string ?? "" {
             case "pipeline": name = value.string
             case "dataset": dataset = value.string
             case "stages": stagesNode = value
+            case "edition":
+                guard let number = value.int, let chosen = PipelineEdition(rawValue: number) else {
+                    throw PipelineError.invalid(
+                        path: path, line: line(value),
+                        problem:
+                            "'edition' must be one of \(PipelineEdition.allCases.map { String($0.rawValue) }.joined(separator: ", ")) (the newest is \(PipelineEdition.current.rawValue))"
+                    )
+                }
+                edition = chosen
             default:
                 throw PipelineError.invalid(
                     path: path, line: line(key),
-                    problem: "unknown key '\(key.string ?? "?")'; valid keys: pipeline, dataset, stages")
+                    problem: "unknown key '\(key.string ?? "?")'; valid keys: pipeline, dataset, edition, stages")
             }
         }
         guard let dataset, !dataset.isEmpty else {
@@ -166,7 +178,7 @@ extension PipelineFile {
                 lines[keyName] = line(key)
             }
             do {
-                _ = try spec.options.decode(parameters)
+                _ = try spec.options.decode(parameters, edition: edition)
             } catch {
                 throw PipelineError.invalid(
                     path: path, line: lines[error.key] ?? line(item),
@@ -175,7 +187,8 @@ extension PipelineFile {
             stages.append(
                 StageDeclaration(name: stageName, line: line(item), parameters: parameters, parameterLines: lines))
         }
-        let file = PipelineFile(path: path, name: name ?? dataset, dataset: dataset, stages: stages, sha256: sha256)
+        let file = PipelineFile(
+            path: path, name: name ?? dataset, dataset: dataset, stages: stages, sha256: sha256, edition: edition)
         try catalog.validateOrder(file)
         return file
     }

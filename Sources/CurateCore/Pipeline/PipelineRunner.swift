@@ -42,7 +42,7 @@ public struct PipelineRunner: Sendable {
         let abandoned = try store.markAbandonedRuns(pipeline: file.path)
         if !abandoned.isEmpty { observer?.abandonedRunsMarked(abandoned.map(\.stage)) }
         let split = try file.stages.first { $0.name == "split" }.map {
-            try SplitStageConfiguration($0.parameters, dataset: file.dataset)
+            try SplitStageConfiguration($0.parameters, dataset: file.dataset, edition: file.edition)
         }
         var outcomes: [StageOutcome] = []
         var seenRevisions: Set<Int64>?
@@ -113,7 +113,7 @@ public struct PipelineRunner: Sendable {
                 CanonicalJSON.string([CanonicalJSON.string($0.policy), CanonicalJSON.string($0.fewShot)])
             } ?? ""
         return SHA256.hex(
-            "\(spec.implementationVersion)\n\(declaration.name)\n\(parameters)\n\(split)\n\(try stage.inputFingerprint(context))"
+            "\(spec.implementationVersion)\nedition \(context.pipeline.edition.rawValue)\n\(declaration.name)\n\(parameters)\n\(split)\n\(try stage.inputFingerprint(context))"
         )
     }
 
@@ -121,7 +121,8 @@ public struct PipelineRunner: Sendable {
     func removeStaleStaging(_ file: PipelineFile) {
         for declaration in file.stages where declaration.name == "release" {
             let output =
-                (try? ReleaseStageOptions.decode(declaration.parameters))?.output ?? ReleaseStageOptions().output
+                (try? ReleaseStageOptions.decode(declaration.parameters, edition: file.edition))?.output
+                ?? ReleaseStageOptions().output
             let folder = URL(fileURLWithPath: output).appendingPathComponent(file.dataset)
             for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
             where name.hasPrefix(".tmp-") {

@@ -53,6 +53,11 @@ public struct StageContext: Sendable {
     /// every later stage saw, so a release can refuse revisions that arrived in between.
     public var seenRevisions: Set<Int64>? = nil
     public var dataset: String { pipeline.dataset }
+
+    /// The stage's parameters decoded into its options type over the pipeline edition's defaults.
+    public func options<Options: StageOptions>(_ type: Options.Type) throws(OptionProblem) -> Options {
+        try Options.decode(parameters.values, edition: pipeline.edition)
+    }
 }
 
 /// A runnable pipeline stage.
@@ -117,7 +122,7 @@ public struct StageCatalog: Sendable {
         }
         if let split = file.stages.first(where: { $0.name == "split" }) {
             do {
-                _ = try SplitStageConfiguration(split.parameters, dataset: file.dataset)
+                _ = try SplitStageConfiguration(split.parameters, dataset: file.dataset, edition: file.edition)
             } catch {
                 throw PipelineError.invalid(
                     path: file.path, line: split.parameterLines[error.key] ?? split.line,

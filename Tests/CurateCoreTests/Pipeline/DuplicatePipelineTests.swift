@@ -11,6 +11,7 @@ struct DuplicatePipelineTests {
         let yaml = """
             pipeline: p
             dataset: mbpp
+            edition: 2
             stages:
               - stage: ingest
                 files: [\(Fixtures.path("duplicates/mbpp-pairs.jsonl"))]

@@ -63,7 +63,11 @@ struct PipelineFileTests {
         ("pipeline: p\nstages: []\n", "p.yaml:1: missing 'dataset: NAME'."),
         (
             "pipeline: p\ndataset: d\nstage: []\n",
-            "p.yaml:3: unknown key 'stage'; valid keys: pipeline, dataset, stages."
+            "p.yaml:3: unknown key 'stage'; valid keys: pipeline, dataset, edition, stages."
+        ),
+        (
+            "pipeline: p\ndataset: d\nedition: 3\nstages: []\n",
+            "p.yaml:3: 'edition' must be one of 1, 2 (the newest is 2)."
         ),
     ])
     func errorsAreLocatedWithValidChoices(yaml: String, message: String) {

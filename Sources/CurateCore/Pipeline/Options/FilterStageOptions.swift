@@ -28,6 +28,17 @@ public struct DedupStageOptions: SandboxedOptions {
 
     public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
 
+    /// Edition 1 compares shingles only: no description or identical-code candidates, no execution.
+    public static func defaults(edition: PipelineEdition) -> DedupStageOptions {
+        var options = DedupStageOptions()
+        if edition == .first {
+            options.descriptionThreshold = 0
+            options.identicalCode = false
+            options.execute = false
+        }
+        return options
+    }
+
     public func problems() -> [OptionProblem] {
         let names = DedupField.allCases.map(\.rawValue)
         return [

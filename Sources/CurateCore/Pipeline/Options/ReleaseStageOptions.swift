@@ -36,6 +36,17 @@ public struct ReleaseStageOptions: StageOptions {
 
     public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
 
+    /// Edition 1 excludes only what `exclude_flags` names, ships unvalidated tasks and does not check for leaks.
+    public static func defaults(edition: PipelineEdition) -> ReleaseStageOptions {
+        var options = ReleaseStageOptions()
+        if edition == .first {
+            options.noDefaultExclusions = true
+            options.allowUnvalidated = true
+            options.allowLeaks = true
+        }
+        return options
+    }
+
     /// The CLI flags whose name is not the key with dashes.
     public static let flags = ["exclude_flags": "--exclude-flag"]
 

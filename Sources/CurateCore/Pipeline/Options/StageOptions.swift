@@ -22,14 +22,20 @@ public protocol StageOptions: Codable, Sendable, Hashable {
     static var keys: [String] { get }
     /// Values out of range, each naming its key.
     func problems() -> [OptionProblem]
+    /// The defaults a pipeline file of `edition` gets; `init()` is the current edition's (the command line's).
+    static func defaults(edition: PipelineEdition) -> Self
 }
 
 extension StageOptions {
-    /// Decodes a pipeline stage's parameters over the defaults (a key without a value keeps its default), then checks
-    /// ranges; a problem names the key at fault.
-    public static func decode(_ parameters: [String: ParameterValue]) throws(OptionProblem) -> Self {
+    public static func defaults(edition: PipelineEdition) -> Self { Self() }
+
+    /// Decodes a pipeline stage's parameters over `edition`'s defaults (a key without a value keeps its default), then
+    /// checks ranges; a problem names the key at fault.
+    public static func decode(_ parameters: [String: ParameterValue], edition: PipelineEdition = .current)
+        throws(OptionProblem) -> Self
+    {
         var object: [String: Any] = [:]
-        if let data = try? JSONEncoder().encode(Self()),
+        if let data = try? JSONEncoder().encode(Self.defaults(edition: edition)),
             let defaults = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
         {
             object = defaults

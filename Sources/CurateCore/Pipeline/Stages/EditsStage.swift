@@ -31,19 +31,19 @@ struct EditsStage: PipelineStage {
     /// The log the pipeline's `edits` stage replays, if it has one.
     static func logPath(of pipeline: PipelineFile) throws -> String? {
         try pipeline.stages.first { $0.name == "edits" }.map {
-            try EditsStageOptions.decode($0.parameters).logPath(dataset: pipeline.dataset)
+            try EditsStageOptions.decode($0.parameters, edition: pipeline.edition).logPath(dataset: pipeline.dataset)
         }
     }
 
     func inputFingerprint(_ context: StageContext) throws -> String {
-        let path = try EditsStageOptions.decode(context.parameters.values).logPath(dataset: context.dataset)
+        let path = try context.options(EditsStageOptions.self).logPath(dataset: context.dataset)
         return SHA256.hex(
             try DatasetState.filesFingerprint([path]) + "\n"
                 + DatasetState.contentFingerprint(context.store, dataset: context.dataset))
     }
 
     func run(_ context: StageContext) async throws -> StageReport {
-        let path = try EditsStageOptions.decode(context.parameters.values).logPath(dataset: context.dataset)
+        let path = try context.options(EditsStageOptions.self).logPath(dataset: context.dataset)
         let dataset = context.dataset
         guard try !context.store.heads(dataset: dataset).isEmpty else {
             throw PipelineError.stageFailed(

@@ -28,7 +28,7 @@ struct StabilityPipelineStage: PipelineStage {
     func inputFingerprint(_ context: StageContext) throws -> String { try StagePool.fingerprint(context) }
 
     func run(_ context: StageContext) async throws -> StageReport {
-        let options = try StabilityStageOptions.decode(context.parameters.values)
+        let options = try context.options(StabilityStageOptions.self)
         let report = try await ExecutionPool.withPool(options.pool) { pool in
             try await StabilityFilter.run(
                 store: context.store, datasets: [context.dataset], pool: pool, options: options.analysis,
@@ -57,7 +57,7 @@ struct AmbiguityPipelineStage: PipelineStage {
     }
 
     func run(_ context: StageContext) async throws -> StageReport {
-        let options = try AmbiguityStageOptions.decode(context.parameters.values)
+        let options = try context.options(AmbiguityStageOptions.self)
         let report = try await ExecutionPool.withPool(options.pool) { pool in
             try await AmbiguityFilter.run(
                 store: context.store, samplesPath: options.samples, datasets: [context.dataset], pool: pool,
@@ -79,7 +79,7 @@ struct DedupPipelineStage: PipelineStage {
         make: { DedupPipelineStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
-        let options = try DedupStageOptions.decode(context.parameters.values)
+        let options = try context.options(DedupStageOptions.self)
         guard options.execute else {
             return try DatasetState.contentFingerprint(context.store, dataset: context.dataset)
         }
@@ -92,7 +92,7 @@ struct DedupPipelineStage: PipelineStage {
     }
 
     func run(_ context: StageContext) async throws -> StageReport {
-        let options = try DedupStageOptions.decode(context.parameters.values)
+        let options = try context.options(DedupStageOptions.self)
         var splits = SplitAssignment.none
         if let split = context.split {
             let candidates = try context.store.heads(dataset: context.dataset).map { head in
@@ -152,7 +152,7 @@ struct ContaminationPipelineStage: PipelineStage {
         make: { ContaminationPipelineStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
-        let stageOptions = try ContaminationStageOptions.decode(context.parameters.values)
+        let stageOptions = try context.options(ContaminationStageOptions.self)
         let corpus = stageOptions.corpus
         var listing = ""
         if !corpus.isEmpty {
@@ -176,7 +176,7 @@ struct ContaminationPipelineStage: PipelineStage {
     }
 
     func run(_ context: StageContext) async throws -> StageReport {
-        let options = try ContaminationStageOptions.decode(context.parameters.values)
+        let options = try context.options(ContaminationStageOptions.self)
         let corpus = options.corpus
         let tasks = try ContaminationAudit.tasks(store: context.store, dataset: context.dataset)
         guard !corpus.isEmpty else {

@@ -13,7 +13,7 @@ struct IngestStage: PipelineStage {
     }
 
     func run(_ context: StageContext) async throws -> StageReport {
-        let stageOptions = try IngestStageOptions.decode(context.parameters.values)
+        let stageOptions = try context.options(IngestStageOptions.self)
         let files = stageOptions.files
         let options = stageOptions.ingest(dataset: context.dataset)
         let ingestor = Ingestor(store: context.store)

@@ -10,14 +10,14 @@ struct MathQAPipelineStage: PipelineStage {
         make: { MathQAPipelineStage() })
 
     func inputFingerprint(_ context: StageContext) throws -> String {
-        let options = try MathQAStageOptions.decode(context.parameters.values)
+        let options = try context.options(MathQAStageOptions.self)
         let python = try PythonLocator.resolve(options.python)
         return SHA256.hex(
             "mode \(options.mode)\npython \(python)\n" + (try DatasetState.filesFingerprint(options.files)))
     }
 
     func run(_ context: StageContext) async throws -> StageReport {
-        let options = try MathQAStageOptions.decode(context.parameters.values)
+        let options = try context.options(MathQAStageOptions.self)
         let mode = options.conversion
         let report = try await MathQAJob.run(
             paths: options.files, mode: mode, store: context.store, dataset: context.dataset,

@@ -23,8 +23,8 @@ public struct SplitStageConfiguration: Sendable, Hashable {
     }
 
     /// Decodes the split stage's parameters and resolves them for `dataset`; a problem names the key at fault.
-    init(_ parameters: [String: ParameterValue], dataset: String) throws(OptionProblem) {
-        try self.init(SplitStageOptions.decode(parameters), dataset: dataset)
+    init(_ parameters: [String: ParameterValue], dataset: String, edition: PipelineEdition) throws(OptionProblem) {
+        try self.init(SplitStageOptions.decode(parameters, edition: edition), dataset: dataset)
     }
 }
 
@@ -83,7 +83,7 @@ struct ReleaseStage: PipelineStage {
         guard let split = context.split else {
             throw PipelineError.stageFailed(stage: "release", reason: "no split stage before release")
         }
-        var config = try ReleaseStageOptions.decode(context.parameters.values).configuration(
+        var config = try context.options(ReleaseStageOptions.self).configuration(
             dataset: context.dataset, split: split)
         config.pipelineFile = context.pipeline.path
         config.editLog = try EditsStage.logPath(of: context.pipeline)

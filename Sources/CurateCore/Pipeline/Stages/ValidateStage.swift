@@ -12,7 +12,7 @@ struct ValidateStage: PipelineStage {
     func inputFingerprint(_ context: StageContext) throws -> String { try StagePool.fingerprint(context) }
 
     func run(_ context: StageContext) async throws -> StageReport {
-        let stageOptions = try ValidateStageOptions.decode(context.parameters.values)
+        let stageOptions = try context.options(ValidateStageOptions.self)
         let options = ValidationOptions(
             dataset: context.dataset, limits: stageOptions.limits, includeChallengeTests: stageOptions.challenge)
         let report = try await ExecutionPool.withPool(stageOptions.pool) { pool in

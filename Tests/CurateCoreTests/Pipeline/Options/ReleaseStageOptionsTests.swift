@@ -63,3 +63,31 @@ struct ReleaseStageOptionsTests {
         #expect(config.outputRoot == "curated" && config.layout == .mbpp)
     }
 }
+
+/// A pipeline file's edition picks its stages' defaults, so a file that built a release keeps building it.
+struct PipelineEditionTests {
+    static func stages(_ edition: String) throws -> PipelineFile {
+        try PipelineFile.parse(
+            "pipeline: p\ndataset: mbpp\n\(edition)stages:\n  - stage: dedup\n  - stage: split\n  - stage: release\n    version: 1.0.0\n",
+            path: "p.yaml", sha256: "", catalog: .standard)
+    }
+
+    @Test(arguments: [("", PipelineEdition.first), ("edition: 1\n", .first), ("edition: 2\n", .second)])
+    func anEditionSetsTheDefaults(line: String, edition: PipelineEdition) throws {
+        let file = try Self.stages(line)
+        #expect(file.edition == edition)
+        let dedup = try DedupStageOptions.decode(file.stages[0].parameters, edition: file.edition)
+        let release = try ReleaseStageOptions.decode(file.stages[2].parameters, edition: file.edition)
+        let current = edition == .current
+        #expect(dedup.execute == current && dedup.identicalCode == current)
+        #expect((dedup.descriptionThreshold > 0) == current)
+        #expect(release.allowLeaks == !current && release.allowUnvalidated == !current)
+        #expect(release.exclusions == (current ? ReleaseConfiguration.defaultExcludeFlags : []))
+    }
+
+    @Test func theCommandLineHasTheCurrentEditionsDefaults() {
+        #expect(DedupStageOptions() == DedupStageOptions.defaults(edition: .current))
+        #expect(ReleaseStageOptions() == ReleaseStageOptions.defaults(edition: .current))
+        #expect(DedupStageOptions() != DedupStageOptions.defaults(edition: .first))
+    }
+}

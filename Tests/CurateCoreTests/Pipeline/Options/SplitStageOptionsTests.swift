@@ -9,7 +9,7 @@ struct SplitStageOptionsTests {
         let file = try PipelineFile.parse(
             "pipeline: p\ndataset: \(dataset)\nstages:\n  - stage: split\n" + yaml, path: "p.yaml", sha256: "",
             catalog: .standard)
-        return try SplitStageConfiguration(file.stages[0].parameters, dataset: dataset)
+        return try SplitStageConfiguration(file.stages[0].parameters, dataset: dataset, edition: file.edition)
     }
 
     @Test func mappingsKeepTheOrderWritten() throws {
