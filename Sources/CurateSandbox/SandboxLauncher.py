@@ -114,11 +114,16 @@ def library_directories():
     return dirs + ["/lib64", "/usr/lib64", "/lib", "/usr/lib"]
 
 
+SHELL = "/bin/sh"
+
+
 def interpreter_paths():
     """Every path the interpreter needs to start and import its standard library and installed packages: the
     executable, its library directories, and the directories of the shared libraries it and its extension modules
     load. Found from the running interpreter itself, so a venv or a pyenv build gets its own prefix. curate runs
-    this once per pool (`plan`) and hands the list to every worker's launcher."""
+    this once per pool (`plan`) and hands the list to every worker's launcher. Also /bin/sh (read-only, with the
+    libraries it loads) so `os.system` and `shell=True` run the shell's builtins; no other program is there, so a
+    command the shell does not have fails with "sh: 1: NAME: not found" and exit status 127."""
     import glob, sysconfig
     paths = {sys.executable, os.path.realpath(sys.executable)}
     for cfg in (os.path.join(os.path.dirname(sys.executable), "..", "pyvenv.cfg"),
@@ -138,6 +143,9 @@ def interpreter_paths():
     paths = {os.path.normpath(p) for p in paths if os.path.exists(p)}
     search = library_directories()
     libraries, pending, seen = set(), [os.path.realpath(sys.executable)], set()
+    if os.path.exists(SHELL):
+        paths.add(SHELL)
+        pending.append(os.path.realpath(SHELL))
     for path in list(paths):
         if os.path.isdir(path):
             pending += glob.glob(os.path.join(path, "lib-dynload", "*.so"))

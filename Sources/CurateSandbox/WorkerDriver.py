@@ -32,7 +32,8 @@ for _name in PRELOAD:
 import random as _random_module
 import datetime as _datetime_module
 import time as _time_module
-EXIT_FORMAT = ">iddq"
+# The end of an execution: wait status, CPU seconds, peak RSS (KiB), and the pids of the next pre-forked pair.
+EXIT_FORMAT = ">idqii"
 MAX_RESULT_BYTES = 64 << 20
 # Request fields the child needs besides the compiled phases.
 CHILD_SETTINGS = ("memory_mb", "timeout", "max_file_size", "max_open_files", "max_processes", "random_seed", "clock_offset")
@@ -228,37 +229,15 @@ def exception_record(error):
 
 # ---------------------------------------------------------------- child side
 
-def child_main(req, solution, fds):
-    """The zygote's child: forks the tests process first thing (so its start overlaps the work here), then becomes
-    the solution process. The solution runs in the process the zygote waits for, so its exit status and resource
-    use are the run's, as in a single process; the tests process reads the tests and waits for it to be ready."""
+def solution_child(control, from_tests, to_tests):
+    """The zygote's first child of a pair: waits for its request, then becomes the solution process, in a session of
+    its own. It holds only its end of the call pipes and its stdout and stderr: never the tests, the outcome file or
+    the tests process's pipe ends."""
+    req, solution, fds = receive_request(control)
     os.setsid()
-    if IS_ROOT:
-        os.chown(SCRATCH, UID, GID)
-        os.chmod(SCRATCH, 0o770)
-    calls_r, calls_w = os.pipe()
-    replies_r, replies_w = os.pipe()
-    solution_pid = os.getpid()
-    tests_pid = os.fork()
-    if tests_pid == 0:
-        os.close(calls_r)
-        os.close(replies_w)
-        high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in fds]
-        os.dup2(high[0], 1)
-        os.dup2(high[1], 2)
-        for fd in fds + high[:2]:
-            os.close(fd)
-        hide_from_other_processes()
-        set_limits(req)
-        if IS_ROOT:
-            os.setgroups([GID])
-            os.setgid(TESTS_UID)
-            os.setuid(TESTS_UID)
-        os.umask(0o007)
-        tests_main(req, solution_pid, calls_w, replies_r, high[2], high[3])
     os.dup2(fds[0], 1)
     os.dup2(fds[1], 2)
-    ends = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (calls_r, replies_w)]
+    ends = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (from_tests, to_tests)]
     os.dup2(ends[0], 3, inheritable=False)
     os.dup2(ends[1], 4, inheritable=False)
     os.closerange(5, 1 << 20)
@@ -268,7 +247,39 @@ def child_main(req, solution, fds):
         os.setgid(GID)
         os.setuid(UID)
     os.umask(0o007)
-    solution_main(req, solution, 3, 4, tests_pid)
+    solution_main(req, solution, 3, 4)
+
+
+def tests_child(control, to_solution, from_solution, solution_pid):
+    """The zygote's second child of a pair: waits for its request, then becomes the tests process, in a session of
+    its own, as the tests uid, non-dumpable."""
+    req, _, fds = receive_request(control)
+    os.setsid()
+    high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in fds + [to_solution, from_solution]]
+    os.dup2(high[0], 1)
+    os.dup2(high[1], 2)
+    for fd in fds + [to_solution, from_solution]:
+        os.close(fd)
+    hide_from_other_processes()
+    set_limits(req)
+    if IS_ROOT:
+        os.setgroups([GID])
+        os.setgid(TESTS_UID)
+        os.setuid(TESTS_UID)
+    os.umask(0o007)
+    tests_main(req, solution_pid, high[4], high[5], high[2], high[3])
+
+
+def receive_request(control):
+    """A pre-forked child's request: the child's settings, the compiled solution and its descriptors, sent by the
+    zygote once the request arrives; the child ends quietly when the zygote goes away instead."""
+    header, fds, _, _ = socket.recv_fds(control, 4, CHILD_FDS)
+    body = read_exact(control.recv, struct.unpack(">I", header)[0]) if len(header) == 4 and fds else None
+    if body is None:
+        os._exit(0)
+    control.close()
+    req, solution = marshal.loads(body)
+    return req, solution, fds
 
 
 def set_limits(req):
@@ -308,12 +319,11 @@ def prepare_process(req, mem):
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
 
 
-def solution_main(req, solution, from_tests, to_tests, tests_pid):
+def solution_main(req, solution, from_tests, to_tests):
     """The solution process: runs the solution, sends the names the tests refer to, then serves the tests process's
     calls until it hangs up, and ends as the tests process ended. Everything it uses is bound here, before the
     solution runs and can replace builtins or module attributes."""
     _exit = os._exit
-    _waitpid, _kill, _getpid, _signal = os.waitpid, os.kill, os.getpid, signal.signal
     _read = os.read
     _write = os.write
     _exec = exec
@@ -356,13 +366,10 @@ def solution_main(req, solution, from_tests, to_tests, tests_pid):
         return _decode(node, resolve)
 
     def finish():
-        """Waits for the tests process and ends the way it ended (its wait status decides nothing: the outcome
-        records do; this keeps a failure of the harness visible)."""
-        _, status = _waitpid(tests_pid, 0)
-        if os.WIFSIGNALED(status):
-            _signal(os.WTERMSIG(status), signal.SIG_DFL)
-            _kill(_getpid(), os.WTERMSIG(status))
-        _exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
+        """Ends once the tests process hung up; the zygote waits for both and takes the tests process's status when it
+        ended abnormally (its wait status decides nothing: the outcome records do; this keeps a failure of the
+        harness visible)."""
+        _exit(0)
 
     def send(message):
         try:
@@ -696,6 +703,7 @@ def tests_main(req, solution_pid, to_solution, from_solution, results_fd, tests_
     else:
         lost()
     report({"k": "done"})
+    os.close(to_solution)
     flush()
     os._exit(0)
 
@@ -743,6 +751,12 @@ def install_clock_offset(offset):
 # ---------------------------------------------------------------- zygote
 
 def zygote(sock):
+    """Runs each request in a pair of processes forked from this pristine interpreter before the request arrived
+    (the solution's first, then the tests'): hands the pair the request, reports their pids, forks the pair for the
+    next request while they run, and reports their combined end and the next pair's pids: the solution's wait
+    status, or the tests process's when the solution ended normally and the tests process did not; CPU time
+    summed, peak memory the larger."""
+    pair = fork_pair(sock)
     while True:
         header, fds, _, _ = socket.recv_fds(sock, 4, CHILD_FDS)
         if len(header) < 4 or len(fds) != CHILD_FDS:
@@ -750,26 +764,64 @@ def zygote(sock):
         body = read_exact(sock.recv, struct.unpack(">I", header)[0])
         if body is None:
             os._exit(0)
-        req, solution = marshal.loads(body)
-        gc.freeze()
-        pid = os.fork()
-        if pid == 0:
+        solution_pid, tests_pid, solution_control, tests_control = pair
+        for control, passed in ((solution_control, fds[:2]), (tests_control, fds)):
             try:
-                gc.enable()
-                sock.close()
-                child_main(req, solution, fds)
-            except BaseException as error:
-                try:
-                    os.write(2, ("curate harness failure: %r\n" % (error,)).encode())
-                except BaseException:
-                    pass
-            os._exit(70)
+                socket.send_fds(control, [struct.pack(">I", len(body))], passed)
+                control.sendall(body)
+            except OSError:
+                pass
+            control.close()
         for fd in fds:
             os.close(fd)
-        del req, solution, body
-        sock.sendall(struct.pack(">i", pid))
-        _, status, usage = os.wait4(pid, 0)
-        sock.sendall(struct.pack(EXIT_FORMAT, status, usage.ru_utime + usage.ru_stime, 0.0, usage.ru_maxrss))
+        del body
+        sock.sendall(struct.pack(">ii", solution_pid, tests_pid))
+        pair = fork_pair(sock)
+        _, status, usage = os.wait4(solution_pid, 0)
+        _, tests_status, tests_usage = os.wait4(tests_pid, 0)
+        if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
+            status = tests_status
+        cpu = usage.ru_utime + usage.ru_stime + tests_usage.ru_utime + tests_usage.ru_stime
+        sock.sendall(struct.pack(EXIT_FORMAT, status, cpu, max(usage.ru_maxrss, tests_usage.ru_maxrss), pair[0],
+                                 pair[1]))
+
+
+def fork_pair(sock):
+    """Forks the solution and tests processes of the next request, joined by the two pipes of the call protocol,
+    each waiting on a control socket of its own for the request."""
+    calls_r, calls_w = os.pipe()
+    replies_r, replies_w = os.pipe()
+    solution_ours, solution_theirs = socket.socketpair()
+    tests_ours, tests_theirs = socket.socketpair()
+    gc.freeze()
+    solution_pid = fork_child([sock, solution_ours, tests_ours, tests_theirs, calls_w, replies_r], solution_child,
+                              solution_theirs, calls_r, replies_w)
+    tests_pid = fork_child([sock, solution_ours, tests_ours, solution_theirs, calls_r, replies_w], tests_child,
+                           tests_theirs, calls_w, replies_r, solution_pid)
+    for end in (solution_theirs, tests_theirs):
+        end.close()
+    for fd in (calls_r, calls_w, replies_r, replies_w):
+        os.close(fd)
+    return solution_pid, tests_pid, solution_ours, tests_ours
+
+
+def fork_child(foreign, main, *args):
+    """Forks a child that closes `foreign` (sockets and descriptors that are not its own) and runs `main(*args)`;
+    a harness failure in it is written to its stderr, exit code 70."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            gc.enable()
+            for end in foreign:
+                end.close() if isinstance(end, socket.socket) else os.close(end)
+            main(*args)
+        except BaseException as error:
+            try:
+                os.write(2, ("curate harness failure: %r\n" % (error,)).encode())
+            except BaseException:
+                pass
+        os._exit(70)
+    return pid
 
 
 def start_zygote():
@@ -789,17 +841,14 @@ def start_zygote():
 
 # ---------------------------------------------------------------- supervisor
 
-def kill_survivors(pid):
-    """Kills what the child left: in a private pid namespace every process but us and the zygote, otherwise the
-    processes of the child's group or session or of the sandbox uid. Returns how many there were. Sweeps until
+def kill_survivors(pids, next_pair):
+    """Kills what the execution's two processes left: in a private pid namespace every process but us, the zygote
+    and the pair it forked for the next request, otherwise the processes of their groups or sessions or of the sandbox uids. Returns how many there were. Sweeps until
     none is left (a killed process still needs CPU time to exit, which a loaded machine may not give it at once),
     for at most 5 seconds."""
     killed = set()
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except OSError:
-        pass
-    spared = {os.getpid(), ZYGOTE_PID}
+    kill_groups(pids)
+    spared = {os.getpid(), ZYGOTE_PID, *next_pair}
     deadline = time.monotonic() + 5.0
     while True:
         found = []
@@ -813,7 +862,7 @@ def kill_survivors(pid):
                     owner = os.stat("/proc/%s" % entry).st_uid
                 except OSError:
                     continue
-                if not (int(fields[2]) == pid or int(fields[3]) == pid or (IS_ROOT and owner in (UID, TESTS_UID))):
+                if not (int(fields[2]) in pids or int(fields[3]) in pids or (IS_ROOT and owner in (UID, TESTS_UID))):
                     continue
             found.append(int(entry))
         for victim in found:
@@ -827,6 +876,14 @@ def kill_survivors(pid):
             break
         time.sleep(0.002)
     return len(killed)
+
+
+def kill_groups(pids):
+    for pid in pids:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 def reap():
@@ -951,6 +1008,9 @@ def execute(body):
     if os.path.lexists(SCRATCH):
         remove_tree(SCRATCH)
     os.mkdir(SCRATCH, 0o700)
+    if IS_ROOT:
+        os.chown(SCRATCH, UID, GID)
+        os.chmod(SCRATCH, 0o770)
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     results = anonymous_file("curate-results")
@@ -961,10 +1021,10 @@ def execute(body):
     ZYGOTE.sendall(payload)
     for fd in (out_w, err_w, tests_fd):
         os.close(fd)
-    pid_bytes = read_exact(ZYGOTE.recv, 4)
+    pid_bytes = read_exact(ZYGOTE.recv, 8)
     if pid_bytes is None:
         os._exit(3)
-    pid = struct.unpack(">i", pid_bytes)[0]
+    pids = struct.unpack(">ii", pid_bytes)
     buffers = {out_r: bytearray(), err_r: bytearray()}
     totals = {out_r: 0, err_r: 0}
     poller = select.poll()
@@ -1009,15 +1069,12 @@ def execute(body):
             break
     wall = time.monotonic() - start
     if not exited:
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except OSError:
-            pass
+        kill_groups(pids)
     exit_bytes = read_exact(ZYGOTE.recv, struct.calcsize(EXIT_FORMAT))
     if exit_bytes is None:
         os._exit(3)
-    status, cpu, _, maxrss = struct.unpack(EXIT_FORMAT, exit_bytes)
-    survivors = kill_survivors(pid)
+    status, cpu, maxrss, *next_pair = struct.unpack(EXIT_FORMAT, exit_bytes)
+    survivors = kill_survivors(pids, next_pair)
     for fd in list(open_fds):
         os.set_blocking(fd, False)
     drain_deadline = time.monotonic() + 1.0

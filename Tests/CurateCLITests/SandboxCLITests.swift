@@ -40,6 +40,22 @@ struct SandboxCLITests {
         }
         #expect(alive.isEmpty, "processes of the killed curate still run: \(alive)")
     }
+
+    /// Every forgery of `Tests/Fixtures/execution/forgeries.jsonl`, ingested as MBPP and validated as a user would:
+    /// each is a failure, also 9007, whose solution shadows the builtin `int` the tests use (the entry point inferred
+    /// at ingest is the function the tests call, `add`, not the builtin).
+    @Test(.enabled(if: geteuid() == 0)) func forgeriesFailThroughValidate() throws {
+        let cli = try CLIRunner()
+        let ingest = try cli.run("ingest", CLIRunner.fixture("execution/forgeries.jsonl"), "--dataset", "forge")
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let result = try cli.run("validate", "--dataset", "forge", "--json", "--allow-failures")
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let counts = report["counts"] as? [String: Int] ?? [:]
+        #expect(counts["failed"] == 7 && counts.values.reduce(0, +) == 7, "\(counts)")
+        let failed = (report["failures"] as? [[String: Any]] ?? []).compactMap { $0["taskID"] as? String }
+        #expect(failed.sorted() == (9001...9007).map { "forge/\($0)" })
+    }
 }
 
 /// The host's process tree, read from /proc.

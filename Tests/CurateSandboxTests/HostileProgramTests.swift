@@ -269,6 +269,28 @@ struct HostileProgramTests {
         #expect(verdict.tests == [.assertionFailed(message: "")])
         #expect(!verdict.passed)
     }
+
+    /// `os.system` and `shell=True` reach a read-only /bin/sh in the view: its builtins work, any other program is
+    /// missing with the shell's own "not found" and status 127, and the shell sees the view, not the host.
+    @Test func aShellRunsItsBuiltinsInsideTheView() async throws {
+        let verdict = try await attack(
+            #"""
+            import os, subprocess
+            def shell(command):
+                done = subprocess.run(command, shell=True, capture_output=True, text=True)
+                return done.returncode, done.stdout, done.stderr
+            def system(command):
+                return os.system(command)
+            """#,
+            tests: [
+                #"assert shell("echo hi; printf '%s' x > f; read y < f; echo $y; exit 3") == (3, "hi\nx\n", "")"#,
+                #"assert shell("ls /") == (127, "", "/bin/sh: 1: ls: not found\n")"#,
+                #"assert shell("for p in /work /home /root /run /sys /bin/ls; do test -e $p && echo $p; done") == (1, "", "")"#,
+                #"assert system("exit 5") == 5 << 8"#,
+                #"assert shell(": > /bin/sh") == (2, "", "/bin/sh: 1: cannot create /bin/sh: Read-only file system\n")"#,
+            ])
+        #expect(verdict.passed, "\(verdict.tests) \(verdict.detail)")
+    }
 }
 
 /// One record of `Tests/Fixtures/execution/forgeries.jsonl` (MBPP's format).

@@ -63,4 +63,71 @@ struct WorkerCgroupTests {
         await pool.shutdown()
         for directory in directories { #expect(access(directory, F_OK) != 0, "\(directory) outlived the pool") }
     }
+
+    /// The cgroup v2 code on a real v2 hierarchy (the host's, else one mounted with `mount -t cgroup2` for the test):
+    /// a worker cgroup is made, takes a process, sets the limits the hierarchy has controllers for and names the ones
+    /// it cannot (on a cgroup v1 host the memory controller belongs to the v1 tree, so `memory.max` is missing), reads
+    /// the OOM count, and is emptied (its process killed) and removed.
+    @Test(.enabled(if: runningAsRoot, "mounting or writing a cgroup2 hierarchy needs root"))
+    func aWorkerCgroupOnARealUnifiedHierarchy() throws {
+        let mounted = UnifiedMount()
+        let root = try #require(mounted.path, "no cgroup2 hierarchy is mounted and `mount -t cgroup2` failed here")
+        defer { mounted.release() }
+        let cgroup = try WorkerCgroup(hierarchy: .unified(parent: root), name: "curate-\(getpid())-v2-test")
+        let directory = cgroup.directories[0]
+        let null = open("/dev/null", O_RDWR | O_CLOEXEC)
+        defer { close(null) }
+        let pid = try Spawn.run(["/bin/sleep", "60"], environment: [], stdin: null, stdout: null, stderr: null)
+        #expect(writeControlFile(cgroup.processFiles[0], "\(pid)") == nil)
+        let members = try String(contentsOfFile: directory + "/cgroup.procs", encoding: .utf8)
+        #expect(members.split(separator: "\n") == ["\(pid)"])
+        let refused = cgroup.setLimits(memoryBytes: 256 << 20, tasks: 32)
+        if access(directory + "/memory.max", F_OK) == 0 {
+            #expect(refused == nil)
+            #expect(try String(contentsOfFile: directory + "/memory.max", encoding: .utf8) == "268435456\n")
+        } else {
+            #expect(refused == "\(directory)/memory.max: No such file or directory")
+        }
+        #expect(cgroup.oomKills() == 0)
+        cgroup.remove()
+        var status: Int32 = 0
+        #expect(waitpid(pid, &status, 0) == pid)
+        #expect(status & 0x7f == SIGKILL, "the process in the removed cgroup was killed")
+        #expect(access(directory, F_OK) != 0)
+    }
+}
+
+/// A cgroup2 hierarchy for a test: the host's (`/proc/self/mountinfo`), else a fresh mount in a temporary directory,
+/// unmounted by `release`; nil when there is none and mounting fails.
+private final class UnifiedMount {
+    let path: String?
+    private let ownMount: Bool
+
+    init() {
+        let mountInfo = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+        let hostMount = mountInfo.split(separator: "\n").compactMap { line -> String? in
+            let halves = line.components(separatedBy: " - ")
+            let fields = halves[0].split(separator: " ")
+            guard halves.count == 2, halves[1].hasPrefix("cgroup2 "), fields.count >= 5, fields[3] == "/" else {
+                return nil
+            }
+            return access(String(fields[4]), W_OK) == 0 ? String(fields[4]) : nil
+        }.first
+        if let hostMount {
+            path = hostMount
+            ownMount = false
+            return
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("curate-cg2-\(getpid())").path
+        mkdir(directory, 0o755)
+        ownMount = mount("none", directory, "cgroup2", 0, nil) == 0
+        path = ownMount ? directory : nil
+        if !ownMount { rmdir(directory) }
+    }
+
+    func release() {
+        guard ownMount, let path else { return }
+        umount2(path, Int32(MNT_DETACH))
+        rmdir(path)
+    }
 }

@@ -100,14 +100,40 @@ public enum PythonSource {
         return names
     }
 
-    /// The function under test: the first top-level function (or class) the tests call, else the last function defined.
+    /// The function under test: the first top-level function (or class) the tests call that the solution defines and
+    /// that is not a Python builtin, else the first such builtin the solution redefines (MBPP task 126 defines `sum`),
+    /// else the last function defined. The sandbox lets only the entry point shadow a builtin for the tests, so a
+    /// solution that also defines `int` cannot bend `assert int(add(1, 2)) == 3`.
     public static func inferEntryPoint(solution: String, tests: [String]) -> String? {
         let functions = topLevelFunctions(solution)
         let defined = functions + topLevelClasses(solution)
-        let called = calledNames(tests.joined(separator: "\n"))
-        if let hit = called.first(where: defined.contains) { return hit }
-        return functions.last
+        let called = calledNames(tests.joined(separator: "\n")).filter(defined.contains)
+        return called.first { !builtinNames.contains($0) } ?? called.first ?? functions.last
     }
+
+    /// The names of Python 3.11's `builtins` module (without underscore names).
+    static let builtinNames: Set<String> = [
+        "ArithmeticError", "AssertionError", "AttributeError", "BaseException", "BaseExceptionGroup", "BlockingIOError",
+        "BrokenPipeError", "BufferError", "BytesWarning", "ChildProcessError", "ConnectionAbortedError",
+        "ConnectionError", "ConnectionRefusedError", "ConnectionResetError", "DeprecationWarning", "EOFError",
+        "Ellipsis", "EncodingWarning", "EnvironmentError", "Exception", "ExceptionGroup", "False", "FileExistsError",
+        "FileNotFoundError", "FloatingPointError", "FutureWarning", "GeneratorExit", "IOError", "ImportError",
+        "ImportWarning", "IndentationError", "IndexError", "InterruptedError", "IsADirectoryError", "KeyError",
+        "KeyboardInterrupt", "LookupError", "MemoryError", "ModuleNotFoundError", "NameError", "None",
+        "NotADirectoryError", "NotImplemented", "NotImplementedError", "OSError", "OverflowError",
+        "PendingDeprecationWarning", "PermissionError", "ProcessLookupError", "RecursionError", "ReferenceError",
+        "ResourceWarning", "RuntimeError", "RuntimeWarning", "StopAsyncIteration", "StopIteration", "SyntaxError",
+        "SyntaxWarning", "SystemError", "SystemExit", "TabError", "TimeoutError", "True", "TypeError",
+        "UnboundLocalError", "UnicodeDecodeError", "UnicodeEncodeError", "UnicodeError", "UnicodeTranslateError",
+        "UnicodeWarning", "UserWarning", "ValueError", "Warning", "ZeroDivisionError", "abs", "aiter", "all", "anext",
+        "any", "ascii", "bin", "bool", "breakpoint", "bytearray", "bytes", "callable", "chr", "classmethod", "compile",
+        "complex", "copyright", "credits", "delattr", "dict", "dir", "divmod", "enumerate", "eval", "exec", "exit",
+        "filter", "float", "format", "frozenset", "getattr", "globals", "hasattr", "hash", "help", "hex", "id", "input",
+        "int", "isinstance", "issubclass", "iter", "len", "license", "list", "locals", "map", "max", "memoryview",
+        "min", "next", "object", "oct", "open", "ord", "pow", "print", "property", "quit", "range", "repr", "reversed",
+        "round", "set", "setattr", "slice", "sorted", "staticmethod", "str", "sum", "super", "tuple", "type", "vars",
+        "zip",
+    ]
 
     /// Import statements (`import x`, `from x import y`) anywhere in the code, trimmed, in order.
     public static func importStatements(_ code: String) -> [String] {

@@ -92,6 +92,12 @@ struct PythonSourceTests {
             ["assert max_chain_length([Pair(5, 24)], 1) == 1"], "max_chain_length"
         ),
         ("def helper():\n    pass\ndef main_fn():\n    pass", ["assert True"], "main_fn"),
+        // A builtin the solution shadows is the entry point only when the tests call nothing else it defines.
+        (
+            "def add(a, b):\n    return a + b + 1\ndef int(value):\n    return value - 1\n",
+            ["assert int(add(1, 2)) == 3"], "add"
+        ),
+        ("def sum(a, b):\n    return a % b\n", ["assert sum(10, 4) == 2"], "sum"),
     ])
     func entryPointInference(code: String, tests: [String], expected: String) {
         #expect(PythonSource.inferEntryPoint(solution: code, tests: tests) == expected)
