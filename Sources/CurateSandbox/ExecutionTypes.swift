@@ -231,7 +231,8 @@ public struct ProbeOutcome: Sendable, Hashable, Codable {
     public var result: String?
     /// `repr()` of each argument, joined by ", ": the text between the call's parentheses.
     public var argumentsRepr: String?
-    /// `repr()` of the result, computed in the tests process on the rebuilt plain value.
+    /// `repr()` of the result, computed in the tests process on the rebuilt plain value (Counters and OrderedDicts
+    /// spelled as the dicts they equal).
     public var resultRepr: String?
     /// One per `ExecutionRequest.probeViews`: `repr()` of the view's value, or the exception it raised.
     public var views: [ProbeView]?

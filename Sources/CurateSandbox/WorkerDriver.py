@@ -719,7 +719,7 @@ def tests_main(req, solution_pid, to_solution, from_solution, results_fd, tests_
                         raise OverflowError("the result takes %d bytes as tagged JSON (limit %d)" % (len(text), MAX_CAPTURED_TEXT))
                     record["o"] = "pass"
                     record["r"] = text
-                    record["rr"] = printable(repr(result))
+                    record["rr"] = printable(repr(literal(result)))
                     record["v"] = [view_outcome(code, result, scope) for code in compiled]
             except BaseException as error:
                 name, message = exception_record(error)
@@ -729,6 +729,18 @@ def tests_main(req, solution_pid, to_solution, from_solution, results_fd, tests_
             flush()
             report(record)
 
+    def literal(value):
+        """`value` with its Counters and OrderedDicts (inside lists, tuples and dicts) as dicts, which compare equal
+        to them, so its repr is a literal the tests can evaluate without importing collections."""
+        kind = type(value)
+        if kind is dict or kind is collections.Counter or kind is collections.OrderedDict:
+            return {literal(key): literal(item) for key, item in dict.items(value)}
+        if kind is list:
+            return [literal(item) for item in value]
+        if kind is tuple:
+            return tuple(literal(item) for item in value)
+        return value
+
     def view_outcome(code, result, scope):
         """`repr()` of a view's value for one result ("r"), or the exception it raised ("e")."""
         if isinstance(code, BaseException):
@@ -736,7 +748,7 @@ def tests_main(req, solution_pid, to_solution, from_solution, results_fd, tests_
         try:
             env = dict(scope)
             env["_curate_result"] = result
-            return {"r": printable(repr(eval(code, env)))}
+            return {"r": printable(repr(literal(eval(code, env))))}
         except BaseException as error:
             return {"e": printable("%s: %s" % exception_record(error))}
 

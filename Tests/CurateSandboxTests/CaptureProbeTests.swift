@@ -87,6 +87,17 @@ struct CaptureProbeTests {
         #expect(probe.result == nil && probe.resultRepr == nil && probe.errorType == "Remote")
     }
 
+    @Test func countersAreSpelledAsTheDictsTheyEqual() async throws {
+        let verdict = try await run(
+            ExecutionRequest(
+                solution: "import collections\ndef count(xs):\n    return [collections.Counter(xs)]", tests: [],
+                entryPoint: "count", probeInputs: ["[[\"l\",\"a\",\"b\",\"a\"]]"], probeViews: ["_curate_result[0]"]))
+        let probe = try #require(verdict.probes?.first)
+        #expect(probe.result == "[\"l\",[\"k\",\"a\",2,\"b\",1]]")
+        #expect(probe.resultRepr == "[{'a': 2, 'b': 1}]")
+        #expect(probe.views == [ProbeView(repr: "{'a': 2, 'b': 1}")])
+    }
+
     @Test func probeWithoutTheEntryPointSaysSo() async throws {
         let verdict = try await run(
             ExecutionRequest(solution: Self.solution, tests: [], entryPoint: "missing", probeInputs: ["[1]"]))

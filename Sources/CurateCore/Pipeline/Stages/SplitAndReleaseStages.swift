@@ -109,7 +109,8 @@ extension StageCatalog {
         StageCatalog(specs: [
             IngestStage.spec, EditsStage.spec, MathQAPipelineStage.spec, LintStage.spec, ValidateStage.spec,
             StabilityPipelineStage.spec, AmbiguityPipelineStage.spec,
-            DedupPipelineStage.spec, ContaminationPipelineStage.spec, SplitStage.spec, ReleaseStage.spec,
+            TestsGenerateStage.spec, DedupPipelineStage.spec, ContaminationPipelineStage.spec, SplitStage.spec,
+            ReleaseStage.spec,
         ])
     }
 }
