@@ -19,6 +19,7 @@ struct PipelineCommandsTests {
               train: [4, 5]
           - stage: release
             version: 1.0.0
+            allow_unvalidated: true
 
         """
 
