@@ -26,6 +26,8 @@ public struct ReleaseConfiguration: Sendable, Codable, Hashable {
     public var requireValidated = false
     /// The head revision ids the pipeline's stages saw: the release refuses if the dataset's heads differ now.
     public var expectedRevisions: Set<Int64>?
+    /// Which generated tests the records carry (`plus_test_list`), when the released tasks have any.
+    public var plusTests = PlusTestSelection.all
 
     /// The default exclusions of a release (pipeline or `curate release`) and of `curate split`: tasks that fail or
     /// time out in validation (`validate/…`) and nondeterministic ones. Tasks an editor excluded never ship, whatever
@@ -125,6 +127,21 @@ public struct ReleaseManifest: Sendable, Codable, Hashable {
     public var exclusions: [Exclusion]
     public var tasks: [String: TaskEntry]
     public var review: Review? = nil
+    /// The generated tests the records carry; nil (and no `plus_test_list` field) when there are none.
+    public var plusTests: PlusTests? = nil
+
+    /// The generated tests a release carries: its field, how they were chosen, and their provenance.
+    public struct PlusTests: Sendable, Codable, Hashable {
+        public var field: String
+        /// `all` or `reduced`.
+        public var selection: String
+        public var tests: Int
+        /// Released tasks with at least one.
+        public var tasks: Int
+        /// Content digests of the generator code that made them, and the seeds.
+        public var generators: [String]
+        public var seeds: [Int]
+    }
 }
 
 /// Problems writing or reading releases.
@@ -329,10 +346,13 @@ public struct ReleaseBuilder: Sendable {
         var declared = config.splitOrder
         if case .field = config.policy { declared = declared.filter { bySplit[$0] != nil } }
         let splits = declared + bySplit.keys.filter { !declared.contains($0) }.sorted()
+        let plus = try ReleasedPlusTests(
+            store: store, heads: heads.filter { entries[$0.task.id] != nil }, selection: config.plusTests)
         var files: [(String, Data)] = []
         for split in splits {
             let lines = (bySplit[split] ?? []).map { head in
-                config.layout.record(sourceID: head.task.sourceID, content: contents[head.task.id]!).serialized + "\n"
+                let record = config.layout.record(sourceID: head.task.sourceID, content: contents[head.task.id]!)
+                return plus.record(record, taskID: head.task.id).serialized + "\n"
             }
             files.append(("\(split).jsonl", Data(lines.joined().utf8)))
         }
@@ -359,7 +379,8 @@ public struct ReleaseBuilder: Sendable {
             files: files.map { .init(path: $0.0, sha256: SHA256.hex($0.1)) },
             inputs: inputs.sorted { $0.key < $1.key }.map { .init(path: $0.key, sha256: $0.value) },
             pipeline: pipeline, exclusions: exclusions, tasks: entries,
-            review: try Self.reviewSummary(heads, review: review, entries: entries, log: editLog, config: config))
+            review: try Self.reviewSummary(heads, review: review, entries: entries, log: editLog, config: config),
+            plusTests: plus.summary)
         let facts = try CurationFacts.gather(
             store: store, dataset: config.dataset, heads: heads, flags: flags, contents: contents,
             machineDependent: machineDependent,

@@ -21,6 +21,12 @@ struct ReleaseCommand: ParsableCommand {
     @OptionGroup var split: SplitOptions
     @Flag(help: "Release tasks whose newest revision was never validated (refused by default).") var allowUnvalidated =
         ReleaseStageOptions().allowUnvalidated
+    @Option(
+        name: .customLong("plus-tests"),
+        help:
+            "Generated tests the records carry as plus_test_list: all, reduced or none (tasks without any add nothing)."
+    )
+    var plusTests = ReleaseStageOptions().plusTests
     @Flag(help: "Print JSON.") var json = false
 
     /// The release stage's options these flags set.
@@ -31,6 +37,7 @@ struct ReleaseCommand: ParsableCommand {
         options.layout = layout
         options.requireReview = requireReview
         options.allowUnvalidated = allowUnvalidated
+        options.plusTests = plusTests
         return options
     }
 

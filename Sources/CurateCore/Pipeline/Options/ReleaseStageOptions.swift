@@ -18,6 +18,9 @@ public struct ReleaseStageOptions: StageOptions {
     public var requireReview: String?
     /// Release tasks whose newest revision has no stored verdict (refused otherwise).
     public var allowUnvalidated = false
+    /// Generated tests the records carry as `plus_test_list` (`all`, `reduced`, `none`); only tasks that have some
+    /// add the field.
+    public var plusTests = PlusTestSelection.all.rawValue
 
     public init() {}
 
@@ -28,6 +31,7 @@ public struct ReleaseStageOptions: StageOptions {
         case layout, output
         case requireReview = "require_review"
         case allowUnvalidated = "allow_unvalidated"
+        case plusTests = "plus_tests"
     }
 
     public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
@@ -54,6 +58,11 @@ public struct ReleaseStageOptions: StageOptions {
                 $0 == ReviewStatus.approved.rawValue
                     ? nil : OptionProblem("require_review", "must be 'approved' (got '\($0)')")
             },
+            PlusTestSelection(rawValue: plusTests) == nil
+                ? OptionProblem(
+                    "plus_tests",
+                    "must be one of \(PlusTestSelection.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(plusTests)')"
+                ) : nil,
         ].compactMap { $0 }
     }
 
@@ -70,6 +79,7 @@ public struct ReleaseStageOptions: StageOptions {
             excludeFlags: exclusions, layout: layout.flatMap(NativeLayout.init(rawValue:)), outputRoot: output,
             pythonVersion: PythonVersion.current, requireReview: requireReview.flatMap(ReviewStatus.init(rawValue:)))
         config.requireValidated = !allowUnvalidated
+        config.plusTests = PlusTestSelection(rawValue: plusTests) ?? .all
         return config
     }
 }

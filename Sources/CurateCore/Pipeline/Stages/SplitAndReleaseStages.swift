@@ -64,6 +64,7 @@ struct ReleaseStage: PipelineStage {
     func inputFingerprint(_ context: StageContext) throws -> String {
         let editLog = try configuration(context).editLog.map { try DatasetState.filesFingerprint([$0]) } ?? ""
         return try DatasetState.fingerprint(context.store, dataset: context.dataset) + editLog
+            + DatasetState.generatedTestsFingerprint(context.store, dataset: context.dataset)
     }
 
     func outputsExist(_ context: StageContext) throws -> Bool {
