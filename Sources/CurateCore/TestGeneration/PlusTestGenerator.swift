@@ -75,7 +75,7 @@ public struct PlusTestGenerator: Sendable {
 
     /// Runs generation for the selected tasks and replaces their stored generated tests, in one transaction.
     public func generate(
-        _ scope: TestGenerationScope, options: TestsGenerateStageOptions,
+        _ scope: TestGenerationScope, options: TestGenerationOptions,
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> TestGenerationReport {
         let started = Date()
@@ -117,7 +117,7 @@ public struct PlusTestGenerator: Sendable {
     /// Runs each task's tests against its reference with capture on; a task whose reference fails, or whose tests
     /// pass nothing replayable to the entry point, is set aside with the reason.
     private func capture(
-        _ work: inout [TaskWork], options: TestsGenerateStageOptions, executions: inout Int,
+        _ work: inout [TaskWork], options: TestGenerationOptions, executions: inout Int,
         progress: (@Sendable (Int, Int) -> Void)?
     ) async throws {
         for index in work.indices where work[index].content.entryPoint == nil {
@@ -138,7 +138,7 @@ public struct PlusTestGenerator: Sendable {
     /// One probing pass: the first runs every candidate, each later one re-runs, under its own seeds, those every
     /// earlier pass got a value for. A run cut short (timeout, crash) discards the input it stopped at and goes on with the rest.
     private func probe(
-        _ work: [TaskWork], pass: ProbePass, options: TestsGenerateStageOptions, executions: inout Int,
+        _ work: [TaskWork], pass: ProbePass, options: TestGenerationOptions, executions: inout Int,
         progress: (@Sendable (Int, Int) -> Void)?
     ) async throws -> [[ProbeResult?]] {
         var results = work.map { [ProbeResult?](repeating: nil, count: $0.candidates.count) }
@@ -196,7 +196,7 @@ public struct PlusTestGenerator: Sendable {
     /// Runs each task's candidate tests against its reference under two hash and random seeds; keeps those that
     /// pass both.
     private func validate(
-        _ work: inout [TaskWork], options: TestsGenerateStageOptions, executions: inout Int,
+        _ work: inout [TaskWork], options: TestGenerationOptions, executions: inout Int,
         progress: (@Sendable (Int, Int) -> Void)?
     ) async throws {
         let indices = work.indices.filter { !work[$0].tests.isEmpty }
@@ -223,7 +223,7 @@ public struct PlusTestGenerator: Sendable {
     }
 
     private func report(
-        _ work: [TaskWork], options: TestsGenerateStageOptions, generator: String, executions: Int, started: Date
+        _ work: [TaskWork], options: TestGenerationOptions, generator: String, executions: Int, started: Date
     ) -> TestGenerationReport {
         var discarded: [String: Int] = [:]
         for task in work {
@@ -272,7 +272,7 @@ enum ProbeResult: Sendable {
     case value(PythonValue, outcome: ProbeOutcome)
     case discarded(String)
 
-    init(_ outcome: ProbeOutcome, options: TestsGenerateStageOptions) {
+    init(_ outcome: ProbeOutcome, options: TestGenerationOptions) {
         switch outcome.kind {
         case .raised: self = .discarded("raises")
         case .notPlain: self = .discarded("not-plain")

@@ -24,7 +24,7 @@ struct TaskWork: Sendable {
         var statement: String
         var inputRepr: String
         var expectedRepr: String
-        /// What "call shape" it covers: the original test's shape and the arguments' types.
+        /// The captured call shape it covers: the original test that made the call and its arguments' types.
         var group: String
     }
 
@@ -96,7 +96,7 @@ struct TaskWork: Sendable {
     }
 
     /// Mutates the captured inputs, round robin, into up to `options.candidates` new distinct inputs.
-    mutating func makeCandidates(options: TestsGenerateStageOptions) {
+    mutating func makeCandidates(options: TestGenerationOptions) {
         let mutator = InputMutator(captured: inputs.map(\.arguments))
         var rng = SplitMix64(seed: SplitMix64.seed(UInt64(options.seed), head.task.id))
         var seen = Set(inputs.map(\.text))
@@ -117,7 +117,7 @@ struct TaskWork: Sendable {
 
     /// Discards what the reference rejects in any run or answers differently in a later run (`runs[k][candidate]`);
     /// writes a test for the rest from the first run.
-    mutating func judge(_ runs: [[ProbeResult?]], options: TestsGenerateStageOptions) {
+    mutating func judge(_ runs: [[ProbeResult?]], options: TestGenerationOptions) {
         guard without == nil, let first = runs.first else { return }
         var statements: Set<String> = []
         for index in candidates.indices {
@@ -150,7 +150,7 @@ struct TaskWork: Sendable {
     /// Why later runs disqualify an input the first run got `value` for: `nondeterministic` when one answered
     /// differently (another value, an exception, a view that now fails), its own reason when it was cut short.
     private static func disagreement(
-        _ value: PythonValue, _ outcome: ProbeOutcome, later: [ProbeResult?], options: TestsGenerateStageOptions
+        _ value: PythonValue, _ outcome: ProbeOutcome, later: [ProbeResult?], options: TestGenerationOptions
     ) -> String? {
         for result in later {
             switch result {
@@ -173,11 +173,11 @@ struct TaskWork: Sendable {
     /// The test for one candidate: in its original test's shape when that test has one, else `==` on the result
     /// (`math.isclose` for a float).
     private func plusTest(
-        _ candidate: Candidate, value: PythonValue, outcome: ProbeOutcome, options: TestsGenerateStageOptions
+        _ candidate: Candidate, value: PythonValue, outcome: ProbeOutcome, options: TestGenerationOptions
     ) -> PlusTest? {
         guard let arguments = outcome.argumentsRepr, let resultRepr = outcome.resultRepr else { return nil }
         let origin = inputs[candidate.origin]
-        let signature = "(" + candidate.arguments.map(\.typeSignature).joined(separator: ", ") + ")"
+        let signature = "(" + origin.arguments.map(\.typeSignature).joined(separator: ", ") + ")"
         let tolerance = "rel_tol=\(options.floatTolerance), abs_tol=\(options.floatTolerance)"
         func isclose(_ callSide: String, _ expected: String) -> String {
             "assert __import__(\"math\").isclose(\(callSide), \(expected), \(tolerance))"

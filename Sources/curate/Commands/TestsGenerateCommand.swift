@@ -56,7 +56,7 @@ struct TestsGenerateCommand: AsyncParsableCommand {
         let store = try storeOptions.open()
         let scope = TestGenerationScope(
             dataset: dataset, ids: ids.flatMap { $0.split(separator: ",").map(String.init) })
-        let options = options
+        let options = options.generation
         let report = try await sandbox.withPool(label: "tests generate", rate: true) { pool, progress in
             try await PlusTestGenerator(store: store, pool: pool).generate(scope, options: options, progress: progress)
         }

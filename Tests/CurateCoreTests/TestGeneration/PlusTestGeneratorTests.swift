@@ -13,7 +13,7 @@ import Testing
     ) {
         let shared = try await Self.store.value
         let store = store ?? shared
-        var options = TestsGenerateStageOptions()
+        var options = TestGenerationOptions()
         options.seed = seed
         options.candidates = 60
         let report = try await PlusTestGenerator(store: store, pool: try await SharedPool.get()).generate(

@@ -39,4 +39,17 @@ public struct TestsGenerateStageOptions: SandboxedOptions {
             OptionCheck.within("float_tolerance", floatTolerance, 0...0.5, excludingLower: true),
         ].compactMap { $0 } + sandboxProblems
     }
+
+    /// The generation settings these options set.
+    public var generation: TestGenerationOptions {
+        var options = TestGenerationOptions()
+        options.seed = seed
+        options.perTask = perTask
+        options.candidates = candidates
+        options.runs = runs
+        options.inputTimeout = inputTimeout
+        options.floatTolerance = floatTolerance
+        options.limits = limits
+        return options
+    }
 }

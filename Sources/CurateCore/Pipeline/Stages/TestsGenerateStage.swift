@@ -15,7 +15,7 @@ struct TestsGenerateStage: PipelineStage {
         let options = try TestsGenerateStageOptions.decode(context.parameters.values)
         let report = try await ExecutionPool.withPool(options.pool) { pool in
             try await PlusTestGenerator(store: context.store, pool: pool).generate(
-                TestGenerationScope(dataset: context.dataset), options: options, progress: context.progress)
+                TestGenerationScope(dataset: context.dataset), options: options.generation, progress: context.progress)
         }
         if report.generatedNothing {
             throw PipelineError.stageFailed(
