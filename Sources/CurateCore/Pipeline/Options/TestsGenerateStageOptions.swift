@@ -1,18 +1,18 @@
 /// Options of the `tests-generate` stage and `curate tests generate`.
 public struct TestsGenerateStageOptions: SandboxedOptions {
     /// Seed of the input mutation: the same seed gives the same inputs on every machine.
-    public var seed = 1
+    public var seed = TestGenerationOptions().seed
     /// Generated tests kept per task (more only to cover every distinct captured call shape).
-    public var perTask = 30
+    public var perTask = TestGenerationOptions().perTask
     /// Mutated inputs tried per task.
-    public var candidates = 120
+    public var candidates = TestGenerationOptions().candidates
     /// Runs of the reference on each input, each under its own hash and random seed; an input whose results differ
     /// is discarded as nondeterministic.
-    public var runs = 3
+    public var runs = TestGenerationOptions().runs
     /// Longest a reference call on one generated input may take, in seconds; a slower input is discarded.
-    public var inputTimeout = 1.0
+    public var inputTimeout = TestGenerationOptions().inputTimeout
     /// Relative tolerance of float comparisons (between the reference's runs, and in generated tests).
-    public var floatTolerance = 1e-6
+    public var floatTolerance = TestGenerationOptions().floatTolerance
     public var timeout = ExecutionLimits.default.timeoutSeconds
     public var memory = ExecutionLimits.default.memoryMB
     public var jobs: Int?
