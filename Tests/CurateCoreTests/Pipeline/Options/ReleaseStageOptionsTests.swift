@@ -31,8 +31,12 @@ struct ReleaseStageOptionsTests {
             "p.yaml:8: stage 'release' parameter 'require_review' must be 'approved' (got 'pending')."
         ),
         (
+            "    version: 1.0.0\n    plus_tests: some\n",
+            "p.yaml:8: stage 'release' parameter 'plus_tests' must be one of all, reduced, none (got 'some')."
+        ),
+        (
             "    version: 1.0.0\n    allow_unvalidate: true\n",
-            "p.yaml:8: stage 'release' has no parameter 'allow_unvalidate'; valid: version, exclude_flags, no_default_exclusions, layout, output, require_review, allow_unvalidated."
+            "p.yaml:8: stage 'release' has no parameter 'allow_unvalidate'; valid: version, exclude_flags, no_default_exclusions, layout, output, require_review, allow_unvalidated, plus_tests."
         ),
     ])
     func yamlProblemsNameTheKeyAndLine(body: String, message: String) {
