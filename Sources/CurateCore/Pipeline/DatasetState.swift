@@ -26,6 +26,21 @@ public enum DatasetState {
         return hasher.finalizeHex()
     }
 
+    /// sha256 over the generated tests of every task's newest revision (statement and reduced mark, in order), or ""
+    /// when there are none, so a stage that ships them runs again when they change.
+    public static func generatedTestsFingerprint(_ store: TaskStore, dataset: String) throws -> String {
+        let heads = try store.heads(dataset: dataset)
+        let tests = try store.generatedTests(revisionIDs: heads.compactMap(\.revision.id))
+        guard !tests.isEmpty else { return "" }
+        var hasher = SHA256()
+        for head in heads {
+            for test in tests[head.revision.id!] ?? [] {
+                hasher.update(Data("\(head.task.id)\t\(test.ordinal)\t\(test.reduced)\t\(test.statement)\n".utf8))
+            }
+        }
+        return hasher.finalizeHex()
+    }
+
     /// Content fingerprint plus the active flags on the newest revisions (by code and message, not row id) and dismissals.
     public static func fingerprint(_ store: TaskStore, dataset: String) throws -> String {
         let content = try contentFingerprint(store, dataset: dataset)

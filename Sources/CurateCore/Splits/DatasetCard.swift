@@ -48,6 +48,7 @@ enum DatasetCard {
         "source_file": "the file of the original dataset the task came from", "dsl_code": "MathQA's linear formula",
         "reasoning": "MathQA's rationale", "answer": "the numeric answer the program prints",
         "metadata": "other fields, as a JSON object",
+        "plus_test_list": "generated assert statements (curate tests generate); apart from `test_list`",
     ]
 
     static func render(
@@ -56,13 +57,14 @@ enum DatasetCard {
     ) throws -> String {
         let source = SourceDataset.forLayout(layout)
         let total = m.counts.values.reduce(0, +)
+        let features = layout.features + (m.plusTests.map { [($0.field, "[string]")] } ?? [])
         let front = FrontMatter(
             prettyName: "\(m.dataset) \(m.version)", license: license ?? source.license, language: ["en"],
             taskCategories: source.taskCategories,
             sizeCategories: [SourceDataset.sizeCategory(total)], tags: source.tags + ["curate"],
             configs: [.init(name: "default", dataFiles: m.splits.map { .init(split: $0, path: "\($0).jsonl") })],
             datasetInfo: .init(
-                features: layout.features.map { feature in
+                features: features.map { feature in
                     feature.type.hasPrefix("[")
                         ? .init(name: feature.name, dtype: nil, sequence: String(feature.type.dropFirst().dropLast()))
                         : .init(name: feature.name, dtype: feature.type, sequence: nil)
@@ -81,7 +83,7 @@ enum DatasetCard {
             "dataset = load_dataset(\"path/to/\(m.dataset)/\(m.version)\")", "```", "",
         ]
         lines += ["## Fields", "", "| field | type | description |", "| --- | --- | --- |"]
-        lines += layout.features.map {
+        lines += features.map {
             "| `\($0.name)` | \($0.type.hasPrefix("[") ? "list of \($0.type.dropFirst().dropLast())" : $0.type) | \(fieldDescriptions[$0.name] ?? "") |"
         }
         if let example {
@@ -89,6 +91,7 @@ enum DatasetCard {
         }
         lines += ["", "## Split policy", "", policyText(m), ""]
         lines += curationSection(m, facts: facts)
+        lines += plusTestsSection(m)
         lines += knownIssues(facts)
         lines += [
             "## License", "",
@@ -216,6 +219,19 @@ enum DatasetCard {
     }
 
     /// Flags left on released tasks: what a user of the release should know.
+    /// What the generated tests are and where they came from; nothing when the release carries none.
+    static func plusTestsSection(_ m: ReleaseManifest) -> [String] {
+        guard let plus = m.plusTests else { return [] }
+        let which = plus.selection == "reduced" ? "the reduced subset (every mutant kill kept) of the " : ""
+        return [
+            "### Generated tests", "",
+            "`\(plus.field)` holds \(which)\(plus.tests) generated assert statement(s) for \(plus.tasks) task(s), made by `curate tests generate`: the inputs each task's tests pass to its entry point, mutated by type, with the reference solution's outputs as expected values (inputs on which it raised, timed out or answered differently across seeded runs were discarded), each assert in the shape of the original test that made the call, and kept only when the reference passes it. They are never mixed into `test_list`; run them after the task's setup code and solution, like `test_list`.",
+            "",
+            "Generator digest(s): \(plus.generators.map { "`\($0)`" }.joined(separator: ", ")); seed(s): \(plus.seeds.map(String.init).joined(separator: ", ")).",
+            "",
+        ]
+    }
+
     static func knownIssues(_ facts: CurationFacts) -> [String] {
         let kept = facts.flags.filter(\.released)
         var lines = ["## Known issues", ""]

@@ -33,6 +33,8 @@ public struct ReleaseConfiguration: Sendable, Codable, Hashable {
     public var trainingSplits = ["train", "prompt"]
     /// Ship even when duplicate pairs cross into an evaluation split (a published split kept as it is).
     public var allowLeaks = false
+    /// Which generated tests the records carry (`plus_test_list`), when the released tasks have any.
+    public var plusTests = PlusTestSelection.all
 
     /// The default exclusions of a release (pipeline or `curate release`) and of `curate split`: tasks that fail or
     /// time out in validation (`validate/…`) and nondeterministic ones. Tasks an editor excluded never ship, whatever
@@ -134,6 +136,21 @@ public struct ReleaseManifest: Sendable, Codable, Hashable {
     public var review: Review? = nil
     /// Tasks moved to keep duplicates together (present when the split keeps duplicates together).
     public var duplicatesKeptTogether: [DuplicateMove]? = nil
+    /// The generated tests the records carry; nil (and no `plus_test_list` field) when there are none.
+    public var plusTests: PlusTests? = nil
+
+    /// The generated tests a release carries: its field, how they were chosen, and their provenance.
+    public struct PlusTests: Sendable, Codable, Hashable {
+        public var field: String
+        /// `all` or `reduced`.
+        public var selection: String
+        public var tests: Int
+        /// Released tasks with at least one.
+        public var tasks: Int
+        /// Content digests of the generator code that made them, and the seeds.
+        public var generators: [String]
+        public var seeds: [Int]
+    }
 }
 
 /// Problems writing or reading releases.
@@ -370,10 +387,13 @@ public struct ReleaseBuilder: Sendable {
         var declared = config.splitOrder
         if case .field = config.policy { declared = declared.filter { bySplit[$0] != nil } }
         let splits = declared + bySplit.keys.filter { !declared.contains($0) }.sorted()
+        let plus = try ReleasedPlusTests(
+            store: store, heads: heads.filter { entries[$0.task.id] != nil }, selection: config.plusTests)
         var files: [(String, Data)] = []
         for split in splits {
             let lines = (bySplit[split] ?? []).map { head in
-                config.layout.record(sourceID: head.task.sourceID, content: contents[head.task.id]!).serialized + "\n"
+                let record = config.layout.record(sourceID: head.task.sourceID, content: contents[head.task.id]!)
+                return plus.record(record, taskID: head.task.id).serialized + "\n"
             }
             files.append(("\(split).jsonl", Data(lines.joined().utf8)))
         }
@@ -401,7 +421,7 @@ public struct ReleaseBuilder: Sendable {
             inputs: inputs.sorted { $0.key < $1.key }.map { .init(path: $0.key, sha256: $0.value) },
             pipeline: pipeline, exclusions: exclusions, tasks: entries,
             review: try Self.reviewSummary(heads, review: review, entries: entries, log: editLog, config: config),
-            duplicatesKeptTogether: config.keepDuplicatesTogether ? moved : nil)
+            duplicatesKeptTogether: config.keepDuplicatesTogether ? moved : nil, plusTests: plus.summary)
         let facts = try CurationFacts.gather(
             store: store, dataset: config.dataset, heads: heads, flags: flags, contents: contents,
             machineDependent: machineDependent,

@@ -57,7 +57,7 @@ public enum ReleaseReport {
             ("tasks in store", facts.tasks), ("released", released), ("excluded", m.exclusions.count),
             ("flags", facts.flags.count),
             ("duplicate pairs", facts.duplicates.count), ("contaminated", facts.contaminated.count),
-        ] {
+        ] + (m.plusTests.map { [("generated tests", $0.tests)] } ?? []) {
             h += "<div class=\"tile\"><b>\(value)</b>\(label)</div>"
         }
         h += "</div>\n"

@@ -26,6 +26,12 @@ struct ReleaseCommand: ParsableCommand {
             "Ship even when duplicate pairs cross into an evaluation split (a published split kept as it is); they are listed."
     )
     var allowLeaks = ReleaseStageOptions().allowLeaks
+    @Option(
+        name: .customLong("plus-tests"),
+        help:
+            "Generated tests the records carry as plus_test_list: all, reduced or none (tasks without any add nothing)."
+    )
+    var plusTests = ReleaseStageOptions().plusTests
     @Flag(help: "Print JSON.") var json = false
 
     /// The release stage's options these flags set.
@@ -37,6 +43,7 @@ struct ReleaseCommand: ParsableCommand {
         options.requireReview = requireReview
         options.allowUnvalidated = allowUnvalidated
         options.allowLeaks = allowLeaks
+        options.plusTests = plusTests
         return options
     }
 

@@ -21,6 +21,9 @@ public struct ReleaseStageOptions: StageOptions {
     /// Ship even when duplicate pairs cross into an evaluation split (refused otherwise): a published split kept as
     /// it is, its leaks listed.
     public var allowLeaks = false
+    /// Generated tests the records carry as `plus_test_list` (`all`, `reduced`, `none`); only tasks that have some
+    /// add the field.
+    public var plusTests = PlusTestSelection.all.rawValue
 
     public init() {}
 
@@ -32,17 +35,20 @@ public struct ReleaseStageOptions: StageOptions {
         case requireReview = "require_review"
         case allowUnvalidated = "allow_unvalidated"
         case allowLeaks = "allow_leaks"
+        case plusTests = "plus_tests"
     }
 
     public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
 
-    /// Edition 1 excludes only what `exclude_flags` names, ships unvalidated tasks and does not check for leaks.
+    /// Edition 1 excludes only what `exclude_flags` names, ships unvalidated tasks, does not check for leaks and
+    /// carries no generated tests.
     public static func defaults(edition: PipelineEdition) -> ReleaseStageOptions {
         var options = ReleaseStageOptions()
         if edition == .first {
             options.noDefaultExclusions = true
             options.allowUnvalidated = true
             options.allowLeaks = true
+            options.plusTests = PlusTestSelection.none.rawValue
         }
         return options
     }
@@ -69,6 +75,11 @@ public struct ReleaseStageOptions: StageOptions {
                 $0 == ReviewStatus.approved.rawValue
                     ? nil : OptionProblem("require_review", "must be 'approved' (got '\($0)')")
             },
+            PlusTestSelection(rawValue: plusTests) == nil
+                ? OptionProblem(
+                    "plus_tests",
+                    "must be one of \(PlusTestSelection.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(plusTests)')"
+                ) : nil,
         ].compactMap { $0 }
     }
 
@@ -87,6 +98,7 @@ public struct ReleaseStageOptions: StageOptions {
         config.requireValidated = !allowUnvalidated
         config.allowLeaks = allowLeaks
         split.apply(to: &config)
+        config.plusTests = PlusTestSelection(rawValue: plusTests) ?? .all
         return config
     }
 }

@@ -94,6 +94,7 @@ struct ReleaseStage: PipelineStage {
     func inputFingerprint(_ context: StageContext) throws -> String {
         let editLog = try configuration(context).editLog.map { try DatasetState.filesFingerprint([$0]) } ?? ""
         return try DatasetState.fingerprint(context.store, dataset: context.dataset) + editLog
+            + DatasetState.generatedTestsFingerprint(context.store, dataset: context.dataset)
     }
 
     func outputsExist(_ context: StageContext) throws -> Bool {
@@ -128,7 +129,8 @@ extension StageCatalog {
         StageCatalog(specs: [
             IngestStage.spec, EditsStage.spec, MathQAPipelineStage.spec, LintStage.spec, ValidateStage.spec,
             StabilityPipelineStage.spec, AmbiguityPipelineStage.spec,
-            DedupPipelineStage.spec, ContaminationPipelineStage.spec, SplitStage.spec, ReleaseStage.spec,
+            TestsGenerateStage.spec, DedupPipelineStage.spec, ContaminationPipelineStage.spec, SplitStage.spec,
+            ReleaseStage.spec,
         ])
     }
 }

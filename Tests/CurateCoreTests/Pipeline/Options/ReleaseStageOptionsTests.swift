@@ -31,8 +31,12 @@ struct ReleaseStageOptionsTests {
             "p.yaml:8: stage 'release' parameter 'require_review' must be 'approved' (got 'pending')."
         ),
         (
+            "    version: 1.0.0\n    plus_tests: some\n",
+            "p.yaml:8: stage 'release' parameter 'plus_tests' must be one of all, reduced, none (got 'some')."
+        ),
+        (
             "    version: 1.0.0\n    allow_unvalidate: true\n",
-            "p.yaml:8: stage 'release' has no parameter 'allow_unvalidate'; valid: version, exclude_flags, no_default_exclusions, layout, output, require_review, allow_unvalidated, allow_leaks."
+            "p.yaml:8: stage 'release' has no parameter 'allow_unvalidate'; valid: version, exclude_flags, no_default_exclusions, layout, output, require_review, allow_unvalidated, allow_leaks, plus_tests."
         ),
     ])
     func yamlProblemsNameTheKeyAndLine(body: String, message: String) {
@@ -82,6 +86,7 @@ struct PipelineEditionTests {
         #expect(dedup.execute == current && dedup.identicalCode == current)
         #expect((dedup.descriptionThreshold > 0) == current)
         #expect(release.allowLeaks == !current && release.allowUnvalidated == !current)
+        #expect(release.plusTests == (current ? "all" : "none"))
         #expect(release.exclusions == (current ? ReleaseConfiguration.defaultExcludeFlags : []))
     }
 
