@@ -6,6 +6,7 @@ public enum StoreError: LocalizedError, Equatable {
     case unknownTask(String)
     case unknownRevision(Int64)
     case unknownFlag(Int64)
+    case unknownGeneratedTests(revisionID: Int64, ordinals: [Int])
 
     public var errorDescription: String? {
         switch self {
@@ -18,6 +19,10 @@ public enum StoreError: LocalizedError, Equatable {
             return "no revision #\(id) in the store. Run `curate show TASK` to see its revisions."
         case .unknownFlag(let id):
             return "no flag #\(id) in the store. Run `curate show TASK` to see the flag ids."
+        case .unknownGeneratedTests(let revisionID, let ordinals):
+            let list = ordinals.map(String.init).joined(separator: ", ")
+            return
+                "revision #\(revisionID) has no generated tests with ordinals \(list). Run `curate tests generate` first, and mark only ordinals it stored."
         }
     }
 }

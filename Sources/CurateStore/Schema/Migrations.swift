@@ -146,6 +146,21 @@ public enum StoreMigrations {
                 t.column("line", .text)
             }
         }
+        migrator.registerMigration("v4-generated-tests") { db in
+            try db.create(table: "generatedTest") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("revisionID", .integer).notNull().references("taskRevision", onDelete: .restrict).indexed()
+                t.column("ordinal", .integer).notNull()
+                t.column("statement", .text).notNull()
+                t.column("inputRepr", .text).notNull()
+                t.column("expectedRepr", .text).notNull()
+                t.column("seed", .integer).notNull()
+                t.column("generator", .text).notNull()
+                t.column("reduced", .boolean).notNull().defaults(to: false)
+                t.column("createdAt", .datetime).notNull()
+                t.uniqueKey(["revisionID", "ordinal"])
+            }
+        }
         migrator.registerMigration("v4-mutation-analysis") { db in
             try db.create(table: "mutationRun") { t in
                 t.autoIncrementedPrimaryKey("id")
