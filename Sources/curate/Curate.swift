@@ -15,6 +15,7 @@ struct Curate: AsyncParsableCommand {
             ValidateCommand.self,
             StabilityCommand.self,
             AmbiguityCommand.self,
+            TestsCommand.self,
             DedupCommand.self,
             OverrideCommand.self,
             EditCommand.self,

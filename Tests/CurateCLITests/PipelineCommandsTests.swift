@@ -116,7 +116,7 @@ struct PipelineCommandsTests {
         #expect(result.status != 0)
         #expect(
             result.stderr.contains(
-                "bad.yaml:4: unknown stage 'sort'; valid stages: ingest, edits, mathqa, lint, validate, stability, ambiguity, dedup, contamination, split, release"
+                "bad.yaml:4: unknown stage 'sort'; valid stages: ingest, edits, mathqa, lint, validate, stability, ambiguity, tests-mutate, dedup, contamination, split, release"
             ))
     }
 }

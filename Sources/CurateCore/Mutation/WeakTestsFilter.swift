@@ -116,9 +116,13 @@ public struct WeakTestsFilter: TaskFilter {
         return .drop(reason: .weakTests, message: message, evidence: CanonicalJSON.string(evidence))
     }
 
-    /// Stores every analysed task's mutation run and mutants, in one transaction.
+    /// Stores every analysed task's mutation run and mutants (one transaction), then marks each task's reduced
+    /// generated tests.
     public func record(_ details: [TaskMutationAnalysis], in store: TaskStore) throws {
         try store.replaceMutationRuns(Self.runs(details, options: options))
+        for analysis in details where analysis.skipped == nil && analysis.generatedTests > 0 {
+            try store.setReducedGeneratedTests(revisionID: analysis.revisionID, ordinals: Set(analysis.reduced))
+        }
     }
 
     /// The store rows of the analysed tasks.

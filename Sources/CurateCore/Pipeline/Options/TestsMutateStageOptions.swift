@@ -5,7 +5,7 @@ public struct TestsMutateStageOptions: SandboxedOptions {
     /// A mutant's wall-clock limit is this many times the reference's own time on the same tests ...
     public var timeoutFactor = 5.0
     /// ... but at least this many seconds (and at most `timeout`).
-    public var minimumMutantTimeout = 0.5
+    public var minimumMutantTimeout = 0.25
     /// Flag `tests/weak` when at least this many mutants survive the original tests and a generated test kills them
     public var weakMinMutants = 1
     /// ... and they are at least this share of the task's mutants.

@@ -108,7 +108,7 @@ extension StageCatalog {
     public static var standard: StageCatalog {
         StageCatalog(specs: [
             IngestStage.spec, EditsStage.spec, MathQAPipelineStage.spec, LintStage.spec, ValidateStage.spec,
-            StabilityPipelineStage.spec, AmbiguityPipelineStage.spec,
+            StabilityPipelineStage.spec, AmbiguityPipelineStage.spec, TestsMutatePipelineStage.spec,
             DedupPipelineStage.spec, ContaminationPipelineStage.spec, SplitStage.spec, ReleaseStage.spec,
         ])
     }
