@@ -461,6 +461,9 @@ public actor ExecutionPool {
             var random_seed: Int?
             var clock_offset: Double?
             var entry_point: String?
+            var capture: Bool?
+            var probe: [String]?
+            var probe_views: [String]?
         }
         let limits = request.limits
         let frame = Frame(
@@ -468,7 +471,8 @@ public actor ExecutionPool {
             memory_mb: limits.memoryMB, max_processes: limits.maxProcesses, max_output: limits.maxOutputBytes,
             keep_output: keptOutput, max_file_size: limits.maxFileSizeBytes, max_open_files: limits.maxOpenFiles,
             hash_seed: seed, random_seed: request.randomSeed, clock_offset: request.clockOffsetSeconds,
-            entry_point: request.entryPoint)
+            entry_point: request.entryPoint, capture: request.captureCalls, probe: request.probeInputs,
+            probe_views: request.probeViews)
         return (try? JSONEncoder().encode(frame)) ?? Data()
     }
 

@@ -52,11 +52,19 @@ public struct ExecutionRequest: Sendable, Hashable, Codable {
     /// The function under test. The tests take every other name from the solution only where it is not a builtin,
     /// so a solution cannot redefine a builtin the tests use to check its results.
     public var entryPoint: String?
+    /// Record the arguments of every call the setup and tests make to `entryPoint` (`ExecutionVerdict.capturedCalls`).
+    public var captureCalls: Bool?
+    /// After the setup and tests, call `entryPoint` on each of these tagged-JSON argument lists
+    /// (`ExecutionVerdict.probes`).
+    public var probeInputs: [String]?
+    /// Python expressions over `_curate_result` (the probe's result) whose `repr()` each probe also reports, evaluated
+    /// in the tests' scope: the call-side expressions of the original tests, e.g. `set(_curate_result)`.
+    public var probeViews: [String]?
 
     public init(
         solution: String, testSetup: String = "", tests: [String], limits: ExecutionLimits = .default,
         hashSeed: Int? = nil, randomSeed: Int? = nil, clockOffsetSeconds: Double? = nil, pythonVersion: String? = nil,
-        entryPoint: String? = nil
+        entryPoint: String? = nil, captureCalls: Bool? = nil, probeInputs: [String]? = nil, probeViews: [String]? = nil
     ) {
         self.solution = solution
         self.testSetup = testSetup
@@ -67,10 +75,13 @@ public struct ExecutionRequest: Sendable, Hashable, Codable {
         self.clockOffsetSeconds = clockOffsetSeconds
         self.pythonVersion = pythonVersion
         self.entryPoint = entryPoint
+        self.captureCalls = captureCalls
+        self.probeInputs = probeInputs
+        self.probeViews = probeViews
     }
 
-    /// sha256 of everything that decides the result: code, setup, tests, entry point, limits, seeds, clock offset,
-    /// Python version and `WorkerDriver.harnessVersion` (the driver's sha256 and the sandbox's content digest). Equal keys mean a stored verdict can be reused.
+    /// sha256 of everything that decides the result: code, setup, tests, entry point, capture and probe fields, limits,
+    /// seeds, clock offset, Python version and `WorkerDriver.harnessVersion` (the driver's sha256 and the sandbox's content digest). Equal keys mean a stored verdict can be reused.
     public var key: String {
         struct Keyed: Encodable {
             var request: ExecutionRequest
@@ -151,12 +162,16 @@ public struct ExecutionVerdict: Sendable, Hashable, Codable {
     /// True when the sandbox worker itself failed while running the program (twice), so the verdict says nothing
     /// about the program and must not be stored for reuse; nil otherwise.
     public var harnessFailure: Bool?
+    /// The calls the setup and tests made to the entry point, in order, when the request asked to capture them.
+    public var capturedCalls: [CapturedCall]?
+    /// One outcome per probe input the run reached, in input order, when the request had probe inputs.
+    public var probes: [ProbeOutcome]?
 
     public init(
         status: RunStatus, tests: [TestOutcome], cpuSeconds: Double, wallSeconds: Double, peakMemoryKB: Int,
         stdout: String, stderr: String, programError: ProgramError? = nil, detail: String = "",
         survivorsKilled: Int = 0,
-        harnessFailure: Bool? = nil
+        harnessFailure: Bool? = nil, capturedCalls: [CapturedCall]? = nil, probes: [ProbeOutcome]? = nil
     ) {
         self.status = status
         self.tests = tests
@@ -169,6 +184,8 @@ public struct ExecutionVerdict: Sendable, Hashable, Codable {
         self.detail = detail
         self.survivorsKilled = survivorsKilled
         self.harnessFailure = harnessFailure
+        self.capturedCalls = capturedCalls
+        self.probes = probes
     }
 
     /// True when the run ended normally and every test passed.
@@ -177,5 +194,77 @@ public struct ExecutionVerdict: Sendable, Hashable, Codable {
     /// Index and outcome of the first test that did not pass, if any.
     public var firstFailure: (index: Int, outcome: TestOutcome)? {
         tests.enumerated().first { $0.element != .passed }.map { ($0.offset, $0.element) }
+    }
+}
+
+/// One call the tests made to the entry point, recorded in the tests process (capture mode).
+public struct CapturedCall: Sendable, Hashable, Codable {
+    /// `setup` or `test`.
+    public var phase: String
+    /// The test statement that made the call (-1 for the setup).
+    public var test: Int
+    /// The positional arguments as tagged JSON text (the driver's `encode`); nil when `skipped`.
+    public var arguments: String?
+    /// Why the arguments were not kept: `keywords` (the call passed keyword arguments) or `too-large`.
+    public var skipped: String?
+
+    public init(phase: String, test: Int, arguments: String?, skipped: String? = nil) {
+        self.phase = phase
+        self.test = test
+        self.arguments = arguments
+        self.skipped = skipped
+    }
+}
+
+/// What one probe input gave: the entry point's result, or the exception it raised, or a result that is not plain data.
+public struct ProbeOutcome: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case value
+        case raised
+        case notPlain
+    }
+
+    /// Position of the input in `ExecutionRequest.probeInputs` (-1: the solution had no entry point to call).
+    public var input: Int
+    public var kind: Kind
+    /// The result as tagged JSON text (`value` only).
+    public var result: String?
+    /// `repr()` of each argument, joined by ", ": the text between the call's parentheses.
+    public var argumentsRepr: String?
+    /// `repr()` of the result, computed in the tests process on the rebuilt plain value (Counters and OrderedDicts
+    /// spelled as the dicts they equal).
+    public var resultRepr: String?
+    /// One per `ExecutionRequest.probeViews`: `repr()` of the view's value, or the exception it raised.
+    public var views: [ProbeView]?
+    /// The exception type (`raised`) or the result's type (`notPlain`), and the exception's message.
+    public var errorType: String?
+    public var message: String?
+    /// Wall seconds the call took.
+    public var seconds: Double?
+
+    public init(
+        input: Int, kind: Kind, result: String? = nil, argumentsRepr: String? = nil, resultRepr: String? = nil,
+        views: [ProbeView]? = nil, errorType: String? = nil, message: String? = nil, seconds: Double? = nil
+    ) {
+        self.input = input
+        self.kind = kind
+        self.result = result
+        self.argumentsRepr = argumentsRepr
+        self.resultRepr = resultRepr
+        self.views = views
+        self.errorType = errorType
+        self.message = message
+        self.seconds = seconds
+    }
+}
+
+/// One view of a probe's result: `repr()` of its value, or the exception (`Type: message`) evaluating it raised.
+public struct ProbeView: Sendable, Hashable, Codable {
+    public var repr: String?
+    public var error: String?
+
+    public init(repr: String? = nil, error: String? = nil) {
+        self.repr = repr
+        self.error = error
     }
 }

@@ -10,6 +10,20 @@ struct WorkerReply: Codable, Sendable, Hashable {
         var t: String?
         var m: String?
         var mem: Bool?
+        /// Capture and probe fields: phase, arguments, argument and result reprs, result, seconds, views.
+        var p: String?
+        var a: String?
+        var ra: String?
+        var rr: String?
+        var r: String?
+        var d: Double?
+        var v: [View]?
+    }
+
+    /// A probe view's outcome: `repr()` or the exception.
+    struct View: Codable, Sendable, Hashable {
+        var r: String?
+        var e: String?
     }
 
     var exit: Int?
@@ -37,11 +51,20 @@ enum VerdictBuilder {
         var programError: ProgramError?
         var sawMemoryError = false
         var finished = false
+        var calls: [CapturedCall] = []
+        var probes: [ProbeOutcome] = []
         for record in reply.records {
             if record.mem == true { sawMemoryError = true }
             switch record.k {
             case "done":
                 finished = true
+            case "call":
+                calls.append(
+                    CapturedCall(
+                        phase: record.p ?? "test", test: record.i ?? -1, arguments: record.a,
+                        skipped: record.o == "pass" ? nil : record.o))
+            case "probe":
+                probes.append(probe(record))
             case "test":
                 guard let index = record.i, tests.indices.contains(index) else { continue }
                 tests[index] = outcome(record)
@@ -60,7 +83,22 @@ enum VerdictBuilder {
             status: status, tests: tests, cpuSeconds: reply.cpu, wallSeconds: reply.wall, peakMemoryKB: reply.maxrss_kb,
             stdout: capped(reply.stdout, total: reply.stdout_bytes),
             stderr: capped(reply.stderr, total: reply.stderr_bytes),
-            programError: programError, detail: detail, survivorsKilled: reply.survivors)
+            programError: programError, detail: detail, survivorsKilled: reply.survivors,
+            capturedCalls: request.captureCalls == true ? calls : nil, probes: request.probeInputs != nil ? probes : nil
+        )
+    }
+
+    private static func probe(_ record: WorkerReply.Record) -> ProbeOutcome {
+        let kind: ProbeOutcome.Kind =
+            switch record.o {
+            case "pass": .value
+            case "nonplain": .notPlain
+            default: .raised
+            }
+        return ProbeOutcome(
+            input: record.i ?? -1, kind: kind, result: record.r, argumentsRepr: record.ra, resultRepr: record.rr,
+            views: record.v?.map { ProbeView(repr: $0.r, error: $0.e) }, errorType: record.t, message: record.m,
+            seconds: record.d)
     }
 
     private static func outcome(_ record: WorkerReply.Record) -> TestOutcome {

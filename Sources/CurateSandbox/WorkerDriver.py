@@ -35,7 +35,8 @@ import time as _time_module
 EXIT_FORMAT = ">iddq"
 MAX_RESULT_BYTES = 64 << 20
 # Request fields the child needs besides the compiled phases.
-CHILD_SETTINGS = ("memory_mb", "timeout", "max_file_size", "max_open_files", "max_processes", "random_seed", "clock_offset")
+CHILD_SETTINGS = ("memory_mb", "timeout", "max_file_size", "max_open_files", "max_processes", "random_seed", "clock_offset",
+                  "entry_point", "capture", "probe", "probe_views")
 # Descriptors the zygote hands each child: stdout and stderr pipes, the outcome file and the tests file.
 CHILD_FDS = 4
 
@@ -87,6 +88,9 @@ def network_isolated():
 
 MAX_DEPTH = 100
 MAX_FRAME = 64 << 20
+# Capture and probe limits: calls recorded per run, and the longest tagged JSON text one argument list or result keeps.
+MAX_CAPTURED_CALLS = 2000
+MAX_CAPTURED_TEXT = 100000
 BIG_INT = 1 << 12000
 SEQUENCE_TAGS = {list: "l", tuple: "t", set: "s", frozenset: "f"}
 SEQUENCE_TYPES = {"l": list, "t": tuple, "s": set, "f": frozenset, "q": collections.deque}
@@ -457,7 +461,10 @@ def solution_main(req, solution, from_tests, to_tests, tests_pid):
 
 def tests_main(req, solution_pid, to_solution, from_solution, results_fd, tests_fd):
     """The tests process: runs the test setup and the tests (trusted task data, which the solution process never
-    sees), calling into the solution process for every name the solution defines, and alone writes the outcomes."""
+    sees), calling into the solution process for every name the solution defines, and alone writes the outcomes.
+    With "capture" it also reports the arguments of every call the tests make to the entry point; with "probe" it
+    then calls the entry point on each given input and reports what came back."""
+    _monotonic = time.monotonic
     try:
         pidfd = os.pidfd_open(solution_pid)
     except (AttributeError, OSError):
@@ -472,6 +479,8 @@ def tests_main(req, solution_pid, to_solution, from_solution, results_fd, tests_
     sys.path[:] = [entry for entry in sys.path if entry not in ("", ".") and not entry.startswith(SCRATCH_ROOT)]
     streams = (sys.stdout, sys.stderr)
     foreign = {}
+    # The entry point's handle while its calls are recorded ("capture"), and the phase running now.
+    capture = {"ref": None, "kind": "setup", "index": -1, "count": 0}
 
     def flush():
         for stream in streams:
@@ -579,6 +588,8 @@ def tests_main(req, solution_pid, to_solution, from_solution, results_fd, tests_
         def __call__(self, *args, **kwargs):
             encoded = [encode(arg, local) for arg in args]
             named_args = {key: encode(arg, local) for key, arg in kwargs.items()}
+            if self._curate_ref == capture["ref"]:
+                record_call(encoded, named_args)
             reply = request(["call", ["h", self._curate_ref], encoded, named_args])
             result = decoded(reply[1])
             for change in (reply[2] if len(reply) > 2 and type(reply[2]) is list else []):
@@ -658,7 +669,91 @@ def tests_main(req, solution_pid, to_solution, from_solution, results_fd, tests_
             original.clear()
             original.update(new)
 
+    def record_call(encoded, named_args):
+        """Reports the arguments of one call the tests make to the entry point (capture mode), as tagged JSON text."""
+        if capture["count"] >= MAX_CAPTURED_CALLS:
+            return
+        capture["count"] += 1
+        record = {"k": "call", "p": capture["kind"], "i": capture["index"]}
+        text = json.dumps(encoded, separators=(",", ":"))
+        if named_args:
+            record["o"] = "keywords"
+        elif len(text) > MAX_CAPTURED_TEXT:
+            record["o"] = "too-large"
+        else:
+            record["o"] = "pass"
+            record["a"] = text
+        report(record)
+
+    def not_plain(obj):
+        raise TypeError("a %s is not plain data" % type(obj).__name__)
+
+    def probe(entry, inputs, views, scope):
+        """Calls the entry point on each input (tagged JSON argument lists) and reports, per input, the result as
+        tagged JSON and `repr()` of the arguments, of the result and of each view (an expression over
+        `_curate_result`), all computed here on the rebuilt plain values; or the exception; or "not plain data"."""
+        compiled = []
+        for view in views:
+            try:
+                compiled.append(compile(view, "<view>", "eval"))
+            except BaseException as error:
+                compiled.append(error)
+        for index, node in enumerate(inputs):
+            record = {"k": "probe", "i": index}
+            try:
+                nodes = json.loads(node)
+                if type(nodes) is not list:
+                    raise TypeError("a probe input is a list of arguments")
+                args = [decode(item, named) for item in nodes]
+                record["ra"] = printable(", ".join(repr(arg) for arg in args))
+                started = _monotonic()
+                result = entry(*args)
+                record["d"] = _monotonic() - started
+                try:
+                    text = json.dumps(encode(result, not_plain), separators=(",", ":"))
+                except (TypeError, ValueError):
+                    record["o"] = "nonplain"
+                    record["t"] = printable(type(result).__name__)
+                else:
+                    if len(text) > MAX_CAPTURED_TEXT:
+                        raise OverflowError("the result takes %d bytes as tagged JSON (limit %d)" % (len(text), MAX_CAPTURED_TEXT))
+                    record["o"] = "pass"
+                    record["r"] = text
+                    record["rr"] = printable(repr(literal(result)))
+                    record["v"] = [view_outcome(code, result, scope) for code in compiled]
+            except BaseException as error:
+                name, message = exception_record(error)
+                record["o"] = "error"
+                record["t"] = printable(name)
+                record["m"] = printable(message)
+            flush()
+            report(record)
+
+    def literal(value):
+        """`value` with its Counters and OrderedDicts (inside lists, tuples and dicts) as dicts, which compare equal
+        to them, so its repr is a literal the tests can evaluate without importing collections."""
+        kind = type(value)
+        if kind is dict or kind is collections.Counter or kind is collections.OrderedDict:
+            return {literal(key): literal(item) for key, item in dict.items(value)}
+        if kind is list:
+            return [literal(item) for item in value]
+        if kind is tuple:
+            return tuple(literal(item) for item in value)
+        return value
+
+    def view_outcome(code, result, scope):
+        """`repr()` of a view's value for one result ("r"), or the exception it raised ("e")."""
+        if isinstance(code, BaseException):
+            return {"e": printable("%s: %s" % exception_record(code))}
+        try:
+            env = dict(scope)
+            env["_curate_result"] = result
+            return {"r": printable(repr(literal(eval(code, env))))}
+        except BaseException as error:
+            return {"e": printable("%s: %s" % exception_record(error))}
+
     def run(kind, index, code, source, scope):
+        capture["kind"], capture["index"] = kind, index
         record = {"k": kind, "i": index}
         try:
             if code is None:
@@ -685,9 +780,21 @@ def tests_main(req, solution_pid, to_solution, from_solution, results_fd, tests_
         for name in req["names"]:
             if name in ready[1]:
                 scope[name] = decoded(ready[1][name])
+        entry = scope.get(req.get("entry_point") or "")
+        if req.get("capture") and type(entry) is Remote:
+            capture["ref"] = entry._curate_ref
+        completed = True
         for kind, index, code, source in phases:
             if not run(kind, index, code, source, scope) and kind != "test":
+                completed = False
                 break
+        capture["ref"] = None
+        if completed and req.get("probe") is not None:
+            if type(entry) is Remote:
+                probe(entry, req["probe"], req.get("probe_views") or [], scope)
+            else:
+                report({"k": "probe", "i": -1, "o": "error", "t": "NameError",
+                        "m": "the solution defines no function %r to probe" % (req.get("entry_point"),)})
     elif ready[0] == "failed" and len(ready) == 4 and type(ready[1]) is str and type(ready[2]) is str:
         record = {"k": "solution", "i": -1, "o": "error", "t": printable(ready[1]), "m": printable(ready[2])}
         if ready[3] is True:
@@ -938,7 +1045,8 @@ def compiled_request(req):
             phases.append((kind, index, compile(source, phase_name(kind, index), "exec"), None))
         except BaseException:
             phases.append((kind, index, None, source))
-    settings["names"] = sorted(referenced_names(phases[1:]) - (set(vars(builtins)) - {req.get("entry_point")}))
+    names = referenced_names(phases[1:]) | ({req.get("entry_point")} if req.get("probe") is not None else set())
+    settings["names"] = sorted(names - (set(vars(builtins)) - {req.get("entry_point")}) - {None})
     solution = phases[0][2:]
     return marshal.dumps((settings, solution)), marshal.dumps(tuple(phases[1:]))
 

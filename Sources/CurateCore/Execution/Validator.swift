@@ -149,7 +149,7 @@ public struct Validator: Sendable {
         -> ValidationReport
     {
         let start = Date()
-        let heads = try selectHeads(options)
+        let heads = try store.selectedHeads(dataset: options.dataset, ids: options.ids)
         var requests: [ExecutionRequest] = []
         for head in heads {
             let content = try TaskContent.decode(head.revision.content)
@@ -212,18 +212,6 @@ public struct Validator: Sendable {
             tests: content.tests + (options.includeChallengeTests ? content.challengeTests : []),
             limits: options.limits,
             pythonVersion: pythonVersion, entryPoint: content.entryPoint)
-    }
-
-    private func selectHeads(_ options: ValidationOptions) throws -> [TaskHead] {
-        var heads = try store.heads(dataset: options.dataset)
-        if !options.ids.isEmpty {
-            let byID = Dictionary(heads.map { ($0.task.id, $0) }, uniquingKeysWith: { first, _ in first })
-            heads = try options.ids.map { id in
-                guard let head = byID[id] else { throw StoreError.unknownTask(id) }
-                return head
-            }
-        }
-        return heads.sorted { TaskID.naturalLess($0.task.id, $1.task.id) }
     }
 
     /// Stores the verdicts of `fresh` indices (not those the sandbox itself failed, which must run again) and sets

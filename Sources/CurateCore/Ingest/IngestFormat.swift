@@ -2,7 +2,7 @@ import Foundation
 
 /// Reads one task source format: its name, the dataset it fills by default, a sniff, and the decoding.
 /// Adding a format is one file with a reader, one line in `IngestFormat.readers`, and a test.
-protocol TaskSourceReader {
+protocol TaskSourceReader: SendableMetatype {
     /// The name `--format` and a pipeline's `format:` take.
     static var name: String { get }
     /// The dataset used when none is given.
@@ -138,21 +138,5 @@ struct JSONFields {
         if let string = value as? String, !string.isEmpty { return string }
         if !(value is String), let int = value as? Int { return String(int) }
         throw RecordProblem("field '\(key)' must be an integer or a non-empty string")
-    }
-}
-
-/// Splits bytes into lines with 1-based line numbers, keeping each line's exact bytes (for provenance hashes).
-enum LineSplitter {
-    static func lines(_ data: Data) -> [(number: Int, bytes: Data)] {
-        var result: [(Int, Data)] = []
-        var start = data.startIndex
-        var number = 1
-        for index in data.indices where data[index] == 0x0A {
-            result.append((number, data[start..<index]))
-            start = data.index(after: index)
-            number += 1
-        }
-        if start < data.endIndex { result.append((number, data[start..<data.endIndex])) }
-        return result
     }
 }

@@ -162,36 +162,15 @@ extension PipelineFile {
                     )
                 }
                 let converted = convert(value)
-                if let parameter = spec.parameters.first(where: { $0.name == keyName }),
-                    let problem = parameter.kind.check(converted)
-                {
-                    throw PipelineError.invalid(
-                        path: path, line: line(value),
-                        problem:
-                            "stage '\(stageName)' parameter '\(keyName)' must be \(problem), got \(converted.typeName)")
-                }
-                if stageName == "release", keyName == "version", case .string(let version) = converted,
-                    let problem = ReleaseNames.versionProblem(version)
-                {
-                    throw PipelineError.invalid(
-                        path: path, line: line(value), problem: "stage 'release' parameter 'version': \(problem)")
-                }
                 parameters[keyName] = converted
                 lines[keyName] = line(key)
             }
-            for parameter in spec.parameters where parameter.required && parameters[parameter.name] == nil {
+            do {
+                _ = try spec.options.decode(parameters)
+            } catch {
                 throw PipelineError.invalid(
-                    path: path, line: line(item),
-                    problem: "stage '\(stageName)' needs parameter '\(parameter.name)' (\(parameter.help))")
-            }
-            if let options = spec.options {
-                do {
-                    _ = try options.decode(parameters)
-                } catch {
-                    throw PipelineError.invalid(
-                        path: path, line: lines[error.key] ?? line(item),
-                        problem: "stage '\(stageName)' parameter '\(error.key)' \(error.message)")
-                }
+                    path: path, line: lines[error.key] ?? line(item),
+                    problem: "stage '\(stageName)' parameter '\(error.key)' \(error.message)")
             }
             stages.append(
                 StageDeclaration(name: stageName, line: line(item), parameters: parameters, parameterLines: lines))

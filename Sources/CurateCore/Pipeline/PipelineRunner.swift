@@ -120,7 +120,8 @@ public struct PipelineRunner: Sendable {
     /// Removes half-written release folders left by an interrupted run.
     func removeStaleStaging(_ file: PipelineFile) {
         for declaration in file.stages where declaration.name == "release" {
-            let output = StageParameters(declaration.parameters).string("output") ?? "curated"
+            let output =
+                (try? ReleaseStageOptions.decode(declaration.parameters))?.output ?? ReleaseStageOptions().output
             let folder = URL(fileURLWithPath: output).appendingPathComponent(file.dataset)
             for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
             where name.hasPrefix(".tmp-") {

@@ -1,53 +1,6 @@
 import CurateStore
 import Foundation
 
-/// The type a stage parameter must have.
-public enum ParameterKind: Sendable, Hashable {
-    case string, int, number, bool, strings
-    case choice([String])
-
-    /// Nil when `value` fits, else what was expected.
-    func check(_ value: ParameterValue) -> String? {
-        switch (self, value) {
-        case (.string, .string), (.int, .int), (.number, .int), (.number, .double), (.bool, .bool): return nil
-        case (.strings, .list(let items)):
-            return items.allSatisfy {
-                if case .string = $0 { return true }; return false
-            } ? nil : "a list of strings"
-        case (.strings, .null): return nil
-        case (.choice(let options), .string(let s)):
-            return options.contains(s) ? nil : "one of \(options.joined(separator: ", ")) (got '\(s)')"
-        default: return description
-        }
-    }
-
-    var description: String {
-        switch self {
-        case .string: return "a string"
-        case .int: return "an integer"
-        case .number: return "a number"
-        case .bool: return "true or false"
-        case .strings: return "a list of strings"
-        case .choice(let options): return "one of \(options.joined(separator: ", "))"
-        }
-    }
-}
-
-/// One parameter a stage accepts.
-public struct ParameterSpec: Sendable, Hashable {
-    public var name: String
-    public var kind: ParameterKind
-    public var required: Bool
-    public var help: String
-
-    public init(_ name: String, _ kind: ParameterKind, required: Bool = false, _ help: String) {
-        self.name = name
-        self.kind = kind
-        self.required = required
-        self.help = help
-    }
-}
-
 /// Typed access to a declared stage's parameters (already checked against the spec).
 public struct StageParameters: Sendable, Hashable {
     public let values: [String: ParameterValue]
@@ -116,42 +69,32 @@ extension PipelineStage {
     public func outputsExist(_ context: StageContext) throws -> Bool { true }
 }
 
-/// A stage's name, parameters and implementation.
+/// A stage's name, options type and implementation.
 public struct StageSpec: Sendable {
     public var name: String
     public var summary: String
-    public var parameters: [ParameterSpec]
     /// A digest of the code and resources that decide the stage's output; part of its fingerprint, so a changed
     /// implementation re-runs the stage instead of reporting it skipped.
     public var implementationVersion: String
-    /// The stage's options type, when it has one: its keys are the stage's parameters and it checks their values.
-    public var options: (any StageOptions.Type)?
+    /// The stage's options type: its keys are the stage's parameters and it checks their values.
+    public var options: any StageOptions.Type
     public var make: @Sendable () -> any PipelineStage
 
     /// `implementation` names the folders and files of CurateCore (or "@Target" for a dependency) whose content
     /// decides the stage's output, in addition to `StageSpec.sharedImplementation`.
-    public init(
-        name: String, summary: String, parameters: [ParameterSpec], implementation: [String],
-        make: @escaping @Sendable () -> any PipelineStage
-    ) {
-        self.name = name
-        self.summary = summary
-        self.parameters = parameters
-        self.implementationVersion = ContentDigest.of(Self.sharedImplementation + implementation)
-        self.make = make
-    }
-
-    /// A stage whose parameters are the keys of `options`, decoded and range-checked by that type.
     public init<Options: StageOptions>(
         name: String, summary: String, options: Options.Type, implementation: [String],
         make: @escaping @Sendable () -> any PipelineStage
     ) {
-        self.init(name: name, summary: summary, parameters: [], implementation: implementation, make: make)
+        self.name = name
+        self.summary = summary
+        self.implementationVersion = ContentDigest.of(Self.sharedImplementation + implementation)
         self.options = options
+        self.make = make
     }
 
     /// The parameter names a pipeline may set.
-    public var keys: [String] { options?.keys ?? parameters.map(\.name) }
+    public var keys: [String] { options.keys }
 
     /// What every stage's output depends on: the pipeline runner and stages, the task model, support code and the store.
     static let sharedImplementation = ["Pipeline", "Model", "Support", "@CurateStore", "@CurateSupport"]

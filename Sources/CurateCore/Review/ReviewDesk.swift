@@ -32,7 +32,7 @@ public final class ReviewDesk: Sendable {
     @discardableResult
     public func recover(dataset: String? = nil) throws -> ReplayReport {
         var report = ReplayReport()
-        for dataset in try dataset.map { [$0] } ?? store.datasets() {
+        for dataset in try dataset.map({ [$0] }) ?? store.datasets() {
             let path = logPath(dataset)
             report.add(
                 try store.reviewTransaction { tx in

@@ -27,9 +27,10 @@ public struct ReleaseConfiguration: Sendable, Codable, Hashable {
     /// The head revision ids the pipeline's stages saw: the release refuses if the dataset's heads differ now.
     public var expectedRevisions: Set<Int64>?
 
-    /// The exclusions a pipeline release uses, also the default of `curate release` and `curate split`: tasks that
-    /// fail or time out in validation (`validate/…`), nondeterministic ones, and those an editor excluded.
-    public static let defaultExcludeFlags = ["validate/", "nondeterministic", "review/excluded"]
+    /// The default exclusions of a release (pipeline or `curate release`) and of `curate split`: tasks that fail or
+    /// time out in validation (`validate/…`) and nondeterministic ones. Tasks an editor excluded never ship, whatever
+    /// the flags (`reviewExclusions`).
+    public static let defaultExcludeFlags = ["validate/", "nondeterministic"]
 
     public init(
         dataset: String, version: String, policy: SplitPolicy, fewShot: FewShotSelection = .none,
@@ -154,7 +155,7 @@ public enum ReleaseError: LocalizedError, Equatable {
             return "\(problem)."
         case .unvalidated(let dataset, let tasks):
             return
-                "\(tasks.count) task(s) of '\(dataset)' have no validation verdict for their newest revision (\(Self.sample(tasks))). Run `curate validate --dataset \(dataset)` first, or pass --allow-unvalidated to release them unchecked."
+                "\(tasks.count) task(s) of '\(dataset)' have no validation verdict for their newest revision (\(Self.sample(tasks))). Run `curate validate --dataset \(dataset)` first, or pass --allow-unvalidated (`allow_unvalidated: true` in a pipeline's release stage) to release them unchecked."
         case .changedDuringRun(let dataset, let tasks):
             let what =
                 tasks.isEmpty
@@ -280,6 +281,14 @@ public struct ReleaseBuilder: Sendable {
                     dataset: config.dataset, tasks: changed.sorted(by: TaskID.naturalLess))
             }
         }
+        if config.requireValidated {
+            let verdicts = try store.latestExecutions(revisionIDs: heads.compactMap(\.revision.id))
+            let unvalidated = heads.filter { verdicts[$0.revision.id!] == nil }.map(\.task.id)
+            guard unvalidated.isEmpty else {
+                throw ReleaseError.unvalidated(
+                    dataset: config.dataset, tasks: unvalidated.sorted(by: TaskID.naturalLess))
+            }
+        }
         let flags = try store.effectiveFlags(revisionIDs: heads.compactMap(\.revision.id))
         let review = try ReviewState(store: store, dataset: config.dataset)
         var contents: [String: TaskContent] = [:]
@@ -374,15 +383,6 @@ public struct ReleaseBuilder: Sendable {
     /// exists, checks it is byte-identical instead (and fails if not).
     public func release(_ config: ReleaseConfiguration) throws -> ReleaseOutcome {
         try ReleaseNames.check(dataset: config.dataset, version: config.version)
-        if config.requireValidated {
-            let heads = try store.heads(dataset: config.dataset)
-            let verdicts = try store.latestExecutions(revisionIDs: heads.compactMap(\.revision.id))
-            let unvalidated = heads.filter { verdicts[$0.revision.id!] == nil }.map(\.task.id)
-            guard unvalidated.isEmpty else {
-                throw ReleaseError.unvalidated(
-                    dataset: config.dataset, tasks: unvalidated.sorted(by: TaskID.naturalLess))
-            }
-        }
         let conflicts = try ReviewState(store: store, dataset: config.dataset).conflictedTasks
         guard conflicts.isEmpty else {
             throw ReviewError.unresolvedConflicts(dataset: config.dataset, tasks: conflicts)

@@ -31,12 +31,13 @@ public enum ReleaseNames {
                 isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+")
             }
             && !tail.contains("..") && tail.count <= 64 && (tail.isEmpty || tail.count > 1)
-        guard numeric, suffixOK else {
-            return
-                "release version '\(version)' must be semver-like MAJOR.MINOR.PATCH with an optional -PRERELEASE or +BUILD of letters, digits, '.' and '-' (e.g. 1.0.0, 2.1.0-rc.1)"
-        }
+        guard numeric, suffixOK else { return "release version '\(version)' \(versionRule)" }
         return nil
     }
+
+    /// What a release version must look like.
+    public static let versionRule =
+        "must be semver-like MAJOR.MINOR.PATCH with an optional -PRERELEASE or +BUILD of letters, digits, '.' and '-' (e.g. 1.0.0, 2.1.0-rc.1)"
 
     /// Throws `ReleaseError.badName` when the dataset or the version could lead a release path astray.
     public static func check(dataset: String, version: String) throws {

@@ -11,32 +11,37 @@ struct ReleaseCommand: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: "Dataset name.") var dataset: String
     @Option(help: "Release version, e.g. 1.0.0.") var version: String
-    @Option(help: "Folder that holds releases.") var output = "curated"
+    @Option(help: "Folder that holds releases.") var output = ReleaseStageOptions().output
+    @Option(help: "Record layout: mbpp, mbpp-sanitized, humaneval, mathqa-python or canonical (default: by dataset).")
+    var layout: String?
     @Option(help: "Ship only tasks whose current content an editor approved (value: approved); others are excluded.")
     var requireReview: String?
     @Option(help: "Folder of the edit logs; DATASET.jsonl there, if present, is hashed into the manifest's inputs.")
     var edits = "edits"
     @OptionGroup var split: SplitOptions
     @Flag(help: "Release tasks whose newest revision was never validated (refused by default).") var allowUnvalidated =
-        false
+        ReleaseStageOptions().allowUnvalidated
     @Flag(help: "Print JSON.") var json = false
+
+    /// The release stage's options these flags set.
+    var options: ReleaseStageOptions {
+        var options = split.releaseOptions()
+        options.version = version
+        options.output = output
+        options.layout = layout
+        options.requireReview = requireReview
+        options.allowUnvalidated = allowUnvalidated
+        return options
+    }
 
     func validate() throws {
         if let problem = ReleaseNames.datasetProblem(dataset) { throw ValidationError("DATASET: \(problem)") }
-        if let problem = ReleaseNames.versionProblem(version) { throw ValidationError("--version: \(problem)") }
+        try options.checkFlagsForCLI(renamed: ReleaseStageOptions.flags)
     }
 
     func run() throws {
-        var config = try split.configuration(dataset: dataset, version: version)
-        config.outputRoot = output
-        if let requireReview {
-            guard requireReview == ReviewStatus.approved.rawValue else {
-                throw ValidationError("--require-review takes 'approved', not '\(requireReview)'")
-            }
-            config.requireReview = .approved
-        }
+        var config = try split.configuration(dataset: dataset, release: options)
         config.editLog = EditLog.path(directory: edits, dataset: dataset)
-        config.requireValidated = !allowUnvalidated
         let outcome = try ReleaseBuilder(store: try storeOptions.open()).release(config)
         if json {
             print(CanonicalJSON.string(outcome, pretty: true))

@@ -12,7 +12,10 @@ struct SplitCommand: ParsableCommand {
     @Flag(help: "Print JSON (counts, exclusions, and each task's split).") var json = false
 
     func run() throws {
-        let configuration = try split.configuration(dataset: dataset, version: "preview")
+        var release = split.releaseOptions()
+        release.version = "0.0.0-preview"
+        release.allowUnvalidated = true  // a preview, not a release
+        let configuration = try split.configuration(dataset: dataset, release: release)
         let manifest = try ReleaseBuilder(store: try storeOptions.open()).render(configuration).manifest
         if json {
             print(

@@ -1,10 +1,14 @@
 import ArgumentParser
 
-/// `curate tests`: generated tests and mutation analysis of each task's tests.
-struct TestsCommand: AsyncParsableCommand {
+/// `curate tests …`: generated tests and the analysis of each task's tests.
+struct TestsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tests",
-        abstract: "Judge each task's tests: mutation analysis against the original and generated tests.",
-        subcommands: [TestsMutateCommand.self]
+        abstract:
+            "Strengthen and judge each task's tests: generated (plus) tests from mutated inputs, mutation analysis of the tests.",
+        subcommands: [
+            TestsGenerateCommand.self,
+            TestsMutateCommand.self,
+        ]
     )
 }

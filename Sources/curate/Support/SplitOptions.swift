@@ -69,20 +69,23 @@ struct SplitOptions: ParsableArguments {
         try stageOptions().checkFlagsForCLI(renamed: SplitStageOptions.flags)
     }
 
-    func configuration(dataset: String, version: String, pipelineFile: String? = nil) throws -> ReleaseConfiguration {
-        let options = try stageOptions()
-        let splitPolicy: SplitPolicy
+    /// The release options the exclusion flags set (`release` adds its own flags on top).
+    func releaseOptions() -> ReleaseStageOptions {
+        var options = ReleaseStageOptions()
+        options.excludeFlags = excludeFlags.isEmpty ? nil : excludeFlags
+        options.noDefaultExclusions = noDefaultExclusions
+        return options
+    }
+
+    /// The release `release` describes under these split flags; a split problem is a usage error naming its flag.
+    func configuration(dataset: String, release: ReleaseStageOptions) throws -> ReleaseConfiguration {
         do {
-            splitPolicy = try options.splitPolicy(dataset: dataset)
-        } catch {
+            return release.configuration(
+                dataset: dataset, split: try SplitStageConfiguration(try stageOptions(), dataset: dataset))
+        } catch let error as OptionProblem {
             throw ValidationError(
                 OptionFlagError(problem: error, flag: SplitStageOptions.flags[error.key]).errorDescription ?? "\(error)"
             )
         }
-        return ReleaseConfiguration(
-            dataset: dataset, version: version, policy: splitPolicy, fewShot: options.fewShot(dataset: dataset),
-            excludeFlags: excludeFlags.isEmpty && !noDefaultExclusions
-                ? ReleaseConfiguration.defaultExcludeFlags : excludeFlags,
-            pipelineFile: pipelineFile, pythonVersion: PythonVersion.current)
     }
 }

@@ -263,7 +263,7 @@ struct ReviewDeskTests {
         let unchanged = try TaskContent.decode(kept.content)
         await #expect(throws: ReviewError.noChanges(task: "mbpp/3")) {
             let head = try Self.head(w.store, "mbpp/3")
-            try await w.desk.save(
+            _ = try await w.desk.save(
                 "mbpp/3", baseHash: head.contentHash, content: try TaskContent.decode(head.content), editor: "ana",
                 reason: "none")
         }

@@ -49,7 +49,8 @@ struct ReleaseNamesTests {
             try PipelineFile.parse(text, path: "p.yaml", sha256: "", catalog: .standard)
         } throws: { error in
             (error as? LocalizedError)?.errorDescription?.hasPrefix("p.yaml:8:") == true
-                && (error as? LocalizedError)?.errorDescription?.contains("release version '../../etc'") == true
+                && (error as? LocalizedError)?.errorDescription?.contains("parameter 'version' must be semver-like")
+                    == true
         }
     }
 

@@ -6,11 +6,15 @@ public struct SplitStageConfiguration: Sendable, Hashable {
     public var policy: SplitPolicy
     public var fewShot: FewShotSelection
 
-    /// Decodes the split stage's parameters and resolves them for `dataset`; a problem names the key at fault.
-    init(_ parameters: [String: ParameterValue], dataset: String) throws(OptionProblem) {
-        let options = try SplitStageOptions.decode(parameters)
+    /// Resolves the split options for `dataset`; a problem names the key at fault.
+    public init(_ options: SplitStageOptions, dataset: String) throws(OptionProblem) {
         policy = try options.splitPolicy(dataset: dataset)
         fewShot = options.fewShot(dataset: dataset)
+    }
+
+    /// Decodes the split stage's parameters and resolves them for `dataset`; a problem names the key at fault.
+    init(_ parameters: [String: ParameterValue], dataset: String) throws(OptionProblem) {
+        try self.init(SplitStageOptions.decode(parameters), dataset: dataset)
     }
 }
 
@@ -42,33 +46,17 @@ struct SplitStage: PipelineStage {
 /// `release`: writes `curated/DATASET/VERSION/` (or verifies an existing one is byte-identical).
 struct ReleaseStage: PipelineStage {
     static let spec = StageSpec(
-        name: "release", summary: "write an immutable, reproducible release",
-        parameters: [
-            ParameterSpec("version", .string, required: true, "release version, e.g. 1.0.0"),
-            ParameterSpec("exclude_flags", .strings, "flag codes (or prefixes ending in / or *) that exclude a task"),
-            ParameterSpec(
-                "layout", .choice(NativeLayout.allCases.map(\.rawValue)), "record layout (default: by dataset)"),
-            ParameterSpec("output", .string, "releases folder (default curated)"),
-            ParameterSpec(
-                "require_review", .choice([ReviewStatus.approved.rawValue]),
-                "ship only tasks an editor approved (others are excluded)"),
-        ],
-        implementation: ["Splits", "Review"],
-        make: { ReleaseStage() })
+        name: "release", summary: "write an immutable, reproducible release", options: ReleaseStageOptions.self,
+        implementation: ["Splits", "Review"], make: { ReleaseStage() })
 
     func configuration(_ context: StageContext) throws -> ReleaseConfiguration {
         guard let split = context.split else {
             throw PipelineError.stageFailed(stage: "release", reason: "no split stage before release")
         }
-        var config = ReleaseConfiguration(
-            dataset: context.dataset, version: context.parameters.string("version") ?? "0.0.0", policy: split.policy,
-            fewShot: split.fewShot,
-            excludeFlags: context.parameters.strings("exclude_flags") ?? [],
-            layout: context.parameters.string("layout").flatMap(NativeLayout.init(rawValue:)),
-            outputRoot: context.parameters.string("output") ?? "curated", pipelineFile: context.pipeline.path,
-            pythonVersion: PythonVersion.current,
-            requireReview: context.parameters.string("require_review").flatMap(ReviewStatus.init(rawValue:)),
-            editLog: try EditsStage.logPath(of: context.pipeline))
+        var config = try ReleaseStageOptions.decode(context.parameters.values).configuration(
+            dataset: context.dataset, split: split)
+        config.pipelineFile = context.pipeline.path
+        config.editLog = try EditsStage.logPath(of: context.pipeline)
         config.expectedRevisions = context.seenRevisions
         return config
     }
@@ -108,8 +96,10 @@ extension StageCatalog {
     public static var standard: StageCatalog {
         StageCatalog(specs: [
             IngestStage.spec, EditsStage.spec, MathQAPipelineStage.spec, LintStage.spec, ValidateStage.spec,
-            StabilityPipelineStage.spec, AmbiguityPipelineStage.spec, TestsMutatePipelineStage.spec,
-            DedupPipelineStage.spec, ContaminationPipelineStage.spec, SplitStage.spec, ReleaseStage.spec,
+            StabilityPipelineStage.spec, AmbiguityPipelineStage.spec,
+            TestsGenerateStage.spec, TestsMutatePipelineStage.spec, DedupPipelineStage.spec,
+            ContaminationPipelineStage.spec, SplitStage.spec,
+            ReleaseStage.spec,
         ])
     }
 }
