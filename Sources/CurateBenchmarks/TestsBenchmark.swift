@@ -39,6 +39,10 @@ public struct TestsBenchmarkReport: Sendable, Hashable, Codable {
     public var pythonVersion: String
     public var jobs: Int
     public var tasks: Int
+    /// `curate tests generate` on every task first (nil when the benchmark ran without it): wall seconds, sandbox
+    /// executions.
+    public var generationSeconds: Double?
+    public var generationExecutions: Int?
     /// Generated tests stored for the tasks when the analysis ran.
     public var generatedTests: Int
     public var tasksWithGeneratedTests: Int
@@ -70,10 +74,11 @@ public struct TestsBenchmarkReport: Sendable, Hashable, Codable {
 
 /// Runs the mutation analysis of a task file in a scratch store (nothing is written elsewhere).
 public enum TestsBenchmark {
-    /// Ingests `input` into `store` when it is empty, then analyses every task with the generated tests stored there.
+    /// Ingests `input` into `store` when it is empty, generates plus tests for every task (with `generation`
+    /// options, when given), then analyses every task with the generated tests stored.
     public static func run(
         input: String, store: TaskStore, pool: ExecutionPool, options: TestsMutateStageOptions,
-        progress: (@Sendable (Int, Int) -> Void)? = nil
+        generation: TestsGenerateStageOptions?, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> TestsBenchmarkReport {
         if try store.datasets().isEmpty {
             let ingest = Ingestor(store: store).ingest(paths: [input], options: IngestOptions())
@@ -81,6 +86,11 @@ public enum TestsBenchmark {
                 throw BenchmarkError.unreadable(
                     path: input, reason: ingest.diagnostics.first?.description ?? "no tasks")
             }
+        }
+        var generated: TestGenerationReport?
+        if let generation {
+            generated = try await PlusTestGenerator(store: store, pool: pool).generate(
+                TestGenerationScope(), options: generation, progress: progress)
         }
         let heads = try store.heads().compactMap(\.revision.id)
         let plus = try PlusTest.stored(in: store, revisionIDs: heads)
@@ -98,6 +108,7 @@ public enum TestsBenchmark {
         }
         return TestsBenchmarkReport(
             input: input, pythonVersion: pool.pythonVersion, jobs: pool.configuration.jobs, tasks: report.tasks.count,
+            generationSeconds: generated?.wallSeconds, generationExecutions: generated?.executions,
             generatedTests: plus.values.map(\.count).reduce(0, +), tasksWithGeneratedTests: plus.count,
             mutationSeconds: report.seconds, analysed: analysed.count, mutants: report.mutants,
             executions: report.mutants + analysed.count, executionsPerSecond: report.executionsPerSecond,
