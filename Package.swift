@@ -38,7 +38,7 @@ let package = Package(
                 "CZlib",
                 .product(name: "Yams", package: "Yams"),
             ],
-            resources: [.embedInCode("MathQA/mathqa_runner.py")],
+            resources: [.embedInCode("MathQA/mathqa_runner.py"), .embedInCode("Mutation/mutant_generator.py")],
             plugins: [.plugin(name: "ContentDigestPlugin")]
         ),
         .target(name: "CurateBenchmarks", dependencies: ["CurateCore"]),

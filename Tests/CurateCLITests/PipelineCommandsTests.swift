@@ -117,7 +117,7 @@ struct PipelineCommandsTests {
         #expect(result.status != 0)
         #expect(
             result.stderr.contains(
-                "bad.yaml:4: unknown stage 'sort'; valid stages: ingest, edits, mathqa, lint, validate, stability, ambiguity, tests-generate, dedup, contamination, split, release"
+                "bad.yaml:4: unknown stage 'sort'; valid stages: ingest, edits, mathqa, lint, validate, stability, ambiguity, tests-generate, tests-mutate, dedup, contamination, split, release"
             ))
     }
 }

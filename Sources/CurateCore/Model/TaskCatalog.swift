@@ -78,6 +78,14 @@ public struct RevisionDetail: Sendable, Codable, Hashable {
     /// The latest sandbox verdict on this revision, if it was validated.
     public var verdict: StoredVerdict?
     public var flags: [FlagDetail]
+    /// The revision's mutation analysis (`curate tests mutate`), if it ran.
+    public var mutation: MutationRunDetail? = nil
+}
+
+/// A stored mutation run of a revision and its mutants in ordinal order.
+public struct MutationRunDetail: Sendable, Codable, Hashable {
+    public var run: MutationRunRecord
+    public var mutants: [MutantRecord]
 }
 
 /// Everything the store knows about a task.
@@ -151,6 +159,9 @@ public struct TaskCatalog: Sendable {
                         overrides: (overrides[flag.id!] ?? []).map {
                             "\($0.action.rawValue) by \($0.editor): \($0.reason)"
                         })
+                },
+                mutation: try store.mutationRun(revisionID: revision.id!).map {
+                    MutationRunDetail(run: $0.run, mutants: $0.mutants)
                 })
         }
         return TaskDetail(id: task.id, dataset: task.dataset, sourceID: task.sourceID, revisions: revisions)

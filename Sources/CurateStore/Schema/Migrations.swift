@@ -161,6 +161,41 @@ public enum StoreMigrations {
                 t.uniqueKey(["revisionID", "ordinal"])
             }
         }
+        migrator.registerMigration("v4-mutation-analysis") { db in
+            try db.create(table: "mutationRun") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("revisionID", .integer).notNull().references("taskRevision", onDelete: .restrict).indexed()
+                t.column("taskID", .text).notNull().indexed()
+                t.column("generatorDigest", .text).notNull()
+                t.column("options", .text).notNull()
+                t.column("generatedTests", .integer).notNull()
+                t.column("mutants", .integer).notNull()
+                t.column("killedByOriginal", .integer).notNull()
+                t.column("killedOnlyByGenerated", .integer).notNull()
+                t.column("survived", .integer).notNull()
+                t.column("referenceSeconds", .double).notNull()
+                t.column("mutantTimeoutSeconds", .double).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "mutant") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("runID", .integer).notNull().references("mutationRun", onDelete: .cascade).indexed()
+                t.column("revisionID", .integer).notNull().references("taskRevision", onDelete: .restrict)
+                t.column("ordinal", .integer).notNull()
+                t.column("mutationOperator", .text).notNull()
+                t.column("line", .integer).notNull()
+                t.column("column", .integer).notNull()
+                t.column("endLine", .integer).notNull()
+                t.column("endColumn", .integer).notNull()
+                t.column("original", .text).notNull()
+                t.column("replacement", .text).notNull()
+                t.column("diff", .text).notNull()
+                t.column("outcome", .text).notNull()
+                t.column("detail", .text).notNull()
+                t.column("killingTests", .text).notNull()
+                t.uniqueKey(["runID", "ordinal"])
+            }
+        }
         return migrator
     }
 }

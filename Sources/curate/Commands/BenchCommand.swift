@@ -11,6 +11,7 @@ struct BenchCommand: AsyncParsableCommand {
             BenchContaminationCommand.self,
             BenchMathQACommand.self,
             BenchReviewCommand.self,
+            BenchTestsCommand.self,
         ]
     )
 }

@@ -66,6 +66,7 @@ struct ShowCommand: ParsableCommand {
                     Terminal.print("    \(Self.describe(outcome))  \(statement.prefix(80))")
                 }
             }
+            if let mutation = revision.mutation { Terminal.print(Self.describe(mutation)) }
             if !revision.flags.isEmpty {
                 Terminal.print("  flags:")
                 for f in revision.flags {
@@ -75,6 +76,23 @@ struct ShowCommand: ParsableCommand {
                 }
             }
         }
+    }
+
+    /// A mutation run's counts, then each mutant the original tests miss and which generated tests kill it.
+    static func describe(_ mutation: MutationRunDetail) -> String {
+        let run = mutation.run
+        var lines = [
+            "  mutation analysis: \(run.mutants) mutants, \(run.killedByOriginal) killed by the tests, \(run.killedOnlyByGenerated) only by generated tests, \(run.survived) \(run.generatedTests > 0 ? "likely equivalent" : "surviving (no generated tests)")"
+        ]
+        for mutant in mutation.mutants where mutant.outcome != .killedByOriginal {
+            let how =
+                mutant.outcome == .survived
+                ? "survives every test" : "killed by generated test(s) \(mutant.killingTests)"
+            lines.append(
+                "    line \(mutant.line) \(mutant.mutationOperator): \(mutant.original.prefix(60)) → \(mutant.replacement.prefix(60))  (\(how))"
+            )
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// Each revision against its predecessor, field by field.

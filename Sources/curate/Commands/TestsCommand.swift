@@ -4,9 +4,11 @@ import ArgumentParser
 struct TestsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tests",
-        abstract: "Strengthen each task's tests: generated (plus) tests from mutated inputs, the reference as oracle.",
+        abstract:
+            "Strengthen and judge each task's tests: generated (plus) tests from mutated inputs, mutation analysis of the tests.",
         subcommands: [
-            TestsGenerateCommand.self
+            TestsGenerateCommand.self,
+            TestsMutateCommand.self,
         ]
     )
 }

@@ -10,7 +10,7 @@ struct PipelineFileTests {
     @Test(arguments: [
         (
             header + "  - stage: validat\n",
-            "p.yaml:4: unknown stage 'validat'; valid stages: ingest, edits, mathqa, lint, validate, stability, ambiguity, tests-generate, dedup, contamination, split, release."
+            "p.yaml:4: unknown stage 'validat'; valid stages: ingest, edits, mathqa, lint, validate, stability, ambiguity, tests-generate, tests-mutate, dedup, contamination, split, release."
         ),
         (
             header + "  - stage: ingest\n    files: [a]\n    formt: csv\n",

@@ -129,7 +129,8 @@ extension StageCatalog {
         StageCatalog(specs: [
             IngestStage.spec, EditsStage.spec, MathQAPipelineStage.spec, LintStage.spec, ValidateStage.spec,
             StabilityPipelineStage.spec, AmbiguityPipelineStage.spec,
-            TestsGenerateStage.spec, DedupPipelineStage.spec, ContaminationPipelineStage.spec, SplitStage.spec,
+            TestsGenerateStage.spec, TestsMutatePipelineStage.spec, DedupPipelineStage.spec,
+            ContaminationPipelineStage.spec, SplitStage.spec,
             ReleaseStage.spec,
         ])
     }
