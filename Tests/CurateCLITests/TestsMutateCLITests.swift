@@ -52,7 +52,7 @@ import Testing
         let store = try TaskStore(path: path)
         let head = try #require(try store.heads(dataset: "mbpp").first { $0.task.id == "mbpp/3" })
         let flag = try #require(try store.flags(revisionID: head.revision.id!).first)
-        #expect(flag.stage == "tests" && flag.code == "weak")
+        #expect(flag.stage == "tests" && flag.code == "tests/weak")
         let evidence = try JSONDecoder().decode(WeakTestsEvidence.self, from: Data((flag.evidence ?? "").utf8))
         #expect(evidence.killedOnlyByGenerated == 3 && evidence.examples.count == 3)
         #expect(evidence.examples.allSatisfy { $0.diff.contains("n % i") && $0.killingTest != nil })

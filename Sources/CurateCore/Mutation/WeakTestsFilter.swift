@@ -3,7 +3,7 @@ import Foundation
 
 extension FilterReason {
     /// The original tests let a mutant survive that a generated test kills.
-    public static let weakTests = FilterReason(stage: "tests", code: "weak", severity: .warning)
+    public static let weakTests = FilterReason(stage: "tests", code: "tests/weak", severity: .warning)
 }
 
 /// What a `tests/weak` flag carries: the counts, and the surviving mutants with a generated test that kills each.

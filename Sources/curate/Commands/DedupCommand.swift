@@ -147,7 +147,7 @@ extension DedupCommand {
 enum FilterSummaryTable {
     static func render(_ summary: FilterSummary) -> String {
         var rows = summary.dropsByReason.sorted { $0.key < $1.key }.map {
-            ["\(summary.stage)/\($0.key)", "\($0.value)"]
+            [$0.key.hasPrefix("\(summary.stage)/") ? $0.key : "\(summary.stage)/\($0.key)", "\($0.value)"]
         }
         rows.append(["kept", "\(summary.kept)"])
         rows.append(["judged", "\(summary.judged)"])

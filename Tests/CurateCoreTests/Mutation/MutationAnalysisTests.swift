@@ -109,14 +109,16 @@ import Testing
             store: store, datasets: ["demo"], pool: pool, options: TestsMutateStageOptions(),
             plusTests: { ids in try PlusTest.stored(in: store, revisionIDs: ids) })
         let finding = try #require(report.findings.first)
-        #expect(report.findings.count == 1 && finding.code == "weak" && finding.taskID == "demo/clip")
+        #expect(report.findings.count == 1 && finding.code == "tests/weak" && finding.taskID == "demo/clip")
         let evidence = try JSONDecoder().decode(WeakTestsEvidence.self, from: Data(finding.evidence.utf8))
         let example = try #require(evidence.examples.first { $0.diff.contains("+    if x > 11:") })
         #expect(example.diff.contains("-    if x > 10:"))
         #expect(example.killingTest == plus[0])
         #expect(evidence.killedOnlyByGenerated == report.tasks[0].killedOnlyByGenerated)
         let flags = try store.flags(revisionID: finding.revisionID)
-        #expect(flags.map { "\($0.stage)/\($0.code)" } == ["tests/weak"] && flags[0].severity == .warning)
+        #expect(
+            flags.map(\.code) == ["tests/weak"] && flags.allSatisfy { $0.stage == "tests" }
+                && flags[0].severity == .warning)
         let stored = try #require(try store.mutationRun(revisionID: finding.revisionID))
         #expect(stored.run.mutants == report.tasks[0].mutants.count && stored.mutants.count == stored.run.mutants)
         #expect(stored.run.generatorDigest == MutantGenerator.digest)
